@@ -1,0 +1,338 @@
+/* The secsim command: run scenarios, show results, list scenarios,
+   calibrate crypto. Exit status: 0 success, 1 failure while running,
+   2 bad input (nothing written), 130 interrupted (finished runs kept). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "config.h"
+#include "ss_cmd_calibrate.h"
+#include "ss_db.h"
+#include "ss_err.h"
+#include "ss_model.h"
+#include "ss_revision.h"
+#include "ss_scenario.h"
+#include "ss_sweep.h"
+
+#define EXIT_BAD 2
+#define EXIT_INTR 130
+
+static volatile sig_atomic_t interrupted;
+static volatile int interrupt_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+	interrupt_flag = 1;
+}
+
+static const char *datadir(void)
+{
+	const char *d = getenv("SECSIM_DATADIR");
+	return d && *d ? d : SS_DATADIR;
+}
+
+static const char *version_string(void)
+{
+	return PACKAGE_VERSION " (" SS_REVISION ")";
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: secsim COMMAND [options]\n"
+		"\n"
+		"commands:\n"
+		"  run FILE|NAME [-o DB] [--set KEY=VALUE ...] [--seed N] [--jobs N]\n"
+		"               [--replications N] [--precision R] [--quiet]\n"
+		"                     run a scenario's sweep into a database (default results/NAME.db)\n"
+		"  show DB [--figure F]\n"
+		"                     print the aggregated points with confidence intervals\n"
+		"  list               list the scenarios that ship with secsim\n"
+		"  models             list the model types and their parameters\n"
+		"  calibrate [-o DB] [--quick]\n"
+		"                     time the crypto algorithms on this host\n"
+		"  --version          print the version and the git revision built from\n"
+		"  --help             this text\n");
+}
+
+/* Resolves NAME to a shipped scenario when it is not a file. */
+static char *resolve_scenario(const char *arg)
+{
+	struct stat sb;
+	if (stat(arg, &sb) == 0)
+		return strdup(arg);
+	size_t len = strlen(datadir()) + strlen(arg) + 32;
+	char *p = malloc(len);
+	if (!p)
+		return NULL;
+	snprintf(p, len, "%s/scenarios/%s%s", datadir(), arg,
+		 strlen(arg) > 4 && !strcmp(arg + strlen(arg) - 4, ".cfg") ? "" : ".cfg");
+	if (stat(p, &sb) == 0)
+		return p;
+	free(p);
+	return strdup(arg); /* let the loader report it */
+}
+
+static int parse_int(const char *opt, const char *v, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long x = v ? strtol(v, &end, 10) : 0;
+	if (!v || end == v || *end || errno || x < lo || x > hi) {
+		fprintf(stderr, "secsim: %s needs an integer in [%ld, %ld]%s%s\n", opt, lo, hi,
+			v ? ", not " : "", v ? v : "");
+		return -1;
+	}
+	*out = x;
+	return 0;
+}
+
+static int mkdir_parent(const char *path)
+{
+	char *dup = strdup(path);
+	if (!dup)
+		return -1;
+	char *slash = strrchr(dup, '/');
+	int rc = 0;
+	if (slash && slash != dup) {
+		*slash = '\0';
+		struct stat sb;
+		if (stat(dup, &sb) != 0 && mkdir(dup, 0777) != 0 && errno != EEXIST)
+			rc = -1;
+	}
+	free(dup);
+	return rc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	const char *file = NULL, *db = NULL;
+	const char **sets = calloc((size_t)argc, sizeof *sets);
+	size_t nsets = 0;
+	long jobs = 1, v;
+	int quiet = 0;
+	if (!sets)
+		return 1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-o") || !strcmp(a, "--db")) {
+			if (++i >= argc) {
+				fprintf(stderr, "secsim run: %s needs a database path\n", a);
+				goto bad;
+			}
+			db = argv[i];
+		} else if (!strcmp(a, "--set")) {
+			if (++i >= argc) {
+				fprintf(stderr, "secsim run: --set needs KEY=VALUE\n");
+				goto bad;
+			}
+			sets[nsets++] = argv[i];
+		} else if (!strncmp(a, "--set=", 6)) {
+			sets[nsets++] = a + 6;
+		} else if (!strcmp(a, "--jobs") || !strcmp(a, "-j")) {
+			if (parse_int("--jobs", i + 1 < argc ? argv[++i] : NULL, 1, 1024, &jobs))
+				goto bad;
+		} else if (!strcmp(a, "--seed") || !strcmp(a, "--replications") || !strcmp(a, "--precision")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "secsim run: %s needs a value\n", a);
+				goto bad;
+			}
+			/* Shorthands for --set run.KEY=VALUE, checked the same way. */
+			static char buf[8][128];
+			static int nb;
+			snprintf(buf[nb % 8], sizeof buf[0], "run.%s=%s", a + 2, argv[++i]);
+			sets[nsets++] = buf[nb++ % 8];
+		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			quiet = 1;
+		} else if (a[0] == '-') {
+			fprintf(stderr, "secsim run: unknown option %s\n", a);
+			goto bad;
+		} else if (!file) {
+			file = a;
+		} else {
+			fprintf(stderr, "secsim run: one scenario at a time (got %s and %s)\n", file, a);
+			goto bad;
+		}
+	}
+	(void)v;
+	if (!file) {
+		fprintf(stderr, "secsim run: which scenario? (see secsim list)\n");
+		goto bad;
+	}
+	char err[2048];
+	char *path = resolve_scenario(file);
+	ss_scenario *s = NULL;
+	int rc = path ? ss_scenario_load(path, &s, err, sizeof err) : SS_ENOMEM;
+	free(path);
+	if (rc) {
+		fprintf(stderr, "%s\n", rc == SS_ENOMEM ? "secsim: out of memory" : err);
+		goto bad;
+	}
+	for (size_t i = 0; i < nsets; i++)
+		if (ss_scenario_set(s, sets[i], err, sizeof err)) {
+			fprintf(stderr, "%s\n", err);
+			ss_scenario_free(s);
+			goto bad;
+		}
+	char dbpath[4096];
+	if (db)
+		snprintf(dbpath, sizeof dbpath, "%s", db);
+	else
+		snprintf(dbpath, sizeof dbpath, "results/%s.db", s->name);
+	if (!db)
+		mkdir_parent(dbpath);
+	char refdir[4096];
+	snprintf(refdir, sizeof refdir, "%s/reference", datadir());
+	ss_sweep_opts o = {dbpath, (int)jobs, quiet ? NULL : stderr, version_string(), refdir, &interrupt_flag};
+	ss_sweep_stats st;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (!quiet)
+		fprintf(stderr, "secsim: %s (%s) -> %s, %d job(s)\n", s->name, s->model->name, dbpath, (int)jobs);
+	rc = ss_sweep_run(s, &o, &st, err, sizeof err);
+	ss_scenario_free(s);
+	free(sets);
+	if (!quiet || rc)
+		fprintf(stderr, "secsim: %zu point(s), %zu run(s) done now, %zu already done; %.2f s wall, %.3g events/s\n",
+			st.points, st.ran, st.skipped, st.wall, st.wall > 0 ? (double)st.events / st.wall : 0.0);
+	if (rc) {
+		fprintf(stderr, "%s\n", err);
+		if (rc == SS_EINTR)
+			return EXIT_INTR;
+		return (rc == SS_EINVAL || rc == SS_ENOTSECSIM || rc == SS_EREADONLY || rc == SS_ENOENT ||
+			rc == SS_EPARSE) ? EXIT_BAD : 1;
+	}
+	if (!quiet)
+		fprintf(stderr, "secsim: results in %s (secsim show %s)\n", dbpath, dbpath);
+	return 0;
+bad:
+	free(sets);
+	return EXIT_BAD;
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	const char *db = NULL, *figure = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--figure") && i + 1 < argc)
+			figure = argv[++i];
+		else if (argv[i][0] == '-') {
+			fprintf(stderr, "secsim show: unknown option %s\n", argv[i]);
+			return EXIT_BAD;
+		} else if (!db)
+			db = argv[i];
+		else {
+			fprintf(stderr, "secsim show: one database at a time\n");
+			return EXIT_BAD;
+		}
+	}
+	if (!db) {
+		fprintf(stderr, "secsim show: which database? (e.g. results/mm1.db)\n");
+		return EXIT_BAD;
+	}
+	ss_db *h = NULL;
+	char err[1024];
+	int rc = ss_db_open(db, SS_DB_READ, &h, err, sizeof err);
+	if (rc) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_BAD;
+	}
+	rc = ss_db_show(h, stdout, figure, err, sizeof err);
+	ss_db_close(h);
+	if (rc) {
+		fprintf(stderr, "%s\n", err);
+		return rc == SS_ENOENT ? EXIT_BAD : 1;
+	}
+	return 0;
+}
+
+typedef struct list_ctx {
+	size_t prefix;
+	int bad;
+} list_ctx;
+
+static void list_one(const char *path, void *ud)
+{
+	list_ctx *lc = ud;
+	char err[1024];
+	ss_scenario *s = NULL;
+	char name[512];
+	snprintf(name, sizeof name, "%s", path + lc->prefix);
+	size_t l = strlen(name);
+	if (l > 4)
+		name[l - 4] = '\0';
+	if (ss_scenario_load(path, &s, err, sizeof err)) {
+		printf("%-28s  (does not load: %s)\n", name, err);
+		lc->bad = 1;
+		return;
+	}
+	printf("%-28s  %s\n", name, s->description ? s->description : "");
+	ss_scenario_free(s);
+}
+
+static int cmd_list(void)
+{
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s/scenarios", datadir());
+	list_ctx lc = {strlen(dir) + 1, 0};
+	if (ss_scenario_list(dir, list_one, &lc)) {
+		fprintf(stderr, "secsim: cannot read %s (set SECSIM_DATADIR to the source tree)\n", dir);
+		return 1;
+	}
+	printf("\nrun one with: secsim run NAME   (e.g. secsim run validation/mm1)\n");
+	return lc.bad;
+}
+
+static int cmd_models(void)
+{
+	for (const ss_model_type *const *m = ss_model_all(); *m; m++) {
+		printf("%s: %s\n  parameters:\n", (*m)->name, (*m)->help);
+		for (size_t i = 0; i < (*m)->nparams; i++) {
+			const ss_param_def *d = &(*m)->params[i];
+			printf("    %-18s default %-10s %-8s %s%s%s\n", d->name, d->def, d->unit, d->help,
+			       d->choices ? "; one of " : "", d->choices ? d->choices : "");
+		}
+		printf("  metrics:\n");
+		for (size_t i = 0; i < (*m)->nmetrics; i++)
+			printf("    %-18s %-10s %s\n", (*m)->metrics[i].name, (*m)->metrics[i].unit, (*m)->metrics[i].help);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	gsl_set_error_handler_off();
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_BAD;
+	}
+	const char *c = argv[1];
+	if (!strcmp(c, "--version") || !strcmp(c, "version")) {
+		printf("secsim %s\n", version_string());
+		return 0;
+	}
+	if (!strcmp(c, "--help") || !strcmp(c, "help") || !strcmp(c, "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(c, "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(c, "show"))
+		return cmd_show(argc - 1, argv + 1);
+	if (!strcmp(c, "list"))
+		return cmd_list();
+	if (!strcmp(c, "models"))
+		return cmd_models();
+	if (!strcmp(c, "calibrate"))
+		return ss_cmd_calibrate(argc - 1, argv + 1);
+	fprintf(stderr, "secsim: unknown command '%s'\n", c);
+	usage(stderr);
+	return EXIT_BAD;
+}

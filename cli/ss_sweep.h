@@ -1,0 +1,36 @@
+/* Running a scenario's sweep: every point times its replications, in
+   parallel over local threads, each finished run written to the study's
+   database in one transaction; finished runs are skipped on a rerun. */
+#ifndef SS_SWEEP_H
+#define SS_SWEEP_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ss_scenario.h"
+
+typedef struct ss_sweep_opts {
+	const char *db_path;           /* database to fill */
+	int jobs;                      /* worker threads, >= 1 */
+	FILE *log;                     /* progress lines, or NULL */
+	const char *version;           /* stored with every run */
+	const char *refdir;            /* reference CSVs to load, or NULL */
+	const volatile int *interrupt; /* set asynchronously to stop early */
+} ss_sweep_opts;
+
+typedef struct ss_sweep_stats {
+	size_t points;      /* points in the sweep */
+	size_t ran;         /* runs performed now */
+	size_t skipped;     /* runs already in the database */
+	unsigned long long events; /* events simulated by the runs performed */
+	double wall;        /* wall seconds */
+} ss_sweep_stats;
+
+/* Checks every point (each model builds once without running) before the
+   database is touched, then runs. Returns 0, SS_EINVAL (bad point: err
+   says which), database errors, or SS_EINTR when interrupted (finished
+   runs are kept). */
+int ss_sweep_run(const ss_scenario *s, const ss_sweep_opts *o, ss_sweep_stats *st,
+		 char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,318 @@
+/* The sweep driver. Work items are (point, replication) pairs, or whole
+   points in precision mode, handed to threads from one counter; the
+   database connection is shared under a mutex. Each run is a pure
+   function of (scenario, point, replication seed), so the stored metrics
+   do not depend on the number of threads or on their timing. */
+#include "ss_sweep.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ss_db.h"
+#include "ss_err.h"
+#include "ss_metrics.h"
+#include "ss_model.h"
+#include "ss_stats.h"
+
+typedef struct job {
+	size_t point;
+	int rep; /* -1: the whole point, precision mode */
+} job;
+
+typedef struct shared {
+	const ss_scenario *s;
+	const ss_sweep_opts *o;
+	ss_point *pts;
+	char *config;
+	job *jobs;
+	size_t njobs, next, total_runs, done_runs;
+	ss_db *db;
+	pthread_mutex_t mu;
+	int rc;
+	char err[1024];
+	unsigned long long events;
+	size_t ran;
+} shared;
+
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void set_error(shared *sh, int rc, const char *msg)
+{
+	if (sh->rc == SS_OK || sh->rc == SS_EINTR) {
+		sh->rc = rc;
+		snprintf(sh->err, sizeof sh->err, "%s", msg);
+	}
+}
+
+/* Keeps only the metrics the scenario asks for (all when it names none). */
+static void filter(const ss_scenario *s, const ss_metrics *in, ss_metrics *out)
+{
+	ss_metrics_clear(out);
+	for (size_t i = 0; i < in->n; i++) {
+		int keep = s->nmetrics == 0;
+		for (size_t j = 0; j < s->nmetrics && !keep; j++)
+			keep = !strcmp(s->metrics[j], in->v[i].name);
+		if (keep)
+			ss_metrics_set(out, in->v[i].name, in->v[i].unit, in->v[i].value);
+	}
+	memcpy(out->bottleneck, in->bottleneck, sizeof out->bottleneck);
+	out->bottleneck_util = in->bottleneck_util;
+}
+
+/* Runs one replication and records it. Returns an ss_status. */
+static int run_one(shared *sh, size_t pi, int rep)
+{
+	const ss_scenario *s = sh->s;
+	ss_point *pt = &sh->pts[pi];
+	ss_metrics m, kept;
+	ss_metrics_init(&m);
+	ss_metrics_init(&kept);
+	ss_run_spec spec = {s->model, pt->params, ss_model_rep_seed(s->seed, rep),
+			    s->warmup, s->duration, sh->o->interrupt};
+	ss_run_info info;
+	char err[512] = "";
+	double t0 = wall_now();
+	int rc = ss_model_run(&spec, &m, &info, err, sizeof err);
+	double t1 = wall_now();
+	if (rc == SS_OK) {
+		filter(s, &m, &kept);
+		ss_run_record r = {s->name, s->figure, pt->series, pt->x, pt->key, sh->config,
+				   spec.seed, rep, sh->o->version, t0, t1, info.measured, info.events, &kept};
+		pthread_mutex_lock(&sh->mu);
+		rc = ss_db_write_run(sh->db, &r, err, sizeof err);
+		if (rc == SS_OK) {
+			sh->done_runs++;
+			sh->ran++;
+			sh->events += info.events;
+			if (sh->o->log) {
+				const ss_metric *pm = ss_metrics_find(&m, s->model->primary);
+				fprintf(sh->o->log, "[%zu/%zu] %s x=%g rep %d: %s=%.6g  bottleneck %s (%.0f%%)  %.2fs\n",
+					sh->done_runs, sh->total_runs, pt->series, pt->x, rep, s->model->primary,
+					pm ? pm->value : NAN, m.bottleneck[0] ? m.bottleneck : "-",
+					100 * m.bottleneck_util, t1 - t0);
+				fflush(sh->o->log);
+			}
+		} else {
+			set_error(sh, rc, err);
+		}
+		pthread_mutex_unlock(&sh->mu);
+	} else {
+		pthread_mutex_lock(&sh->mu);
+		if (rc == SS_EINTR)
+			set_error(sh, rc, "interrupted");
+		else {
+			char msg[1024];
+			snprintf(msg, sizeof msg, "%s: point %s: %s", s->path, pt->key, err[0] ? err : ss_strerror(rc));
+			set_error(sh, rc, msg);
+		}
+		pthread_mutex_unlock(&sh->mu);
+	}
+	ss_metrics_fini(&m);
+	ss_metrics_fini(&kept);
+	return rc;
+}
+
+/* Precision mode: replications until the primary metric's relative
+   half-width reaches the target, between the minimum and the cap. */
+static int run_point(shared *sh, size_t pi)
+{
+	const ss_scenario *s = sh->s;
+	ss_point *pt = &sh->pts[pi];
+	for (int rep = 0; rep < s->max_replications; rep++) {
+		int done = 0;
+		pthread_mutex_lock(&sh->mu);
+		int rc = ss_db_run_done(sh->db, s->name, pt->key, rep, &done);
+		pthread_mutex_unlock(&sh->mu);
+		if (rc)
+			return rc;
+		if (!done && (rc = run_one(sh, pi, rep)))
+			return rc;
+		if (rep + 1 < s->replications || rep + 1 < 2)
+			continue;
+		double *v = NULL, mean, half;
+		size_t n = 0;
+		pthread_mutex_lock(&sh->mu);
+		rc = ss_db_point_values(sh->db, s->name, pt->key, s->model->primary, &v, &n);
+		pthread_mutex_unlock(&sh->mu);
+		if (rc)
+			return rc;
+		int reached = n >= 2 && ss_ci_t(v, n, s->level, &mean, &half) == SS_OK &&
+			      ss_precision_reached(mean, half, s->precision);
+		free(v);
+		if (reached)
+			break;
+	}
+	return SS_OK;
+}
+
+static void *worker(void *arg)
+{
+	shared *sh = arg;
+	for (;;) {
+		pthread_mutex_lock(&sh->mu);
+		int stop = sh->rc != SS_OK || (sh->o->interrupt && *sh->o->interrupt);
+		size_t i = sh->next;
+		if (!stop && i < sh->njobs)
+			sh->next++;
+		pthread_mutex_unlock(&sh->mu);
+		if (stop || i >= sh->njobs)
+			return NULL;
+		job *j = &sh->jobs[i];
+		if (j->rep < 0)
+			run_point(sh, j->point);
+		else
+			run_one(sh, j->point, j->rep);
+	}
+}
+
+/* Builds each point's model once on a scratch simulator: parameter
+   combinations the model refuses are reported before anything runs. */
+static int check_points(const ss_scenario *s, ss_point *pts, size_t n, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		ss_sim *sim = ss_sim_alloc(0);
+		if (!sim)
+			return SS_ENOMEM;
+		void *st = NULL;
+		char msg[512] = "";
+		int rc = s->model->create(sim, pts[i].params, &st, msg, sizeof msg);
+		if (rc == SS_OK)
+			s->model->destroy(st);
+		ss_sim_free(sim);
+		if (rc) {
+			ss_errbuf(err, errlen, "%s: point %s: %s", s->path, pts[i].key, msg[0] ? msg : ss_strerror(rc));
+			return rc;
+		}
+	}
+	return SS_OK;
+}
+
+static int load_references(ss_db *db, const char *dir, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		ss_errbuf(err, errlen, "%s: cannot read the reference directory", dir);
+		return SS_ENOENT;
+	}
+	char *names[64];
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < 64) {
+		size_t len = strlen(e->d_name);
+		if (len > 4 && !strcmp(e->d_name + len - 4, ".csv"))
+			names[n++] = strdup(e->d_name);
+	}
+	closedir(d);
+	int rc = SS_OK;
+	for (size_t i = 0; i < n; i++) {
+		if (!names[i]) {
+			rc = SS_ENOMEM;
+			continue;
+		}
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		if (rc == SS_OK)
+			rc = ss_db_load_reference(db, path, err, errlen);
+		free(names[i]);
+	}
+	return rc;
+}
+
+int ss_sweep_run(const ss_scenario *s, const ss_sweep_opts *o, ss_sweep_stats *st,
+		 char *err, size_t errlen)
+{
+	memset(st, 0, sizeof *st);
+	double t0 = wall_now();
+	shared sh;
+	memset(&sh, 0, sizeof sh);
+	sh.s = s;
+	sh.o = o;
+	size_t npts = 0;
+	int rc = ss_scenario_points(s, &sh.pts, &npts, err, errlen);
+	if (rc)
+		return rc;
+	st->points = npts;
+	if ((rc = check_points(s, sh.pts, npts, err, errlen)))
+		goto out;
+	if (!(sh.config = ss_scenario_describe(s))) {
+		rc = SS_ENOMEM;
+		goto out;
+	}
+	if ((rc = ss_db_open(o->db_path, SS_DB_CREATE, &sh.db, err, errlen)))
+		goto out;
+	if ((rc = ss_db_set_level(sh.db, s->level))) {
+		ss_errbuf(err, errlen, "%s: %s", o->db_path, ss_db_errmsg(sh.db));
+		goto out;
+	}
+	if (o->refdir && (rc = load_references(sh.db, o->refdir, err, errlen)))
+		goto out;
+	/* The work list, skipping what a previous run finished. */
+	size_t cap = s->precision > 0 ? npts : npts * (size_t)s->replications;
+	sh.jobs = malloc((cap ? cap : 1) * sizeof *sh.jobs);
+	if (!sh.jobs) {
+		rc = SS_ENOMEM;
+		goto out;
+	}
+	for (size_t p = 0; p < npts; p++) {
+		if (s->precision > 0) {
+			sh.jobs[sh.njobs++] = (job){p, -1};
+			sh.total_runs += (size_t)s->replications;
+			continue;
+		}
+		for (int r = 0; r < s->replications; r++) {
+			int done = 0;
+			if ((rc = ss_db_run_done(sh.db, s->name, sh.pts[p].key, r, &done))) {
+				ss_errbuf(err, errlen, "%s: %s", o->db_path, ss_db_errmsg(sh.db));
+				goto out;
+			}
+			if (done)
+				st->skipped++;
+			else
+				sh.jobs[sh.njobs++] = (job){p, r};
+		}
+	}
+	if (s->precision <= 0)
+		sh.total_runs = sh.njobs;
+	pthread_mutex_init(&sh.mu, NULL);
+	int nthreads = o->jobs < 1 ? 1 : o->jobs;
+	if ((size_t)nthreads > sh.njobs)
+		nthreads = sh.njobs ? (int)sh.njobs : 1;
+	pthread_t *th = calloc((size_t)nthreads, sizeof *th);
+	if (!th) {
+		pthread_mutex_destroy(&sh.mu);
+		rc = SS_ENOMEM;
+		goto out;
+	}
+	int started = 0;
+	for (int i = 1; i < nthreads; i++)
+		if (pthread_create(&th[started], NULL, worker, &sh) == 0)
+			started++;
+	worker(&sh); /* the calling thread works too */
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+	pthread_mutex_destroy(&sh.mu);
+	if (sh.rc == SS_OK && o->interrupt && *o->interrupt)
+		sh.rc = SS_EINTR;
+	rc = sh.rc;
+	if (rc)
+		ss_errbuf(err, errlen, "%s", rc == SS_EINTR ? "interrupted: finished runs are saved; rerun to complete" : sh.err);
+out:
+	st->ran = sh.ran;
+	st->events = sh.events;
+	st->wall = wall_now() - t0;
+	ss_db_close(sh.db);
+	free(sh.jobs);
+	free(sh.config);
+	ss_points_free(sh.pts, npts);
+	return rc;
+}

@@ -1,0 +1,145 @@
+/* Validation model "closed": n customers alternate between thinking (a
+   delay, no resource) and service at a processor pool: the classic
+   terminal system, solved exactly by mean-value analysis. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "ss_cpu.h"
+#include "ss_err.h"
+#include "ss_model.h"
+#include "ss_queueing.h"
+#include "ss_rng.h"
+#include "ss_stats.h"
+
+typedef struct user {
+	ss_thread th;
+	ss_time asked, service;
+	struct cmodel *m;
+} user;
+
+typedef struct cmodel {
+	ss_sim *sim;
+	int n, c;
+	double z, s;
+	ss_dist think, svc;
+	ss_cpu_pool *pool;
+	ss_rng *rng_think, *rng_svc;
+	user *users;
+	ss_tally r;          /* response time at the station, s */
+	double done, done_window;
+	ss_time window;
+} cmodel;
+
+static const ss_param_def closed_params[] = {
+	{"customers", SS_PARAM_INT, "10", 1, 100000, NULL, "", "customers in the loop, n"},
+	{"servers", SS_PARAM_INT, "1", 1, 1024, NULL, "", "processors at the station"},
+	{"think_mean", SS_PARAM_REAL, "5", 0, 1e9, NULL, "s", "mean think time Z"},
+	{"service_mean", SS_PARAM_REAL, "1", 1e-12, 1e9, NULL, "s", "mean service demand D"},
+	{"think", SS_PARAM_DIST, "exp(1)", 0, 0, NULL, "", "think-time shape, rescaled to Z"},
+	{"service", SS_PARAM_DIST, "exp(1)", 0, 0, NULL, "", "service shape, rescaled to D"},
+};
+
+static const ss_metric_def closed_metrics[] = {
+	{"X", "1/s", "throughput"},
+	{"R", "s", "mean response time at the station"},
+	{"X_theory", "1/s", "exact MVA throughput (one server, exponential service)"},
+	{"R_theory", "s", "exact MVA response time"},
+};
+
+static void think_done(ss_sim *sim, void *ctx, uint64_t arg);
+
+static void served(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)arg;
+	user *u = ctx;
+	cmodel *m = u->m;
+	ss_tally_add(&m->r, ss_time_to_s(ss_sim_now(sim) - u->asked));
+	m->done += 1;
+	m->done_window += 1;
+	ss_sim_after(sim, ss_time_from_s(ss_dist_draw(&m->think, m->rng_think)), think_done, u, 0);
+}
+
+static void think_done(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)arg;
+	user *u = ctx;
+	cmodel *m = u->m;
+	u->asked = ss_sim_now(sim);
+	ss_cpu_serve(m->pool, &u->th, ss_time_from_s(ss_dist_draw(&m->svc, m->rng_svc)), 0, served, u, 0);
+}
+
+static void closed_destroy(void *st)
+{
+	cmodel *m = st;
+	free(m->users);
+	free(m);
+}
+
+static int closed_create(ss_sim *sim, const ss_params *p, void **state, char *err, size_t errlen)
+{
+	cmodel *m = calloc(1, sizeof *m);
+	if (!m)
+		return SS_ENOMEM;
+	m->sim = sim;
+	m->n = (int)ss_params_int(p, "customers");
+	m->c = (int)ss_params_int(p, "servers");
+	m->z = ss_params_real(p, "think_mean");
+	m->s = ss_params_real(p, "service_mean");
+	ss_dist t = ss_params_dist(p, "think"), s = ss_params_dist(p, "service");
+	if (!isfinite(ss_dist_mean(&t)) || !isfinite(ss_dist_mean(&s)) || ss_dist_mean(&s) <= 0) {
+		ss_errbuf(err, errlen, "'think' and 'service' need finite means");
+		free(m);
+		return SS_EINVAL;
+	}
+	m->think = ss_dist_with_mean(&t, m->z);
+	m->svc = ss_dist_with_mean(&s, m->s);
+	m->users = calloc((size_t)m->n, sizeof *m->users);
+	m->rng_think = ss_sim_rng(sim, "closed.think");
+	m->rng_svc = ss_sim_rng(sim, "closed.service");
+	m->pool = ss_cpu_pool_alloc(sim, "cpu", m->c, 0);
+	if (!m->users || !m->rng_think || !m->rng_svc || !m->pool) {
+		closed_destroy(m);
+		return SS_ENOMEM;
+	}
+	for (int i = 0; i < m->n; i++) {
+		user *u = &m->users[i];
+		ss_thread_init(&u->th, (uint32_t)i);
+		u->m = m;
+		ss_sim_after(sim, ss_time_from_s(ss_dist_draw(&m->think, m->rng_think)), think_done, u, 0);
+	}
+	*state = m;
+	return SS_OK;
+}
+
+static void closed_reset(void *st)
+{
+	cmodel *m = st;
+	ss_tally_reset(&m->r);
+	m->done_window = 0;
+	m->window = ss_sim_now(m->sim);
+}
+
+static void closed_collect(void *st, ss_metrics *out)
+{
+	cmodel *m = st;
+	double span = ss_time_to_s(ss_sim_now(m->sim) - m->window);
+	ss_metrics_set(out, "X", "1/s", span > 0 ? m->done_window / span : 0);
+	ss_metrics_set(out, "R", "s", ss_tally_mean(&m->r));
+	/* MVA is exact for one exponential FCFS server; the delay station is
+	   insensitive to the think-time distribution. */
+	if (m->c == 1 && m->svc.kind == SS_DIST_EXP) {
+		double x, r;
+		ss_qt_mva(m->n, m->s, m->z, &x, &r);
+		ss_metrics_set(out, "X_theory", "1/s", x);
+		ss_metrics_set(out, "R_theory", "s", r);
+	}
+}
+
+static double closed_progress(void *st) { return ((cmodel *)st)->done; }
+
+const ss_model_type ss_model_closed = {
+	"closed", "closed terminal system: customers think, then queue for a processor pool",
+	closed_params, sizeof closed_params / sizeof closed_params[0],
+	closed_metrics, sizeof closed_metrics / sizeof closed_metrics[0],
+	"X", closed_create, closed_reset, closed_collect, closed_progress, closed_destroy,
+};

@@ -1,0 +1,105 @@
+/* The replication runner. */
+#include "ss_model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ss_err.h"
+#include "ss_rng.h"
+#include "ss_stats.h"
+
+uint64_t ss_model_rep_seed(uint64_t seed, int r)
+{
+	return ss_rng_mix(ss_rng_mix(seed) + (uint64_t)r);
+}
+
+#define SLICES 100       /* slices per measured period: interrupt polling */
+#define MSER_SLICES 200  /* slices of an automatic warm-up pilot */
+#define MSER_ROUNDS 4    /* pilot doublings before giving up */
+
+static int interrupted(const ss_run_spec *s)
+{
+	return s->interrupt && *s->interrupt;
+}
+
+/* Runs [now, now + len] in `slices` steps, recording the primary output's
+   rate per slice into rates (if not NULL). */
+static int run_slices(ss_sim *sim, const ss_run_spec *spec, void *st, double len,
+		      int slices, double *rates)
+{
+	ss_time t0 = ss_sim_now(sim), span = ss_time_from_s(len);
+	double last = (rates && spec->type->progress) ? spec->type->progress(st) : 0;
+	for (int i = 1; i <= slices; i++) {
+		ss_time t = t0 + (ss_time)((double)span * i / slices);
+		ss_sim_run_until(sim, t);
+		if (rates) {
+			double now = spec->type->progress(st);
+			rates[i - 1] = now - last;
+			last = now;
+		}
+		if (interrupted(spec))
+			return SS_EINTR;
+	}
+	return SS_OK;
+}
+
+int ss_model_run(const ss_run_spec *spec, ss_metrics *out, ss_run_info *info, char *err, size_t errlen)
+{
+	memset(info, 0, sizeof *info);
+	if (!(spec->duration > 0)) {
+		ss_errbuf(err, errlen, "the measured duration must be > 0");
+		return SS_EINVAL;
+	}
+	ss_sim *sim = ss_sim_alloc(spec->seed);
+	if (!sim)
+		return SS_ENOMEM;
+	void *st = NULL;
+	int rc = spec->type->create(sim, spec->params, &st, err, errlen);
+	if (rc) {
+		ss_sim_free(sim);
+		return rc;
+	}
+	if (spec->warmup >= 0) {
+		rc = run_slices(sim, spec, st, spec->warmup, spec->warmup > 0 ? 10 : 1, NULL);
+		info->warmup_used = spec->warmup;
+	} else if (!spec->type->progress) {
+		ss_errbuf(err, errlen, "model '%s' has no progress measure: give a fixed warm-up",
+			  spec->type->name);
+		rc = SS_EINVAL;
+	} else {
+		/* MSER-5 on a pilot as long as the measurement; if the rule cuts
+		   more than half the pilot, the transient is longer: run a longer
+		   pilot. The warm-up ends at the end of the pilot, which is at
+		   least the detected truncation point. */
+		double rates[MSER_SLICES];
+		double pilot = spec->duration;
+		for (int round = 0; round < MSER_ROUNDS && rc == SS_OK; round++) {
+			rc = run_slices(sim, spec, st, pilot, MSER_SLICES, rates);
+			if (rc)
+				break;
+			info->warmup_used += pilot;
+			size_t cut = ss_mser5(rates, MSER_SLICES);
+			info->mser_cut = cut;
+			if (cut < MSER_SLICES / 2)
+				break;
+			pilot *= 2;
+		}
+	}
+	if (rc == SS_OK) {
+		ss_sim_reset_stats(sim);
+		if (spec->type->reset)
+			spec->type->reset(st);
+		ss_time t0 = ss_sim_now(sim);
+		rc = run_slices(sim, spec, st, spec->duration, SLICES, NULL);
+		info->measured = ss_time_to_s(ss_sim_now(sim) - t0);
+	}
+	if (rc == SS_OK) {
+		spec->type->collect(st, out);
+		ss_sim_report(sim, out);
+	}
+	info->events = ss_sim_events(sim);
+	spec->type->destroy(st);
+	ss_sim_free(sim);
+	return rc;
+}

@@ -1,0 +1,6 @@
+# scenarios/: the scenario-file loader and the scenario files themselves.
+noinst_LIBRARIES += libss_scen.a
+libss_scen_a_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(GSL_CFLAGS)
+libss_scen_a_SOURCES = scenarios/ss_scenario.h scenarios/scenario.c
+SS_SCEN_LIBS = libss_scen.a $(LIBCONFIG_LIBS)
+EXTRA_DIST += scenarios

@@ -1,0 +1,836 @@
+/* Scenario loader on libconfig. Every key is checked against a table (top
+   level, run, output) or the model's parameter table, with "did you mean"
+   hints, and every error carries the file and line. */
+#include "ss_scenario.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libconfig.h>
+
+#include "ss_err.h"
+
+static const char *const top_keys[] = {"name", "description", "reproduces", "model",
+				       "params", "sweep", "run", "output", "notes", NULL};
+static const char *const run_keys[] = {"replications", "seed", "warmup", "duration", "level",
+				       "precision", "max_replications", NULL};
+static const char *const output_keys[] = {"figure", "series", "x", "metrics", NULL};
+
+static const char *nearest(const char *const *keys, const char *name)
+{
+	const char *best = NULL;
+	size_t bd = (size_t)-1;
+	for (size_t i = 0; keys[i]; i++) {
+		size_t d = ss_edit_distance(name, keys[i]);
+		if (d < bd) {
+			bd = d;
+			best = keys[i];
+		}
+	}
+	return bd <= 1 + strlen(name) / 3 ? best : NULL;
+}
+
+static int in_list(const char *const *keys, const char *name)
+{
+	for (size_t i = 0; keys[i]; i++)
+		if (!strcmp(keys[i], name))
+			return 1;
+	return 0;
+}
+
+static char *xstrdup(const char *s) { return s ? strdup(s) : NULL; }
+
+void ss_scenario_free(ss_scenario *s)
+{
+	if (!s)
+		return;
+	free(s->path);
+	free(s->name);
+	free(s->description);
+	free(s->reproduces);
+	ss_params_free(s->base);
+	for (size_t g = 0; g < s->ngroups; g++) {
+		for (size_t a = 0; a < s->groups[g].naxes; a++) {
+			ss_axis *ax = &s->groups[g].axes[a];
+			for (size_t i = 0; i < ax->n; i++)
+				free(ax->values[i]);
+			free(ax->values);
+			free(ax->key);
+		}
+		free(s->groups[g].axes);
+	}
+	free(s->groups);
+	free(s->figure);
+	free(s->series);
+	free(s->x);
+	for (size_t i = 0; i < s->nmetrics; i++)
+		free(s->metrics[i]);
+	free(s->metrics);
+	free(s);
+}
+
+/* A scalar setting as text, for the parameter parser. */
+static int scalar_text(const config_setting_t *st, char *buf, size_t len)
+{
+	switch (config_setting_type(st)) {
+	case CONFIG_TYPE_INT:
+		snprintf(buf, len, "%d", config_setting_get_int(st));
+		return 1;
+	case CONFIG_TYPE_INT64:
+		snprintf(buf, len, "%lld", config_setting_get_int64(st));
+		return 1;
+	case CONFIG_TYPE_FLOAT:
+		snprintf(buf, len, "%.17g", config_setting_get_float(st));
+		return 1;
+	case CONFIG_TYPE_BOOL:
+		snprintf(buf, len, "%s", config_setting_get_bool(st) ? "true" : "false");
+		return 1;
+	case CONFIG_TYPE_STRING:
+		snprintf(buf, len, "%s", config_setting_get_string(st));
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+typedef struct loader {
+	const char *path;
+	char *err;
+	size_t errlen;
+} loader;
+
+#define FAIL(ld, st, rc, ...)                                                         \
+	do {                                                                          \
+		char m_[512];                                                         \
+		snprintf(m_, sizeof m_, __VA_ARGS__);                                 \
+		ss_errbuf((ld)->err, (ld)->errlen, "%s:%d: %s", (ld)->path,           \
+			  (st) ? config_setting_source_line(st) : 0, m_);             \
+		return (rc);                                                          \
+	} while (0)
+
+static int get_number(loader *ld, const config_setting_t *st, double *v)
+{
+	int t = config_setting_type(st);
+	if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 || t == CONFIG_TYPE_FLOAT) {
+		*v = t == CONFIG_TYPE_FLOAT ? config_setting_get_float(st) : (double)config_setting_get_int64(st);
+		return SS_OK;
+	}
+	FAIL(ld, st, SS_EINVAL, "'%s' must be a number", config_setting_name(st));
+}
+
+static int get_string(loader *ld, const config_setting_t *st, char **out)
+{
+	if (config_setting_type(st) != CONFIG_TYPE_STRING)
+		FAIL(ld, st, SS_EINVAL, "'%s' must be a string in double quotes", config_setting_name(st));
+	free(*out);
+	if (!(*out = strdup(config_setting_get_string(st))))
+		return SS_ENOMEM;
+	return SS_OK;
+}
+
+/* Checks the run block's values; shared by the file and --set. */
+static int run_value(ss_scenario *s, const char *key, double v, const char *text, char *msg, size_t len)
+{
+	if (!strcmp(key, "replications") || !strcmp(key, "max_replications")) {
+		if (v != floor(v) || v < 1 || v > 1e6) {
+			ss_errbuf(msg, len, "'%s' must be an integer in [1, 1000000]", key);
+			return SS_EINVAL;
+		}
+		if (key[0] == 'r')
+			s->replications = (int)v;
+		else
+			s->max_replications = (int)v;
+	} else if (!strcmp(key, "seed")) {
+		if (v != floor(v) || v < 0 || v > 9e15) {
+			ss_errbuf(msg, len, "'seed' must be a non-negative integer");
+			return SS_EINVAL;
+		}
+		s->seed = (uint64_t)v;
+	} else if (!strcmp(key, "warmup")) {
+		if (text && !strcmp(text, "auto")) {
+			s->warmup = -1;
+		} else if (!(v >= 0) || !isfinite(v)) {
+			ss_errbuf(msg, len, "'warmup' must be a duration >= 0 in seconds, or \"auto\"");
+			return SS_EINVAL;
+		} else {
+			s->warmup = v;
+		}
+	} else if (!strcmp(key, "duration")) {
+		if (!(v > 0) || !isfinite(v) || v > 9e6) {
+			ss_errbuf(msg, len, "'duration' must be > 0 seconds (and at most 9e6)");
+			return SS_EINVAL;
+		}
+		s->duration = v;
+	} else if (!strcmp(key, "level")) {
+		if (!(v >= 0.5 && v < 1)) {
+			ss_errbuf(msg, len, "'level' must be in [0.5, 1), e.g. 0.90");
+			return SS_EINVAL;
+		}
+		s->level = v;
+	} else if (!strcmp(key, "precision")) {
+		if (!(v >= 0 && v < 1)) {
+			ss_errbuf(msg, len, "'precision' must be in [0, 1): a relative half-width, e.g. 0.02");
+			return SS_EINVAL;
+		}
+		s->precision = v;
+	}
+	return SS_OK;
+}
+
+static int load_run(loader *ld, ss_scenario *s, const config_setting_t *run)
+{
+	if (!config_setting_is_group(run))
+		FAIL(ld, run, SS_EPARSE, "'run' must be a group { ... }");
+	for (int i = 0; i < config_setting_length(run); i++) {
+		config_setting_t *st = config_setting_get_elem(run, (unsigned)i);
+		const char *k = config_setting_name(st);
+		if (!in_list(run_keys, k)) {
+			const char *n = nearest(run_keys, k);
+			if (n)
+				FAIL(ld, st, SS_ENOENT, "unknown key 'run.%s' (did you mean '%s'?)", k, n);
+			FAIL(ld, st, SS_ENOENT, "unknown key 'run.%s'", k);
+		}
+		double v = 0;
+		const char *text = NULL;
+		if (!strcmp(k, "warmup") && config_setting_type(st) == CONFIG_TYPE_STRING) {
+			text = config_setting_get_string(st);
+			if (strcmp(text, "auto"))
+				FAIL(ld, st, SS_EINVAL, "'warmup' must be a number of seconds or \"auto\"");
+		} else if (get_number(ld, st, &v)) {
+			return SS_EINVAL;
+		}
+		char msg[256];
+		if (run_value(s, k, v, text, msg, sizeof msg))
+			FAIL(ld, st, SS_EINVAL, "%s", msg);
+	}
+	return SS_OK;
+}
+
+static int load_params(loader *ld, ss_scenario *s, const config_setting_t *ps)
+{
+	if (!config_setting_is_group(ps))
+		FAIL(ld, ps, SS_EPARSE, "'params' must be a group { ... }");
+	for (int i = 0; i < config_setting_length(ps); i++) {
+		config_setting_t *st = config_setting_get_elem(ps, (unsigned)i);
+		char text[512], msg[512];
+		if (!scalar_text(st, text, sizeof text))
+			FAIL(ld, st, SS_EINVAL, "parameter '%s' must be a single value (sweeps go in 'sweep')",
+			     config_setting_name(st));
+		int rc = ss_params_set_text(s->base, config_setting_name(st), text, msg, sizeof msg);
+		if (rc)
+			FAIL(ld, st, rc, "%s (model '%s')", msg, s->model->name);
+	}
+	return SS_OK;
+}
+
+static int load_sweep(loader *ld, ss_scenario *s, const config_setting_t *sw)
+{
+	if (!config_setting_is_list(sw))
+		FAIL(ld, sw, SS_EPARSE, "'sweep' must be a list of groups: ( { key = [ ... ]; }, ... )");
+	int ng = config_setting_length(sw);
+	s->groups = calloc((size_t)(ng ? ng : 1), sizeof *s->groups);
+	if (!s->groups)
+		return SS_ENOMEM;
+	for (int g = 0; g < ng; g++) {
+		config_setting_t *grp = config_setting_get_elem(sw, (unsigned)g);
+		if (!config_setting_is_group(grp))
+			FAIL(ld, grp, SS_EPARSE, "each sweep entry must be a group { key = [ ... ]; ... }");
+		ss_sweep_group *G = &s->groups[s->ngroups++];
+		int na = config_setting_length(grp);
+		if (na == 0)
+			FAIL(ld, grp, SS_EPARSE, "empty sweep group");
+		G->axes = calloc((size_t)na, sizeof *G->axes);
+		if (!G->axes)
+			return SS_ENOMEM;
+		for (int a = 0; a < na; a++) {
+			config_setting_t *ax = config_setting_get_elem(grp, (unsigned)a);
+			const char *k = config_setting_name(ax);
+			ss_axis *A = &G->axes[G->naxes++];
+			if (!(A->key = strdup(k)))
+				return SS_ENOMEM;
+			if (ss_params_index(s->base, k) < 0) {
+				const char *n = ss_params_nearest(s->base, k);
+				if (n)
+					FAIL(ld, ax, SS_ENOENT, "sweep over unknown parameter '%s' (did you mean '%s'?)", k, n);
+				FAIL(ld, ax, SS_ENOENT, "sweep over unknown parameter '%s' of model '%s'", k, s->model->name);
+			}
+			for (size_t g2 = 0; g2 < s->ngroups; g2++)
+				for (size_t a2 = 0; a2 < s->groups[g2].naxes; a2++) {
+					ss_axis *B = &s->groups[g2].axes[a2];
+					if (B != A && !strcmp(B->key, k))
+						FAIL(ld, ax, SS_EINVAL, "parameter '%s' is swept twice", k);
+				}
+			if (!config_setting_is_array(ax) && !config_setting_is_list(ax))
+				FAIL(ld, ax, SS_EPARSE, "sweep axis '%s' must be an array [ ... ]", k);
+			int nv = config_setting_length(ax);
+			if (nv == 0)
+				FAIL(ld, ax, SS_EINVAL, "sweep axis '%s' has no values", k);
+			if (a > 0 && (size_t)nv != G->n)
+				FAIL(ld, ax, SS_EINVAL,
+				     "axes in one group vary together and need equal lengths: '%s' has %d values, '%s' has %zu",
+				     k, nv, G->axes[0].key, G->n);
+			G->n = (size_t)nv;
+			A->values = calloc((size_t)nv, sizeof *A->values);
+			if (!A->values)
+				return SS_ENOMEM;
+			ss_params *scratch = ss_params_clone(s->base);
+			if (!scratch)
+				return SS_ENOMEM;
+			for (int v = 0; v < nv; v++) {
+				config_setting_t *el = config_setting_get_elem(ax, (unsigned)v);
+				char text[512], msg[512];
+				if (!scalar_text(el, text, sizeof text)) {
+					ss_params_free(scratch);
+					FAIL(ld, el, SS_EINVAL, "sweep value %d of '%s' must be a scalar", v + 1, k);
+				}
+				int rc = ss_params_set_text(scratch, k, text, msg, sizeof msg);
+				if (rc) {
+					ss_params_free(scratch);
+					FAIL(ld, el, rc, "sweep value %d: %s", v + 1, msg);
+				}
+				A->n++;
+				if (!(A->values[v] = strdup(ss_params_text(scratch, k)))) {
+					ss_params_free(scratch);
+					return SS_ENOMEM;
+				}
+			}
+			ss_params_free(scratch);
+		}
+	}
+	return SS_OK;
+}
+
+static const ss_axis *find_axis(const ss_scenario *s, const char *key)
+{
+	for (size_t g = 0; g < s->ngroups; g++)
+		for (size_t a = 0; a < s->groups[g].naxes; a++)
+			if (!strcmp(s->groups[g].axes[a].key, key))
+				return &s->groups[g].axes[a];
+	return NULL;
+}
+
+/* Checks {name} references of the series template. */
+static int check_template(const ss_scenario *s, const char *tpl, char *msg, size_t len)
+{
+	for (const char *p = tpl; (p = strchr(p, '{'));) {
+		const char *e = strchr(p, '}');
+		if (!e) {
+			ss_errbuf(msg, len, "unclosed '{' in series template \"%s\"", tpl);
+			return SS_EINVAL;
+		}
+		char name[128];
+		size_t n = (size_t)(e - p - 1);
+		if (n >= sizeof name)
+			n = sizeof name - 1;
+		memcpy(name, p + 1, n);
+		name[n] = '\0';
+		if (ss_params_index(s->base, name) < 0) {
+			ss_errbuf(msg, len, "series template refers to unknown parameter '{%s}'", name);
+			return SS_ENOENT;
+		}
+		p = e + 1;
+	}
+	return SS_OK;
+}
+
+static int load_output(loader *ld, ss_scenario *s, const config_setting_t *out)
+{
+	if (!config_setting_is_group(out))
+		FAIL(ld, out, SS_EPARSE, "'output' must be a group { ... }");
+	for (int i = 0; i < config_setting_length(out); i++) {
+		config_setting_t *st = config_setting_get_elem(out, (unsigned)i);
+		const char *k = config_setting_name(st);
+		if (!in_list(output_keys, k)) {
+			const char *n = nearest(output_keys, k);
+			if (n)
+				FAIL(ld, st, SS_ENOENT, "unknown key 'output.%s' (did you mean '%s'?)", k, n);
+			FAIL(ld, st, SS_ENOENT, "unknown key 'output.%s'", k);
+		}
+		if (!strcmp(k, "metrics")) {
+			if (!config_setting_is_array(st) && !config_setting_is_list(st))
+				FAIL(ld, st, SS_EPARSE, "'metrics' must be an array of names [\"W\", ...]");
+			int n = config_setting_length(st);
+			s->metrics = calloc((size_t)(n ? n : 1), sizeof *s->metrics);
+			if (!s->metrics)
+				return SS_ENOMEM;
+			for (int j = 0; j < n; j++) {
+				config_setting_t *el = config_setting_get_elem(st, (unsigned)j);
+				if (config_setting_type(el) != CONFIG_TYPE_STRING)
+					FAIL(ld, el, SS_EINVAL, "metric names must be strings");
+				const char *m = config_setting_get_string(el);
+				/* Model metrics are checked here; resource metrics
+				   ("cpu.util") are names with a dot, checked at run time. */
+				int known = strchr(m, '.') != NULL;
+				const char *best = NULL;
+				size_t bd = (size_t)-1;
+				for (size_t q = 0; q < s->model->nmetrics; q++) {
+					if (!strcmp(s->model->metrics[q].name, m))
+						known = 1;
+					size_t d = ss_edit_distance(m, s->model->metrics[q].name);
+					if (d < bd) {
+						bd = d;
+						best = s->model->metrics[q].name;
+					}
+				}
+				if (!known) {
+					if (best && bd <= 1 + strlen(m) / 3)
+						FAIL(ld, el, SS_ENOENT, "model '%s' has no metric '%s' (did you mean '%s'?)",
+						     s->model->name, m, best);
+					FAIL(ld, el, SS_ENOENT, "model '%s' has no metric '%s'", s->model->name, m);
+				}
+				if (!(s->metrics[s->nmetrics++] = strdup(m)))
+					return SS_ENOMEM;
+			}
+		} else {
+			char **dst = !strcmp(k, "figure") ? &s->figure : !strcmp(k, "series") ? &s->series : &s->x;
+			if (get_string(ld, st, dst))
+				return SS_EINVAL;
+			char msg[256];
+			int rc;
+			if (dst == &s->series && (rc = check_template(s, s->series, msg, sizeof msg)))
+				FAIL(ld, st, rc, "%s", msg);
+			if (dst == &s->x) {
+				int i2 = ss_params_index(s->base, s->x);
+				if (i2 < 0)
+					FAIL(ld, st, SS_ENOENT, "output.x names unknown parameter '%s'", s->x);
+				ss_param_type t = s->base->defs[i2].type;
+				if (t != SS_PARAM_INT && t != SS_PARAM_REAL)
+					FAIL(ld, st, SS_EINVAL, "output.x must name a numeric parameter; '%s' is not", s->x);
+			}
+		}
+	}
+	return SS_OK;
+}
+
+int ss_scenario_load(const char *path, ss_scenario **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	struct stat sb;
+	if (stat(path, &sb) != 0) {
+		ss_errbuf(err, errlen, "%s: cannot open scenario: %s", path, strerror(errno));
+		return SS_ENOENT;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		ss_errbuf(err, errlen, "%s: not a regular file", path);
+		return SS_ENOENT;
+	}
+	config_t cf;
+	config_init(&cf);
+	if (config_read_file(&cf, path) != CONFIG_TRUE) {
+		int line = config_error_line(&cf);
+		ss_errbuf(err, errlen, "%s:%d: %s", config_error_file(&cf) ? config_error_file(&cf) : path, line,
+			  config_error_text(&cf));
+		int io = config_error_type(&cf) == CONFIG_ERR_FILE_IO;
+		config_destroy(&cf);
+		return io ? SS_ENOENT : SS_EPARSE;
+	}
+	loader ld = {path, err, errlen};
+	ss_scenario *s = calloc(1, sizeof *s);
+	int rc = SS_ENOMEM;
+	if (!s || !(s->path = strdup(path)))
+		goto done;
+	s->replications = 10;
+	s->seed = 1;
+	s->warmup = 0;
+	s->duration = 0;
+	s->level = 0.90;
+	s->max_replications = 100;
+	config_setting_t *root = config_root_setting(&cf);
+	for (int i = 0; i < config_setting_length(root); i++) {
+		config_setting_t *st = config_setting_get_elem(root, (unsigned)i);
+		const char *k = config_setting_name(st);
+		if (!in_list(top_keys, k)) {
+			const char *n = nearest(top_keys, k);
+			char m[256];
+			if (n)
+				snprintf(m, sizeof m, "unknown key '%s' (did you mean '%s'?)", k, n);
+			else
+				snprintf(m, sizeof m, "unknown key '%s' (expected name, description, reproduces, model, params, sweep, run, output, notes)", k);
+			ss_errbuf(err, errlen, "%s:%d: %s", path, config_setting_source_line(st), m);
+			rc = SS_ENOENT;
+			goto done;
+		}
+	}
+	config_setting_t *st;
+	const char *need[] = {"name", "model", "run", NULL};
+	for (int i = 0; need[i]; i++)
+		if (!config_lookup(&cf, need[i])) {
+			ss_errbuf(err, errlen, "%s:1: missing required key '%s'", path, need[i]);
+			rc = SS_EPARSE;
+			goto done;
+		}
+	if ((rc = get_string(&ld, config_lookup(&cf, "name"), &s->name)))
+		goto done;
+	if (!s->name[0] || strpbrk(s->name, "/\\") || s->name[0] == '.') {
+		st = config_lookup(&cf, "name");
+		ss_errbuf(err, errlen, "%s:%d: 'name' must be non-empty, without '/' or a leading '.' (it names the database)",
+			  path, config_setting_source_line(st));
+		rc = SS_EINVAL;
+		goto done;
+	}
+	if ((st = config_lookup(&cf, "description")) && (rc = get_string(&ld, st, &s->description)))
+		goto done;
+	if ((st = config_lookup(&cf, "reproduces")) && (rc = get_string(&ld, st, &s->reproduces)))
+		goto done;
+	st = config_lookup(&cf, "model");
+	char *model = NULL;
+	if ((rc = get_string(&ld, st, &model)))
+		goto done;
+	s->model = ss_model_find(model);
+	if (!s->model) {
+		const char *n = ss_model_nearest(model);
+		char list[256] = "";
+		for (const ss_model_type *const *m = ss_model_all(); *m; m++) {
+			strncat(list, (*m)->name, sizeof list - strlen(list) - 3);
+			if (m[1])
+				strncat(list, ", ", sizeof list - strlen(list) - 1);
+		}
+		if (n)
+			ss_errbuf(err, errlen, "%s:%d: unknown model '%s' (did you mean '%s'?)", path,
+				  config_setting_source_line(st), model, n);
+		else
+			ss_errbuf(err, errlen, "%s:%d: unknown model '%s' (models: %s)", path,
+				  config_setting_source_line(st), model, list);
+		free(model);
+		rc = SS_ENOENT;
+		goto done;
+	}
+	free(model);
+	if (!(s->base = ss_params_alloc(s->model->params, s->model->nparams))) {
+		rc = SS_ENOMEM;
+		goto done;
+	}
+	if ((st = config_lookup(&cf, "params")) && (rc = load_params(&ld, s, st)))
+		goto done;
+	if ((st = config_lookup(&cf, "sweep")) && (rc = load_sweep(&ld, s, st)))
+		goto done;
+	if ((rc = load_run(&ld, s, config_lookup(&cf, "run"))))
+		goto done;
+	if (s->duration <= 0) {
+		st = config_lookup(&cf, "run");
+		ss_errbuf(err, errlen, "%s:%d: 'run.duration' (seconds measured) is required", path,
+			  config_setting_source_line(st));
+		rc = SS_EINVAL;
+		goto done;
+	}
+	if ((st = config_lookup(&cf, "output")) && (rc = load_output(&ld, s, st)))
+		goto done;
+	if (!s->figure && !(s->figure = strdup(s->name))) {
+		rc = SS_ENOMEM;
+		goto done;
+	}
+	if (!s->x && s->ngroups) {
+		/* Default x: the first numeric axis. */
+		for (size_t g = 0; g < s->ngroups && !s->x; g++)
+			for (size_t a = 0; a < s->groups[g].naxes && !s->x; a++) {
+				int i = ss_params_index(s->base, s->groups[g].axes[a].key);
+				ss_param_type t = s->base->defs[i].type;
+				if (t == SS_PARAM_INT || t == SS_PARAM_REAL)
+					s->x = strdup(s->groups[g].axes[a].key);
+			}
+	}
+	if (!s->series) {
+		/* Default series: every swept parameter other than x, so points
+		   with different parameters never merge in the points view. */
+		size_t len = 1;
+		for (size_t g = 0; g < s->ngroups; g++)
+			for (size_t a = 0; a < s->groups[g].naxes; a++)
+				len += 2 * strlen(s->groups[g].axes[a].key) + 6;
+		if (!(s->series = malloc(len))) {
+			rc = SS_ENOMEM;
+			goto done;
+		}
+		s->series[0] = '\0';
+		for (size_t g = 0; g < s->ngroups; g++)
+			for (size_t a = 0; a < s->groups[g].naxes; a++) {
+				const char *k = s->groups[g].axes[a].key;
+				if (s->x && !strcmp(k, s->x))
+					continue;
+				sprintf(s->series + strlen(s->series), "%s%s={%s}", s->series[0] ? " " : "", k, k);
+			}
+	}
+	rc = SS_OK;
+done:
+	config_destroy(&cf);
+	if (rc) {
+		if (rc == SS_ENOMEM)
+			ss_errbuf(err, errlen, "%s: out of memory", path);
+		ss_scenario_free(s);
+		return rc;
+	}
+	*out = s;
+	return SS_OK;
+}
+
+int ss_scenario_set(ss_scenario *s, const char *assignment, char *err, size_t errlen)
+{
+	const char *eq = strchr(assignment, '=');
+	if (!eq || eq == assignment) {
+		ss_errbuf(err, errlen, "--set %s: expected KEY=VALUE", assignment);
+		return SS_EINVAL;
+	}
+	char key[128];
+	size_t kl = (size_t)(eq - assignment);
+	if (kl >= sizeof key) {
+		ss_errbuf(err, errlen, "--set: key too long");
+		return SS_EINVAL;
+	}
+	memcpy(key, assignment, kl);
+	key[kl] = '\0';
+	const char *val = eq + 1;
+	const char *k = key;
+	int want_run = 0, want_param = 0;
+	if (!strncmp(k, "run.", 4)) {
+		k += 4;
+		want_run = 1;
+	} else if (!strncmp(k, "params.", 7)) {
+		k += 7;
+		want_param = 1;
+	}
+	char msg[512];
+	if (!want_param && in_list(run_keys, k)) {
+		char *end;
+		double v = strtod(val, &end);
+		int ok = end != val && *end == '\0';
+		if (!ok && !(!strcmp(k, "warmup") && !strcmp(val, "auto"))) {
+			ss_errbuf(err, errlen, "--set %s: '%s' is not a number", key, val);
+			return SS_EINVAL;
+		}
+		if (run_value(s, k, ok ? v : 0, ok ? NULL : val, msg, sizeof msg)) {
+			ss_errbuf(err, errlen, "--set %s: %s", key, msg);
+			return SS_EINVAL;
+		}
+		return SS_OK;
+	}
+	if (want_run) {
+		const char *n = nearest(run_keys, k);
+		ss_errbuf(err, errlen, "--set %s: unknown run setting%s%s%s", key, n ? " (did you mean 'run." : "",
+			  n ? n : "", n ? "'?)" : "");
+		return SS_ENOENT;
+	}
+	int rc = ss_params_set_text(s->base, k, val, msg, sizeof msg);
+	if (rc) {
+		if (rc == SS_ENOENT && !want_param) {
+			const char *n = nearest(run_keys, k);
+			if (n) {
+				ss_errbuf(err, errlen, "--set %s: unknown key (did you mean '%s'?)", key, n);
+				return rc;
+			}
+		}
+		ss_errbuf(err, errlen, "--set %s: %s", key, msg);
+		return rc;
+	}
+	/* A swept parameter fixed from the command line leaves the sweep. */
+	for (size_t g = 0; g < s->ngroups; g++)
+		for (size_t a = 0; a < s->groups[g].naxes; a++) {
+			ss_axis *A = &s->groups[g].axes[a];
+			if (strcmp(A->key, k))
+				continue;
+			for (size_t i = 0; i < A->n; i++)
+				free(A->values[i]);
+			free(A->values);
+			free(A->key);
+			memmove(A, A + 1, (s->groups[g].naxes - a - 1) * sizeof *A);
+			if (--s->groups[g].naxes == 0) {
+				free(s->groups[g].axes);
+				memmove(&s->groups[g], &s->groups[g + 1], (s->ngroups - g - 1) * sizeof *s->groups);
+				s->ngroups--;
+			}
+			return SS_OK;
+		}
+	return SS_OK;
+}
+
+static char *expand(const char *tpl, const ss_params *p)
+{
+	size_t len = 1;
+	for (const char *c = tpl; *c; c++)
+		len++;
+	for (size_t i = 0; i < p->n; i++)
+		len += strlen(p->v[i].text) * 4;
+	char *out = malloc(len + 64), *w = out;
+	if (!out)
+		return NULL;
+	for (const char *c = tpl; *c;) {
+		const char *e;
+		if (*c == '{' && (e = strchr(c, '}'))) {
+			char name[128];
+			size_t n = (size_t)(e - c - 1);
+			if (n >= sizeof name)
+				n = sizeof name - 1;
+			memcpy(name, c + 1, n);
+			name[n] = '\0';
+			const char *v = ss_params_text(p, name);
+			if (v)
+				w += sprintf(w, "%s", v);
+			c = e + 1;
+		} else {
+			*w++ = *c++;
+		}
+	}
+	*w = '\0';
+	return out;
+}
+
+void ss_points_free(ss_point *pts, size_t n)
+{
+	if (!pts)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		ss_params_free(pts[i].params);
+		free(pts[i].key);
+		free(pts[i].series);
+	}
+	free(pts);
+}
+
+int ss_scenario_points(const ss_scenario *s, ss_point **pts, size_t *n, char *err, size_t errlen)
+{
+	size_t total = 1;
+	for (size_t g = 0; g < s->ngroups; g++) {
+		total *= s->groups[g].n;
+		if (total > 10000000) {
+			ss_errbuf(err, errlen, "%s: the sweep has more than 10^7 points", s->path);
+			return SS_EINVAL;
+		}
+	}
+	ss_point *p = calloc(total, sizeof *p);
+	if (!p)
+		return SS_ENOMEM;
+	for (size_t i = 0; i < total; i++) {
+		ss_point *pt = &p[i];
+		if (!(pt->params = ss_params_clone(s->base)))
+			goto nomem;
+		/* Mixed-radix digits of i, first group most significant. */
+		size_t rest = i;
+		for (size_t g = s->ngroups; g-- > 0;) {
+			size_t idx = rest % s->groups[g].n;
+			rest /= s->groups[g].n;
+			for (size_t a = 0; a < s->groups[g].naxes; a++) {
+				const ss_axis *A = &s->groups[g].axes[a];
+				char msg[256];
+				if (ss_params_set_text(pt->params, A->key, A->values[idx], msg, sizeof msg)) {
+					ss_errbuf(err, errlen, "%s: %s", s->path, msg);
+					ss_points_free(p, total);
+					return SS_EINVAL;
+				}
+			}
+		}
+		if (!(pt->key = ss_params_key(pt->params)))
+			goto nomem;
+		const char *st = s->series && s->series[0] ? s->series : s->name;
+		if (!(pt->series = expand(st, pt->params)))
+			goto nomem;
+		pt->x = s->x ? pt->params->v[ss_params_index(pt->params, s->x)].r : (double)i;
+	}
+	*pts = p;
+	*n = total;
+	return SS_OK;
+nomem:
+	ss_points_free(p, total);
+	return SS_ENOMEM;
+}
+
+char *ss_scenario_describe(const ss_scenario *s)
+{
+	char *pk = ss_params_key(s->base);
+	if (!pk)
+		return NULL;
+	size_t len = strlen(pk) + 1024;
+	for (size_t g = 0; g < s->ngroups; g++)
+		for (size_t a = 0; a < s->groups[g].naxes; a++) {
+			len += strlen(s->groups[g].axes[a].key) + 16;
+			for (size_t i = 0; i < s->groups[g].axes[a].n; i++)
+				len += strlen(s->groups[g].axes[a].values[i]) + 2;
+		}
+	char *out = malloc(len);
+	if (!out) {
+		free(pk);
+		return NULL;
+	}
+	char *w = out;
+	w += sprintf(w, "model=%s; params: %s; sweep:", s->model->name, pk);
+	for (size_t g = 0; g < s->ngroups; g++) {
+		w += sprintf(w, " (");
+		for (size_t a = 0; a < s->groups[g].naxes; a++) {
+			const ss_axis *A = &s->groups[g].axes[a];
+			w += sprintf(w, "%s%s=[", a ? " " : "", A->key);
+			for (size_t i = 0; i < A->n; i++)
+				w += sprintf(w, "%s%s", i ? "," : "", A->values[i]);
+			w += sprintf(w, "]");
+		}
+		w += sprintf(w, ")");
+	}
+	if (s->warmup < 0)
+		w += sprintf(w, "; run: replications=%d seed=%llu warmup=auto duration=%.17g level=%.17g precision=%.17g max_replications=%d",
+			     s->replications, (unsigned long long)s->seed, s->duration, s->level, s->precision, s->max_replications);
+	else
+		w += sprintf(w, "; run: replications=%d seed=%llu warmup=%.17g duration=%.17g level=%.17g precision=%.17g max_replications=%d",
+			     s->replications, (unsigned long long)s->seed, s->warmup, s->duration, s->level, s->precision, s->max_replications);
+	free(pk);
+	return out;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int collect(const char *dir, char ***v, size_t *n, size_t *cap)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return SS_ENOENT;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		size_t len = strlen(dir) + strlen(e->d_name) + 2;
+		char *path = malloc(len);
+		if (!path)
+			break;
+		snprintf(path, len, "%s/%s", dir, e->d_name);
+		struct stat sb;
+		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			collect(path, v, n, cap);
+			free(path);
+		} else if (strlen(e->d_name) > 4 && !strcmp(e->d_name + strlen(e->d_name) - 4, ".cfg")) {
+			if (*n == *cap) {
+				size_t c = *cap ? 2 * *cap : 32;
+				char **nv = realloc(*v, c * sizeof *nv);
+				if (!nv) {
+					free(path);
+					break;
+				}
+				*v = nv;
+				*cap = c;
+			}
+			(*v)[(*n)++] = path;
+		} else {
+			free(path);
+		}
+	}
+	closedir(d);
+	return SS_OK;
+}
+
+int ss_scenario_list(const char *dir, void (*fn)(const char *path, void *ud), void *ud)
+{
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = collect(dir, &v, &n, &cap);
+	if (rc == SS_OK) {
+		qsort(v, n, sizeof *v, cmp_str);
+		for (size_t i = 0; i < n; i++)
+			fn(v[i], ud);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return rc;
+}

@@ -1,0 +1,239 @@
+/* Bus or link. FIFO serves one transfer at a time. PS shares the
+   bandwidth equally among active transfers, tracked with a virtual clock V
+   (bytes each active transfer has received): a transfer that arrives at V0
+   with size s leaves when V reaches V0 + s, so only the next departure
+   needs an event. */
+#include "ss_bus.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ss_err.h"
+
+typedef struct req {
+	struct req *next;
+	double size;        /* bytes, including the overhead's equivalent */
+	double finish;      /* PS: virtual finish tag */
+	ss_time arrived;
+	ss_time own;        /* service time alone on the bus, ps */
+	ss_handler k;
+	void *ctx;
+	uint64_t arg;
+} req;
+
+struct ss_bus {
+	ss_sim *sim;
+	double bw;            /* bytes per ps */
+	ss_time overhead;     /* ps per transfer */
+	ss_bus_arb arb;
+	req *head, *tail;     /* FIFO: queue, head in service; PS: active set (unordered) */
+	size_t n;             /* transfers present */
+	req *free_req;
+	double v;             /* PS virtual clock, bytes */
+	ss_time vlast;        /* when v was last advanced */
+	ss_timer next;        /* next departure */
+	ss_timeavg busy, present;
+	ss_tally wait, resp;  /* s */
+	double bytes;         /* moved in the window */
+	char name[48];
+};
+
+static void bus_reset(void *res, ss_time now)
+{
+	ss_bus *b = res;
+	ss_timeavg_reset(&b->busy, now);
+	ss_timeavg_reset(&b->present, now);
+	ss_tally_reset(&b->wait);
+	ss_tally_reset(&b->resp);
+	b->bytes = 0;
+}
+
+static double bus_util(void *res, ss_time now) { return ss_timeavg_mean(&((ss_bus *)res)->busy, now); }
+
+static void bus_report(void *res, ss_time now, ss_metrics *m)
+{
+	ss_bus *b = res;
+	char key[SS_METRIC_NAME];
+	snprintf(key, sizeof key, "%s.util", b->name);
+	ss_metrics_set(m, key, "fraction", bus_util(b, now));
+	snprintf(key, sizeof key, "%s.wait", b->name);
+	ss_metrics_set(m, key, "us", ss_tally_mean(&b->wait) * 1e6);
+	snprintf(key, sizeof key, "%s.queue", b->name);
+	ss_metrics_set(m, key, "transfers", ss_timeavg_mean(&b->present, now));
+}
+
+static void bus_destroy(void *res)
+{
+	ss_bus *b = res;
+	for (req *r = b->free_req, *n; r; r = n) {
+		n = r->next;
+		free(r);
+	}
+	for (req *r = b->head, *n; r; r = n) {
+		n = r->next;
+		free(r);
+	}
+	free(b);
+}
+
+static const ss_resource_ops bus_ops = {bus_reset, bus_report, bus_util, bus_destroy};
+
+ss_bus *ss_bus_alloc(ss_sim *sim, const char *name, double bytes_per_s,
+		     ss_time overhead, ss_bus_arb arb)
+{
+	if (!(bytes_per_s > 0) || overhead < 0)
+		return NULL;
+	ss_bus *b = calloc(1, sizeof *b);
+	if (!b)
+		return NULL;
+	if (ss_sim_add_resource(sim, name, b, &bus_ops) != SS_OK) {
+		free(b);
+		return NULL;
+	}
+	b->sim = sim;
+	b->bw = bytes_per_s * 1e-12;
+	b->overhead = overhead;
+	b->arb = arb;
+	snprintf(b->name, sizeof b->name, "%s", name);
+	ss_time now = ss_sim_now(sim);
+	ss_timeavg_init(&b->busy, now, 0);
+	ss_timeavg_init(&b->present, now, 0);
+	b->vlast = now;
+	return b;
+}
+
+static void finish(ss_bus *b, req *r)
+{
+	ss_time now = ss_sim_now(b->sim);
+	double resp = ss_time_to_s(now - r->arrived);
+	ss_tally_add(&b->resp, resp);
+	double w = resp - ss_time_to_s(r->own);
+	ss_tally_add(&b->wait, w > 0 ? w : 0);
+	b->bytes += r->size - (double)b->overhead * b->bw;
+	b->n--;
+	ss_timeavg_set(&b->present, now, (double)b->n);
+	ss_timeavg_set(&b->busy, now, b->n ? 1 : 0);
+	ss_sim_after(b->sim, 0, r->k, r->ctx, r->arg);
+	r->next = b->free_req;
+	b->free_req = r;
+}
+
+/* ---- FIFO ---- */
+
+static void fifo_done(ss_sim *sim, void *ctx, uint64_t arg);
+
+static void fifo_start(ss_bus *b)
+{
+	b->next = ss_sim_after(b->sim, b->head->own, fifo_done, b, 0);
+}
+
+static void fifo_done(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	ss_bus *b = ctx;
+	req *r = b->head;
+	b->head = r->next;
+	if (!b->head)
+		b->tail = NULL;
+	finish(b, r);
+	if (b->head)
+		fifo_start(b);
+}
+
+/* ---- PS ---- */
+
+static void ps_advance(ss_bus *b)
+{
+	ss_time now = ss_sim_now(b->sim);
+	if (b->n)
+		b->v += (double)(now - b->vlast) * b->bw / (double)b->n;
+	b->vlast = now;
+}
+
+static void ps_done(ss_sim *sim, void *ctx, uint64_t arg);
+
+static void ps_schedule(ss_bus *b)
+{
+	ss_sim_cancel(b->sim, &b->next);
+	if (!b->head)
+		return;
+	double fmin = INFINITY;
+	for (req *r = b->head; r; r = r->next)
+		fmin = r->finish < fmin ? r->finish : fmin;
+	double dv = fmin - b->v;
+	double ps = dv > 0 ? ceil(dv * (double)b->n / b->bw) : 0;
+	b->next = ss_sim_after(b->sim, (ss_time)ps, ps_done, b, 0);
+}
+
+static void ps_done(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	ss_bus *b = ctx;
+	b->next = SS_TIMER_NONE;
+	ps_advance(b);
+	/* The earliest finisher leaves, and anyone within rounding of it. */
+	double fmin = INFINITY;
+	for (req *r = b->head; r; r = r->next)
+		fmin = r->finish < fmin ? r->finish : fmin;
+	double v = b->v > fmin ? b->v : fmin;
+	b->v = v;
+	req **pp = &b->head;
+	b->tail = NULL;
+	while (*pp) {
+		req *r = *pp;
+		if (r->finish <= v + 1e-9 * (r->size + 1)) {
+			*pp = r->next;
+			finish(b, r);
+		} else {
+			b->tail = r;
+			pp = &r->next;
+		}
+	}
+	ps_schedule(b);
+}
+
+void ss_bus_transfer(ss_bus *b, double bytes, ss_handler k, void *ctx, uint64_t arg)
+{
+	if (!(bytes >= 0))
+		ss_fatal(SS_LOC, "bus %s: negative transfer size", b->name);
+	req *r = b->free_req;
+	if (r)
+		b->free_req = r->next;
+	else if (!(r = malloc(sizeof *r)))
+		ss_fatal(SS_LOC, "out of memory for bus requests");
+	ss_time now = ss_sim_now(b->sim);
+	r->next = NULL;
+	r->size = bytes + (double)b->overhead * b->bw;
+	r->arrived = now;
+	r->own = ss_time_add(b->overhead, (ss_time)llround(bytes / b->bw));
+	r->k = k;
+	r->ctx = ctx;
+	r->arg = arg;
+	if (b->arb == SS_BUS_PS)
+		ps_advance(b);
+	r->finish = b->v + r->size;
+	int was_empty = b->head == NULL;
+	if (b->tail)
+		b->tail->next = r;
+	else
+		b->head = r;
+	b->tail = r;
+	b->n++;
+	ss_timeavg_set(&b->present, now, (double)b->n);
+	ss_timeavg_set(&b->busy, now, 1);
+	if (b->arb == SS_BUS_FIFO) {
+		if (was_empty)
+			fifo_start(b);
+	} else {
+		ps_schedule(b);
+	}
+}
+
+double ss_bus_utilisation(const ss_bus *b) { return bus_util((void *)b, ss_sim_now(b->sim)); }
+const ss_tally *ss_bus_wait(const ss_bus *b) { return &b->wait; }
+const ss_tally *ss_bus_response(const ss_bus *b) { return &b->resp; }
+double ss_bus_mean_queue(const ss_bus *b) { return ss_timeavg_mean(&b->present, ss_sim_now(b->sim)); }
+double ss_bus_bytes(const ss_bus *b) { return b->bytes; }

@@ -1,0 +1,325 @@
+/* Processor pool. Every grant and completion goes through a zero-delay or
+   timed event, never a direct call, so a caller's code after an
+   acquire/release runs before the continuation: no re-entrancy surprises. */
+#include "ss_cpu.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ss_err.h"
+
+typedef struct cpu {
+	ss_thread *cur;     /* thread holding it, or NULL */
+	uint32_t last_id;   /* last thread that ran here */
+	int ran;            /* has run any thread */
+	ss_timeavg busy;    /* 0/1 over time */
+} cpu;
+
+struct ss_cpu_pool {
+	ss_sim *sim;
+	int n;                   /* processors */
+	ss_time ctxsw;           /* context-switch cost, ps */
+	cpu *cpus;
+	int nbusy;               /* processors held */
+	ss_thread *rq_head, *rq_tail;
+	size_t rq_len;
+	ss_timeavg rq;           /* run-queue length over time */
+	ss_timeavg held;         /* processors held over time */
+	ss_tally wait;           /* run-queue waiting times, s */
+	uint64_t nswitch;        /* context switches in the window */
+	ss_time window;          /* start of the statistics window */
+	double tag_ps[SS_CPU_NTAGS];     /* processor-ps per tag in the window */
+	char tag_names[SS_CPU_NTAGS][16];
+	char name[48];
+};
+
+void ss_thread_init(ss_thread *t, uint32_t id)
+{
+	memset(t, 0, sizeof *t);
+	t->cpu = -1;
+	t->tag = -1;
+	t->id = id;
+}
+
+/* Adds the part of [start, now] inside the window to tag's account. */
+static void account(ss_cpu_pool *p, int tag, ss_time start)
+{
+	ss_time now = ss_sim_now(p->sim);
+	if (start < p->window)
+		start = p->window;
+	if (now > start && tag >= 0 && tag < SS_CPU_NTAGS)
+		p->tag_ps[tag] += (double)(now - start);
+}
+
+static void pool_reset(void *res, ss_time now)
+{
+	ss_cpu_pool *p = res;
+	p->window = now;
+	ss_timeavg_reset(&p->rq, now);
+	ss_timeavg_reset(&p->held, now);
+	for (int i = 0; i < p->n; i++)
+		ss_timeavg_reset(&p->cpus[i].busy, now);
+	ss_tally_reset(&p->wait);
+	p->nswitch = 0;
+	memset(p->tag_ps, 0, sizeof p->tag_ps);
+}
+
+static double pool_util(void *res, ss_time now)
+{
+	ss_cpu_pool *p = res;
+	return ss_timeavg_mean(&p->held, now) / p->n;
+}
+
+static void pool_report(void *res, ss_time now, ss_metrics *m)
+{
+	ss_cpu_pool *p = res;
+	char key[SS_METRIC_NAME];
+	double lo = 1, hi = 0;
+	for (int i = 0; i < p->n; i++) {
+		double u = ss_timeavg_mean(&p->cpus[i].busy, now);
+		lo = u < lo ? u : lo;
+		hi = u > hi ? u : hi;
+	}
+	snprintf(key, sizeof key, "%s.util", p->name);
+	ss_metrics_set(m, key, "fraction", pool_util(p, now));
+	snprintf(key, sizeof key, "%s.util_min", p->name);
+	ss_metrics_set(m, key, "fraction", lo);
+	snprintf(key, sizeof key, "%s.util_max", p->name);
+	ss_metrics_set(m, key, "fraction", hi);
+	snprintf(key, sizeof key, "%s.runq", p->name);
+	ss_metrics_set(m, key, "threads", ss_timeavg_mean(&p->rq, now));
+	snprintf(key, sizeof key, "%s.wait", p->name);
+	ss_metrics_set(m, key, "us", ss_tally_mean(&p->wait) * 1e6);
+	double span = (double)(now - p->window);
+	snprintf(key, sizeof key, "%s.switches", p->name);
+	ss_metrics_set(m, key, "1/s", span > 0 ? (double)p->nswitch / (span * 1e-12) : 0);
+	for (int t = 0; t < SS_CPU_NTAGS; t++) {
+		if (!p->tag_names[t][0] || span <= 0)
+			continue;
+		snprintf(key, sizeof key, "%s.%s", p->name, p->tag_names[t]);
+		ss_metrics_set(m, key, "fraction", p->tag_ps[t] / (span * p->n));
+	}
+}
+
+
+static void pool_free(void *res);
+static const ss_resource_ops pool_ops = {pool_reset, pool_report, pool_util, pool_free};
+
+ss_cpu_pool *ss_cpu_pool_alloc(ss_sim *sim, const char *name, int n, ss_time ctx_switch)
+{
+	if (n < 1 || ctx_switch < 0)
+		return NULL;
+	ss_cpu_pool *p = calloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	p->cpus = calloc((size_t)n, sizeof *p->cpus);
+	if (!p->cpus || ss_sim_add_resource(sim, name, p, &pool_ops) != SS_OK) {
+		free(p->cpus);
+		free(p);
+		return NULL;
+	}
+	p->sim = sim;
+	p->n = n;
+	p->ctxsw = ctx_switch;
+	snprintf(p->name, sizeof p->name, "%s", name);
+	snprintf(p->tag_names[SS_CPU_TAG_STALL], 16, "stall");
+	snprintf(p->tag_names[SS_CPU_TAG_CTXSW], 16, "ctxsw");
+	snprintf(p->tag_names[SS_CPU_TAG_SPIN], 16, "spin");
+	ss_time now = ss_sim_now(sim);
+	ss_timeavg_init(&p->rq, now, 0);
+	ss_timeavg_init(&p->held, now, 0);
+	for (int i = 0; i < n; i++)
+		ss_timeavg_init(&p->cpus[i].busy, now, 0);
+	p->window = now;
+	return p;
+}
+
+static void pool_free(void *res)
+{
+	ss_cpu_pool *p = res;
+	if (!p)
+		return;
+	free(p->cpus);
+	free(p);
+}
+
+int ss_cpu_count(const ss_cpu_pool *p) { return p->n; }
+
+void ss_cpu_tag_name(ss_cpu_pool *p, int tag, const char *name)
+{
+	if (tag >= 0 && tag <= SS_CPU_TAG_USER_MAX)
+		snprintf(p->tag_names[tag], sizeof p->tag_names[tag], "%s", name);
+}
+
+static void run_k(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)arg;
+	ss_thread *t = ctx;
+	t->k(sim, t->ctx, t->arg);
+}
+
+static void switch_done(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)arg;
+	ss_thread *t = ctx;
+	ss_cpu_pool *p = t->pool;
+	account(p, SS_CPU_TAG_CTXSW, t->hold_since);
+	t->k(sim, t->ctx, t->arg);
+}
+
+/* Gives processor i to t and schedules t's continuation, after a context
+   switch if i last ran someone else. */
+static void grant(ss_cpu_pool *p, int i, ss_thread *t)
+{
+	cpu *c = &p->cpus[i];
+	ss_time now = ss_sim_now(p->sim);
+	c->cur = t;
+	t->cpu = i;
+	t->pool = p;
+	p->nbusy++;
+	ss_timeavg_set(&c->busy, now, 1);
+	ss_timeavg_set(&p->held, now, p->nbusy);
+	int sw = c->ran && c->last_id != t->id;
+	c->ran = 1;
+	c->last_id = t->id;
+	if (sw)
+		p->nswitch++;
+	if (sw && p->ctxsw > 0) {
+		t->hold_since = now;
+		ss_sim_after(p->sim, p->ctxsw, switch_done, t, 0);
+	} else {
+		ss_sim_after(p->sim, 0, run_k, t, 0);
+	}
+}
+
+void ss_cpu_acquire(ss_cpu_pool *p, ss_thread *t, ss_handler k, void *ctx, uint64_t arg)
+{
+	if (t->cpu >= 0)
+		ss_fatal(SS_LOC, "thread %u acquires a second processor", t->id);
+	t->k = k;
+	t->ctx = ctx;
+	t->arg = arg;
+	if (p->nbusy < p->n && !p->rq_head) {
+		/* Lowest-numbered idle processor: deterministic placement. */
+		for (int i = 0; i < p->n; i++)
+			if (!p->cpus[i].cur) {
+				ss_tally_add(&p->wait, 0.0);
+				grant(p, i, t);
+				return;
+			}
+	}
+	ss_time now = ss_sim_now(p->sim);
+	t->since = now;
+	t->next = NULL;
+	if (p->rq_tail)
+		p->rq_tail->next = t;
+	else
+		p->rq_head = t;
+	p->rq_tail = t;
+	p->rq_len++;
+	ss_timeavg_set(&p->rq, now, (double)p->rq_len);
+}
+
+void ss_cpu_release(ss_cpu_pool *p, ss_thread *t)
+{
+	int i = t->cpu;
+	if (i < 0 || i >= p->n || p->cpus[i].cur != t)
+		ss_fatal(SS_LOC, "thread %u releases a processor it does not hold", t->id);
+	ss_time now = ss_sim_now(p->sim);
+	cpu *c = &p->cpus[i];
+	c->cur = NULL;
+	t->cpu = -1;
+	p->nbusy--;
+	ss_timeavg_set(&c->busy, now, 0);
+	ss_timeavg_set(&p->held, now, p->nbusy);
+	ss_thread *h = p->rq_head;
+	if (h) {
+		p->rq_head = h->next;
+		if (!p->rq_head)
+			p->rq_tail = NULL;
+		p->rq_len--;
+		ss_timeavg_set(&p->rq, now, (double)p->rq_len);
+		ss_tally_add(&p->wait, ss_time_to_s(now - h->since));
+		grant(p, i, h);
+	}
+}
+
+static void compute_done(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)arg;
+	ss_thread *t = ctx;
+	account(t->pool, t->tag, t->hold_since);
+	t->tag = -1;
+	t->k(sim, t->ctx, t->arg);
+}
+
+void ss_cpu_compute(ss_cpu_pool *p, ss_thread *t, ss_time d, int tag,
+		    ss_handler k, void *ctx, uint64_t arg)
+{
+	if (t->cpu < 0 || p->cpus[t->cpu].cur != t)
+		ss_fatal(SS_LOC, "thread %u computes without a processor", t->id);
+	if (d < 0)
+		ss_fatal(SS_LOC, "negative compute time");
+	t->k = k;
+	t->ctx = ctx;
+	t->arg = arg;
+	t->tag = tag;
+	t->hold_since = ss_sim_now(p->sim);
+	ss_sim_after(p->sim, d, compute_done, t, 0);
+}
+
+static void serve_done(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)arg;
+	ss_thread *t = ctx;
+	ss_cpu_release(t->pool, t);
+	t->uk(sim, t->uctx, t->uarg);
+}
+
+static void serve_granted(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	ss_thread *t = ctx;
+	ss_cpu_compute(t->pool, t, t->d, t->serve_tag, serve_done, t, 0);
+}
+
+void ss_cpu_serve(ss_cpu_pool *p, ss_thread *t, ss_time d, int tag,
+		  ss_handler k, void *ctx, uint64_t arg)
+{
+	t->uk = k;
+	t->uctx = ctx;
+	t->uarg = arg;
+	t->d = d;
+	t->serve_tag = tag;
+	ss_cpu_acquire(p, t, serve_granted, t, 0);
+}
+
+void ss_cpu_hold_begin(ss_cpu_pool *p, ss_thread *t, int tag)
+{
+	if (t->cpu < 0 || p->cpus[t->cpu].cur != t)
+		ss_fatal(SS_LOC, "thread %u holds no processor", t->id);
+	t->tag = tag;
+	t->hold_since = ss_sim_now(p->sim);
+}
+
+void ss_cpu_hold_end(ss_cpu_pool *p, ss_thread *t)
+{
+	account(p, t->tag, t->hold_since);
+	t->tag = -1;
+}
+
+double ss_cpu_utilisation(const ss_cpu_pool *p)
+{
+	return pool_util((void *)p, ss_sim_now(p->sim));
+}
+
+double ss_cpu_tag_time(const ss_cpu_pool *p, int tag)
+{
+	return (tag >= 0 && tag < SS_CPU_NTAGS) ? p->tag_ps[tag] * 1e-12 : 0;
+}
+
+double ss_cpu_mean_runq(const ss_cpu_pool *p) { return ss_timeavg_mean(&p->rq, ss_sim_now(p->sim)); }
+const ss_tally *ss_cpu_wait(const ss_cpu_pool *p) { return &p->wait; }
+uint64_t ss_cpu_switches(const ss_cpu_pool *p) { return p->nswitch; }

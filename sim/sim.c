@@ -1,0 +1,303 @@
+/* The simulator: clock, event pool, main loop, RNG streams, resources. */
+#include "ss_sim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ss_err.h"
+#include "ss_evq.h"
+#include "ss_rng.h"
+
+/* An event. `seq` first: the queue reads it to break ties. 32 bytes. */
+typedef struct ss_event {
+	uint64_t seq;       /* insertion order; 0 once retired */
+	ss_handler fn;      /* NULL once cancelled */
+	void *ctx;
+	uint64_t arg;       /* reused as the free-list link when idle */
+} ss_event;
+
+#define SLAB_EVENTS 4096
+
+typedef struct slab {
+	struct slab *next;
+	ss_event ev[SLAB_EVENTS];
+} slab;
+
+typedef struct stream {
+	char *name;
+	ss_rng *rng;
+} stream;
+
+typedef struct resource {
+	char *name;
+	void *res;
+	const ss_resource_ops *ops;
+} resource;
+
+struct ss_sim {
+	ss_time now;            /* current simulated time, ps */
+	uint64_t next_seq;      /* next event sequence number (starts at 1) */
+	uint64_t nrun;          /* events run */
+	size_t ncancelled;      /* cancelled events still in the queue */
+	int stop;               /* set by ss_sim_stop */
+	uint64_t seed;          /* run seed */
+	ss_evq q;               /* pending events */
+	ss_event *free_ev;      /* free list of idle events */
+	slab *slabs;            /* every slab, freed with the simulator */
+#ifdef SS_ALLOC_DEBUG
+	ss_event **retired;     /* debug: events are never reused */
+	size_t nretired, capretired;
+#endif
+	stream *streams;        /* named RNG streams */
+	size_t nstreams, capstreams;
+	resource *res;          /* registered resources */
+	size_t nres, capres;
+};
+
+ss_sim *ss_sim_alloc(uint64_t seed)
+{
+	ss_sim *sim = calloc(1, sizeof *sim);
+	if (!sim)
+		return NULL;
+	if (ss_evq_init(&sim->q) != SS_OK) {
+		free(sim);
+		return NULL;
+	}
+	sim->next_seq = 1;
+	sim->seed = seed;
+	return sim;
+}
+
+void ss_sim_free(ss_sim *sim)
+{
+	if (!sim)
+		return;
+	ss_evq_fini(&sim->q);
+	for (slab *s = sim->slabs, *n; s; s = n) {
+		n = s->next;
+		free(s);
+	}
+#ifdef SS_ALLOC_DEBUG
+	/* Events still queued were never retired: free them too. */
+	for (size_t i = 0; i < sim->nretired; i++)
+		free(sim->retired[i]);
+	free(sim->retired);
+#endif
+	for (size_t i = 0; i < sim->nstreams; i++) {
+		free(sim->streams[i].name);
+		ss_rng_free(sim->streams[i].rng);
+	}
+	free(sim->streams);
+	for (size_t i = 0; i < sim->nres; i++) {
+		sim->res[i].ops->destroy(sim->res[i].res);
+		free(sim->res[i].name);
+	}
+	free(sim->res);
+	free(sim);
+}
+
+ss_time ss_sim_now(const ss_sim *sim) { return sim->now; }
+uint64_t ss_sim_seed(const ss_sim *sim) { return sim->seed; }
+uint64_t ss_sim_events(const ss_sim *sim) { return sim->nrun; }
+size_t ss_sim_pending(const ss_sim *sim) { return ss_evq_size(&sim->q) - sim->ncancelled; }
+
+#ifdef SS_ALLOC_DEBUG
+/* Debug build: one allocation per event, kept until the simulator is freed,
+   so ASan sees overruns and stale handles stay detectable. */
+static ss_event *event_get(ss_sim *sim)
+{
+	if (sim->nretired == sim->capretired) {
+		size_t cap = sim->capretired ? 2 * sim->capretired : 1024;
+		ss_event **r = realloc(sim->retired, cap * sizeof *r);
+		if (!r)
+			ss_fatal(SS_LOC, "out of memory for events");
+		sim->retired = r;
+		sim->capretired = cap;
+	}
+	ss_event *ev = malloc(sizeof *ev);
+	if (!ev)
+		ss_fatal(SS_LOC, "out of memory for events");
+	sim->retired[sim->nretired++] = ev;
+	return ev;
+}
+static void event_put(ss_sim *sim, ss_event *ev)
+{
+	(void)sim;
+	ev->seq = 0;
+	ev->fn = NULL;
+}
+#else
+static ss_event *event_get(ss_sim *sim)
+{
+	if (!sim->free_ev) {
+		slab *s = malloc(sizeof *s);
+		if (!s)
+			ss_fatal(SS_LOC, "out of memory for events");
+		s->next = sim->slabs;
+		sim->slabs = s;
+		for (size_t i = 0; i < SLAB_EVENTS; i++) {
+			s->ev[i].seq = 0;
+			s->ev[i].arg = (uint64_t)(uintptr_t)(i + 1 < SLAB_EVENTS ? &s->ev[i + 1] : NULL);
+		}
+		sim->free_ev = &s->ev[0];
+	}
+	ss_event *ev = sim->free_ev;
+	sim->free_ev = (ss_event *)(uintptr_t)ev->arg;
+	return ev;
+}
+static void event_put(ss_sim *sim, ss_event *ev)
+{
+	ev->seq = 0; /* stale handles no longer match */
+	ev->fn = NULL;
+	ev->arg = (uint64_t)(uintptr_t)sim->free_ev;
+	sim->free_ev = ev;
+}
+#endif
+
+ss_timer ss_sim_at(ss_sim *sim, ss_time t, ss_handler fn, void *ctx, uint64_t arg)
+{
+	if (t < sim->now)
+		ss_fatal(SS_LOC, "event scheduled in the past (%lld < %lld ps)",
+			 (long long)t, (long long)sim->now);
+	if (!fn)
+		ss_fatal(SS_LOC, "event without a handler");
+	ss_event *ev = event_get(sim);
+	ev->seq = sim->next_seq++;
+	ev->fn = fn;
+	ev->ctx = ctx;
+	ev->arg = arg;
+	if (ss_evq_push(&sim->q, t, ev) != SS_OK)
+		ss_fatal(SS_LOC, "out of memory for the event queue");
+	return (ss_timer){ev, ev->seq};
+}
+
+ss_timer ss_sim_after(ss_sim *sim, ss_time delay, ss_handler fn, void *ctx, uint64_t arg)
+{
+	if (delay < 0)
+		ss_fatal(SS_LOC, "negative delay %lld ps", (long long)delay);
+	return ss_sim_at(sim, ss_time_add(sim->now, delay), fn, ctx, arg);
+}
+
+int ss_sim_timer_pending(const ss_sim *sim, const ss_timer *t)
+{
+	(void)sim;
+	const ss_event *ev = t->ev;
+	return ev && t->seq != 0 && ev->seq == t->seq && ev->fn != NULL;
+}
+
+int ss_sim_cancel(ss_sim *sim, ss_timer *t)
+{
+	int pending = ss_sim_timer_pending(sim, t);
+	if (pending) {
+		/* Lazy deletion: the event stays queued, inert, until popped. */
+		((ss_event *)t->ev)->fn = NULL;
+		sim->ncancelled++;
+	}
+	*t = SS_TIMER_NONE;
+	return pending;
+}
+
+int ss_sim_step(ss_sim *sim)
+{
+	ss_evq_entry e;
+	while (!sim->stop && ss_evq_pop(&sim->q, &e)) {
+		ss_event *ev = e.item;
+		ss_handler fn = ev->fn;
+		if (!fn) {
+			sim->ncancelled--;
+			event_put(sim, ev);
+			continue;
+		}
+		void *ctx = ev->ctx;
+		uint64_t arg = ev->arg;
+		/* Retire before running, so the handler may reuse the slot. */
+		event_put(sim, ev);
+		sim->now = e.time;
+		sim->nrun++;
+		fn(sim, ctx, arg);
+		return 1;
+	}
+	return 0;
+}
+
+void ss_sim_run_until(ss_sim *sim, ss_time t)
+{
+	sim->stop = 0;
+	while (!sim->stop && ss_evq_size(&sim->q) && ss_evq_peek_time(&sim->q) <= t)
+		ss_sim_step(sim);
+	if (!sim->stop && t > sim->now)
+		sim->now = t;
+}
+
+void ss_sim_run(ss_sim *sim)
+{
+	sim->stop = 0;
+	while (ss_sim_step(sim))
+		;
+}
+
+void ss_sim_stop(ss_sim *sim) { sim->stop = 1; }
+
+ss_rng *ss_sim_rng(ss_sim *sim, const char *name)
+{
+	for (size_t i = 0; i < sim->nstreams; i++)
+		if (strcmp(sim->streams[i].name, name) == 0)
+			return sim->streams[i].rng;
+	if (sim->nstreams == sim->capstreams) {
+		size_t cap = sim->capstreams ? 2 * sim->capstreams : 8;
+		stream *s = realloc(sim->streams, cap * sizeof *s);
+		if (!s)
+			return NULL;
+		sim->streams = s;
+		sim->capstreams = cap;
+	}
+	ss_rng *r = ss_rng_alloc(sim->seed, name);
+	char *copy = strdup(name);
+	if (!r || !copy) {
+		ss_rng_free(r);
+		free(copy);
+		return NULL;
+	}
+	sim->streams[sim->nstreams++] = (stream){copy, r};
+	return r;
+}
+
+int ss_sim_add_resource(ss_sim *sim, const char *name, void *res, const ss_resource_ops *ops)
+{
+	if (sim->nres == sim->capres) {
+		size_t cap = sim->capres ? 2 * sim->capres : 8;
+		resource *r = realloc(sim->res, cap * sizeof *r);
+		if (!r)
+			return SS_ENOMEM;
+		sim->res = r;
+		sim->capres = cap;
+	}
+	char *copy = strdup(name);
+	if (!copy)
+		return SS_ENOMEM;
+	sim->res[sim->nres++] = (resource){copy, res, ops};
+	return SS_OK;
+}
+
+void ss_sim_reset_stats(ss_sim *sim)
+{
+	for (size_t i = 0; i < sim->nres; i++)
+		sim->res[i].ops->reset(sim->res[i].res, sim->now);
+}
+
+void ss_sim_report(ss_sim *sim, ss_metrics *out)
+{
+	double best = -1.0;
+	for (size_t i = 0; i < sim->nres; i++) {
+		resource *r = &sim->res[i];
+		r->ops->report(r->res, sim->now, out);
+		double u = r->ops->utilisation(r->res, sim->now);
+		/* Ties go to the first registered resource: deterministic. */
+		if (u > best + 1e-12) {
+			best = u;
+			strncpy(out->bottleneck, r->name, sizeof out->bottleneck - 1);
+			out->bottleneck[sizeof out->bottleneck - 1] = '\0';
+			out->bottleneck_util = u;
+		}
+	}
+}

@@ -1,0 +1,32 @@
+/* A bus or link: bandwidth, a per-transfer overhead, and arbitration among
+   requesters (FIFO, or fair processor sharing as a model of fine-grained
+   interleaving on a memory bus). */
+#ifndef SS_BUS_H
+#define SS_BUS_H
+
+#include "ss_sim.h"
+#include "ss_stats.h"
+
+typedef enum ss_bus_arb {
+	SS_BUS_FIFO, /* one transfer at a time, in arrival order */
+	SS_BUS_PS    /* all active transfers share the bandwidth equally */
+} ss_bus_arb;
+
+typedef struct ss_bus ss_bus;
+
+/* bytes_per_s > 0; overhead >= 0 is added to every transfer (as
+   overhead * bandwidth extra bytes under PS). The simulator owns the bus.
+   NULL when out of memory or bytes_per_s <= 0. */
+ss_bus *ss_bus_alloc(ss_sim *sim, const char *name, double bytes_per_s,
+		     ss_time overhead, ss_bus_arb arb);
+
+/* Moves `bytes` (>= 0) across the bus, then calls k. */
+void ss_bus_transfer(ss_bus *b, double bytes, ss_handler k, void *ctx, uint64_t arg);
+
+double ss_bus_utilisation(const ss_bus *b);   /* fraction of time transferring */
+const ss_tally *ss_bus_wait(const ss_bus *b); /* time beyond the transfer's own service, s */
+const ss_tally *ss_bus_response(const ss_bus *b); /* whole transfer time, s */
+double ss_bus_mean_queue(const ss_bus *b);    /* time-average transfers present */
+double ss_bus_bytes(const ss_bus *b);         /* bytes moved in the window */
+
+#endif

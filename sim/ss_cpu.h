@@ -1,0 +1,76 @@
+/* Processor pool: N identical processors, one FIFO run queue, a
+   context-switch cost, and per-processor busy time split by activity. */
+#ifndef SS_CPU_H
+#define SS_CPU_H
+
+#include "ss_sim.h"
+#include "ss_stats.h"
+
+/* Activity tags for busy-time accounting. Models use 0..SS_CPU_TAG_USER_MAX
+   for their own work kinds (e.g. protocol, crypto); the kernel uses the rest. */
+enum {
+	SS_CPU_TAG_USER_MAX = 4,
+	SS_CPU_TAG_STALL = 5,  /* holding a CPU while waiting for a bus */
+	SS_CPU_TAG_CTXSW = 6,  /* context switch */
+	SS_CPU_TAG_SPIN = 7,   /* spinning on a lock */
+	SS_CPU_NTAGS = 8
+};
+
+/* A schedulable thread. Caller-owned storage (embed it in model state);
+   initialise with ss_thread_init. One operation at a time per thread. */
+typedef struct ss_thread {
+	ss_handler k;           /* continuation of the current operation */
+	void *ctx;
+	uint64_t arg;
+	ss_handler uk;          /* saved user continuation (compound ops) */
+	void *uctx;
+	uint64_t uarg;
+	struct ss_thread *next; /* run-queue or lock wait-queue link */
+	ss_time since;          /* when it began waiting, ps */
+	ss_time d;              /* pending compute for ss_cpu_serve, ps */
+	ss_time hold_since;     /* start of a spin/stall interval, ps */
+	int cpu;                /* processor held, or -1 */
+	int tag;                /* tag of the pending compute or hold */
+	int serve_tag;          /* tag for ss_cpu_serve's compute */
+	struct ss_cpu_pool *pool; /* pool of the held processor */
+	int blocked;            /* gave up its CPU to wait (blocking lock) */
+	uint32_t id;            /* identity, for context-switch detection */
+} ss_thread;
+
+void ss_thread_init(ss_thread *t, uint32_t id);
+
+typedef struct ss_cpu_pool ss_cpu_pool;
+
+/* Creates a pool of n >= 1 processors and registers it with the simulator
+   under `name`. ctx_switch is charged whenever a processor starts running
+   a thread other than the last one it ran. The simulator owns the pool.
+   NULL when out of memory or n < 1. */
+ss_cpu_pool *ss_cpu_pool_alloc(ss_sim *sim, const char *name, int n, ss_time ctx_switch);
+
+int ss_cpu_count(const ss_cpu_pool *p);
+/* Names a user tag, for reports (e.g. "protocol", "crypto"). */
+void ss_cpu_tag_name(ss_cpu_pool *p, int tag, const char *name);
+
+/* Waits for a processor (FIFO), then calls k. */
+void ss_cpu_acquire(ss_cpu_pool *p, ss_thread *t, ss_handler k, void *ctx, uint64_t arg);
+/* Runs for d on the processor t holds, then calls k. */
+void ss_cpu_compute(ss_cpu_pool *p, ss_thread *t, ss_time d, int tag,
+		    ss_handler k, void *ctx, uint64_t arg);
+/* Gives the processor back; the head of the run queue gets it. */
+void ss_cpu_release(ss_cpu_pool *p, ss_thread *t);
+/* acquire + compute(d) + release, then k: a customer at an M/G/c station. */
+void ss_cpu_serve(ss_cpu_pool *p, ss_thread *t, ss_time d, int tag,
+		  ss_handler k, void *ctx, uint64_t arg);
+/* Marks the held processor as busy with `tag` (spin, stall) until
+   ss_cpu_hold_end; used by locks and buses. */
+void ss_cpu_hold_begin(ss_cpu_pool *p, ss_thread *t, int tag);
+void ss_cpu_hold_end(ss_cpu_pool *p, ss_thread *t);
+
+/* Statistics over the current window (since the last reset). */
+double ss_cpu_utilisation(const ss_cpu_pool *p);      /* mean busy fraction of the N */
+double ss_cpu_tag_time(const ss_cpu_pool *p, int tag); /* processor-seconds in tag */
+double ss_cpu_mean_runq(const ss_cpu_pool *p);         /* time-average run-queue length */
+const ss_tally *ss_cpu_wait(const ss_cpu_pool *p);     /* run-queue waits, s */
+uint64_t ss_cpu_switches(const ss_cpu_pool *p);        /* context switches */
+
+#endif

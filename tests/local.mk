@@ -1,0 +1,17 @@
+# tests/: kernel, resources, scenarios and the command line. Each test
+# links only the libraries its module may use.
+check_PROGRAMS += tests/test_kernel tests/test_resources tests/test_scenario
+TESTS += tests/test_kernel tests/test_resources tests/test_scenario tests/test_cli.sh
+EXTRA_DIST += tests/test_cli.sh tests/data
+
+tests_test_kernel_SOURCES = tests/test_kernel.c tests/ss_test.h
+tests_test_kernel_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
+tests_test_kernel_LDADD = $(SS_SIM_LIBS)
+
+tests_test_resources_SOURCES = tests/test_resources.c tests/ss_test.h
+tests_test_resources_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
+tests_test_resources_LDADD = $(SS_MODELS_LIBS) $(SS_SIM_LIBS)
+
+tests_test_scenario_SOURCES = tests/test_scenario.c tests/ss_test.h
+tests_test_scenario_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
+tests_test_scenario_LDADD = $(SS_SCEN_LIBS) $(SS_MODELS_LIBS) $(SS_SIM_LIBS)

@@ -1,0 +1,268 @@
+/* Event kernel: ordering, FIFO ties, cancellation, stepping, determinism,
+   RNG streams and distributions. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "ss_err.h"
+#include "ss_evq.h"
+#include "ss_rng.h"
+#include "ss_sim.h"
+#include "ss_test.h"
+
+typedef struct rec {
+	ss_time t[4096];
+	uint64_t arg[4096];
+	int n;
+} rec;
+
+static void record(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	rec *r = ctx;
+	if (r->n < 4096) {
+		r->t[r->n] = ss_sim_now(sim);
+		r->arg[r->n] = arg;
+	}
+	r->n++;
+}
+
+static void test_evq_order(void)
+{
+	ss_evq q;
+	ss_evq_init(&q);
+	/* Items start with their sequence number, as the kernel's events do. */
+	static uint64_t items[20000];
+	ss_rng *r = ss_rng_alloc(42, "evq");
+	for (int i = 0; i < 20000; i++) {
+		items[i] = (uint64_t)i + 1;
+		ss_evq_push(&q, (ss_time)ss_rng_uniform_int(r, 500), &items[i]);
+	}
+	ss_evq_entry e, prev = {-1, NULL};
+	int ok = 1, n = 0;
+	while (ss_evq_pop(&q, &e)) {
+		if (prev.item && (e.time < prev.time ||
+				  (e.time == prev.time && *(uint64_t *)e.item < *(uint64_t *)prev.item)))
+			ok = 0;
+		prev = e;
+		n++;
+	}
+	SS_CHECK(ok, "heap pops 20000 entries in (time, seq) order with many ties");
+	SS_CHECK_INT(n, 20000, "heap returns every entry");
+	ss_rng_free(r);
+	ss_evq_fini(&q);
+}
+
+static void test_ordering(void)
+{
+	ss_sim *sim = ss_sim_alloc(1);
+	rec *r = calloc(1, sizeof *r);
+	ss_sim_at(sim, 300, record, r, 3);
+	ss_sim_at(sim, 100, record, r, 1);
+	ss_sim_at(sim, 200, record, r, 2);
+	ss_sim_run(sim);
+	SS_CHECK(r->n == 3 && r->arg[0] == 1 && r->arg[1] == 2 && r->arg[2] == 3,
+		 "events fire in time order");
+	SS_CHECK_INT(ss_sim_now(sim), 300, "clock stands at the last event");
+	ss_sim_free(sim);
+
+	/* Equal times: FIFO by scheduling order, both ways round. */
+	sim = ss_sim_alloc(1);
+	memset(r, 0, sizeof *r);
+	for (uint64_t i = 0; i < 100; i++)
+		ss_sim_at(sim, 50, record, r, i);
+	for (uint64_t i = 100; i < 200; i++)
+		ss_sim_at(sim, 10, record, r, i);
+	ss_sim_run(sim);
+	int fifo = r->n == 200;
+	for (int i = 0; i < 100 && fifo; i++)
+		fifo = r->arg[i] == (uint64_t)(100 + i) && r->arg[100 + i] == (uint64_t)i;
+	SS_CHECK(fifo, "equal-time events fire in the order they were scheduled");
+	ss_sim_free(sim);
+	free(r);
+}
+
+static void self_schedule(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	rec *r = ctx;
+	record(sim, ctx, arg);
+	if (arg > 0)
+		ss_sim_after(sim, 0, self_schedule, r, arg - 1);
+}
+
+static void test_zero_delay_and_step(void)
+{
+	ss_sim *sim = ss_sim_alloc(1);
+	rec *r = calloc(1, sizeof *r);
+	ss_sim_at(sim, 5, self_schedule, r, 3);
+	ss_sim_at(sim, 5, record, r, 99);
+	SS_CHECK_INT(ss_sim_pending(sim), 2, "two events pending");
+	SS_CHECK(ss_sim_step(sim) == 1 && r->n == 1 && r->arg[0] == 3, "step runs exactly one event");
+	ss_sim_run(sim);
+	/* The zero-delay chain queues behind the event already at t=5. */
+	SS_CHECK(r->n == 5 && r->arg[1] == 99 && r->arg[2] == 2 && r->arg[4] == 0,
+		 "zero-delay events queue behind earlier events at the same time");
+	SS_CHECK_INT(ss_sim_step(sim), 0, "step on an empty queue returns 0");
+	ss_sim_free(sim);
+	free(r);
+}
+
+static void test_cancel(void)
+{
+	ss_sim *sim = ss_sim_alloc(1);
+	rec *r = calloc(1, sizeof *r);
+	ss_timer a = ss_sim_at(sim, 10, record, r, 1);
+	ss_timer b = ss_sim_at(sim, 20, record, r, 2);
+	ss_timer c = ss_sim_at(sim, 30, record, r, 3);
+	SS_CHECK(ss_sim_timer_pending(sim, &b), "timer is pending after scheduling");
+	SS_CHECK_INT(ss_sim_cancel(sim, &b), 1, "cancel of a pending timer returns 1");
+	SS_CHECK_INT(ss_sim_pending(sim), 2, "cancelled event no longer counts as pending");
+	SS_CHECK_INT(ss_sim_cancel(sim, &b), 0, "second cancel is a no-op");
+	ss_sim_run_until(sim, 15);
+	SS_CHECK(r->n == 1 && ss_sim_now(sim) == 15, "run_until stops at its time and advances the clock");
+	SS_CHECK_INT(ss_sim_cancel(sim, &a), 0, "cancel after the event fired is a no-op");
+	/* The slot of a fired event is reused; an old handle must not cancel
+	   the new event. */
+	ss_timer stale = {a.ev, a.seq};
+	ss_sim_at(sim, 40, record, r, 4);
+	SS_CHECK_INT(ss_sim_cancel(sim, &stale), 0, "a stale handle cannot cancel a newer event");
+	ss_sim_run(sim);
+	SS_CHECK(r->n == 3 && r->arg[1] == 3 && r->arg[2] == 4, "cancelled event never fires, others do");
+	(void)c;
+	ss_sim_free(sim);
+	free(r);
+}
+
+/* A tiny closed model: k tokens hop with exponential delays. Its trace
+   must be identical for the same seed and differ for another seed. */
+typedef struct hop {
+	ss_rng *rng;
+	uint64_t hash;
+} hop;
+
+static void hop_ev(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	hop *h = ctx;
+	h->hash = ss_rng_mix(h->hash ^ (uint64_t)ss_sim_now(sim) ^ (arg << 48));
+	ss_sim_after(sim, ss_time_from_s(ss_rng_exponential(h->rng, 1e-6)), hop_ev, h, arg);
+}
+
+static uint64_t trace_hash(uint64_t seed)
+{
+	ss_sim *sim = ss_sim_alloc(seed);
+	hop h = {ss_sim_rng(sim, "hop"), 0};
+	for (uint64_t k = 0; k < 50; k++)
+		ss_sim_after(sim, 0, hop_ev, &h, k);
+	ss_sim_run_until(sim, ss_time_from_s(0.01));
+	uint64_t r = h.hash ^ ss_sim_events(sim);
+	ss_sim_free(sim);
+	return r;
+}
+
+static void test_determinism(void)
+{
+	uint64_t a = trace_hash(7), b = trace_hash(7), c = trace_hash(8);
+	SS_CHECK(a == b, "same seed gives the identical event trace");
+	SS_CHECK(a != c, "another seed gives another trace");
+}
+
+static void test_streams(void)
+{
+	/* Adding a component leaves the other streams' draws unchanged. */
+	ss_sim *s1 = ss_sim_alloc(5), *s2 = ss_sim_alloc(5);
+	ss_rng *a1 = ss_sim_rng(s1, "arrivals");
+	ss_sim_rng(s2, "a-new-component");
+	ss_rng *a2 = ss_sim_rng(s2, "arrivals");
+	int same = 1;
+	for (int i = 0; i < 1000; i++)
+		same &= ss_rng_uniform(a1) == ss_rng_uniform(a2);
+	SS_CHECK(same, "a stream's draws do not depend on other streams");
+	SS_CHECK(ss_sim_rng(s1, "arrivals") == a1, "a name returns the same stream");
+	ss_rng *x = ss_sim_rng(s1, "x"), *y = ss_sim_rng(s1, "y");
+	double sx = 0, sy = 0, sxy = 0, sxx = 0, syy = 0;
+	int n = 20000;
+	for (int i = 0; i < n; i++) {
+		double u = ss_rng_uniform(x), v = ss_rng_uniform(y);
+		sx += u, sy += v, sxy += u * v, sxx += u * u, syy += v * v;
+	}
+	double corr = (sxy - sx * sy / n) / sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
+	SS_CHECK(fabs(corr) < 0.03, "streams of different names are uncorrelated (r = %.4f)", corr);
+	ss_rng *cl = ss_rng_clone(x);
+	SS_CHECK(ss_rng_uniform(cl) == ss_rng_uniform(x), "a clone continues the same sequence");
+	ss_rng_free(cl);
+	ss_sim_free(s1);
+	ss_sim_free(s2);
+}
+
+static void test_dists(void)
+{
+	const char *specs[] = {"det(2)", "exp(2)", "uniform(1,3)", "normal(2,0.2)", "pareto(3,1.3333333333333333)",
+			       "lognormal(2,0.5)"};
+	ss_rng *r = ss_rng_alloc(3, "dist");
+	for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+		ss_dist d;
+		char err[200];
+		int rc = ss_dist_parse(specs[i], &d, err, sizeof err);
+		SS_CHECK(rc == SS_OK, "parse %s", specs[i]);
+		double s = 0, s2 = 0;
+		int n = 200000;
+		for (int k = 0; k < n; k++) {
+			double x = ss_dist_draw(&d, r);
+			s += x;
+			s2 += x * x;
+		}
+		double mean = s / n, var = s2 / n - mean * mean;
+		double m = ss_dist_mean(&d);
+		double se = sqrt(var / n);
+		SS_CHECK_NEAR(mean, m, 4 * se + 1e-12, "sample mean of %s matches its mean", specs[i]);
+		if (i < 4) {
+			double cv2 = ss_dist_scv(&d);
+			SS_CHECK_NEAR(var / (m * m), cv2, 0.02 + 0.05 * cv2, "sample SCV of %s", specs[i]);
+		}
+	}
+	ss_dist d;
+	char err[200];
+	SS_CHECK(ss_dist_parse("exp(-1)", &d, err, sizeof err) == SS_EINVAL, "negative mean refused: %s", err);
+	SS_CHECK(ss_dist_parse("gauss(1)", &d, err, sizeof err) == SS_EPARSE, "unknown distribution refused: %s", err);
+	SS_CHECK(ss_dist_parse("uniform(1)", &d, err, sizeof err) == SS_EPARSE, "wrong arity refused: %s", err);
+	SS_CHECK(ss_dist_parse("exp(1) junk", &d, err, sizeof err) == SS_EPARSE, "trailing text refused");
+	ss_dist_parse("exp(1)", &d, err, sizeof err);
+	ss_dist e = ss_dist_with_mean(&d, 5);
+	SS_CHECK_NEAR(ss_dist_mean(&e), 5, 1e-12, "rescaling a distribution's mean");
+	ss_rng_free(r);
+}
+
+static void test_time(void)
+{
+	SS_CHECK_INT(ss_time_from_us(1.5), 1500000, "1.5 us is 1,500,000 ps");
+	SS_CHECK_INT(ss_time_bytes_at(4096, 100e6), 327680000, "4 KB at 100 Mbit/s is 327.68 us");
+	SS_CHECK_INT(ss_time_add(SS_TIME_MAX - 1, 10), SS_TIME_MAX, "time addition saturates at never");
+	SS_CHECK(ss_time_from_s(100 * 86400.0) < SS_TIME_MAX, "100 days fit in simulated time");
+}
+
+static void test_errors(void)
+{
+	int distinct = 1;
+	for (int i = 0; i < SS_NSTATUS; i++)
+		for (int j = i + 1; j < SS_NSTATUS; j++)
+			if (!strcmp(ss_strerror(i), ss_strerror(j)))
+				distinct = 0;
+	SS_CHECK(distinct, "every status code has its own message");
+	SS_CHECK(!strcmp(ss_strerror(SS_NSTATUS + 5), "unknown status"), "out-of-range status is described");
+}
+
+int main(void)
+{
+	gsl_set_error_handler_off();
+	test_evq_order();
+	test_ordering();
+	test_zero_delay_and_step();
+	test_cancel();
+	test_determinism();
+	test_streams();
+	test_dists();
+	test_time();
+	test_errors();
+	return ss_test_done();
+}
