@@ -54,6 +54,7 @@ static void usage(FILE *f)
 		"                     run a scenario's sweep into a database (default results/NAME.db)\n"
 		"  show DB [--figure F]\n"
 		"                     print the aggregated points with confidence intervals\n"
+		"  dump DB            print every run's metrics at full precision\n"
 		"  list               list the scenarios that ship with secsim\n"
 		"  models             list the model types and their parameters\n"
 		"  calibrate [-o DB] [--quick]\n"
@@ -253,6 +254,36 @@ static int cmd_show(int argc, char **argv)
 	return 0;
 }
 
+/* Every stored metric of every run, full precision, in a stable order:
+   what the determinism checks compare. */
+static int cmd_dump(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: secsim dump DB\n");
+		return EXIT_BAD;
+	}
+	ss_db *h = NULL;
+	char err[1024];
+	if (ss_db_open(argv[1], SS_DB_READ, &h, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_BAD;
+	}
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(ss_db_handle(h),
+		"SELECT r.scenario, r.point_key, r.replication, r.seed, m.name, m.value, r.bottleneck "
+		"FROM runs r JOIN metrics m ON m.run_id = r.id "
+		"ORDER BY r.scenario, r.point_key, r.replication, m.name", -1, &st, NULL);
+	while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		printf("%s\t%s\t%d\t%lld\t%s\t%.17g\t%s\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+		       sqlite3_column_int(st, 2), sqlite3_column_int64(st, 3), sqlite3_column_text(st, 4),
+		       sqlite3_column_double(st, 5), sqlite3_column_text(st, 6) ? (const char *)sqlite3_column_text(st, 6) : "");
+	if (rc != SQLITE_OK)
+		fprintf(stderr, "secsim dump: %s\n", sqlite3_errmsg(ss_db_handle(h)));
+	sqlite3_finalize(st);
+	ss_db_close(h);
+	return rc == SQLITE_OK ? 0 : 1;
+}
+
 typedef struct list_ctx {
 	size_t prefix;
 	int bad;
@@ -328,6 +359,8 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (!strcmp(c, "list"))
 		return cmd_list();
+	if (!strcmp(c, "dump"))
+		return cmd_dump(argc - 1, argv + 1);
 	if (!strcmp(c, "models"))
 		return cmd_models();
 	if (!strcmp(c, "calibrate"))

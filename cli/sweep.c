@@ -250,7 +250,7 @@ int ss_sweep_run(const ss_scenario *s, const ss_sweep_opts *o, ss_sweep_stats *s
 	if ((rc = ss_db_open(o->db_path, SS_DB_CREATE, &sh.db, err, errlen)))
 		goto out;
 	if ((rc = ss_db_set_level(sh.db, s->level))) {
-		ss_errbuf(err, errlen, "%s: %s", o->db_path, ss_db_errmsg(sh.db));
+		ss_errbuf(err, errlen, "%s", ss_db_errmsg(sh.db));
 		goto out;
 	}
 	if (o->refdir && (rc = load_references(sh.db, o->refdir, err, errlen)))
@@ -271,7 +271,7 @@ int ss_sweep_run(const ss_scenario *s, const ss_sweep_opts *o, ss_sweep_stats *s
 		for (int r = 0; r < s->replications; r++) {
 			int done = 0;
 			if ((rc = ss_db_run_done(sh.db, s->name, sh.pts[p].key, r, &done))) {
-				ss_errbuf(err, errlen, "%s: %s", o->db_path, ss_db_errmsg(sh.db));
+				ss_errbuf(err, errlen, "%s", ss_db_errmsg(sh.db));
 				goto out;
 			}
 			if (done)

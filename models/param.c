@@ -109,7 +109,10 @@ static int parse_value(const ss_param_def *d, const char *text, ss_param_value *
 			return SS_EINVAL;
 		}
 		nv.r = x;
-		snprintf(buf, sizeof buf, "%.17g", x);
+		/* Shortest text that reads back exactly: keys stay readable. */
+		snprintf(buf, sizeof buf, "%.15g", x);
+		if (strtod(buf, NULL) != x)
+			snprintf(buf, sizeof buf, "%.17g", x);
 		break;
 	}
 	case SS_PARAM_BOOL:

@@ -43,8 +43,6 @@ static int in_list(const char *const *keys, const char *name)
 	return 0;
 }
 
-static char *xstrdup(const char *s) { return s ? strdup(s) : NULL; }
-
 void ss_scenario_free(ss_scenario *s)
 {
 	if (!s)
@@ -106,7 +104,7 @@ typedef struct loader {
 
 #define FAIL(ld, st, rc, ...)                                                         \
 	do {                                                                          \
-		char m_[512];                                                         \
+		char m_[2048];                                                        \
 		snprintf(m_, sizeof m_, __VA_ARGS__);                                 \
 		ss_errbuf((ld)->err, (ld)->errlen, "%s:%d: %s", (ld)->path,           \
 			  (st) ? config_setting_source_line(st) : 0, m_);             \
@@ -303,15 +301,6 @@ static int load_sweep(loader *ld, ss_scenario *s, const config_setting_t *sw)
 		}
 	}
 	return SS_OK;
-}
-
-static const ss_axis *find_axis(const ss_scenario *s, const char *key)
-{
-	for (size_t g = 0; g < s->ngroups; g++)
-		for (size_t a = 0; a < s->groups[g].naxes; a++)
-			if (!strcmp(s->groups[g].axes[a].key, key))
-				return &s->groups[g].axes[a];
-	return NULL;
 }
 
 /* Checks {name} references of the series template. */

@@ -16,11 +16,14 @@ typedef struct ss_event {
 	uint64_t arg;       /* reused as the free-list link when idle */
 } ss_event;
 
-#define SLAB_EVENTS 4096
+/* Events come from 8 KB slabs: small studies stay small, and a slab's
+   events share pages. */
+#define SLAB_EVENTS 256
 
 typedef struct slab {
 	struct slab *next;
-	ss_event ev[SLAB_EVENTS];
+	size_t n;
+	ss_event ev[];
 } slab;
 
 typedef struct stream {
@@ -130,14 +133,16 @@ static void event_put(ss_sim *sim, ss_event *ev)
 static ss_event *event_get(ss_sim *sim)
 {
 	if (!sim->free_ev) {
-		slab *s = malloc(sizeof *s);
+		size_t n = SLAB_EVENTS;
+		slab *s = malloc(sizeof(slab) + n * sizeof(ss_event));
 		if (!s)
 			ss_fatal(SS_LOC, "out of memory for events");
+		s->n = n;
 		s->next = sim->slabs;
 		sim->slabs = s;
-		for (size_t i = 0; i < SLAB_EVENTS; i++) {
+		for (size_t i = 0; i < n; i++) {
 			s->ev[i].seq = 0;
-			s->ev[i].arg = (uint64_t)(uintptr_t)(i + 1 < SLAB_EVENTS ? &s->ev[i + 1] : NULL);
+			s->ev[i].arg = (uint64_t)(uintptr_t)(i + 1 < n ? &s->ev[i + 1] : NULL);
 		}
 		sim->free_ev = &s->ev[0];
 	}

@@ -1,4 +1,4 @@
-/* Pending-event priority queue: a 4-ary min-heap ordered by (time, seq).
+/* Pending-event priority queue: an 8-ary min-heap ordered by (time, seq).
    Kept behind this narrow interface so another structure can replace it
    after measurement (bench/bench_kernel). */
 #ifndef SS_EVQ_H
@@ -18,7 +18,7 @@ typedef struct ss_evq_entry {
 } ss_evq_entry;
 
 typedef struct ss_evq {
-	ss_evq_entry *a; /* heap array, a[0] is the minimum */
+	ss_evq_entry *a; /* heap array, 64-byte aligned; a[7] is the minimum */
 	size_t n;        /* entries */
 	size_t cap;      /* allocated entries */
 } ss_evq;
@@ -31,7 +31,7 @@ int ss_evq_pop(ss_evq *q, ss_evq_entry *out);
 static inline size_t ss_evq_size(const ss_evq *q) { return q->n; }
 static inline ss_time ss_evq_peek_time(const ss_evq *q)
 {
-	return q->n ? q->a[0].time : SS_TIME_MAX;
+	return q->n ? q->a[7].time : SS_TIME_MAX; /* logical 0, see evq.c */
 }
 
 #endif

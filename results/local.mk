@@ -1,0 +1,23 @@
+# results/: the SQLite results store (runs, metrics, the points view with
+# t intervals, the papers' reference numbers).  Uses sim/ for t quantiles
+# and the metrics set, so users link libss_sim.a after it.
+# The calibration store (results/calib.c, results/ss_calibdb.h) is built
+# into libss_calibrate.a by crypto/local.mk, not here.
+noinst_LIBRARIES += libss_results.a
+libss_results_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(GSL_CFLAGS)
+libss_results_a_SOURCES = \
+	results/ss_db.h results/db-internal.h results/db.c \
+	results/reference.c
+SS_RESULTS_LIBS = libss_results.a $(SQLITE_LIBS)
+
+# Statistics of sim/ (stats.c, metrics.c) and the results store.
+check_PROGRAMS += tests/test_stats tests/test_db
+TESTS += tests/test_stats tests/test_db
+
+tests_test_stats_SOURCES = tests/test_stats.c tests/ss_test.h
+tests_test_stats_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
+tests_test_stats_LDADD = $(SS_SIM_LIBS)
+
+tests_test_db_SOURCES = tests/test_db.c tests/ss_test.h
+tests_test_db_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(GSL_CFLAGS)
+tests_test_db_LDADD = libss_results.a libss_sim.a $(SQLITE_LIBS) $(GSL_LIBS)

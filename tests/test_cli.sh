@@ -1,0 +1,126 @@
+#!/bin/sh
+# The secsim command end to end: version, list, a sweep, determinism
+# across --jobs, resuming after kill -9, precision mode, and bad input
+# (exit status 2, database untouched). Speaks TAP.
+set -u
+SRC=${SS_SRCDIR:-.}
+BLD=${SS_BUILDDIR:-.}
+SECSIM="$BLD/secsim"
+export SECSIM_DATADIR="$SRC"
+T=$(mktemp -d /tmp/ss_cli.XXXXXX)
+trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
+
+# A small, fast version of the M/M/1 validation.
+FAST="--set duration=2000 --set warmup=200 --set replications=4 --quiet"
+
+v=$("$SECSIM" --version)
+check "--version names the version and the git revision" \
+  "echo '$v' | grep -Eq '^secsim [0-9]+\.[0-9]+\.[0-9]+ \(([0-9a-f]{7,}(-dirty)?|unknown)\)$'"
+
+"$SECSIM" list > "$T/list" 2>&1
+check "list shows the shipped validation scenarios" \
+  "grep -q '^validation/mm1 ' '$T/list' && grep -q '^validation/amdahl ' '$T/list'"
+
+"$SECSIM" run validation/mm1 -o "$T/a.db" $FAST --jobs 1 2> "$T/err"
+check "run a shipped scenario by name" "test \$? -eq 0 -a -s '$T/a.db'"
+"$SECSIM" show "$T/a.db" > "$T/show"
+check "show prints the aggregated points with CI and bottleneck" \
+  "grep -Eq '^mm1 +M/M/1 cpu +W +0\.5 .* 4 +s +cpu ' '$T/show'"
+
+"$SECSIM" run validation/mm1 -o "$T/b.db" $FAST --jobs 3 2> "$T/err"
+"$SECSIM" dump "$T/a.db" > "$T/a.dump"
+"$SECSIM" dump "$T/b.db" > "$T/b.dump"
+check "same scenario and seed: byte-identical metrics with --jobs 1 and --jobs 3" \
+  "test -s '$T/a.dump' && cmp -s '$T/a.dump' '$T/b.dump'"
+
+"$SECSIM" run validation/mm1 -o "$T/c.db" $FAST --seed 2 2> "$T/err"
+"$SECSIM" dump "$T/c.db" > "$T/c.dump"
+check "another --seed gives other numbers" "! cmp -s '$T/a.dump' '$T/c.dump'"
+
+out=$("$SECSIM" run validation/mm1 -o "$T/a.db" $FAST 2>&1 --jobs 2; echo "rc=$?")
+"$SECSIM" run validation/mm1 -o "$T/a.db" --set duration=2000 --set warmup=200 --set replications=4 2> "$T/rerun"
+check "a rerun skips every finished run" "grep -q '0 run(s) done now, 20 already done' '$T/rerun'"
+
+# Kill -9 in the middle of a sweep, then rerun: nothing lost, nothing doubled.
+KILLRUN="--set duration=4000000 --set warmup=200 --set replications=2 --quiet --jobs 2"
+"$SECSIM" run validation/mm1 -o "$T/k.db" $KILLRUN &
+pid=$!
+i=0
+while [ $i -lt 100 ]; do
+  sleep 0.1
+  i=$((i + 1))
+  c=$("$SECSIM" dump "$T/k.db" 2>/dev/null | cut -f1-3 | sort -u | wc -l)
+  [ "$c" -ge 2 ] && break
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+before=$("$SECSIM" dump "$T/k.db" | cut -f1-3 | sort -u | wc -l)
+"$SECSIM" run validation/mm1 -o "$T/k.db" $KILLRUN
+"$SECSIM" run validation/mm1 -o "$T/k2.db" $KILLRUN
+"$SECSIM" dump "$T/k.db" > "$T/k.dump"
+"$SECSIM" dump "$T/k2.db" > "$T/k2.dump"
+check "after kill -9 ($before runs kept) a rerun completes the sweep exactly as an uninterrupted one" \
+  "test $before -ge 1 -a $before -lt 10 && cmp -s '$T/k.dump' '$T/k2.dump'"
+
+"$SECSIM" run validation/mm1 -o "$T/p.db" --set duration=2000 --set warmup=200 --set replications=3 \
+  --set max_replications=40 --precision 0.03 --quiet 2> "$T/err"
+"$SECSIM" dump "$T/p.db" | awk -F'\t' '$5 == "W" {n[$2]++} END {for (k in n) print n[k]}' | sort -n > "$T/reps"
+check "precision mode adds replications until the half-width target or the cap ($(tr '\n' ' ' < "$T/reps"))" \
+  "test \$(head -1 '$T/reps') -ge 3 -a \$(tail -1 '$T/reps') -le 40 -a \$(tail -1 '$T/reps') -gt 3"
+
+# Bad input: exit 2, clear message, no database written.
+cat > "$T/bad.cfg" <<'CFG'
+name = "bad";
+model = "queue";
+params = {
+  servers = -3;
+};
+run = { duration = 10.0; };
+CFG
+"$SECSIM" run "$T/bad.cfg" -o "$T/bad.db" 2> "$T/err"
+rc=$?
+check "bad scenario: exit 2 with file:line and no database" \
+  "test $rc -eq 2 && grep -q '$T/bad.cfg:4: ' '$T/err' && test ! -e '$T/bad.db'"
+
+cp "$T/a.db" "$T/keep.db"
+sum1=$(cksum < "$T/keep.db")
+"$SECSIM" run validation/mm1 -o "$T/keep.db" $FAST --set serverz=2 2> "$T/err"
+rc=$?
+sum2=$(cksum < "$T/keep.db")
+check "typo in --set: exit 2, hint, database untouched" \
+  "test $rc -eq 2 && grep -q \"did you mean 'servers'\" '$T/err' && test '$sum1' = '$sum2'"
+
+"$SECSIM" run validation/mm1 -o "$T/keep.db" $FAST --set resource=lock --set servers=2 2> "$T/err"
+rc=$?
+sum2=$(cksum < "$T/keep.db")
+check "a parameter combination the model refuses: exit 2 before any run" \
+  "test $rc -eq 2 && grep -q 'must be 1' '$T/err' && test '$sum1' = '$sum2'"
+
+echo "just some text" > "$T/notes.db"
+"$SECSIM" run validation/mm1 -o "$T/notes.db" $FAST 2> "$T/err"
+rc=$?
+check "a file that is not secsim's database is refused (exit 2) and left alone" \
+  "test $rc -eq 2 && test \"\$(cat '$T/notes.db')\" = 'just some text' && grep -qi 'not a secsim' '$T/err'"
+
+cp "$T/a.db" "$T/ro.db"
+chmod a-w "$T/ro.db"
+"$SECSIM" run validation/mm1 -o "$T/ro.db" $FAST --seed 5 2> "$T/err"
+rc=$?
+check "a read-only database is refused with exit 2" "test $rc -eq 2 && grep -qi 'read-only\|cannot be written\|not writable' '$T/err'"
+
+"$SECSIM" run validation/mm1 -o "$T/x.db" --jobs 0 2> "$T/err"
+check "--jobs 0 is refused (exit 2)" "test \$? -eq 2 && grep -q 'jobs' '$T/err'"
+"$SECSIM" run "$T/none.cfg" 2> "$T/err"
+check "a missing scenario file: exit 2 naming it" "test \$? -eq 2 && grep -q 'none.cfg' '$T/err'"
+"$SECSIM" show "$T/missing.db" 2> "$T/err"
+check "show of a missing database: exit 2" "test \$? -eq 2"
+"$SECSIM" frobnicate 2> "$T/err"
+check "unknown command: exit 2" "test \$? -eq 2"
+
+echo "1..$n"
+[ $fails -eq 0 ]

@@ -1,0 +1,173 @@
+/* Scenario files: a good file loads and expands into the right points;
+   every kind of bad input is refused with "file:line: what is wrong". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "ss_err.h"
+#include "ss_scenario.h"
+#include "ss_test.h"
+
+static char dir[] = "/tmp/ss_scen_XXXXXX";
+
+static const char *write_file(const char *name, const char *text)
+{
+	static char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+#define GOOD_HEAD "name = \"t\";\nmodel = \"queue\";\n"
+#define GOOD_RUN "run = { replications = 3; seed = 9; warmup = 10.0; duration = 100.0; };\n"
+
+static void good(void)
+{
+	const char *p = write_file("good.cfg", GOOD_HEAD
+				   "params = { resource = \"cpu\"; service_mean = 1.0; };\n"
+				   "sweep = ( { servers = [1, 2]; arrival_rate = [0.5, 1.0]; },\n"
+				   "          { service = [\"exp(1)\", \"det(1)\", \"uniform(0, 2)\"]; } );\n"
+				   GOOD_RUN
+				   "output = { figure = \"f\"; series = \"c={servers} {service}\"; x = \"arrival_rate\"; metrics = [\"W\", \"cpu.util\"]; };\n");
+	ss_scenario *s = NULL;
+	char err[1024] = "";
+	int rc = ss_scenario_load(p, &s, err, sizeof err);
+	SS_CHECK(rc == SS_OK, "a good scenario loads (%s)", err);
+	if (rc)
+		return;
+	SS_CHECK(s->replications == 3 && s->seed == 9 && s->warmup == 10.0 && s->duration == 100.0,
+		 "run settings are read");
+	ss_point *pts = NULL;
+	size_t n = 0;
+	rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK_INT(n, 6, "axes that vary together times a second group: 2 x 3 points");
+	SS_CHECK(n == 6 && !strcmp(pts[0].series, "c=1 exp(1)") && pts[0].x == 0.5 &&
+		 !strcmp(pts[5].series, "c=2 uniform(0,2)") && pts[5].x == 1.0,
+		 "series template and x expand per point (%s, %s)", n ? pts[0].series : "", n ? pts[5].series : "");
+	int distinct = 1;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			distinct &= strcmp(pts[i].key, pts[j].key) != 0;
+	SS_CHECK(distinct, "every point has its own canonical key");
+	ss_points_free(pts, n);
+
+	/* --set: run settings, parameters, fixing a swept parameter. */
+	SS_CHECK(ss_scenario_set(s, "replications=7", err, sizeof err) == SS_OK && s->replications == 7,
+		 "--set replications=7");
+	SS_CHECK(ss_scenario_set(s, "run.warmup=auto", err, sizeof err) == SS_OK && s->warmup < 0,
+		 "--set run.warmup=auto selects MSER-5");
+	SS_CHECK(ss_scenario_set(s, "service=exp(1)", err, sizeof err) == SS_OK, "--set a swept parameter");
+	ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK_INT(n, 2, "a swept parameter fixed by --set leaves the sweep");
+	ss_points_free(pts, n);
+	rc = ss_scenario_set(s, "servrs=2", err, sizeof err);
+	SS_CHECK(rc == SS_ENOENT && strstr(err, "did you mean 'servers'"), "--set typo gets a hint: %s", err);
+	rc = ss_scenario_set(s, "servers=-2", err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && strstr(err, "out of range"), "--set negative processors refused: %s", err);
+	rc = ss_scenario_set(s, "bus_bandwidth=0", err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL, "--set zero bandwidth refused: %s", err);
+	rc = ss_scenario_set(s, "duration=abc", err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL, "--set non-numeric duration refused: %s", err);
+	rc = ss_scenario_set(s, "noequals", err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL, "--set without '=' refused: %s", err);
+	ss_scenario_free(s);
+}
+
+typedef struct bad {
+	const char *what, *text, *expect;
+	int line;
+} bad;
+
+static void bad_files(void)
+{
+	const bad cases[] = {
+		{"syntax error (reported where the parser notices it)", GOOD_HEAD "params = { servers = 1 \n" GOOD_RUN, "syntax error", 5},
+		{"unknown top-level key with hint", GOOD_HEAD "parms = { servers = 1; };\n" GOOD_RUN, "did you mean 'params'", 3},
+		{"unknown model with hint", "name = \"t\";\nmodel = \"queu\";\n" GOOD_RUN, "did you mean 'queue'", 2},
+		{"unknown parameter with hint", GOOD_HEAD "params = {\n  srvers = 2;\n};\n" GOOD_RUN, "did you mean 'servers'", 4},
+		{"negative processors", GOOD_HEAD "params = {\n  servers = -4;\n};\n" GOOD_RUN, "out of range", 4},
+		{"zero bandwidth", GOOD_HEAD "params = { resource = \"bus\";\n bus_bandwidth = 0.0; };\n" GOOD_RUN, "out of range", 4},
+		{"wrong type", GOOD_HEAD "params = {\n  servers = \"two\";\n};\n" GOOD_RUN, "must be an integer", 4},
+		{"bad choice", GOOD_HEAD "params = {\n  resource = \"gpu\";\n};\n" GOOD_RUN, "must be one of", 4},
+		{"bad distribution", GOOD_HEAD "params = {\n  service = \"exp(-1)\";\n};\n" GOOD_RUN, "mean must be > 0", 4},
+		{"unequal axes in a group", GOOD_HEAD "sweep = ( { servers = [1, 2];\n arrival_rate = [0.1]; } );\n" GOOD_RUN, "equal lengths", 4},
+		{"bad sweep value", GOOD_HEAD "sweep = ( { servers = [1,\n 0]; } );\n" GOOD_RUN, "out of range", 4},
+		{"sweep over unknown parameter", GOOD_HEAD "sweep = (\n { processors = [1, 2]; } );\n" GOOD_RUN, "unknown parameter", 4},
+		{"missing duration", GOOD_HEAD "run = { replications = 3; };\n", "duration", 3},
+		{"zero replications", GOOD_HEAD "run = { replications = 0; duration = 1.0; };\n", "replications", 3},
+		{"unknown run key", GOOD_HEAD "run = { duration = 1.0;\n replicatons = 3; };\n", "did you mean 'replications'", 4},
+		{"bad level", GOOD_HEAD "run = { duration = 1.0;\n level = 1.5; };\n", "level", 4},
+		{"unknown metric", GOOD_HEAD GOOD_RUN "output = { metrics = [\"W\",\n \"Wqq\"]; };\n", "did you mean 'Wq'", 5},
+		{"series refers to unknown parameter", GOOD_HEAD GOOD_RUN "output = {\n series = \"{nope}\"; };\n", "unknown parameter", 5},
+		{"x not numeric", GOOD_HEAD GOOD_RUN "output = {\n x = \"resource\"; };\n", "numeric", 5},
+		{"missing model", "name = \"t\";\n" GOOD_RUN, "missing required key 'model'", 1},
+		{"bad name", "name = \"../evil\";\nmodel = \"queue\";\n" GOOD_RUN, "'name' must be", 1},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *p = write_file("bad.cfg", cases[i].text);
+		ss_scenario *s = NULL;
+		char err[1024] = "";
+		int rc = ss_scenario_load(p, &s, err, sizeof err);
+		char want[600];
+		snprintf(want, sizeof want, "%s:%d: ", p, cases[i].line);
+		SS_CHECK(rc != SS_OK && s == NULL && strncmp(err, want, strlen(want)) == 0 &&
+			 strstr(err, cases[i].expect) != NULL,
+			 "%s: refused as \"%s\"", cases[i].what, err);
+		ss_scenario_free(s);
+	}
+	ss_scenario *s = NULL;
+	char err[1024];
+	int rc = ss_scenario_load("/nonexistent/x.cfg", &s, err, sizeof err);
+	SS_CHECK(rc == SS_ENOENT && strstr(err, "/nonexistent/x.cfg"), "missing file named: %s", err);
+}
+
+static void shipped(void)
+{
+	/* Every scenario that ships must load. */
+	const char *src = getenv("SS_SRCDIR");
+	char d[1024];
+	snprintf(d, sizeof d, "%s/scenarios", src ? src : ".");
+	struct {
+		int n, bad;
+	} c = {0, 0};
+	FILE *f;
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd, "find '%s' -name '*.cfg' | sort", d);
+	f = popen(cmd, "r");
+	char line[1024];
+	while (f && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		ss_scenario *s = NULL;
+		char err[1024] = "";
+		int rc = ss_scenario_load(line, &s, err, sizeof err);
+		c.n++;
+		if (rc) {
+			c.bad++;
+			SS_DIAG("%s", err);
+		}
+		ss_scenario_free(s);
+	}
+	if (f)
+		pclose(f);
+	SS_CHECK(c.n >= 5 && c.bad == 0, "all %d shipped scenarios load", c.n);
+}
+
+int main(void)
+{
+	gsl_set_error_handler_off();
+	if (!mkdtemp(dir))
+		return 1;
+	good();
+	bad_files();
+	shipped();
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		SS_DIAG("could not remove %s", dir);
+	return ss_test_done();
+}
