@@ -29,7 +29,7 @@ typedef struct shared {
 	ss_point *pts;
 	char *config;
 	job *jobs;
-	size_t njobs, next, total_runs, done_runs;
+	size_t njobs, next, total_runs, done_runs, npts;
 	ss_db *db;
 	pthread_mutex_t mu;
 	int rc;
@@ -154,6 +154,59 @@ static int run_point(shared *sh, size_t pi)
 	return SS_OK;
 }
 
+/* Speedup figures: each point's primary metric over that of the point of
+   the same series at the smallest x, replication by replication (common
+   random numbers make the ratio sharp), stored as runs of their own. */
+static int derive_speedups(shared *sh, char *err, size_t errlen)
+{
+	const ss_scenario *s = sh->s;
+	size_t npts = sh->npts;
+	ss_metrics a, b, out;
+	ss_metrics_init(&a);
+	ss_metrics_init(&b);
+	ss_metrics_init(&out);
+	int rc = SS_OK;
+	for (size_t p = 0; p < npts && rc == SS_OK; p++) {
+		size_t base = p;
+		for (size_t q = 0; q < npts; q++)
+			if (!strcmp(sh->pts[q].series, sh->pts[p].series) && sh->pts[q].x < sh->pts[base].x)
+				base = q;
+		size_t klen = strlen(sh->pts[p].key) + 32;
+		char *key = malloc(klen);
+		if (!key) {
+			rc = SS_ENOMEM;
+			break;
+		}
+		snprintf(key, klen, "%s;derived=speedup", sh->pts[p].key);
+		for (int r = 0; r < s->max_replications && rc == SS_OK; r++) {
+			int done = 0;
+			if ((rc = ss_db_run_done(sh->db, s->name, key, r, &done)))
+				break;
+			if (done)
+				continue;
+			if (ss_db_run_metrics(sh->db, s->name, sh->pts[p].key, r, &a) != SS_OK ||
+			    ss_db_run_metrics(sh->db, s->name, sh->pts[base].key, r, &b) != SS_OK)
+				continue; /* replication not run for both */
+			const ss_metric *ma = ss_metrics_find(&a, s->model->primary);
+			const ss_metric *mb = ss_metrics_find(&b, s->model->primary);
+			if (!ma || !mb)
+				continue;
+			ss_metrics_clear(&out);
+			ss_metrics_set(&out, "speedup", "x", mb->value > 0 ? ma->value / mb->value : NAN);
+			memcpy(out.bottleneck, a.bottleneck, sizeof out.bottleneck);
+			out.bottleneck_util = a.bottleneck_util;
+			ss_run_record rec = {s->name, s->speedup, sh->pts[p].series, sh->pts[p].x, key, sh->config,
+					     ss_model_rep_seed(s->seed, r), r, sh->o->version, 0, 0, 0, 0, &out};
+			rc = ss_db_write_run(sh->db, &rec, err, errlen);
+		}
+		free(key);
+	}
+	ss_metrics_fini(&a);
+	ss_metrics_fini(&b);
+	ss_metrics_fini(&out);
+	return rc;
+}
+
 static void *worker(void *arg)
 {
 	shared *sh = arg;
@@ -241,6 +294,7 @@ int ss_sweep_run(const ss_scenario *s, const ss_sweep_opts *o, ss_sweep_stats *s
 	if (rc)
 		return rc;
 	st->points = npts;
+	sh.npts = npts;
 	if ((rc = check_points(s, sh.pts, npts, err, errlen)))
 		goto out;
 	if (!(sh.config = ss_scenario_describe(s))) {
@@ -306,6 +360,8 @@ int ss_sweep_run(const ss_scenario *s, const ss_sweep_opts *o, ss_sweep_stats *s
 	rc = sh.rc;
 	if (rc)
 		ss_errbuf(err, errlen, "%s", rc == SS_EINTR ? "interrupted: finished runs are saved; rerun to complete" : sh.err);
+	else if (s->speedup)
+		rc = derive_speedups(&sh, err, errlen);
 out:
 	st->ran = sh.ran;
 	st->events = sh.events;

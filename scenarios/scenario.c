@@ -19,7 +19,7 @@ static const char *const top_keys[] = {"name", "description", "reproduces", "mod
 				       "params", "sweep", "run", "output", "notes", NULL};
 static const char *const run_keys[] = {"replications", "seed", "warmup", "duration", "level",
 				       "precision", "max_replications", NULL};
-static const char *const output_keys[] = {"figure", "series", "x", "metrics", NULL};
+static const char *const output_keys[] = {"figure", "series", "x", "metrics", "speedup", NULL};
 
 static const char *nearest(const char *const *keys, const char *name)
 {
@@ -66,6 +66,7 @@ void ss_scenario_free(ss_scenario *s)
 	free(s->figure);
 	free(s->series);
 	free(s->x);
+	free(s->speedup);
 	for (size_t i = 0; i < s->nmetrics; i++)
 		free(s->metrics[i]);
 	free(s->metrics);
@@ -376,7 +377,8 @@ static int load_output(loader *ld, ss_scenario *s, const config_setting_t *out)
 					return SS_ENOMEM;
 			}
 		} else {
-			char **dst = !strcmp(k, "figure") ? &s->figure : !strcmp(k, "series") ? &s->series : &s->x;
+			char **dst = !strcmp(k, "figure") ? &s->figure : !strcmp(k, "series") ? &s->series
+				   : !strcmp(k, "speedup") ? &s->speedup : &s->x;
 			if (get_string(ld, st, dst))
 				return SS_EINVAL;
 			char msg[256];
@@ -509,6 +511,13 @@ int ss_scenario_load(const char *path, ss_scenario **out, char *err, size_t errl
 	}
 	if ((st = config_lookup(&cf, "output")) && (rc = load_output(&ld, s, st)))
 		goto done;
+	if (s->speedup && !s->x) {
+		st = config_lookup(&cf, "output");
+		ss_errbuf(err, errlen, "%s:%d: output.speedup needs an x parameter (processors)", path,
+			  st ? config_setting_source_line(st) : 1);
+		rc = SS_EINVAL;
+		goto done;
+	}
 	if (!s->figure && !(s->figure = strdup(s->name))) {
 		rc = SS_ENOMEM;
 		goto done;
@@ -614,22 +623,41 @@ int ss_scenario_set(ss_scenario *s, const char *assignment, char *err, size_t er
 		ss_errbuf(err, errlen, "--set %s: %s", key, msg);
 		return rc;
 	}
-	/* A swept parameter fixed from the command line leaves the sweep. */
+	/* A swept parameter fixed from the command line leaves the sweep; the
+	   axes that vary with it follow it to the same position. */
 	for (size_t g = 0; g < s->ngroups; g++)
 		for (size_t a = 0; a < s->groups[g].naxes; a++) {
-			ss_axis *A = &s->groups[g].axes[a];
+			ss_sweep_group *G = &s->groups[g];
+			ss_axis *A = &G->axes[a];
 			if (strcmp(A->key, k))
 				continue;
-			for (size_t i = 0; i < A->n; i++)
-				free(A->values[i]);
-			free(A->values);
-			free(A->key);
-			memmove(A, A + 1, (s->groups[g].naxes - a - 1) * sizeof *A);
-			if (--s->groups[g].naxes == 0) {
-				free(s->groups[g].axes);
-				memmove(&s->groups[g], &s->groups[g + 1], (s->ngroups - g - 1) * sizeof *s->groups);
-				s->ngroups--;
+			const char *canon = ss_params_text(s->base, k);
+			size_t at = G->n;
+			for (size_t i = 0; i < A->n && at == G->n; i++)
+				if (!strcmp(A->values[i], canon))
+					at = i;
+			if (G->naxes > 1 && at == G->n) {
+				ss_errbuf(err, errlen, "--set %s: '%s' is not one of the swept values, so the parameters swept with it cannot follow",
+					  key, val);
+				return SS_EINVAL;
 			}
+			for (size_t b2 = 0; b2 < G->naxes; b2++) {
+				ss_axis *B = &G->axes[b2];
+				if (b2 != a) {
+					char msg2[256];
+					if (ss_params_set_text(s->base, B->key, B->values[at], msg2, sizeof msg2)) {
+						ss_errbuf(err, errlen, "--set %s: %s", key, msg2);
+						return SS_EINVAL;
+					}
+				}
+				for (size_t i = 0; i < B->n; i++)
+					free(B->values[i]);
+				free(B->values);
+				free(B->key);
+			}
+			free(G->axes);
+			memmove(G, G + 1, (s->ngroups - g - 1) * sizeof *G);
+			s->ngroups--;
 			return SS_OK;
 		}
 	return SS_OK;

@@ -43,6 +43,7 @@ typedef struct ss_scenario {
 	char *figure;          /* figure id stored with each run */
 	char *series;          /* series template: "{param}" expands to its value */
 	char *x;               /* parameter giving the x value, or NULL */
+	char *speedup;         /* figure for speedups relative to the smallest x, or NULL */
 	char **metrics;        /* metrics to store (NULL: all) */
 	size_t nmetrics;
 } ss_scenario;

@@ -25,6 +25,7 @@ typedef struct req {
 struct ss_bus {
 	ss_sim *sim;
 	double bw;            /* bytes per ps */
+	double cap;           /* bytes per ps one transfer may use */
 	ss_time overhead;     /* ps per transfer */
 	ss_bus_arb arb;
 	req *head, *tail;     /* FIFO: queue, head in service; PS: active set (unordered) */
@@ -36,6 +37,8 @@ struct ss_bus {
 	ss_timeavg busy, present;
 	ss_tally wait, resp;  /* s */
 	double bytes;         /* moved in the window */
+	double moved;         /* bytes of service given in the window, overhead included */
+	ss_time window;       /* start of the statistics window */
 	char name[48];
 };
 
@@ -47,9 +50,18 @@ static void bus_reset(void *res, ss_time now)
 	ss_tally_reset(&b->wait);
 	ss_tally_reset(&b->resp);
 	b->bytes = 0;
+	b->moved = 0;
+	b->window = now;
 }
 
-static double bus_util(void *res, ss_time now) { return ss_timeavg_mean(&((ss_bus *)res)->busy, now); }
+/* Share of the bandwidth used: with a per-transfer cap the bus can be
+   busy (some transfer active) while most of its capacity is idle. */
+static double bus_util(void *res, ss_time now)
+{
+	ss_bus *b = res;
+	double span = (double)(now - b->window);
+	return span > 0 ? b->moved / (b->bw * span) : 0;
+}
 
 static void bus_report(void *res, ss_time now, ss_metrics *m)
 {
@@ -93,6 +105,7 @@ ss_bus *ss_bus_alloc(ss_sim *sim, const char *name, double bytes_per_s,
 	}
 	b->sim = sim;
 	b->bw = bytes_per_s * 1e-12;
+	b->cap = b->bw;
 	b->overhead = overhead;
 	b->arb = arb;
 	snprintf(b->name, sizeof b->name, "%s", name);
@@ -110,7 +123,7 @@ static void finish(ss_bus *b, req *r)
 	ss_tally_add(&b->resp, resp);
 	double w = resp - ss_time_to_s(r->own);
 	ss_tally_add(&b->wait, w > 0 ? w : 0);
-	b->bytes += r->size - (double)b->overhead * b->bw;
+	b->bytes += r->size - (double)b->overhead * b->cap;
 	b->n--;
 	ss_timeavg_set(&b->present, now, (double)b->n);
 	ss_timeavg_set(&b->busy, now, b->n ? 1 : 0);
@@ -125,15 +138,21 @@ static void fifo_done(ss_sim *sim, void *ctx, uint64_t arg);
 
 static void fifo_start(ss_bus *b)
 {
+	/* Alone on the bus a transfer still moves at most at the cap. */
 	b->next = ss_sim_after(b->sim, b->head->own, fifo_done, b, 0);
 }
 
 static void fifo_done(ss_sim *sim, void *ctx, uint64_t arg)
 {
-	(void)sim;
 	(void)arg;
 	ss_bus *b = ctx;
 	req *r = b->head;
+	/* Its service ran over [now - own, now]: count the part in the window. */
+	ss_time now = ss_sim_now(sim), start = now - r->own;
+	if (start < b->window)
+		start = b->window;
+	if (now > start && r->own > 0)
+		b->moved += r->size * (double)(now - start) / (double)r->own;
 	b->head = r->next;
 	if (!b->head)
 		b->tail = NULL;
@@ -144,11 +163,29 @@ static void fifo_done(ss_sim *sim, void *ctx, uint64_t arg)
 
 /* ---- PS ---- */
 
+void ss_bus_set_cap(ss_bus *b, double bytes_per_s)
+{
+	if (bytes_per_s > 0)
+		b->cap = bytes_per_s * 1e-12 < b->bw ? bytes_per_s * 1e-12 : b->bw;
+}
+
+/* Rate of each of the n active transfers, bytes per ps. */
+static double ps_rate(const ss_bus *b)
+{
+	double share = b->bw / (double)b->n;
+	return share < b->cap ? share : b->cap;
+}
+
 static void ps_advance(ss_bus *b)
 {
 	ss_time now = ss_sim_now(b->sim);
-	if (b->n)
-		b->v += (double)(now - b->vlast) * b->bw / (double)b->n;
+	if (b->n) {
+		double rate = ps_rate(b);
+		b->v += (double)(now - b->vlast) * rate;
+		ss_time from = b->vlast > b->window ? b->vlast : b->window;
+		if (now > from)
+			b->moved += (double)(now - from) * rate * (double)b->n;
+	}
 	b->vlast = now;
 }
 
@@ -163,7 +200,7 @@ static void ps_schedule(ss_bus *b)
 	for (req *r = b->head; r; r = r->next)
 		fmin = r->finish < fmin ? r->finish : fmin;
 	double dv = fmin - b->v;
-	double ps = dv > 0 ? ceil(dv * (double)b->n / b->bw) : 0;
+	double ps = dv > 0 ? ceil(dv / ps_rate(b)) : 0;
 	b->next = ss_sim_after(b->sim, (ss_time)ps, ps_done, b, 0);
 }
 
@@ -206,9 +243,9 @@ void ss_bus_transfer(ss_bus *b, double bytes, ss_handler k, void *ctx, uint64_t 
 		ss_fatal(SS_LOC, "out of memory for bus requests");
 	ss_time now = ss_sim_now(b->sim);
 	r->next = NULL;
-	r->size = bytes + (double)b->overhead * b->bw;
+	r->size = bytes + (double)b->overhead * b->cap;
 	r->arrived = now;
-	r->own = ss_time_add(b->overhead, (ss_time)llround(bytes / b->bw));
+	r->own = ss_time_add(b->overhead, (ss_time)llround(bytes / b->cap));
 	r->k = k;
 	r->ctx = ctx;
 	r->arg = arg;

@@ -65,10 +65,15 @@ static void pool_reset(void *res, ss_time now)
 	memset(p->tag_ps, 0, sizeof p->tag_ps);
 }
 
+/* Busy fraction, not counting spinning: a spinning processor waits for a
+   lock, so the lock, not the processors, is what limits such a run. */
 static double pool_util(void *res, ss_time now)
 {
 	ss_cpu_pool *p = res;
-	return ss_timeavg_mean(&p->held, now) / p->n;
+	double span = (double)(now - p->window);
+	double spin = span > 0 ? p->tag_ps[SS_CPU_TAG_SPIN] / (span * p->n) : 0;
+	double u = ss_timeavg_mean(&p->held, now) / p->n - spin;
+	return u > 0 ? u : 0;
 }
 
 static void pool_report(void *res, ss_time now, ss_metrics *m)
@@ -83,6 +88,8 @@ static void pool_report(void *res, ss_time now, ss_metrics *m)
 	}
 	snprintf(key, sizeof key, "%s.util", p->name);
 	ss_metrics_set(m, key, "fraction", pool_util(p, now));
+	snprintf(key, sizeof key, "%s.held", p->name);
+	ss_metrics_set(m, key, "fraction", ss_timeavg_mean(&p->held, now) / p->n);
 	snprintf(key, sizeof key, "%s.util_min", p->name);
 	ss_metrics_set(m, key, "fraction", lo);
 	snprintf(key, sizeof key, "%s.util_max", p->name);
@@ -322,4 +329,5 @@ double ss_cpu_tag_time(const ss_cpu_pool *p, int tag)
 
 double ss_cpu_mean_runq(const ss_cpu_pool *p) { return ss_timeavg_mean(&p->rq, ss_sim_now(p->sim)); }
 const ss_tally *ss_cpu_wait(const ss_cpu_pool *p) { return &p->wait; }
+size_t ss_cpu_waiting(const ss_cpu_pool *p) { return p->rq_len; }
 uint64_t ss_cpu_switches(const ss_cpu_pool *p) { return p->nswitch; }

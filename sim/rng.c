@@ -94,6 +94,8 @@ double ss_rng_exponential(ss_rng *r, double mean)
 	return -mean * log(gsl_rng_uniform_pos(r->g));
 }
 
+double ss_rng_gaussian(ss_rng *r) { return gsl_ran_gaussian_ziggurat(r->g, 1.0); }
+
 void ss_rng_fill(ss_rng *r, unsigned char *buf, size_t len)
 {
 	size_t i = 0;

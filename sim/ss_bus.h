@@ -20,6 +20,11 @@ typedef struct ss_bus ss_bus;
 ss_bus *ss_bus_alloc(ss_sim *sim, const char *name, double bytes_per_s,
 		     ss_time overhead, ss_bus_arb arb);
 
+/* Caps the rate one transfer can get (bytes/s, > 0): a processor whose
+   misses are latency-bound cannot use the whole bus alone. Under PS each
+   of n active transfers then gets min(cap, bandwidth / n). */
+void ss_bus_set_cap(ss_bus *b, double bytes_per_s);
+
 /* Moves `bytes` (>= 0) across the bus, then calls k. */
 void ss_bus_transfer(ss_bus *b, double bytes, ss_handler k, void *ctx, uint64_t arg);
 

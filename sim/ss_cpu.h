@@ -67,9 +67,10 @@ void ss_cpu_hold_begin(ss_cpu_pool *p, ss_thread *t, int tag);
 void ss_cpu_hold_end(ss_cpu_pool *p, ss_thread *t);
 
 /* Statistics over the current window (since the last reset). */
-double ss_cpu_utilisation(const ss_cpu_pool *p);      /* mean busy fraction of the N */
+double ss_cpu_utilisation(const ss_cpu_pool *p);      /* mean busy fraction of the N, spinning excluded */
 double ss_cpu_tag_time(const ss_cpu_pool *p, int tag); /* processor-seconds in tag */
 double ss_cpu_mean_runq(const ss_cpu_pool *p);         /* time-average run-queue length */
+size_t ss_cpu_waiting(const ss_cpu_pool *p);           /* threads in the run queue now */
 const ss_tally *ss_cpu_wait(const ss_cpu_pool *p);     /* run-queue waits, s */
 uint64_t ss_cpu_switches(const ss_cpu_pool *p);        /* context switches */
 

@@ -19,6 +19,7 @@ double ss_rng_uniform_pos(ss_rng *r);            /* (0, 1) */
 uint64_t ss_rng_u64(ss_rng *r);                  /* 64 random bits */
 unsigned long ss_rng_uniform_int(ss_rng *r, unsigned long n); /* 0..n-1, n > 0 */
 double ss_rng_exponential(ss_rng *r, double mean);
+double ss_rng_gaussian(ss_rng *r);              /* standard normal */
 void ss_rng_fill(ss_rng *r, unsigned char *buf, size_t len); /* random bytes */
 
 /* Deterministic mixing used for stream and replication seeds. */
