@@ -1,12 +1,13 @@
 # cli/: the secsim command and the sweep driver.
 bin_PROGRAMS += secsim
-secsim_SOURCES = cli/secsim.c cli/ss_sweep.h cli/sweep.c
+secsim_SOURCES = cli/secsim.c cli/ss_sweep.h cli/sweep.c \
+	cli/ss_reproduce.h cli/reproduce.c cli/ss_claims.h cli/claims_nahum95.c
 nodist_secsim_SOURCES = cli/ss_revision.h
 secsim_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(SQLITE_CFLAGS) $(CRYPTO_CFLAGS) $(LIBCONFIG_CFLAGS)
 secsim_LDADD = $(SS_CLI_LIBS)
 # Link order: users before what they use.
-SS_CLI_LIBS = $(SS_CALIBRATE_OBJS) $(SS_SCEN_LIBS) $(SS_MODELS_LIBS) $(SS_RESULTS_LIBS) \
-	$(SS_CRYPTO_LIBS) $(SS_SIM_LIBS) $(SQLITE_LIBS) $(LIBCONFIG_LIBS) $(CRYPTO_LIBS) $(GSL_LIBS)
+SS_CLI_LIBS = $(SS_CALIBRATE_OBJS) $(SS_PLOTCMD_LIBS) $(SS_SCEN_LIBS) $(SS_MODELS_LIBS) $(SS_RESULTS_LIBS) \
+	$(SS_CRYPTO_LIBS) $(SS_SIM_LIBS) $(SS_SIM_LIBS) $(SQLITE_LIBS) $(LIBCONFIG_LIBS) $(CRYPTO_LIBS) $(GSL_LIBS)
 
 # The git revision the binary is built from, refreshed on every build but
 # rewritten only when it changes (so nothing rebuilds needlessly).

@@ -12,6 +12,8 @@
 
 #include "config.h"
 #include "ss_cmd_calibrate.h"
+#include "ss_cmd_plot.h"
+#include "ss_reproduce.h"
 #include "ss_db.h"
 #include "ss_err.h"
 #include "ss_model.h"
@@ -52,6 +54,12 @@ static void usage(FILE *f)
 		"  run FILE|NAME [-o DB] [--set KEY=VALUE ...] [--seed N] [--jobs N]\n"
 		"               [--replications N] [--precision R] [--quiet]\n"
 		"                     run a scenario's sweep into a database (default results/NAME.db)\n"
+		"  reproduce STUDY [--jobs N] [--paper] [--check]\n"
+		"                     run a paper's scenarios into results/STUDY.db, plot them into\n"
+		"                     plots/STUDY/ and, with --check, test the paper's claims\n"
+		"                     (--paper: 10 runs of 30 s after 30 s, into results/STUDY-paper.db)\n"
+		"  plot DB [--spec FILE] [-d DIR]\n"
+		"                     redraw a study's figures and tables from its database\n"
 		"  show DB [--figure F]\n"
 		"                     print the aggregated points with confidence intervals\n"
 		"  dump DB            print every run's metrics at full precision\n"
@@ -363,6 +371,13 @@ int main(int argc, char **argv)
 		return cmd_dump(argc - 1, argv + 1);
 	if (!strcmp(c, "models"))
 		return cmd_models();
+	if (!strcmp(c, "reproduce")) {
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+		return ss_cmd_reproduce(argc - 1, argv + 1, datadir(), version_string(), &interrupt_flag);
+	}
+	if (!strcmp(c, "plot"))
+		return ss_cmd_plot(argc - 1, argv + 1);
 	if (!strcmp(c, "calibrate"))
 		return ss_cmd_calibrate(argc - 1, argv + 1);
 	fprintf(stderr, "secsim: unknown command '%s'\n", c);

@@ -640,8 +640,10 @@ static int setup_exec(mp *m, const ss_stack *st, char *err, size_t errlen)
 		const ss_crypto_alg *a = NULL;
 		if ((rc = ss_crypto_alg_find(algs[i], &a, err, errlen)))
 			return rc;
-		size_t klen = a->key_size;
-		if ((rc = ss_exec_alloc(m->crypto, algs[i], key, klen, &m->ex[m->nex], err, errlen)))
+		/* Plain MD5 is keyless, as in the paper (not the keyed variant). */
+		int keyless = a->kind == SS_CRYPTO_HASH;
+		if ((rc = ss_exec_alloc(m->crypto, algs[i], keyless ? NULL : key, keyless ? 0 : a->key_size,
+					&m->ex[m->nex], err, errlen)))
 			return rc;
 		m->nex++;
 	}

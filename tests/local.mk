@@ -2,7 +2,7 @@
 # links only the libraries its module may use.
 check_PROGRAMS += tests/test_kernel tests/test_resources tests/test_scenario
 TESTS += tests/test_kernel tests/test_resources tests/test_scenario tests/test_cli.sh
-EXTRA_DIST += tests/test_cli.sh tests/data
+EXTRA_DIST += tests/test_cli.sh
 
 tests_test_kernel_SOURCES = tests/test_kernel.c tests/ss_test.h
 tests_test_kernel_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
@@ -15,3 +15,10 @@ tests_test_resources_LDADD = $(SS_MODELS_LIBS) $(SS_SIM_LIBS)
 tests_test_scenario_SOURCES = tests/test_scenario.c tests/ss_test.h
 tests_test_scenario_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
 tests_test_scenario_LDADD = $(SS_SCEN_LIBS) $(SS_MODELS_LIBS) $(SS_SIM_LIBS)
+
+check_PROGRAMS += tests/test_mpstack
+TESTS += tests/test_mpstack tests/test_nahum95.sh
+EXTRA_DIST += tests/test_nahum95.sh
+tests_test_mpstack_SOURCES = tests/test_mpstack.c tests/ss_test.h
+tests_test_mpstack_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(SQLITE_CFLAGS)
+tests_test_mpstack_LDADD = $(SS_MODELS_LIBS) $(SS_RESULTS_LIBS) $(SS_SIM_LIBS) $(SQLITE_LIBS)

@@ -1,0 +1,217 @@
+/* The reproduce command. A study is a folder of scenarios
+   (scenarios/STUDY/), a plot specification (plots/specs/STUDY.cfg) and a
+   claims checker; everything lands in one database, results/STUDY.db,
+   and one plot folder, plots/STUDY/. */
+#include "ss_reproduce.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "ss_claims.h"
+#include "ss_db.h"
+#include "ss_err.h"
+#include "ss_plot.h"
+#include "ss_scenario.h"
+#include "ss_sweep.h"
+
+typedef struct study {
+	const char *name;
+	int (*check)(struct ss_db *db, FILE *out, ss_claims_result *res);
+} study;
+
+static const study studies[] = {
+	{"nahum95", ss_claims_nahum95},
+};
+
+typedef struct files {
+	char **v;
+	size_t n, cap;
+} files;
+
+static void add_file(const char *path, void *ud)
+{
+	files *f = ud;
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? 2 * f->cap : 16;
+		char **v = realloc(f->v, cap * sizeof *v);
+		if (!v)
+			return;
+		f->v = v;
+		f->cap = cap;
+	}
+	char *d = strdup(path);
+	if (d)
+		f->v[f->n++] = d;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: secsim reproduce STUDY [--jobs N] [--paper] [--check] [--set KEY=VALUE ...] [-o DB] [-d PLOTDIR] [--quiet]\n"
+			"studies: nahum95\n");
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *version,
+		     const volatile int *interrupt)
+{
+	const char *name = NULL, *db = NULL, *dir = NULL;
+	const char *sets[64];
+	int nsets = 0;
+	int jobs = 1, paper = 0, check = 0, quiet = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--jobs") || !strcmp(a, "-j")) {
+			char *end;
+			long v = i + 1 < argc ? strtol(argv[++i], &end, 10) : 0;
+			if (v < 1 || v > 1024 || *end) {
+				fprintf(stderr, "secsim reproduce: --jobs needs an integer in [1, 1024]\n");
+				return 2;
+			}
+			jobs = (int)v;
+		} else if (!strcmp(a, "--set") && i + 1 < argc) {
+			if (nsets == 64) {
+				fprintf(stderr, "secsim reproduce: too many --set\n");
+				return 2;
+			}
+			sets[nsets++] = argv[++i];
+		} else if (!strcmp(a, "--paper")) {
+			paper = 1;
+		} else if (!strcmp(a, "--check")) {
+			check = 1;
+		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			quiet = 1;
+		} else if ((!strcmp(a, "-o") || !strcmp(a, "-d")) && i + 1 < argc) {
+			if (a[1] == 'o')
+				db = argv[++i];
+			else
+				dir = argv[++i];
+		} else if (a[0] == '-') {
+			fprintf(stderr, "secsim reproduce: unknown option %s\n", a);
+			usage();
+			return 2;
+		} else if (!name) {
+			name = a;
+		} else {
+			usage();
+			return 2;
+		}
+	}
+	const study *st = NULL;
+	for (size_t i = 0; name && i < sizeof studies / sizeof studies[0]; i++)
+		if (!strcmp(studies[i].name, name))
+			st = &studies[i];
+	if (!st) {
+		if (name)
+			fprintf(stderr, "secsim reproduce: unknown study '%s'\n", name);
+		usage();
+		return 2;
+	}
+	/* The paper's method gets its own database: runs of another length
+	   must not be averaged with these. */
+	char dbpath[4096], plotdir[4096], sdir[4096], spec[4096], md[4200];
+	snprintf(dbpath, sizeof dbpath, "%s", db ? db : "");
+	if (!db)
+		snprintf(dbpath, sizeof dbpath, "results/%s%s.db", st->name, paper ? "-paper" : "");
+	if (dir)
+		snprintf(plotdir, sizeof plotdir, "%s", dir);
+	else
+		snprintf(plotdir, sizeof plotdir, "plots/%s%s", st->name, paper ? "-paper" : "");
+	snprintf(sdir, sizeof sdir, "%s/scenarios/%s", datadir, st->name);
+	snprintf(spec, sizeof spec, "%s/plots/specs/%s.cfg", datadir, st->name);
+	if (!db && mkdir("results", 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "secsim reproduce: cannot create results/: %s\n", strerror(errno));
+		return 1;
+	}
+	files f = {NULL, 0, 0};
+	if (ss_scenario_list(sdir, add_file, &f) || f.n == 0) {
+		fprintf(stderr, "secsim reproduce: no scenarios in %s (set SECSIM_DATADIR to the source tree)\n", sdir);
+		free(f.v);
+		return 1;
+	}
+	/* Load every scenario first: a bad file stops everything before any run. */
+	ss_scenario **sc = calloc(f.n, sizeof *sc);
+	int rc = sc ? 0 : 1;
+	char err[2048];
+	for (size_t i = 0; i < f.n && !rc; i++) {
+		if (ss_scenario_load(f.v[i], &sc[i], err, sizeof err)) {
+			fprintf(stderr, "%s\n", err);
+			rc = 2;
+			break;
+		}
+		static const char *const paper_sets[] = {"replications=10", "warmup=30", "duration=30", "level=0.90"};
+		for (size_t k = 0; paper && k < 4 && !rc; k++)
+			if (ss_scenario_set(sc[i], paper_sets[k], err, sizeof err)) {
+				fprintf(stderr, "%s\n", err);
+				rc = 2;
+			}
+		/* Overrides apply to every scenario; each must accept them. */
+		for (int k = 0; k < nsets && !rc; k++)
+			if (ss_scenario_set(sc[i], sets[k], err, sizeof err)) {
+				fprintf(stderr, "%s: %s\n", f.v[i], err);
+				rc = 2;
+			}
+	}
+	double t0 = now_s();
+	unsigned long long events = 0;
+	for (size_t i = 0; i < f.n && !rc; i++) {
+		ss_sweep_opts o = {dbpath, jobs, quiet ? NULL : stderr, version, NULL, interrupt};
+		char refdir[4096];
+		snprintf(refdir, sizeof refdir, "%s/reference", datadir);
+		o.refdir = refdir;
+		ss_sweep_stats ss;
+		if (!quiet)
+			fprintf(stderr, "secsim: %s\n", sc[i]->description ? sc[i]->description : sc[i]->name);
+		int r = ss_sweep_run(sc[i], &o, &ss, err, sizeof err);
+		events += ss.events;
+		if (r) {
+			fprintf(stderr, "%s\n", err);
+			rc = r == SS_EINTR ? 130 : (r == SS_ENOTSECSIM || r == SS_EREADONLY || r == SS_EINVAL) ? 2 : 1;
+		}
+	}
+	double wall = now_s() - t0;
+	for (size_t i = 0; i < f.n; i++) {
+		ss_scenario_free(sc ? sc[i] : NULL);
+		free(f.v[i]);
+	}
+	free(sc);
+	free(f.v);
+	if (rc)
+		return rc;
+	fprintf(stderr, "secsim: %s simulated in %.1f s wall (%.3g events, %.3g events/s) -> %s\n", st->name, wall,
+		(double)events, wall > 0 ? (double)events / wall : 0.0, dbpath);
+	int prc = ss_plot_study(dbpath, spec, plotdir, err, sizeof err);
+	if (prc) {
+		fprintf(stderr, "secsim reproduce: plots: %s\n", err);
+		rc = 1;
+	} else {
+		snprintf(md, sizeof md, "%s/tables.md", plotdir);
+		if (ss_plot_tables_md(dbpath, spec, md, err, sizeof err)) {
+			fprintf(stderr, "secsim reproduce: tables: %s\n", err);
+			rc = 1;
+		} else {
+			fprintf(stderr, "secsim: plots in %s/ (PNG and SVG), tables in %s\n", plotdir, md);
+		}
+	}
+	if (check) {
+		ss_db *h = NULL;
+		if (ss_db_open(dbpath, SS_DB_READ, &h, err, sizeof err)) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		ss_claims_result res;
+		if (st->check(h, stdout, &res))
+			rc = 1;
+		ss_db_close(h);
+	}
+	return rc;
+}

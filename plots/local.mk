@@ -1,0 +1,29 @@
+# plots/: gnuplot scripts, PNG/SVG figures and Markdown tables from a
+# results store and a plot spec (plots/specs/STUDY.cfg).  Reads the store
+# through results/ (ss_db_handle) and uses sim/ for the status codes, so
+# users link libss_results.a and libss_sim.a after it.
+noinst_LIBRARIES += libss_plots.a
+libss_plots_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(LIBCONFIG_CFLAGS)
+libss_plots_a_SOURCES = \
+	plots/ss_plot.h plots/plot-internal.h \
+	plots/escape.c plots/spec.c plots/plot.c plots/table.c
+SS_PLOTS_LIBS = libss_plots.a
+
+# The `plot` command, in its own library so the secsim link line takes
+# it as one variable: add $(SS_PLOTCMD_LIBS) to secsim_LDADD before the
+# results and sim libraries (it links libss_plots.a itself, then needs
+# $(SS_RESULTS_LIBS) $(SS_SIM_LIBS) $(LIBCONFIG_LIBS) $(SQLITE_LIBS)).
+noinst_LIBRARIES += libss_plotcmd.a
+libss_plotcmd_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(LIBCONFIG_CFLAGS)
+libss_plotcmd_a_SOURCES = cli/ss_cmd_plot.h cli/cmd_plot.c
+SS_PLOTCMD_LIBS = libss_plotcmd.a $(SS_PLOTS_LIBS)
+
+# Plot specs ship as data: SS_DATADIR "/plots/specs".
+EXTRA_DIST += plots/specs
+
+check_PROGRAMS += tests/test_plots
+TESTS += tests/test_plots
+tests_test_plots_SOURCES = tests/test_plots.c tests/ss_test.h
+tests_test_plots_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(LIBCONFIG_CFLAGS) $(GSL_CFLAGS)
+tests_test_plots_LDADD = $(SS_PLOTCMD_LIBS) $(SS_RESULTS_LIBS) $(SS_SIM_LIBS) \
+	$(LIBCONFIG_LIBS) $(SQLITE_LIBS) $(GSL_LIBS)

@@ -1,0 +1,1199 @@
+/* Plots: figures. Queries the points of each figure of a spec, writes a
+   self-contained gnuplot script per figure (data inline as datablocks)
+   and runs gnuplot on it to draw PNG and SVG (and PDF on request). */
+#include "plot-internal.h"
+#include "ss_db.h"
+#include "ss_err.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+/* One look for every figure: 800x560 pixels, a 12-point sans font, and
+   series told apart by point shape and dash pattern as well as by a
+   black/dark-grey alternation, so the plots survive grey-scale print.
+   The paper's points use the hollow twin of the series' filled shape. */
+#define GP_SIZE_PX "800,560"
+#define GP_SIZE_IN "8in,5.6in"
+#define GP_FONT "DejaVu Sans,12"
+#define GP_NOTE_FONT ",11" /* the CI footnote: still >= 11 points */
+
+static const struct {
+	const char *color; /* line and point colour */
+	const char *dash;  /* gnuplot dashtype */
+	int pt_filled;     /* simulated points */
+	int pt_hollow;     /* the paper's points (same shape, hollow) */
+} series_style[] = {
+	{"black", "1", 7, 6},          /* solid, circle */
+	{"#505050", "2", 5, 4},        /* dashed, square */
+	{"black", "4", 9, 8},          /* dash-dot, triangle up */
+	{"#505050", "(2,3)", 13, 12},  /* dotted, diamond */
+	{"black", "(12,4,2,4,2,4)", 11, 10}, /* dash-dot-dot, triangle down */
+	{"#505050", "1", 15, 14},      /* solid grey, pentagon */
+	{"black", "(14,8)", 5, 4},     /* long dash, square */
+	{"#505050", "(6,3,1,3)", 7, 6}, /* dash-dot grey, circle */
+};
+#define NSTYLES (sizeof series_style / sizeof series_style[0])
+
+/* Ledger segments: grey levels from white to black with black borders,
+   then hatch patterns once the greys run out. */
+static const char *const ledger_fill[] = {
+	"fs solid 1.0 border lc rgb 'black' lc rgb '#ffffff'",
+	"fs solid 1.0 border lc rgb 'black' lc rgb '#c8c8c8'",
+	"fs solid 1.0 border lc rgb 'black' lc rgb '#909090'",
+	"fs solid 1.0 border lc rgb 'black' lc rgb '#5a5a5a'",
+	"fs solid 1.0 border lc rgb 'black' lc rgb '#2a2a2a'",
+	"fs pattern 4 border lc rgb 'black' lc rgb 'black'",
+	"fs pattern 5 border lc rgb 'black' lc rgb 'black'",
+	"fs pattern 1 border lc rgb 'black' lc rgb 'black'",
+};
+#define NFILLS (sizeof ledger_fill / sizeof ledger_fill[0])
+
+/* ---- small helpers ---------------------------------------------------- */
+
+/* Writes s quoted for gnuplot; 0 or SS_ENOMEM. */
+static int put_q(FILE *f, const char *s)
+{
+	char *q = ss_plot_gp_quote(s);
+	if (!q)
+		return SS_ENOMEM;
+	fputs(q, f);
+	free(q);
+	return SS_OK;
+}
+
+/* Numbers in datablocks: full precision, NaN for a missing value (gnuplot
+   reads "NaN" as undefined and skips the point). */
+static void put_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "%.10g", v);
+	else
+		fputs("NaN", f);
+}
+
+static char *join_path(const char *dir, const char *name, const char *ext)
+{
+	size_t len = strlen(dir) + strlen(name) + strlen(ext) + 2;
+	char *p = malloc(len);
+	if (p)
+		snprintf(p, len, "%s%s%s%s", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", name, ext);
+	return p;
+}
+
+/* mkdir -p: creates dir and its missing parents. */
+static int mkdir_p(const char *dir, char *err, size_t errlen)
+{
+	char *p = strdup(dir);
+	if (!p)
+		return SS_ENOMEM;
+	int rc = SS_OK;
+	for (char *q = p + 1;; q++) {
+		if (*q != '/' && *q != '\0')
+			continue;
+		char c = *q;
+		*q = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			ss_errbuf(err, errlen, "%s: cannot create directory: %s", p, strerror(errno));
+			rc = SS_EIO;
+			break;
+		}
+		*q = c;
+		if (c == '\0')
+			break;
+	}
+	struct stat sb;
+	if (rc == SS_OK && (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
+		ss_errbuf(err, errlen, "%s: not a directory", dir);
+		rc = SS_EIO;
+	}
+	free(p);
+	return rc;
+}
+
+int ss__plot_open_out(const char *path, ss__plot_out *o, char *err, size_t errlen)
+{
+	memset(o, 0, sizeof *o);
+	size_t len = strlen(path) + 32;
+	if (!(o->path = strdup(path)) || !(o->tmp = malloc(len))) {
+		free(o->path);
+		return SS_ENOMEM;
+	}
+	snprintf(o->tmp, len, "%s.tmp.%ld", path, (long)getpid());
+	int fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+		ss_errbuf(err, errlen, "%s: cannot write: %s", o->tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(o->tmp);
+		free(o->path);
+		free(o->tmp);
+		return SS_EIO;
+	}
+	return SS_OK;
+}
+
+int ss__plot_close_out(ss__plot_out *o, int ok, char *err, size_t errlen)
+{
+	int rc = SS_OK;
+	int bad = ferror(o->f);
+	if (fclose(o->f) != 0 || bad) {
+		if (ok)
+			ss_errbuf(err, errlen, "%s: write failed: %s", o->tmp, strerror(errno));
+		rc = SS_EIO;
+	}
+	if (ok && rc == SS_OK && rename(o->tmp, o->path) != 0) {
+		ss_errbuf(err, errlen, "%s: cannot rename into place: %s", o->path, strerror(errno));
+		rc = SS_EIO;
+	}
+	if (!ok || rc)
+		unlink(o->tmp);
+	free(o->path);
+	free(o->tmp);
+	return rc;
+}
+
+static int db_fail(ss_db *db, const char *what, char *err, size_t errlen)
+{
+	ss_errbuf(err, errlen, "%s: %s", what, sqlite3_errmsg(ss_db_handle(db)));
+	return SS_EDB;
+}
+
+/* ---- xy figures ------------------------------------------------------- */
+
+typedef struct point {
+	double x, mean, lo, hi; /* lo/hi: the confidence interval */
+	long n;                 /* replications */
+} point;
+
+typedef struct series {
+	char *name;
+	point *p;
+	size_t n, cap;
+	const ss__plot_ref **refs; /* the paper's points for this series */
+	size_t nrefs;
+} series;
+
+typedef struct xyset {
+	series *s;
+	size_t n, cap;
+	char unit[32]; /* the metric's unit as stored */
+} xyset;
+
+static void xyset_fini(xyset *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->s[i].name);
+		free(d->s[i].p);
+		free(d->s[i].refs);
+	}
+	free(d->s);
+}
+
+static series *xyset_find(xyset *d, const char *name)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (!strcmp(d->s[i].name, name))
+			return &d->s[i];
+	return NULL;
+}
+
+static series *xyset_add(xyset *d, const char *name)
+{
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? 2 * d->cap : 8;
+		series *s = realloc(d->s, cap * sizeof *s);
+		if (!s)
+			return NULL;
+		d->s = s;
+		d->cap = cap;
+	}
+	series *s = &d->s[d->n];
+	memset(s, 0, sizeof *s);
+	if (!(s->name = strdup(name)))
+		return NULL;
+	d->n++;
+	return s;
+}
+
+static int series_push(series *s, const point *p)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		point *np = realloc(s->p, cap * sizeof *np);
+		if (!np)
+			return SS_ENOMEM;
+		s->p = np;
+		s->cap = cap;
+	}
+	s->p[s->n++] = *p;
+	return SS_OK;
+}
+
+/* Collects the figure's points, series in draw order: the spec's list
+   first, then the store's others (alphabetically), then series that only
+   the paper has. A series in neither the store nor the paper is left out. */
+static int xy_collect(ss_db *db, const ss__plot_fig *f, xyset *d, char *err, size_t errlen)
+{
+	xyset raw = {0};
+	sqlite3_stmt *st = NULL;
+	int rc = SS_OK;
+	int src = sqlite3_prepare_v2(ss_db_handle(db),
+				     "SELECT series, x, mean, ci_low, ci_high, n, unit FROM points"
+				     " WHERE figure = ?1 AND metric = ?2 AND x IS NOT NULL ORDER BY series, x",
+				     -1, &st, NULL);
+	if (src != SQLITE_OK)
+		return db_fail(db, "cannot query points", err, errlen);
+	sqlite3_bind_text(st, 1, f->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, f->metric, -1, SQLITE_STATIC);
+	series *cur = NULL;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		point p;
+		p.x = sqlite3_column_double(st, 1);
+		p.mean = sqlite3_column_double(st, 2);
+		/* A NULL interval (one replication) is drawn as no bar. */
+		p.lo = sqlite3_column_type(st, 3) == SQLITE_NULL ? p.mean : sqlite3_column_double(st, 3);
+		p.hi = sqlite3_column_type(st, 4) == SQLITE_NULL ? p.mean : sqlite3_column_double(st, 4);
+		p.n = (long)sqlite3_column_int64(st, 5);
+		if (!d->unit[0] && sqlite3_column_text(st, 6))
+			snprintf(d->unit, sizeof d->unit, "%s", (const char *)sqlite3_column_text(st, 6));
+		if (!name)
+			name = "";
+		if (!cur || strcmp(cur->name, name))
+			if (!(cur = xyset_add(&raw, name))) {
+				rc = SS_ENOMEM;
+				break;
+			}
+		if ((rc = series_push(cur, &p)))
+			break;
+	}
+	if (rc == SS_OK && src != SQLITE_DONE)
+		rc = db_fail(db, "cannot query points", err, errlen);
+	sqlite3_finalize(st);
+	if (rc)
+		goto out;
+	/* Reorder by moving series out of raw (their arrays change owner). */
+	for (size_t pass = 0; pass < 3 && rc == SS_OK; pass++) {
+		size_t count = pass == 0 ? f->nseries : pass == 1 ? raw.n : f->nrefs;
+		for (size_t i = 0; i < count && rc == SS_OK; i++) {
+			const char *name = pass == 0 ? f->series[i] : pass == 1 ? raw.s[i].name : f->refs[i].series;
+			if (!name || xyset_find(d, name))
+				continue;
+			series *r = xyset_find(&raw, name);
+			int paper_only = 0;
+			for (size_t k = 0; k < f->nrefs && !r; k++)
+				if (!strcmp(f->refs[k].series, name))
+					paper_only = 1;
+			if (!r && !paper_only)
+				continue;
+			series *s = xyset_add(d, name);
+			if (!s) {
+				rc = SS_ENOMEM;
+				break;
+			}
+			if (r) {
+				s->p = r->p;
+				s->n = r->n;
+				s->cap = r->cap;
+				r->p = NULL;
+				r->n = r->cap = 0;
+			}
+		}
+	}
+	/* The paper's points, by series. */
+	for (size_t i = 0; i < d->n && rc == SS_OK; i++) {
+		series *s = &d->s[i];
+		for (size_t k = 0; k < f->nrefs; k++) {
+			if (strcmp(f->refs[k].series, s->name))
+				continue;
+			const ss__plot_ref **nr = realloc(s->refs, (s->nrefs + 1) * sizeof *nr);
+			if (!nr) {
+				rc = SS_ENOMEM;
+				break;
+			}
+			s->refs = nr;
+			s->refs[s->nrefs++] = &f->refs[k];
+		}
+	}
+out:
+	xyset_fini(&raw);
+	if (rc == SS_ENOMEM)
+		ss_errbuf(err, errlen, "out of memory");
+	return rc;
+}
+
+static int xy_has_data(const xyset *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->s[i].n)
+			return 1;
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Explicit x tics at the x values when there are few of them (processors
+   1..12, connections 12..384): each measured point then has its label. */
+static void xy_xtics(FILE *f, const xyset *d)
+{
+	double xs[17];
+	size_t n = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		for (size_t k = 0; k < d->s[i].n + d->s[i].nrefs; k++) {
+			double x = k < d->s[i].n ? d->s[i].p[k].x : d->s[i].refs[k - d->s[i].n]->x;
+			size_t j = 0;
+			while (j < n && xs[j] != x)
+				j++;
+			if (j < n)
+				continue;
+			if (n == 16)
+				return; /* too many: let gnuplot choose */
+			xs[n++] = x;
+		}
+	}
+	if (!n)
+		return;
+	qsort(xs, n, sizeof xs[0], cmp_double);
+	fputs("set xtics (", f);
+	for (size_t j = 0; j < n; j++) {
+		if (j)
+			fputs(", ", f);
+		put_num(f, xs[j]);
+	}
+	fputs(")\n", f);
+}
+
+/* Tics for a log y axis spanning at most three decades: 1, 2, 5 per
+   decade, as gnuplot's default of one label per decade would leave a
+   throughput plot from 1.5 to 200 Mbit/s with two labels. */
+static void log_ytics(FILE *f, const xyset *d, const ss__plot_fig *fig)
+{
+	double lo = INFINITY, hi = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		for (size_t k = 0; k < d->s[i].n; k++) {
+			const point *p = &d->s[i].p[k];
+			double a = p->lo > 0 ? p->lo : p->mean, b = p->hi > a ? p->hi : a;
+			if (a > 0 && a < lo)
+				lo = a;
+			if (b > hi)
+				hi = b;
+		}
+		for (size_t k = 0; k < d->s[i].nrefs; k++) {
+			double y = d->s[i].refs[k]->y;
+			if (y > 0 && y < lo)
+				lo = y;
+			if (y > hi)
+				hi = y;
+		}
+	}
+	for (size_t k = 0; k < fig->nhlines; k++) {
+		double y = fig->hlines[k].y;
+		if (y > 0 && y < lo)
+			lo = y;
+		if (y > hi)
+			hi = y;
+	}
+	if (!(hi > 0) || !isfinite(lo) || hi / lo > 1e3)
+		return;
+	int d0 = (int)floor(log10(lo)), d1 = (int)ceil(log10(hi));
+	fputs("set ytics (", f);
+	for (int e = d0; e <= d1; e++)
+		for (int m = 0; m < 3; m++) {
+			static const double mant[] = {1, 2, 5};
+			fprintf(f, "%s%.10g", e == d0 && m == 0 ? "" : ", ", mant[m] * pow(10, e));
+		}
+	fputs(")\n", f);
+}
+
+/* Common header: provenance, how to redraw, and the reset. Only quoted
+   strings carry outside text, even in comments: a quoted string has no
+   newline that could end the comment early. */
+static int put_header(FILE *f, const ss__plot_fig *fig, const char *store, const char *what)
+{
+	int rc = SS_OK;
+	fputs("# ", f);
+	rc |= put_q(f, fig->title);
+	fputs("\n# Written by secsim plot from the store ", f);
+	rc |= put_q(f, store);
+	fprintf(f, " (%s ", what);
+	rc |= put_q(f, fig->kind == SS__PLOT_LEDGER ? fig->from_figure : fig->id);
+	fputs(").\n# Self-contained: the data are inline below. To redraw, run in this directory:\n", f);
+	fprintf(f, "#   gnuplot %s.gp\n", fig->stem);
+	fputs("reset\nset encoding utf8\n\n", f);
+	return rc ? SS_ENOMEM : SS_OK;
+}
+
+static int put_labels(FILE *f, const ss__plot_fig *fig, const char *default_y, const char *default_x)
+{
+	int rc = SS_OK;
+	fputs("set title ", f);
+	rc |= put_q(f, fig->title);
+	fputs("\nset xlabel ", f);
+	rc |= put_q(f, fig->xlabel ? fig->xlabel : default_x);
+	fputs("\nset ylabel ", f);
+	rc |= put_q(f, fig->ylabel ? fig->ylabel : default_y);
+	fputs("\n", f);
+	return rc ? SS_ENOMEM : SS_OK;
+}
+
+/* The spec's legend words, after the default key so they amend it; they
+   were checked against gnuplot's key keywords when the spec loaded. */
+static void put_legend(FILE *f, const ss__plot_fig *fig)
+{
+	if (fig->legend && !strcmp(fig->legend, "off"))
+		fputs("unset key\n", f);
+	else if (fig->legend)
+		fprintf(f, "set key %s\n", fig->legend);
+}
+
+/* Offsets in graph units, none at an end the spec or the zero baseline
+   fixes (gnuplot would push a fixed 0 off the bottom). */
+static void put_offsets(FILE *f, const ss__plot_fig *fig, int from_zero, double xpad)
+{
+	fprintf(f, "set offsets graph %g, graph %g, graph %g, graph %g\n", xpad, xpad,
+		isnan(fig->ymax) ? 0.05 : 0.0, isnan(fig->ymin) && !from_zero ? 0.05 : 0.0);
+}
+
+static void put_yrange(FILE *f, const ss__plot_fig *fig, int from_zero)
+{
+	fputs("set yrange [", f);
+	if (!isnan(fig->ymin))
+		put_num(f, fig->ymin);
+	else if (from_zero)
+		fputs("0", f);
+	else
+		fputs("*", f);
+	fputs(":", f);
+	if (!isnan(fig->ymax))
+		put_num(f, fig->ymax);
+	else
+		fputs("*", f);
+	fputs("]\n", f);
+}
+
+/* The drawing: the plot command is written once, for the first format,
+   and `replot` repeats it on the others. */
+static void put_outputs(FILE *f, const ss__plot_fig *fig, int formats, const char *plot_cmd)
+{
+	int first = 1;
+	static const struct {
+		int bit;
+		const char *ext;
+		const char *term;
+	} terms[] = {
+		{SS__PLOT_PNG, "png", "pngcairo size " GP_SIZE_PX " noenhanced font '" GP_FONT "' linewidth 1"},
+		{SS__PLOT_SVG, "svg", "svg size " GP_SIZE_PX " noenhanced font '" GP_FONT "' linewidth 1 background rgb 'white'"},
+		{SS__PLOT_PDF, "pdf", "pdfcairo size " GP_SIZE_IN " noenhanced font '" GP_FONT "' linewidth 1"},
+	};
+	for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
+		if (!(formats & terms[i].bit))
+			continue;
+		fprintf(f, "\nset terminal %s\nset output '%s.%s'\n", terms[i].term, fig->stem, terms[i].ext);
+		fputs(first ? plot_cmd : "replot\n", f);
+		first = 0;
+	}
+	fputs("unset output\n", f);
+}
+
+static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char *store, double level,
+		    int formats)
+{
+	int rc = put_header(f, fig, store, "figure");
+	ss__plot_str cmd = {0};
+	char buf[256];
+	/* Data: one block per simulated series, one per series' paper points. */
+	for (size_t i = 0; i < d->n; i++) {
+		const series *s = &d->s[i];
+		if (s->n) {
+			fputs("# series ", f);
+			rc |= put_q(f, s->name);
+			fprintf(f, ": x, mean, ci_low, ci_high, replications\n$sim%zu << EOD\n", i + 1);
+			for (size_t k = 0; k < s->n; k++) {
+				put_num(f, s->p[k].x);
+				fputc(' ', f);
+				put_num(f, s->p[k].mean);
+				fputc(' ', f);
+				put_num(f, s->p[k].lo);
+				fputc(' ', f);
+				put_num(f, s->p[k].hi);
+				fprintf(f, " %ld\n", s->p[k].n);
+			}
+			fputs("EOD\n", f);
+		}
+		if (s->nrefs) {
+			fputs("# the paper's points for ", f);
+			rc |= put_q(f, s->name);
+			fputs(": x, value, reference id\n", f);
+			fprintf(f, "$paper%zu << EOD\n", i + 1);
+			for (size_t k = 0; k < s->nrefs; k++) {
+				put_num(f, s->refs[k]->x);
+				fputc(' ', f);
+				put_num(f, s->refs[k]->y);
+				/* Ids are checked against the store, but may hold
+				   anything; a datablock line is data, never a
+				   command, and EOD alone cannot occur after a
+				   number. */
+				fputs(" # ", f);
+				rc |= put_q(f, s->refs[k]->id);
+				fputc('\n', f);
+			}
+			fputs("EOD\n", f);
+		}
+	}
+	fputc('\n', f);
+	char ylab[160];
+	if (d->unit[0])
+		snprintf(ylab, sizeof ylab, "%s (%s)", fig->metric, d->unit);
+	else
+		snprintf(ylab, sizeof ylab, "%s", fig->metric);
+	rc |= put_labels(f, fig, ylab, "x");
+	if (fig->logx)
+		fputs("set logscale x 2\n", f);
+	if (fig->logy)
+		fputs("set logscale y 10\n", f);
+	xy_xtics(f, d);
+	if (fig->logy)
+		log_ytics(f, d, fig);
+	/* Tight ranges (autoscale fix; before any fixed end) plus small
+	   offsets: no point sits on the border, and a log axis is not
+	   stretched to whole decades. */
+	fputs("set autoscale fix\n", f);
+	put_yrange(f, fig, !fig->logy);
+	put_offsets(f, fig, !fig->logy, 0.03);
+	fputs("set grid back lc rgb '#d8d8d8' lw 1 dt 1\n"
+	      "set border 3 lw 1\nset tics nomirror out\n"
+	      "set bars 1.5\n"
+	      "set key outside right top vertical Left reverse spacing 1.2 samplen 3 nobox\n", f);
+	put_legend(f, fig);
+	fprintf(f, "set label 1 'error bars: %g%% confidence intervals' at graph 1, graph 1.02 right font '%s'\n",
+		100 * level, GP_NOTE_FONT);
+	for (size_t i = 0; i < d->n; i++) {
+		size_t k = i % NSTYLES;
+		fprintf(f, "set style line %zu lc rgb '%s' dt %s lw 1.5 pt %d ps 1.2\n", i + 1,
+			series_style[k].color, series_style[k].dash, series_style[k].pt_filled);
+		fprintf(f, "set style line %zu lc rgb 'black' dt 1 lw 1.5 pt %d ps 2.6\n", i + 101,
+			series_style[k].pt_hollow);
+	}
+	fputs("set style line 90 lc rgb '#808080' dt (10,6) lw 1.5\n"
+	      "set style line 91 lc rgb 'black' dt (3,4) lw 2\n", f);
+	/* The plot command. */
+	ss__plot_str_adds(&cmd, "plot ");
+	int first = 1;
+	for (size_t i = 0; i < d->n; i++) {
+		const series *s = &d->s[i];
+		char *q = ss_plot_gp_quote(s->name);
+		if (!q) {
+			rc = SS_ENOMEM;
+			break;
+		}
+		if (s->n) {
+			snprintf(buf, sizeof buf, "%s$sim%zu using 1:2:3:4 with yerrorlines ls %zu title ",
+				 first ? "" : ", \\\n     ", i + 1, i + 1);
+			ss__plot_str_adds(&cmd, buf);
+			ss__plot_str_adds(&cmd, q);
+			first = 0;
+		}
+		free(q);
+		if (s->nrefs) {
+			/* The paper's entry follows its series' entry and repeats
+			   its shape hollow, so "paper" says enough; a series only
+			   the paper has is named. */
+			size_t len = strlen(s->name) + 16;
+			char *t = malloc(len);
+			char *qt = NULL;
+			if (t) {
+				snprintf(t, len, s->n ? "paper" : "%s (paper)", s->name);
+				qt = ss_plot_gp_quote(t);
+			}
+			free(t);
+			if (!qt) {
+				rc = SS_ENOMEM;
+				break;
+			}
+			snprintf(buf, sizeof buf, "%s$paper%zu using 1:2 with points ls %zu title ",
+				 first ? "" : ", \\\n     ", i + 1, i + 101);
+			ss__plot_str_adds(&cmd, buf);
+			ss__plot_str_adds(&cmd, qt);
+			free(qt);
+			first = 0;
+		}
+	}
+	if (fig->ideal) {
+		ss__plot_str_adds(&cmd, first ? "" : ", \\\n     ");
+		ss__plot_str_adds(&cmd, "x with lines ls 90 title 'ideal linear speedup'");
+		first = 0;
+	}
+	for (size_t i = 0; i < fig->nhlines; i++) {
+		char *qt = ss_plot_gp_quote(fig->hlines[i].title);
+		if (!qt) {
+			rc = SS_ENOMEM;
+			break;
+		}
+		ss__plot_str_adds(&cmd, first ? "" : ", \\\n     ");
+		snprintf(buf, sizeof buf, "%.17g with lines ls 91 title ", fig->hlines[i].y);
+		ss__plot_str_adds(&cmd, buf);
+		ss__plot_str_adds(&cmd, qt);
+		free(qt);
+		first = 0;
+	}
+	ss__plot_str_adds(&cmd, "\n");
+	if (cmd.oom)
+		rc = SS_ENOMEM;
+	if (rc == SS_OK)
+		put_outputs(f, fig, formats, cmd.p);
+	free(cmd.p);
+	return rc ? SS_ENOMEM : SS_OK;
+}
+
+/* ---- ledger figures --------------------------------------------------- */
+
+typedef struct ledger {
+	double *xs;  /* the x values, ascending */
+	size_t nx;
+	double *v;   /* v[i * nmetrics + m]: mean of metric m at xs[i]; NaN if absent */
+	point *tot;  /* per x: total per-packet time over complete runs, with CI */
+	char *present; /* present[m]: metric m has a value at some x */
+	size_t npresent;
+} ledger;
+
+static void ledger_fini(ledger *l)
+{
+	free(l->xs);
+	free(l->v);
+	free(l->tot);
+	free(l->present);
+}
+
+static long find_x(const ledger *l, double x)
+{
+	for (size_t i = 0; i < l->nx; i++)
+		if (l->xs[i] == x)
+			return (long)i;
+	return -1;
+}
+
+/* The totals' intervals come from the runs themselves: the sum of the
+   stacked metrics per run, then the mean and Student-t interval over the
+   runs at each x, with the t quantile of the store's level (the points
+   view's own table). Summing the segments' intervals would be wrong, as
+   the segments of one run are correlated. The total is over the metrics
+   the store has at all (a model may not write every ledger entry); runs
+   lacking one of those are left out of it. */
+static int ledger_totals(ss_db *db, const ss__plot_fig *f, ledger *l, char *err, size_t errlen)
+{
+	ss__plot_str sql = {0};
+	ss__plot_str_adds(&sql,
+			  "SELECT r.x, sum(m.value), count(m.value) FROM runs AS r JOIN metrics AS m ON m.run_id = r.id"
+			  " WHERE r.status = 'done' AND r.figure = ?1 AND r.series = ?2 AND r.x IS NOT NULL"
+			  " AND m.value IS NOT NULL AND m.name IN (");
+	for (size_t m = 0, k = 0; m < f->nmetrics; m++) {
+		char p[24];
+		if (!l->present[m])
+			continue;
+		snprintf(p, sizeof p, "%s?%zu", k ? ", " : "", k + 3);
+		ss__plot_str_adds(&sql, p);
+		k++;
+	}
+	ss__plot_str_adds(&sql, ") GROUP BY r.id ORDER BY r.x");
+	if (sql.oom) {
+		free(sql.p);
+		return SS_ENOMEM;
+	}
+	sqlite3 *h = ss_db_handle(db);
+	sqlite3_stmt *st = NULL, *tq = NULL;
+	int rc = SS_OK;
+	double *vals = NULL;
+	size_t nv = 0, cap = 0;
+	if (sqlite3_prepare_v2(h, sql.p, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h,
+			       "SELECT t FROM tquantile WHERE df = ?1"
+			       " AND level = (SELECT value FROM meta WHERE key = 'level')",
+			       -1, &tq, NULL) != SQLITE_OK) {
+		rc = db_fail(db, "cannot query the ledger totals", err, errlen);
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, f->from_figure, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, f->series[0], -1, SQLITE_STATIC);
+	for (size_t m = 0, k = 0; m < f->nmetrics; m++)
+		if (l->present[m])
+			sqlite3_bind_text(st, (int)(k++) + 3, f->metrics[m], -1, SQLITE_STATIC);
+	for (size_t i = 0; i < l->nx; i++)
+		l->tot[i] = (point){l->xs[i], NAN, NAN, NAN, 0};
+	int src;
+	double cur_x = NAN;
+	for (;;) {
+		src = sqlite3_step(st);
+		int row = src == SQLITE_ROW;
+		double x = row ? sqlite3_column_double(st, 0) : NAN;
+		/* At the end of a group of runs at one x: the statistics. */
+		if ((!row || x != cur_x) && nv) {
+			long i = find_x(l, cur_x);
+			double mean = 0, ss = 0, t = NAN;
+			for (size_t k = 0; k < nv; k++)
+				mean += vals[k];
+			mean /= (double)nv;
+			for (size_t k = 0; k < nv; k++)
+				ss += (vals[k] - mean) * (vals[k] - mean);
+			if (nv > 1) {
+				sqlite3_reset(tq);
+				sqlite3_bind_int64(tq, 1, nv - 1 < (size_t)SS_DB_TQ_MAXDF ? (sqlite3_int64)(nv - 1) : SS_DB_TQ_MAXDF);
+				if (sqlite3_step(tq) == SQLITE_ROW)
+					t = sqlite3_column_double(tq, 0);
+			}
+			double half = nv > 1 && isfinite(t) ? t * sqrt(ss / (double)(nv - 1)) / sqrt((double)nv) : 0;
+			if (i >= 0)
+				l->tot[i] = (point){cur_x, mean, mean - half, mean + half, (long)nv};
+			nv = 0;
+		}
+		if (!row)
+			break;
+		cur_x = x;
+		if ((size_t)sqlite3_column_int64(st, 2) != l->npresent)
+			continue;
+		if (nv == cap) {
+			size_t nc = cap ? 2 * cap : 32;
+			double *nvv = realloc(vals, nc * sizeof *nvv);
+			if (!nvv) {
+				rc = SS_ENOMEM;
+				goto out;
+			}
+			vals = nvv;
+			cap = nc;
+		}
+		vals[nv++] = sqlite3_column_double(st, 1);
+	}
+	if (src != SQLITE_DONE)
+		rc = db_fail(db, "cannot query the ledger totals", err, errlen);
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(tq);
+	free(sql.p);
+	free(vals);
+	return rc;
+}
+
+static int ledger_collect(ss_db *db, const ss__plot_fig *f, ledger *l, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SS_OK, src;
+	size_t cap = 0;
+	memset(l, 0, sizeof *l);
+	if (sqlite3_prepare_v2(ss_db_handle(db),
+			       "SELECT DISTINCT x FROM points WHERE figure = ?1 AND series = ?2 AND metric = ?3"
+			       " AND x IS NOT NULL",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, "cannot query the ledger", err, errlen);
+	/* Pass 1: the union of the x values of all the metrics. */
+	for (size_t m = 0; m < f->nmetrics && rc == SS_OK; m++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, f->from_figure, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, f->series[0], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, f->metrics[m], -1, SQLITE_STATIC);
+		while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+			double x = sqlite3_column_double(st, 0);
+			if (find_x(l, x) >= 0)
+				continue;
+			if (l->nx == cap) {
+				size_t nc = cap ? 2 * cap : 16;
+				double *nx = realloc(l->xs, nc * sizeof *nx);
+				if (!nx) {
+					rc = SS_ENOMEM;
+					break;
+				}
+				l->xs = nx;
+				cap = nc;
+			}
+			l->xs[l->nx++] = x;
+		}
+		if (rc == SS_OK && src != SQLITE_DONE)
+			rc = db_fail(db, "cannot query the ledger", err, errlen);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc || !l->nx)
+		return rc;
+	qsort(l->xs, l->nx, sizeof l->xs[0], cmp_double);
+	if (!(l->v = malloc(l->nx * f->nmetrics * sizeof *l->v)) || !(l->tot = calloc(l->nx, sizeof *l->tot)) ||
+	    !(l->present = calloc(f->nmetrics, 1)))
+		return SS_ENOMEM;
+	for (size_t k = 0; k < l->nx * f->nmetrics; k++)
+		l->v[k] = NAN;
+	/* Pass 2: the means. */
+	if (sqlite3_prepare_v2(ss_db_handle(db),
+			       "SELECT x, mean FROM points WHERE figure = ?1 AND series = ?2 AND metric = ?3"
+			       " AND x IS NOT NULL",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, "cannot query the ledger", err, errlen);
+	for (size_t m = 0; m < f->nmetrics && rc == SS_OK; m++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, f->from_figure, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, f->series[0], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, f->metrics[m], -1, SQLITE_STATIC);
+		while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+			long i = find_x(l, sqlite3_column_double(st, 0));
+			if (i >= 0) {
+				l->v[(size_t)i * f->nmetrics + m] = sqlite3_column_double(st, 1);
+				if (!l->present[m]) {
+					l->present[m] = 1;
+					l->npresent++;
+				}
+			}
+		}
+		if (src != SQLITE_DONE)
+			rc = db_fail(db, "cannot query the ledger", err, errlen);
+	}
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	return ledger_totals(db, f, l, err, errlen);
+}
+
+static int write_ledger(FILE *f, const ss__plot_fig *fig, const ledger *l, const char *store, double level,
+			int formats)
+{
+	int rc = put_header(f, fig, store, "runs of figure");
+	fputs("# series ", f);
+	rc |= put_q(f, fig->series[0]);
+	fputs(", per-packet time by activity (mean over replications)\n# columns: x", f);
+	for (size_t m = 0; m < fig->nmetrics; m++) {
+		fputs(", ", f);
+		rc |= put_q(f, fig->metrics[m]);
+	}
+	fputs("\n# (NaN: metric not recorded at this x, drawn as nothing)\n", f);
+	for (size_t m = 0; m < fig->nmetrics; m++)
+		if (!l->present[m]) {
+			fputs("# not in the store, left out of the plot and the total: ", f);
+			rc |= put_q(f, fig->metrics[m]);
+			fputc('\n', f);
+		}
+	fputs("$ledger << EOD\n", f);
+	for (size_t i = 0; i < l->nx; i++) {
+		put_num(f, l->xs[i]);
+		for (size_t m = 0; m < fig->nmetrics; m++) {
+			fputc(' ', f);
+			put_num(f, l->v[i * fig->nmetrics + m]);
+		}
+		fputc('\n', f);
+	}
+	fputs("EOD\n# the total per run: bar index, mean, ci_low, ci_high, replications\n$total << EOD\n", f);
+	for (size_t i = 0; i < l->nx; i++) {
+		fprintf(f, "%zu ", i);
+		put_num(f, l->tot[i].mean);
+		fputc(' ', f);
+		put_num(f, l->tot[i].lo);
+		fputc(' ', f);
+		put_num(f, l->tot[i].hi);
+		fprintf(f, " %ld\n", l->tot[i].n);
+	}
+	fputs("EOD\n\n", f);
+	rc |= put_labels(f, fig, "time per packet (us)", "x");
+	/* Only the top is fixed to the data: a fixed x range would cut the
+	   outer bars in half. */
+	fputs("set autoscale yfixmax\n", f);
+	put_yrange(f, fig, 1);
+	put_offsets(f, fig, 1, 0);
+	fputs("set style data histograms\nset style histogram rowstacked\nset boxwidth 0.7 relative\n"
+	      "set grid ytics back lc rgb '#d8d8d8' lw 1 dt 1\n"
+	      "set border 3 lw 1\nset tics nomirror out\nset xtics scale 0\n"
+	      "set key outside right top vertical Left reverse invert spacing 1.2 samplen 2 nobox\n", f);
+	put_legend(f, fig);
+	fprintf(f, "set label 1 'error bars: %g%% confidence intervals of the total' at graph 1, graph 1.02 right font '%s'\n",
+		100 * level, GP_NOTE_FONT);
+	ss__plot_str cmd = {0};
+	char buf[256];
+	ss__plot_str_adds(&cmd, "plot ");
+	for (size_t m = 0, k = 0; m < fig->nmetrics; m++) {
+		if (!l->present[m])
+			continue;
+		char *qt = ss_plot_gp_quote(fig->labels[m]);
+		if (!qt) {
+			rc = SS_ENOMEM;
+			break;
+		}
+		/* The fill follows the metric's position in the spec, so one
+		   activity looks the same in every ledger of a study. */
+		snprintf(buf, sizeof buf, "%s$ledger using %zu%s %s title ", k ? ", \\\n     " : "", m + 2,
+			 k ? "" : ":xtic(1)", ledger_fill[m % NFILLS]);
+		k++;
+		ss__plot_str_adds(&cmd, buf);
+		ss__plot_str_adds(&cmd, qt);
+		free(qt);
+	}
+	/* The total's interval as capped vectors (yerrorbars would put a
+	   white dot on each bar), in black over a white halo so it shows on
+	   the dark segments too. */
+	ss__plot_str_adds(&cmd, ", \\\n     $total using 1:3:(0):($4-$3) with vectors heads size screen 0.008,90"
+				" lc rgb 'white' lw 4 notitle, \\\n"
+				"     $total using 1:3:(0):($4-$3) with vectors heads size screen 0.008,90"
+				" lc rgb 'black' lw 1.5 title 'total: interval'\n");
+	if (cmd.oom)
+		rc = SS_ENOMEM;
+	if (rc == SS_OK)
+		put_outputs(f, fig, formats, cmd.p);
+	free(cmd.p);
+	return rc ? SS_ENOMEM : SS_OK;
+}
+
+/* ---- running gnuplot -------------------------------------------------- */
+
+/* The gnuplot to run: opts, else $SECSIM_GNUPLOT, else "gnuplot". */
+static const char *gnuplot_name(const ss_plot_opts *o)
+{
+	if (o && o->gnuplot && *o->gnuplot)
+		return o->gnuplot;
+	const char *e = getenv("SECSIM_GNUPLOT");
+	return e && *e ? e : "gnuplot";
+}
+
+/* Finds `prog` as execvp would; malloc'd path, or NULL when there is no
+   such executable (or no memory). Looking first lets us tell "gnuplot is
+   missing" (scripts kept, nothing drawn) from "gnuplot failed". */
+static char *find_program(const char *prog)
+{
+	struct stat sb;
+	if (strchr(prog, '/')) {
+		if (stat(prog, &sb) == 0 && S_ISREG(sb.st_mode) && access(prog, X_OK) == 0)
+			return strdup(prog);
+		return NULL;
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		const char *end = strchr(path, ':');
+		size_t n = end ? (size_t)(end - path) : strlen(path);
+		char *cand = malloc(n + strlen(prog) + 3);
+		if (!cand)
+			return NULL;
+		if (n)
+			snprintf(cand, n + strlen(prog) + 3, "%.*s/%s", (int)n, path, prog);
+		else
+			snprintf(cand, strlen(prog) + 3, "./%s", prog);
+		if (stat(cand, &sb) == 0 && S_ISREG(sb.st_mode) && access(cand, X_OK) == 0)
+			return cand;
+		free(cand);
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	return NULL;
+}
+
+/* Runs `gnuplot STEM.gp` inside dir, its stdout and stderr captured
+   (the first bytes kept for the message). Returns SS_OK, or SS_EIO with
+   the exit status and gnuplot's own words in err. */
+static int run_gnuplot(const char *prog, const char *dir, const char *stem, FILE *log, char *err,
+		       size_t errlen)
+{
+	char script[160];
+	snprintf(script, sizeof script, "%s.gp", stem);
+	int pfd[2];
+	if (pipe(pfd) != 0) {
+		ss_errbuf(err, errlen, "cannot run gnuplot: pipe: %s", strerror(errno));
+		return SS_EIO;
+	}
+	fflush(NULL); /* a child must not flush our buffers twice */
+	pid_t pid = fork();
+	if (pid < 0) {
+		ss_errbuf(err, errlen, "cannot run gnuplot: fork: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return SS_EIO;
+	}
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDONLY);
+		if (nul >= 0)
+			dup2(nul, 0);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		if (chdir(dir) != 0) {
+			static const char m[] = "secsim: cannot enter the output directory\n";
+			ssize_t ignored = write(2, m, sizeof m - 1);
+			(void)ignored;
+			_exit(126);
+		}
+		execl(prog, prog, script, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	char out[2048];
+	size_t n = 0;
+	for (;;) {
+		char chunk[4096];
+		ssize_t r = read(pfd[0], chunk, sizeof chunk);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		size_t take = (size_t)r < sizeof out - 1 - n ? (size_t)r : sizeof out - 1 - n;
+		memcpy(out + n, chunk, take);
+		n += take;
+	}
+	out[n] = '\0';
+	close(pfd[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			ss_errbuf(err, errlen, "cannot run gnuplot: waitpid: %s", strerror(errno));
+			return SS_EIO;
+		}
+	/* One line for the message: gnuplot's report, newlines folded. */
+	for (size_t i = 0; i < n; i++)
+		if (out[i] == '\n' || out[i] == '\r' || out[i] == '\t')
+			out[i] = ' ';
+	while (n && out[n - 1] == ' ')
+		out[--n] = '\0';
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		if (n && log)
+			fprintf(log, "%s/%s: gnuplot says: %s\n", dir, script, out);
+		return SS_OK;
+	}
+	if (WIFEXITED(status))
+		ss_errbuf(err, errlen, "gnuplot failed on %s/%s (exit status %d)%s%s", dir, script,
+			  WEXITSTATUS(status), n ? ": " : "", out);
+	else
+		ss_errbuf(err, errlen, "gnuplot failed on %s/%s (killed by signal %d)%s%s", dir, script,
+			  WIFSIGNALED(status) ? WTERMSIG(status) : 0, n ? ": " : "", out);
+	return SS_EIO;
+}
+
+/* ---- the figures ------------------------------------------------------ */
+
+static const char *base_name(const char *p)
+{
+	const char *b = strrchr(p, '/');
+	return b ? b + 1 : p;
+}
+
+/* Writes one figure's script; *written = 0 when it has no data. */
+static int write_figure(ss_db *db, const ss_plot_spec *spec, const ss__plot_fig *fig, const char *outdir,
+			const char *store, int *written, char *err, size_t errlen)
+{
+	int rc;
+	xyset d = {0};
+	ledger l = {0};
+	*written = 0;
+	if (fig->kind == SS__PLOT_XY) {
+		if ((rc = xy_collect(db, fig, &d, err, errlen)) || !xy_has_data(&d))
+			goto out;
+	} else {
+		if ((rc = ledger_collect(db, fig, &l, err, errlen)) || !l.nx)
+			goto out;
+	}
+	char *path = join_path(outdir, fig->stem, ".gp");
+	ss__plot_out o;
+	if (!path) {
+		rc = SS_ENOMEM;
+		goto out;
+	}
+	if ((rc = ss__plot_open_out(path, &o, err, errlen)) == SS_OK) {
+		double level = ss_db_level(db);
+		if (fig->kind == SS__PLOT_XY)
+			rc = write_xy(o.f, fig, &d, store, level, spec->formats);
+		else
+			rc = write_ledger(o.f, fig, &l, store, level, spec->formats);
+		int crc = ss__plot_close_out(&o, rc == SS_OK, err, errlen);
+		if (rc == SS_OK)
+			rc = crc;
+		*written = rc == SS_OK;
+	}
+	free(path);
+out:
+	xyset_fini(&d);
+	ledger_fini(&l);
+	if (rc == SS_ENOMEM)
+		ss_errbuf(err, errlen, "out of memory");
+	return rc;
+}
+
+int ss_plot_figures(ss_db *db, const ss_plot_spec *spec, const char *outdir, const ss_plot_opts *opts,
+		    ss_plot_summary *sum, char *err, size_t errlen)
+{
+	ss_plot_summary dummy;
+	if (!sum)
+		sum = &dummy;
+	memset(sum, 0, sizeof *sum);
+	if (!db || !spec || !outdir || !*outdir) {
+		ss_errbuf(err, errlen, "ss_plot_figures: no store, spec or output directory");
+		return SS_EINVAL;
+	}
+	FILE *log = opts ? opts->log : NULL;
+	int rc = mkdir_p(outdir, err, errlen);
+	if (rc)
+		return rc;
+	/* The store's file name, for the scripts' provenance line. */
+	const char *store = base_name(sqlite3_db_filename(ss_db_handle(db), "main") ?
+					      sqlite3_db_filename(ss_db_handle(db), "main") : "");
+	char *done = calloc(spec->nfigs ? spec->nfigs : 1, 1);
+	if (!done)
+		return SS_ENOMEM;
+	for (size_t i = 0; i < spec->nfigs && rc == SS_OK; i++) {
+		int w;
+		rc = write_figure(db, spec, &spec->figs[i], outdir, store, &w, err, errlen);
+		done[i] = (char)w;
+		if (rc == SS_OK && w)
+			sum->written++;
+		else if (rc == SS_OK)
+			sum->skipped++;
+		if (rc == SS_OK && log)
+			fprintf(log, w ? "%s: wrote %s/%s.gp\n" : "%s: no data in the store, skipped\n",
+				spec->figs[i].id, outdir, spec->figs[i].stem);
+	}
+	if (rc || (opts && opts->no_draw) || !sum->written)
+		goto out;
+	const char *name = gnuplot_name(opts);
+	char *prog = find_program(name);
+	if (!prog) {
+		sum->no_gnuplot = 1;
+		ss_errbuf(err, errlen,
+			  "gnuplot not found ('%s'): %d script%s written to %s, but the plots were not drawn "
+			  "(install gnuplot, or set SECSIM_GNUPLOT to its path)",
+			  name, sum->written, sum->written == 1 ? "" : "s", outdir);
+		rc = SS_ENOENT;
+		goto out;
+	}
+	for (size_t i = 0; i < spec->nfigs && rc == SS_OK; i++) {
+		if (!done[i])
+			continue;
+		rc = run_gnuplot(prog, outdir, spec->figs[i].stem, log, err, errlen);
+		if (rc == SS_OK) {
+			sum->drawn++;
+			if (log)
+				fprintf(log, "%s: drew %s/%s%s%s%s\n", spec->figs[i].id, outdir, spec->figs[i].stem,
+					spec->formats & SS__PLOT_PNG ? ".png" : "",
+					spec->formats & SS__PLOT_SVG ? (spec->formats & SS__PLOT_PNG ? " .svg" : ".svg") : "",
+					spec->formats & SS__PLOT_PDF ? (spec->formats & 3 ? " .pdf" : ".pdf") : "");
+		}
+	}
+	free(prog);
+out:
+	free(done);
+	return rc;
+}
+
+int ss_plot_study(const char *db_path, const char *spec_path, const char *outdir, char *err, size_t errlen)
+{
+	ss_db *db = NULL;
+	ss_plot_spec *spec = NULL;
+	int rc = ss_db_open(db_path, SS_DB_READ, &db, err, errlen);
+	if (rc == SS_OK && (rc = ss_plot_spec_load(spec_path, db, &spec, err, errlen)) == SS_OK)
+		rc = ss_plot_figures(db, spec, outdir, NULL, NULL, err, errlen);
+	ss_plot_spec_free(spec);
+	ss_db_close(db);
+	return rc;
+}

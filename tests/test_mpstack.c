@@ -1,0 +1,237 @@
+/* The mpstack model: stack strings, the uniprocessor latencies and
+   throughputs of Nahum et al. (values read from reference/nahum95.csv
+   through the results store, never retyped), execute mode (real bytes,
+   same timing, corrupted packets counted), bottleneck naming, the ledger
+   and determinism. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "ss_db.h"
+#include "ss_err.h"
+#include "ss_model.h"
+#include "ss_stack.h"
+#include "ss_test.h"
+
+static ss_db *refdb;
+
+static double ref(const char *id)
+{
+	sqlite3_stmt *st = NULL;
+	double v = NAN;
+	sqlite3_prepare_v2(ss_db_handle(refdb), "SELECT value_num FROM reference WHERE id = ?1", -1, &st, NULL);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Runs `reps` replications of mpstack with "k=v" settings; mean of a metric. */
+static double run(const char *const *sets, int reps, double dur, const char *metric, ss_metrics *last)
+{
+	const ss_model_type *t = ss_model_find("mpstack");
+	ss_params *p = ss_params_alloc(t->params, t->nparams);
+	char err[512];
+	for (int i = 0; sets[i]; i++) {
+		char k[64];
+		const char *eq = strchr(sets[i], '=');
+		snprintf(k, sizeof k, "%.*s", (int)(eq - sets[i]), sets[i]);
+		if (ss_params_set_text(p, k, eq + 1, err, sizeof err)) {
+			SS_DIAG("bad setting %s: %s", sets[i], err);
+			ss_params_free(p);
+			return NAN;
+		}
+	}
+	double sum = 0;
+	for (int r = 0; r < reps; r++) {
+		ss_metrics m;
+		ss_metrics_init(&m);
+		ss_run_spec spec = {t, p, ss_model_rep_seed(77, r), dur / 5, dur, NULL};
+		ss_run_info info;
+		if (ss_model_run(&spec, &m, &info, err, sizeof err)) {
+			SS_DIAG("run failed: %s", err);
+			ss_metrics_fini(&m);
+			ss_params_free(p);
+			return NAN;
+		}
+		const ss_metric *x = ss_metrics_find(&m, metric);
+		sum += x ? x->value : NAN;
+		if (last && r == reps - 1) {
+			ss_metrics_clear(last);
+			for (size_t i = 0; i < m.n; i++)
+				ss_metrics_set(last, m.v[i].name, m.v[i].unit, m.v[i].value);
+			memcpy(last->bottleneck, m.bottleneck, sizeof last->bottleneck);
+			last->bottleneck_util = m.bottleneck_util;
+		}
+		ss_metrics_fini(&m);
+	}
+	ss_params_free(p);
+	return sum / reps;
+}
+
+static void stacks(void)
+{
+	ss_stack s;
+	char err[256], lbl[64];
+	SS_CHECK(ss_stack_parse("DES/TCP/MD5/IP/FDDI", &s, err, sizeof err) == SS_OK && s.cipher == 0 && s.digest == 2 && s.fddi,
+		 "DES/TCP/MD5/IP/FDDI parses");
+	ss_stack_label(&s, lbl, sizeof lbl);
+	SS_CHECK(!strcmp(lbl, "DES/TCP/MD5/IP"), "labelled as the paper writes it (%s)", lbl);
+	ss_stack_parse("3des/udp/ip", &s, err, sizeof err);
+	ss_stack_label(&s, lbl, sizeof lbl);
+	SS_CHECK(!strcmp(lbl, "3-DES/UDP/IP"), "case-insensitive, 3DES written 3-DES (%s)", lbl);
+	const char *bad[] = {"TCP/DES/IP", "MD5/TCP/IP", "TCP", "DES/IP", "TCP/IP/FDDI/IP", "TCP/IPX", ""};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		SS_CHECK(ss_stack_parse(bad[i], &s, err, sizeof err) == SS_EINVAL, "'%s' refused: %s", bad[i], err);
+}
+
+typedef struct cell {
+	const char *par, *side, *stack, *id;
+} cell;
+
+static void tables(void)
+{
+	static const cell cells[] = {
+		{"plp", "send", "TCP/IP/FDDI", "N95-035"},          {"plp", "recv", "TCP/IP/FDDI", "N95-036"},
+		{"plp", "send", "TCP/MD5/IP/FDDI", "N95-037"},      {"plp", "recv", "TCP/MD5/IP/FDDI", "N95-039"},
+		{"plp", "send", "DES/TCP/MD5/IP/FDDI", "N95-041"},  {"plp", "recv", "DES/TCP/MD5/IP/FDDI", "N95-043"},
+		{"plp", "send", "3DES/TCP/IP/FDDI", "N95-045"},     {"plp", "recv", "3DES/TCP/IP/FDDI", "N95-047"},
+		{"tpc", "send", "TCP/IP/FDDI", "N95-052"},          {"tpc", "recv", "TCP/IP/FDDI", "N95-053"},
+		{"tpc", "send", "TCP/MD5/IP/FDDI", "N95-054"},      {"tpc", "recv", "TCP/MD5/IP/FDDI", "N95-056"},
+		{"tpc", "send", "DES/TCP/MD5/IP/FDDI", "N95-058"},  {"tpc", "recv", "DES/TCP/MD5/IP/FDDI", "N95-060"},
+		{"tpc", "send", "3DES/TCP/MD5/IP/FDDI", "N95-062"}, {"tpc", "recv", "3DES/TCP/MD5/IP/FDDI", "N95-064"},
+	};
+	for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+		char a[64], b[64], c[64], d[64];
+		snprintf(a, sizeof a, "parallelism=%s", cells[i].par);
+		snprintf(b, sizeof b, "side=%s", cells[i].side);
+		snprintf(c, sizeof c, "stack=%s", cells[i].stack);
+		snprintf(d, sizeof d, "connections=%d", cells[i].par[0] == 'p' ? 1 : 12);
+		const char *sets[] = {a, b, c, d, "processors=1", NULL};
+		/* Long enough for 100+ packets of the slowest stack. */
+		double lat = run(sets, 2, 3.0, "latency", NULL), want = ref(cells[i].id);
+		SS_CHECK_NEAR(lat, want, 0.05 * want, "%s %s %s: uniprocessor latency within 5%% of %s", cells[i].par,
+			      cells[i].side, cells[i].stack, cells[i].id);
+	}
+	static const struct {
+		const char *stack, *id;
+	} tp[] = {{"TCP/IP/FDDI", "N95-025"}, {"TCP/MD5/IP/FDDI", "N95-026"}, {"3DES/TCP/IP/FDDI", "N95-028"}};
+	for (size_t i = 0; i < 3; i++) {
+		char c[64];
+		snprintf(c, sizeof c, "stack=%s", tp[i].stack);
+		const char *sets[] = {c, "processors=1", NULL};
+		double v = run(sets, 2, 3.0, "throughput", NULL), want = ref(tp[i].id);
+		SS_CHECK_NEAR(v, want, 0.10 * want, "PLP send %s on one processor: throughput within 10%% of the text (%s)",
+			      tp[i].stack, tp[i].id);
+	}
+}
+
+static void execute(void)
+{
+	ss_metrics m;
+	ss_metrics_init(&m);
+	const char *plain[] = {"stack=DES/TCP/MD5/IP/FDDI", "processors=4", NULL};
+	const char *exec[] = {"stack=DES/TCP/MD5/IP/FDDI", "processors=4", "execute=true", NULL};
+	double t0 = run(plain, 1, 0.5, "throughput", NULL);
+	double t1 = run(exec, 1, 0.5, "throughput", &m);
+	SS_CHECK(t0 == t1 && t0 > 0, "execute mode leaves simulated time untouched (%.6f vs %.6f Mbit/s)", t0, t1);
+	const ss_metric *ok = ss_metrics_find(&m, "verified"), *bad = ss_metrics_find(&m, "verify_failed");
+	double pkts = t1 * 1e6 * 0.5 / (4096 * 8);
+	SS_CHECK(ok && bad && bad->value == 0 && fabs(ok->value - pkts) <= 13,
+		 "every packet is really encrypted, hashed, checked and decrypted (%g verified, %g packets measured)",
+		 ok ? ok->value : -1, pkts);
+	const char *corrupt[] = {"stack=DES/TCP/MD5/IP/FDDI", "processors=4", "execute=true", "corrupt_every=10", NULL};
+	run(corrupt, 1, 0.5, "throughput", &m);
+	ok = ss_metrics_find(&m, "verified");
+	bad = ss_metrics_find(&m, "verify_failed");
+	double all = ok && bad ? ok->value + bad->value : 0;
+	SS_CHECK(bad && bad->value > 0 && fabs(bad->value - all / 10) <= 1.5,
+		 "a bit flipped in flight every 10th packet fails the MD5 check and is counted (%g of %g)", bad ? bad->value : -1, all);
+	const char *md5only[] = {"stack=TCP/MD5/IP/FDDI", "processors=2", "execute=true", "corrupt_every=7", "side=recv", NULL};
+	run(md5only, 1, 0.2, "throughput", &m);
+	bad = ss_metrics_find(&m, "verify_failed");
+	SS_CHECK(bad && bad->value > 0, "receive side with MD5 only also detects corrupted packets (%g)", bad ? bad->value : -1);
+	const char *odd[] = {"stack=DES/TCP/IP", "execute=true", "packet_bytes=100", NULL};
+	const ss_model_type *t = ss_model_find("mpstack");
+	ss_params *p = ss_params_alloc(t->params, t->nparams);
+	char err[256];
+	for (int i = 0; odd[i]; i++) {
+		char k[64];
+		const char *eq = strchr(odd[i], '=');
+		snprintf(k, sizeof k, "%.*s", (int)(eq - odd[i]), odd[i]);
+		ss_params_set_text(p, k, eq + 1, err, sizeof err);
+	}
+	ss_run_spec spec = {t, p, 1, 0, 0.1, NULL};
+	ss_run_info info;
+	int rc = ss_model_run(&spec, &m, &info, err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && strstr(err, "multiple of 8"), "execute mode refuses DES on a 100-byte packet: %s", err);
+	ss_params_free(p);
+	ss_metrics_fini(&m);
+}
+
+static void bottlenecks(void)
+{
+	ss_metrics m;
+	ss_metrics_init(&m);
+	const char *plp[] = {"stack=TCP/IP/FDDI", "processors=4", NULL};
+	run(plp, 1, 0.2, "throughput", &m);
+	SS_CHECK(!strcmp(m.bottleneck, "lock.tcp"), "PLP TCP/IP on 4 processors: the TCP lock is the bottleneck (%s)", m.bottleneck);
+	const char *des[] = {"stack=DES/TCP/MD5/IP/FDDI", "processors=12", NULL};
+	run(des, 1, 1.0, "throughput", &m);
+	SS_CHECK(!strcmp(m.bottleneck, "cpu"), "PLP DES on 12 processors: the processors are (%s)", m.bottleneck);
+	const char *udp[] = {"stack=UDP/IP/FDDI", "processors=16", NULL};
+	run(udp, 1, 0.2, "throughput", &m);
+	SS_CHECK(!strcmp(m.bottleneck, "bus"), "PLP UDP/IP on 16 processors: the memory bus is (%s)", m.bottleneck);
+	/* The ledger accounts for a packet's time: on one processor with one
+	   thread, the parts add up to the time per packet. */
+	const char *one[] = {"stack=DES/TCP/MD5/IP/FDDI", "processors=1", NULL};
+	double pt = run(one, 1, 1.0, "packet_time", &m);
+	const char *parts[] = {"ledger.proto", "ledger.crypto", "ledger.memory", "ledger.bus_wait", "ledger.lock_wait",
+			       "ledger.migrate", "ledger.ctxsw", "ledger.runq"};
+	double sum = 0;
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		const ss_metric *x = ss_metrics_find(&m, parts[i]);
+		sum += x ? x->value : NAN;
+	}
+	SS_CHECK_NEAR(sum, pt, 0.01 * pt, "the ledger's parts add up to the time per packet");
+	ss_metrics_fini(&m);
+}
+
+static void determinism(void)
+{
+	const char *s[] = {"stack=TCP/MD5/IP/FDDI", "processors=8", "parallelism=plp", NULL};
+	double a = run(s, 2, 0.5, "throughput", NULL), b = run(s, 2, 0.5, "throughput", NULL);
+	SS_CHECK(a == b, "same seed, same throughput to the last bit (%.17g)", a);
+}
+
+int main(void)
+{
+	gsl_set_error_handler_off();
+	const char *src = getenv("SS_SRCDIR");
+	char dir[] = "/tmp/ss_mp_XXXXXX", path[600], csv[1024], err[1024];
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(path, sizeof path, "%s/ref.db", dir);
+	snprintf(csv, sizeof csv, "%s/reference/nahum95.csv", src ? src : ".");
+	if (ss_db_open(path, SS_DB_CREATE, &refdb, err, sizeof err) || ss_db_load_reference(refdb, csv, err, sizeof err)) {
+		printf("Bail out! %s\n", err);
+		return 1;
+	}
+	setenv("SECSIM_DATADIR", src ? src : ".", 0);
+	stacks();
+	tables();
+	execute();
+	bottlenecks();
+	determinism();
+	ss_db_close(refdb);
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		SS_DIAG("could not remove %s", dir);
+	return ss_test_done();
+}
