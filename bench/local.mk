@@ -4,8 +4,15 @@ SS_BENCHES += bench/bench_kernel
 bench_bench_kernel_SOURCES = bench/bench_kernel.c
 bench_bench_kernel_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) -O2
 bench_bench_kernel_LDADD = $(SS_SIM_LIBS)
+EXTRA_PROGRAMS += bench/bench_mpstack
+SS_BENCHES += bench/bench_mpstack
+bench_bench_mpstack_SOURCES = bench/bench_mpstack.c
+bench_bench_mpstack_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) -O2
+bench_bench_mpstack_LDADD = $(SS_MODELS_LIBS) $(SS_SIM_LIBS)
+EXTRA_DIST += bench/bench_reproduce.sh
 CLEANFILES += $(SS_BENCHES)
 
 bench: $(SS_BENCHES) secsim
 	@for b in $(SS_BENCHES); do echo "== $$b"; ./$$b || exit 1; done
+	@echo "== bench/bench_reproduce.sh"; SECSIM_DATADIR='$(abs_top_srcdir)' $(SHELL) $(top_srcdir)/bench/bench_reproduce.sh .
 .PHONY: bench

@@ -15,8 +15,10 @@
 #include "ss_db.h"
 #include "ss_err.h"
 #include "ss_plot.h"
+#include "ss_profiles.h"
 #include "ss_scenario.h"
 #include "ss_sweep.h"
+#include "ss_trace.h"
 
 typedef struct study {
 	const char *name;
@@ -160,6 +162,11 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 				fprintf(stderr, "%s: %s\n", f.v[i], err);
 				rc = 2;
 			}
+		if (!rc && ss_profiles_resolve(sc[i], datadir, err, sizeof err)) {
+			fprintf(stderr, "%s\n", err);
+			rc = 2;
+		}
+
 	}
 	double t0 = now_s();
 	unsigned long long events = 0;
@@ -200,6 +207,12 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 			rc = 1;
 		} else {
 			fprintf(stderr, "secsim: plots in %s/ (PNG and SVG), tables in %s\n", plotdir, md);
+		}
+		/* The timelines for students (secsim trace) go beside the figures. */
+		if (!strcmp(st->name, "nahum95")) {
+			char *targv[] = {"trace", "-d", plotdir, NULL};
+			if (ss_cmd_trace(3, targv))
+				rc = 1;
 		}
 	}
 	if (check) {

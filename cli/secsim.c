@@ -13,6 +13,7 @@
 #include "config.h"
 #include "ss_cmd_calibrate.h"
 #include "ss_cmd_plot.h"
+#include "ss_profiles.h"
 #include "ss_reproduce.h"
 #include "ss_db.h"
 #include "ss_err.h"
@@ -20,6 +21,7 @@
 #include "ss_revision.h"
 #include "ss_scenario.h"
 #include "ss_sweep.h"
+#include "ss_trace.h"
 
 #define EXIT_BAD 2
 #define EXIT_INTR 130
@@ -60,6 +62,9 @@ static void usage(FILE *f)
 		"                     (--paper: 10 runs of 30 s after 30 s, into results/STUDY-paper.db)\n"
 		"  plot DB [--spec FILE] [-d DIR]\n"
 		"                     redraw a study's figures and tables from its database\n"
+		"  trace [--stack S] [--processors N] [--window-us W]\n"
+		"                     timeline of who runs which layer and who waits for the TCP lock\n"
+		"                     (default: PLP TCP/IP and DES on 4 processors, into plots/trace/)\n"
 		"  show DB [--figure F]\n"
 		"                     print the aggregated points with confidence intervals\n"
 		"  dump DB            print every run's metrics at full precision\n"
@@ -190,6 +195,11 @@ static int cmd_run(int argc, char **argv)
 			ss_scenario_free(s);
 			goto bad;
 		}
+	if (ss_profiles_resolve(s, datadir(), err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		ss_scenario_free(s);
+		goto bad;
+	}
 	char dbpath[4096];
 	if (db)
 		snprintf(dbpath, sizeof dbpath, "%s", db);
@@ -376,6 +386,8 @@ int main(int argc, char **argv)
 		signal(SIGTERM, on_signal);
 		return ss_cmd_reproduce(argc - 1, argv + 1, datadir(), version_string(), &interrupt_flag);
 	}
+	if (!strcmp(c, "trace"))
+		return ss_cmd_trace(argc - 1, argv + 1);
 	if (!strcmp(c, "plot"))
 		return ss_cmd_plot(argc - 1, argv + 1);
 	if (!strcmp(c, "calibrate"))

@@ -242,7 +242,8 @@ static int check_points(const ss_scenario *s, ss_point *pts, size_t n, char *err
 			s->model->destroy(st);
 		ss_sim_free(sim);
 		if (rc) {
-			ss_errbuf(err, errlen, "%s: point %s: %s", s->path, pts[i].key, msg[0] ? msg : ss_strerror(rc));
+			ss_errbuf(err, errlen, "%s: point '%s' at %s = %g: %s", s->path, pts[i].series, s->x ? s->x : "index",
+				  pts[i].x, msg[0] ? msg : ss_strerror(rc));
 			return rc;
 		}
 	}

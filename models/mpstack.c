@@ -36,6 +36,7 @@
 #include "ss_model.h"
 #include "ss_profile.h"
 #include "ss_rng.h"
+#include "ss_mpstack.h"
 #include "ss_stack.h"
 #include "ss_stats.h"
 
@@ -55,6 +56,7 @@ typedef struct op {
 	ss_time dur;    /* COMPUTE */
 	double bytes;   /* MEM, MIGRATE */
 	int exec;       /* EXEC: index into the model's exec transforms */
+	const char *what; /* layer or activity, for traces */
 } op;
 
 /* Shared state under a lock, and the processor whose cache holds it. */
@@ -83,6 +85,7 @@ typedef struct mp {
 	ss_sim *sim;
 	int par, side_send, nproc, nconn, nthreads;
 	double pkt_bytes, state_bytes;
+	double proto_scale;       /* protocol cost multiplier in effect */
 	ss_time quantum;
 	ss_cpu_pool *cpu;
 	ss_bus *bus;
@@ -112,10 +115,12 @@ typedef struct mp {
 	long long corrupt_every;
 	uint64_t verified, verify_failed;
 	uint64_t seq;             /* packets transformed: IV counter */
+	ss_mpstack_trace_fn trace; /* interval recorder, or NULL */
+	void *trace_ud;
 } mp;
 
 static const ss_param_def mp_params[] = {
-	{"stack", SS_PARAM_STRING, "TCP/IP/FDDI", 0, 0, NULL, "", "protocol graph, top first: [DES|3DES/](TCP|UDP)[/MD5]/IP[/FDDI]"},
+	{"stack", SS_PARAM_STRING, "TCP/IP/FDDI", 0, 0, NULL, "", "protocol graph, top first: [DES|3DES|AES/](TCP|UDP)[/MD5|SHA1]/IP[/FDDI]"},
 	{"label", SS_PARAM_STRING, "", 0, 0, NULL, "", "free text naming the configuration in results (not used by the model)"},
 	{"side", SS_PARAM_STRING, "send", 0, 0, "send|recv", "", "send side (driver consumes) or receive side (driver produces)"},
 	{"parallelism", SS_PARAM_STRING, "plp", 0, 0, "plp|tpc|ppc", "", "packet-level, thread-per-connection or processor-per-connection"},
@@ -124,11 +129,12 @@ static const ss_param_def mp_params[] = {
 	{"threads", SS_PARAM_INT, "0", 0, 100000, NULL, "", "PLP threads (0: one per processor); CLP sets its own"},
 	{"packet_bytes", SS_PARAM_INT, "4096", 64, 4096, NULL, "bytes", "user data per packet (FDDI MTU 4352 leaves room for 4 KB + headers; N95 sec. 3.3)"},
 	{"profile", SS_PARAM_STRING, "r4400-100", 0, 0, NULL, "", "crypto cost profile: a name in crypto/profiles, or a path to a profile file"},
+	{"crypto_set", SS_PARAM_STRING, "", 0, 0, NULL, "", "profile overrides, e.g. \"md5.per_byte_ns=300,des-cbc.per_byte_ns=1700\""},
 	{"base_plp_send_us", SS_PARAM_REAL, "236", 0, 1e9, NULL, "us", "TCP/IP/FDDI per 4 KB packet, PLP send (Table 1, N95-035)"},
 	{"base_plp_recv_us", SS_PARAM_REAL, "189", 0, 1e9, NULL, "us", "TCP/IP/FDDI per 4 KB packet, PLP receive (Table 1, N95-036)"},
 	{"base_clp_send_us", SS_PARAM_REAL, "226", 0, 1e9, NULL, "us", "TCP/IP/FDDI per 4 KB packet, CLP send (Table 2, N95-052)"},
 	{"base_clp_recv_us", SS_PARAM_REAL, "214", 0, 1e9, NULL, "us", "TCP/IP/FDDI per 4 KB packet, CLP receive (Table 2, N95-053)"},
-	{"proto_scale", SS_PARAM_REAL, "1", 1e-6, 1e6, NULL, "", "multiplies protocol (non-crypto) CPU costs, e.g. for a faster CPU"},
+	{"proto_scale", SS_PARAM_REAL, "1", 0, 1e6, NULL, "", "multiplies protocol (non-crypto) CPU costs; 0: scale as MD5 does from the R4400 to the profile's CPU (assumption)"},
 	{"tcp_locked_share", SS_PARAM_REAL, "0.695", 0, 1, NULL, "", "share of the baseline under the TCP connection lock (N95-069: 200 Mbit/s lock bound = 164 of 236 us)"},
 	{"udp_share", SS_PARAM_REAL, "0.5", 0, 1, NULL, "", "UDP/IP cost as a share of TCP/IP (assumption: no UDP numbers in the paper)"},
 	{"map_lock_us", SS_PARAM_REAL, "2", 0, 1e6, NULL, "us", "active-map lookup per layer, under that map's lock in PLP (assumption)"},
@@ -175,6 +181,7 @@ typedef struct builder {
 	char *err;
 	size_t errlen;
 	int bad;
+	const char *cur;  /* layer being built, for traces */
 } builder;
 
 static void emit(builder *b, op o)
@@ -183,6 +190,8 @@ static void emit(builder *b, op o)
 		b->bad = 1;
 		return;
 	}
+	if (!o.what)
+		o.what = b->cur;
 	b->m->ops[b->m->nops++] = o;
 }
 
@@ -190,29 +199,27 @@ static void compute(builder *b, double us_or_ps, int tag, int is_ps)
 {
 	ss_time d = is_ps ? (ss_time)us_or_ps : ss_time_from_us(us_or_ps);
 	if (d > 0)
-		emit(b, (op){OP_COMPUTE, tag, 0, d, 0, 0});
+		emit(b, (op){OP_COMPUTE, tag, 0, d, 0, 0, NULL});
 }
 
 static void mem(builder *b, double bytes)
 {
 	if (bytes > 0)
-		emit(b, (op){OP_MEM, 0, 0, 0, bytes, 0});
+		emit(b, (op){OP_MEM, 0, 0, 0, bytes, 0, NULL});
 }
 
 /* A layer's work: `us` of time alone on one processor, `bytes` of which
-   is memory traffic (so compute = us - bytes/cap), memory first. */
+   is memory traffic (so compute = us - bytes/cap), memory first. When the
+   traffic alone takes longer (a fast CPU on a slow memory, e.g. a
+   calibrated profile with the R4400's byte counts), the layer is
+   memory-bound: it takes its memory time and computes nothing. */
 static void work(builder *b, const char *what, double us, double bytes, int tag)
 {
+	b->cur = what;
 	double mem_us = bytes / b->m->cap * 1e-6;
-	if (mem_us > us + 1e-9) {
-		ss_errbuf(b->err, b->errlen,
-			  "%s: %.0f bytes of memory traffic take %.1f us at cpu_bandwidth, more than the layer's %.1f us",
-			  what, bytes, mem_us, us);
-		b->bad = 1;
-		return;
-	}
 	mem(b, bytes);
-	compute(b, us - mem_us, tag, 0);
+	if (us > mem_us)
+		compute(b, us - mem_us, tag, 0);
 }
 
 /* An active-map lookup: locked in PLP, private (replicated) in CLP. */
@@ -221,6 +228,7 @@ static void map_lookup(builder *b, const char *name, double us)
 	mp *m = b->m;
 	if (us <= 0)
 		return;
+	b->cur = "map lookup";
 	if (m->par != PAR_PLP) {
 		compute(b, us, TAG_PROTO, 0);
 		return;
@@ -239,14 +247,15 @@ static void map_lookup(builder *b, const char *name, double us)
 		b->bad = 1;
 		return;
 	}
-	emit(b, (op){OP_LOCK, 0, idx, 0, 0, 0});
+	emit(b, (op){OP_LOCK, 0, idx, 0, 0, 0, NULL});
 	compute(b, us, TAG_PROTO, 0);
-	emit(b, (op){OP_UNLOCK, 0, idx, 0, 0, 0});
+	emit(b, (op){OP_UNLOCK, 0, idx, 0, 0, 0, NULL});
 }
 
 static void crypto_layer(builder *b, const ss_profile *prof, ss_layer_kind k, double bytes)
 {
 	const char *alg = ss_layer_alg(k);
+	b->cur = ss_layer_name(k);
 	ss_time t;
 	char e[256];
 	if (ss_profile_cost_by_name(prof, alg, (size_t)bytes, &t, e, sizeof e)) {
@@ -255,7 +264,7 @@ static void crypto_layer(builder *b, const ss_profile *prof, ss_layer_kind k, do
 		return;
 	}
 	/* A digest reads the payload; a cipher reads and writes it. */
-	double traffic = k == SS_LAYER_MD5 ? bytes : 2 * bytes;
+	double traffic = (k == SS_LAYER_MD5 || k == SS_LAYER_SHA1) ? bytes : 2 * bytes;
 	double mem_ps = traffic / b->m->cap;
 	if (mem_ps > (double)t)
 		mem_ps = (double)t; /* a profile faster than memory: all stall */
@@ -264,7 +273,7 @@ static void crypto_layer(builder *b, const ss_profile *prof, ss_layer_kind k, do
 	if (b->m->execute) {
 		for (size_t i = 0; i < b->m->nex; i++)
 			if (!strcmp(ss_exec_alg(b->m->ex[i])->name, alg))
-				emit(b, (op){OP_EXEC, 0, 0, 0, 0, (int)i});
+				emit(b, (op){OP_EXEC, 0, 0, 0, 0, (int)i, NULL});
 	}
 }
 
@@ -276,16 +285,16 @@ static void crypto_layer(builder *b, const ss_profile *prof, ss_layer_kind k, do
 static int build(mp *m, const ss_params *p, const ss_stack *st, const ss_profile *prof,
 		 char *err, size_t errlen)
 {
-	builder b = {m, err, errlen, 0};
+	builder b = {m, err, errlen, 0, NULL};
 	int send = m->side_send, tcp = st->layer[st->transport] == SS_LAYER_TCP;
 	double base = m->par == PAR_PLP ? ss_params_real(p, send ? "base_plp_send_us" : "base_plp_recv_us")
 					: ss_params_real(p, send ? "base_clp_send_us" : "base_clp_recv_us");
 	/* Size scaling (assumption): half of the protocol cost per packet,
 	   half per byte, around the measured 4 KB. */
-	base *= (0.5 + 0.5 * m->pkt_bytes / 4096.0) * ss_params_real(p, "proto_scale");
+	base *= (0.5 + 0.5 * m->pkt_bytes / 4096.0) * m->proto_scale;
 	if (!tcp)
 		base *= ss_params_real(p, "udp_share");
-	double maplk = ss_params_real(p, "map_lock_us") * ss_params_real(p, "proto_scale");
+	double maplk = ss_params_real(p, "map_lock_us") * m->proto_scale;
 	double locked = tcp ? ss_params_real(p, "tcp_locked_share") * base : 0;
 	double transport = 0.75 * base, ip = 0.12 * base, fddi = 0.08 * base, drv = 0.05 * base;
 	if (!st->fddi) {
@@ -329,10 +338,11 @@ static int build(mp *m, const ss_params *p, const ss_stack *st, const ss_profile
 	do {                                                                                    \
 		map_lookup(&b, tcp ? "tcp" : "udp", maplk);                                     \
 		if (locks_tcp) {                                                                \
-			emit(&b, (op){OP_LOCK, 0, LOCK_CONN, 0, 0, 0});                         \
-			emit(&b, (op){OP_MIGRATE, 0, LOCK_CONN, 0, m->state_bytes, 0});         \
+			b.cur = "TCP (locked)";                                                 \
+			emit(&b, (op){OP_LOCK, 0, LOCK_CONN, 0, 0, 0, NULL});                   \
+			emit(&b, (op){OP_MIGRATE, 0, LOCK_CONN, 0, m->state_bytes, 0, NULL});   \
 			work(&b, "TCP (locked)", locked, mem_transport, TAG_PROTO);             \
-			emit(&b, (op){OP_UNLOCK, 0, LOCK_CONN, 0, 0, 0});                       \
+			emit(&b, (op){OP_UNLOCK, 0, LOCK_CONN, 0, 0, 0, NULL});                 \
 			work(&b, "TCP", transport - locked, mem_tr, TAG_PROTO);                 \
 		} else {                                                                        \
 			work(&b, tcp ? "TCP" : "UDP", transport, mem_transport + mem_tr, TAG_PROTO); \
@@ -347,8 +357,8 @@ static int build(mp *m, const ss_params *p, const ss_stack *st, const ss_profile
 		}
 		TRANSPORT();
 		if (st->digest >= 0) {
-			map_lookup(&b, "md5", maplk);
-			crypto_layer(&b, prof, SS_LAYER_MD5, m->pkt_bytes);
+			map_lookup(&b, "digest", maplk);
+			crypto_layer(&b, prof, st->layer[st->digest], m->pkt_bytes);
 		}
 		map_lookup(&b, "ip", maplk);
 		work(&b, "IP", ip_net, mem_ip, TAG_PROTO);
@@ -366,8 +376,8 @@ static int build(mp *m, const ss_params *p, const ss_stack *st, const ss_profile
 		map_lookup(&b, "ip", maplk);
 		work(&b, "IP", ip_net, mem_ip, TAG_PROTO);
 		if (st->digest >= 0) {
-			map_lookup(&b, "md5", maplk);
-			crypto_layer(&b, prof, SS_LAYER_MD5, m->pkt_bytes);
+			map_lookup(&b, "digest", maplk);
+			crypto_layer(&b, prof, st->layer[st->digest], m->pkt_bytes);
 		}
 		TRANSPORT();
 		if (st->cipher >= 0) {
@@ -441,11 +451,21 @@ static void op_done(ss_sim *sim, void *ctx, uint64_t arg)
 	run_ops(sim, w);
 }
 
+static void trace(mp *m, worker *w, ss_time t0, ss_time t1, const char *what)
+{
+	if (m->trace && t1 > t0)
+		m->trace(m->trace_ud, w->th.cpu, (int)(w - m->w), t0, t1, what);
+}
+
 static void mem_done(ss_sim *sim, void *ctx, uint64_t arg)
 {
 	worker *w = ctx;
 	mp *m = w->m;
 	ss_cpu_hold_end(m->cpu, &w->th);
+	if (m->trace) {
+		int mig = w->pc == (size_t)-1 || m->ops[w->pc].kind == OP_MIGRATE;
+		trace(m, w, w->mark, ss_sim_now(sim), mig ? "state migration" : "memory");
+	}
 	double el = (double)(ss_sim_now(sim) - w->mark);
 	double own = (double)arg / m->cap;
 	if (w->pc == (size_t)-1) {
@@ -471,6 +491,9 @@ static void locked(ss_sim *sim, void *ctx, uint64_t arg)
 	(void)arg;
 	worker *w = ctx;
 	w->m->led.lock_wait += (double)(ss_sim_now(sim) - w->mark);
+	if (w->m->trace && w->th.cpu >= 0)
+		trace(w->m, w, w->mark, ss_sim_now(sim),
+		      w->m->ops[w->pc].lock == LOCK_CONN ? "wait TCP lock" : "wait map lock");
 	w->pc++;
 	run_ops(sim, w);
 }
@@ -504,6 +527,8 @@ static void run_ops(ss_sim *sim, worker *w)
 				m->led.crypto += (double)d;
 			else
 				m->led.proto += (double)d;
+			if (m->trace)
+				trace(m, w, ss_sim_now(sim), ss_sim_now(sim) + d, o->what ? o->what : "protocol");
 			ss_cpu_compute(m->cpu, &w->th, d, o->tag, op_done, w, 0);
 			return;
 		}
@@ -635,7 +660,7 @@ static int setup_exec(mp *m, const ss_stack *st, char *err, size_t errlen)
 	if (st->cipher >= 0)
 		algs[n++] = ss_layer_alg(st->layer[st->cipher]);
 	if (st->digest >= 0)
-		algs[n++] = "md5";
+		algs[n++] = ss_layer_alg(st->layer[st->digest]);
 	for (size_t i = 0; i < n; i++) {
 		const ss_crypto_alg *a = NULL;
 		if ((rc = ss_crypto_alg_find(algs[i], &a, err, errlen)))
@@ -653,6 +678,34 @@ static int setup_exec(mp *m, const ss_stack *st, char *err, size_t errlen)
 	m->payload_rng = ss_sim_rng(m->sim, "mpstack.payload");
 	if (!m->buf || !m->orig || !m->payload_rng)
 		return SS_ENOMEM;
+	return SS_OK;
+}
+
+/* "key=value,key=value" onto the profile (ss_profile_set checks keys). */
+static int apply_overrides(ss_profile *prof, const char *text, char *err, size_t errlen)
+{
+	char buf[1024];
+	if (strlen(text) >= sizeof buf) {
+		ss_errbuf(err, errlen, "crypto_set is too long");
+		return SS_EINVAL;
+	}
+	snprintf(buf, sizeof buf, "%s", text);
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		char *end = NULL;
+		double v = eq ? strtod(eq + 1, &end) : 0;
+		if (!eq || end == eq + 1 || *end) {
+			ss_errbuf(err, errlen, "crypto_set: expected ALG.per_byte_ns=VALUE (or per_call_ns, per_op_ns), got '%s'", tok);
+			return SS_EINVAL;
+		}
+		*eq = '\0';
+		char e[512];
+		if (ss_profile_set(prof, tok, v, e, sizeof e)) {
+			ss_errbuf(err, errlen, "crypto_set: %s", e);
+			return SS_EINVAL;
+		}
+	}
 	return SS_OK;
 }
 
@@ -701,7 +754,8 @@ static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *er
 	snprintf(pdir, sizeof pdir, "%s/crypto/profiles", datadir());
 	ss_profile *prof = NULL;
 	char e[1024] = "";
-	if (st.cipher >= 0 || st.digest >= 0) {
+	double proto_scale = ss_params_real(p, "proto_scale");
+	if (st.cipher >= 0 || st.digest >= 0 || proto_scale == 0) {
 		const char *pn = ss_params_string(p, "profile");
 		if (strchr(pn, '/'))
 			rc = ss_profile_load_file(pn, NULL, &prof, e, sizeof e);
@@ -711,6 +765,11 @@ static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *er
 			ss_errbuf(err, errlen, "profile: %s", e);
 			free(m);
 			return rc == SS_ENOMEM ? rc : SS_EINVAL;
+		}
+		if ((rc = apply_overrides(prof, ss_params_string(p, "crypto_set"), err, errlen))) {
+			ss_profile_free(prof);
+			free(m);
+			return rc;
 		}
 	}
 	m->cpu = ss_cpu_pool_alloc(sim, "cpu", m->nproc, ss_time_from_us(ss_params_real(p, "context_switch_us")));
@@ -757,6 +816,27 @@ static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *er
 		ss_profile_free(prof);
 		mp_destroy(m);
 		return rc == SS_ENOMEM ? rc : SS_EINVAL;
+	}
+	if (proto_scale == 0) {
+		/* Assumption: protocol code speeds up from the R4400 as MD5 does
+		   (both integer code running from cache). */
+		ss_profile *r4 = NULL;
+		ss_time a = 0, b = 0;
+		rc = ss_profile_load(pdir, "r4400-100", NULL, &r4, e, sizeof e);
+		if (!rc)
+			rc = ss_profile_cost_by_name(r4, "md5", 4096, &a, e, sizeof e);
+		if (!rc)
+			rc = ss_profile_cost_by_name(prof, "md5", 4096, &b, e, sizeof e);
+		ss_profile_free(r4);
+		if (rc || a <= 0) {
+			ss_errbuf(err, errlen, "proto_scale = 0 needs MD5 in both r4400-100 and the profile: %s", e);
+			ss_profile_free(prof);
+			mp_destroy(m);
+			return SS_EINVAL;
+		}
+		m->proto_scale = (double)b / (double)a;
+	} else {
+		m->proto_scale = proto_scale;
 	}
 	err[0] = '\0';
 	rc = build(m, p, &st, prof, err, errlen);
@@ -822,6 +902,13 @@ static void mp_collect(void *st, ss_metrics *out)
 }
 
 static double mp_progress(void *st) { return ((mp *)st)->bytes_all; }
+
+void ss_mpstack_set_trace(void *model, ss_mpstack_trace_fn fn, void *ud)
+{
+	mp *m = model;
+	m->trace = fn;
+	m->trace_ud = ud;
+}
 
 const ss_model_type ss_model_mpstack = {
 	"mpstack", "parallel protocol stack (x-kernel PLP/CLP) on a shared-memory multiprocessor",

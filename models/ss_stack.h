@@ -1,6 +1,7 @@
 /* Protocol stacks written as x-kernel graphs, top layer first:
    "DES/TCP/MD5/IP/FDDI". The parser checks the order: at most one cipher
-   above the transport, at most one digest between transport and IP. */
+   (DES, 3DES, AES) above the transport, at most one digest (MD5, SHA1)
+   between transport and IP. */
 #ifndef SS_STACK_H
 #define SS_STACK_H
 
@@ -9,9 +10,11 @@
 typedef enum ss_layer_kind {
 	SS_LAYER_DES,   /* DES-CBC confidentiality */
 	SS_LAYER_3DES,  /* triple DES (EDE), CBC */
+	SS_LAYER_AES,   /* AES-128-CBC */
 	SS_LAYER_TCP,
 	SS_LAYER_UDP,
 	SS_LAYER_MD5,   /* MD5 digest for integrity/authentication */
+	SS_LAYER_SHA1,  /* SHA-1 digest */
 	SS_LAYER_IP,
 	SS_LAYER_FDDI   /* the FDDI MAC layer over an in-memory driver */
 } ss_layer_kind;

@@ -14,7 +14,8 @@ static const struct {
 } names[] = {
 	{"DES", SS_LAYER_DES}, {"3DES", SS_LAYER_3DES}, {"3-DES", SS_LAYER_3DES},
 	{"TCP", SS_LAYER_TCP}, {"UDP", SS_LAYER_UDP},   {"MD5", SS_LAYER_MD5},
-	{"IP", SS_LAYER_IP},   {"FDDI", SS_LAYER_FDDI},
+	{"IP", SS_LAYER_IP},   {"FDDI", SS_LAYER_FDDI}, {"AES", SS_LAYER_AES},
+	{"SHA1", SS_LAYER_SHA1}, {"SHA-1", SS_LAYER_SHA1},
 };
 
 const char *ss_layer_name(ss_layer_kind k)
@@ -22,6 +23,8 @@ const char *ss_layer_name(ss_layer_kind k)
 	switch (k) {
 	case SS_LAYER_DES: return "DES";
 	case SS_LAYER_3DES: return "3-DES";
+	case SS_LAYER_AES: return "AES";
+	case SS_LAYER_SHA1: return "SHA-1";
 	case SS_LAYER_TCP: return "TCP";
 	case SS_LAYER_UDP: return "UDP";
 	case SS_LAYER_MD5: return "MD5";
@@ -37,6 +40,8 @@ const char *ss_layer_alg(ss_layer_kind k)
 	case SS_LAYER_DES: return "des-cbc";
 	case SS_LAYER_3DES: return "3des-cbc";
 	case SS_LAYER_MD5: return "md5";
+	case SS_LAYER_AES: return "aes128-cbc";
+	case SS_LAYER_SHA1: return "sha1";
 	default: return NULL;
 	}
 }
@@ -63,7 +68,7 @@ int ss_stack_parse(const char *text, ss_stack *s, char *err, size_t errlen)
 			if (!strcasecmp(tok, names[i].name))
 				found = (int)i;
 		if (found < 0) {
-			ss_errbuf(err, errlen, "stack '%s': unknown layer '%s' (layers: DES, 3DES, TCP, UDP, MD5, IP, FDDI)",
+			ss_errbuf(err, errlen, "stack '%s': unknown layer '%s' (layers: DES, 3DES, AES, TCP, UDP, MD5, SHA1, IP, FDDI)",
 				  text, tok);
 			return SS_EINVAL;
 		}
@@ -75,7 +80,7 @@ int ss_stack_parse(const char *text, ss_stack *s, char *err, size_t errlen)
 	}
 	/* Expected shape: [cipher] transport [MD5] IP [FDDI]. */
 	size_t i = 0;
-	if (i < s->n && (s->layer[i] == SS_LAYER_DES || s->layer[i] == SS_LAYER_3DES))
+	if (i < s->n && (s->layer[i] == SS_LAYER_DES || s->layer[i] == SS_LAYER_3DES || s->layer[i] == SS_LAYER_AES))
 		s->cipher = (int)i++;
 	if (i < s->n && (s->layer[i] == SS_LAYER_TCP || s->layer[i] == SS_LAYER_UDP))
 		s->transport = (int)i++;
@@ -84,11 +89,11 @@ int ss_stack_parse(const char *text, ss_stack *s, char *err, size_t errlen)
 			  s->cipher >= 0 ? "below the cipher" : "(a cipher may sit above it)");
 		return SS_EINVAL;
 	}
-	if (i < s->n && s->layer[i] == SS_LAYER_MD5)
+	if (i < s->n && (s->layer[i] == SS_LAYER_MD5 || s->layer[i] == SS_LAYER_SHA1))
 		s->digest = (int)i++;
 	if (i >= s->n || s->layer[i] != SS_LAYER_IP) {
 		ss_errbuf(err, errlen, "stack '%s': expected IP below %s", text,
-			  s->digest >= 0 ? "MD5" : "the transport (MD5 may sit between them)");
+			  s->digest >= 0 ? "the digest" : "the transport (MD5 or SHA1 may sit between them)");
 		return SS_EINVAL;
 	}
 	i++;

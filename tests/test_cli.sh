@@ -73,6 +73,18 @@ check "after kill -9 ($before runs kept) a rerun completes the sweep exactly as 
 check "precision mode adds replications until the half-width target or the cap ($(tr '\n' ' ' < "$T/reps"))" \
   "test \$(head -1 '$T/reps') -ge 3 -a \$(tail -1 '$T/reps') -le 40 -a \$(tail -1 '$T/reps') -gt 3"
 
+"$SECSIM" run validation/mm1 -o "$T/auto.db" --set warmup=auto --set duration=2000 --set replications=2 --quiet 2> "$T/err"
+check "warm-up \"auto\" (MSER-5) runs and records results" "test \$? -eq 0 && '$SECSIM' show '$T/auto.db' | grep -q ' W '"
+
+"$SECSIM" trace -d "$T/trace" 2> "$T/err"
+check "trace draws the TCP/IP and DES timelines" \
+  "test -s '$T/trace/trace_tcpip.gp' -a -s '$T/trace/trace_des.gp' && grep -q 'wait TCP lock' '$T/trace/trace_tcpip.txt' && \
+   { ! command -v gnuplot >/dev/null || test -s '$T/trace/trace_tcpip.png'; }"
+"$SECSIM" trace -d "$T/trace" --processors 0 2> "$T/err"
+check "trace refuses 0 processors (exit 2)" "test \$? -eq 2"
+"$SECSIM" trace -d "$T/trace" --stack 'TCP/IPX' 2> "$T/err"
+check "trace refuses an unknown layer (exit 2)" "test \$? -eq 2 && grep -q 'unknown layer' '$T/err'"
+
 # Bad input: exit 2, clear message, no database written.
 cat > "$T/bad.cfg" <<'CFG'
 name = "bad";

@@ -7,6 +7,8 @@ SRC=${SS_SRCDIR:-.}
 BLD=${SS_BUILDDIR:-.}
 export SECSIM_DATADIR="$SRC"
 T=$(mktemp -d /tmp/ss_n95.XXXXXX)
+cd "$T" || exit 1
+BLD=$(cd "$BLD" 2>/dev/null && pwd || echo "$BLD")
 trap 'rm -rf "$T"' EXIT
 "$BLD/secsim" reproduce nahum95 --check --quiet --jobs 2 --set replications=2 --set duration=1.5 --set warmup=0.3 \
   -o "$T/n.db" -d "$T/plots" > "$T/claims" 2> "$T/err"
