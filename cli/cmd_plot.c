@@ -17,7 +17,7 @@
 
 struct opts {
 	const char *db;
-	const char *spec;   /* NULL: DATADIR/plots/specs/STUDY.cfg */
+	const char *spec;   /* NULL: DATADIR/report/specs/STUDY.cfg */
 	const char *outdir; /* NULL: plots/STUDY */
 	int no_draw;
 	int quiet;
@@ -28,7 +28,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: secsim plot DB [--spec FILE] [-d OUTDIR] [--no-draw] [--quiet]\n"
 		"  DB              a results store, e.g. results/nahum95.db (study = its file stem)\n"
-		"  --spec FILE     plot spec (default DATADIR/plots/specs/STUDY.cfg)\n"
+		"  --spec FILE     plot spec (default DATADIR/report/specs/STUDY.cfg)\n"
 		"  -d, --outdir D  output directory (default plots/STUDY)\n"
 		"  --no-draw       write the gnuplot scripts and tables only\n"
 		"  --quiet         print errors only\n"
@@ -115,7 +115,7 @@ int ss_cmd_plot(int argc, char **argv)
 	const char *dd = getenv("SECSIM_DATADIR");
 	dd = dd && *dd ? dd : SS_DATADIR;
 	char *study = study_of(o.db);
-	char *spec_path = study && !o.spec ? path3(dd, "/plots/specs/", study) : NULL;
+	char *spec_path = study && !o.spec ? path3(dd, "/report/specs/", study) : NULL;
 	char *spec_cfg = spec_path ? path3(spec_path, ".cfg", "") : NULL;
 	char *outdir = study && !o.outdir ? path3("plots/", study, "") : NULL;
 	char *md = NULL;

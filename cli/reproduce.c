@@ -1,5 +1,5 @@
 /* The reproduce command. A study is a folder of scenarios
-   (scenarios/STUDY/), a plot specification (plots/specs/STUDY.cfg) and a
+   (scenarios/STUDY/), a plot specification (report/specs/STUDY.cfg) and a
    claims checker; everything lands in one database, results/STUDY.db,
    and one plot folder, plots/STUDY/. */
 #include "ss_reproduce.h"
@@ -129,7 +129,7 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 	else
 		snprintf(plotdir, sizeof plotdir, "plots/%s%s", st->name, paper ? "-paper" : "");
 	snprintf(sdir, sizeof sdir, "%s/scenarios/%s", datadir, st->name);
-	snprintf(spec, sizeof spec, "%s/plots/specs/%s.cfg", datadir, st->name);
+	snprintf(spec, sizeof spec, "%s/report/specs/%s.cfg", datadir, st->name);
 	if (!db && mkdir("results", 0777) != 0 && errno != EEXIST) {
 		fprintf(stderr, "secsim reproduce: cannot create results/: %s\n", strerror(errno));
 		return 1;

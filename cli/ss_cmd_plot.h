@@ -5,7 +5,7 @@
 
 /* argv[0] is "plot".  Usage: secsim plot DB [--spec FILE] [-d OUTDIR]
    [--no-draw] [--quiet].  The study is DB's file stem (results/nahum95.db
-   → nahum95); the spec defaults to DATADIR/plots/specs/STUDY.cfg, DATADIR
+   → nahum95); the spec defaults to DATADIR/report/specs/STUDY.cfg, DATADIR
    being $SECSIM_DATADIR or else the source tree secsim was built from;
    OUTDIR defaults to plots/STUDY.  Writes OUTDIR/STEM.gp, .png, .svg per
    figure with data, and OUTDIR/tables.md when the spec has tables.

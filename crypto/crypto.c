@@ -2,6 +2,7 @@
    OpenSSL 3 EVP objects owned by one ss_crypto context. */
 #include "crypto-internal.h"
 #include "ss_err.h"
+#include "ss_text.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -97,32 +98,7 @@ void ss_crypto_alg_names(char *buf, size_t len)
 	}
 }
 
-/* Edit distance between a and b, case-insensitive, capped at 99 so that
-   absurd inputs cost nothing; names are short, so O(n*m) is fine. */
-static int edit_distance(const char *a, const char *b)
-{
-	int prev[40], cur[40];
-	size_t la = strlen(a), lb = strlen(b);
-	if (la >= 39 || lb >= 39)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = (int)j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = (int)i;
-		for (size_t j = 1; j <= lb; j++) {
-			int sub = tolower((unsigned char)a[i - 1]) !=
-				  tolower((unsigned char)b[j - 1]);
-			int best = prev[j - 1] + sub;
-			if (prev[j] + 1 < best)
-				best = prev[j] + 1;
-			if (cur[j - 1] + 1 < best)
-				best = cur[j - 1] + 1;
-			cur[j] = best;
-		}
-		memcpy(prev, cur, sizeof(int) * (lb + 1));
-	}
-	return prev[lb];
-}
+static int edit_distance(const char *a, const char *b) { return (int)ss_edit_distance(a, b); }
 
 /* An "rsa<digits>..." name that is not in the registry gets a message
    about what is wrong with it rather than a generic edit-distance hint. */

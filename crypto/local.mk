@@ -12,14 +12,14 @@ libss_crypto_a_SOURCES = \
 # sim/err.c provides ss_errbuf/ss_strerror, so users also link libss_sim.a.
 SS_CRYPTO_LIBS = libss_crypto.a libss_sim.a $(CRYPTO_LIBS) $(LIBCONFIG_LIBS) -lm
 
-# The calibration store (results/calib.c, SQLite) and the `calibrate`
+# The calibration store (store/calib.c, SQLite) and the `calibrate`
 # command live in their own library: crypto/ stays free of SQLite, and
-# results/calib.c may not share an archive with crypto/calib.c (ar keys
+# store/calib.c may not share an archive with crypto/calib.c (ar keys
 # members by base name, so one would silently replace the other).
 noinst_LIBRARIES += libss_calibrate.a
 libss_calibrate_a_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS) $(LIBCONFIG_CFLAGS) $(SQLITE_CFLAGS)
 libss_calibrate_a_SOURCES = \
-	results/ss_calibdb.h results/calib.c \
+	store/ss_calibdb.h store/calib.c \
 	cli/ss_cmd_calibrate.h cli/cmd_calibrate.c
 SS_CALIBRATE_OBJS = libss_calibrate.a
 SS_CALIBRATE_LIBS = libss_calibrate.a $(SS_CRYPTO_LIBS) $(SQLITE_LIBS)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ss_model.h"
+#include "ss_text.h"
 
 extern const ss_model_type ss_model_queue;
 extern const ss_model_type ss_model_closed;

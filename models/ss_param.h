@@ -69,7 +69,4 @@ const char *ss_params_text(const ss_params *p, const char *name);
 /* Canonical "name=value;..." of every parameter in table order. Caller frees. */
 char *ss_params_key(const ss_params *p);
 
-/* Levenshtein distance, shared by the "did you mean" hints. */
-size_t ss_edit_distance(const char *a, const char *b);
-
 #endif

@@ -14,6 +14,7 @@
 #include <libconfig.h>
 
 #include "ss_err.h"
+#include "ss_text.h"
 
 static const char *const top_keys[] = {"name", "description", "reproduces", "model",
 				       "params", "sweep", "run", "output", "notes", NULL};
@@ -21,19 +22,7 @@ static const char *const run_keys[] = {"replications", "seed", "warmup", "durati
 				       "precision", "max_replications", NULL};
 static const char *const output_keys[] = {"figure", "series", "x", "metrics", "speedup", NULL};
 
-static const char *nearest(const char *const *keys, const char *name)
-{
-	const char *best = NULL;
-	size_t bd = (size_t)-1;
-	for (size_t i = 0; keys[i]; i++) {
-		size_t d = ss_edit_distance(name, keys[i]);
-		if (d < bd) {
-			bd = d;
-			best = keys[i];
-		}
-	}
-	return bd <= 1 + strlen(name) / 3 ? best : NULL;
-}
+static const char *nearest(const char *const *keys, const char *name) { return ss_nearest(name, keys); }
 
 static int in_list(const char *const *keys, const char *name)
 {

@@ -1,4 +1,4 @@
-/* Tests of the results store (results/db.c, results/reference.c): schema,
+/* Tests of the results store (store/db.c, store/reference.c): schema,
    atomic runs, the points view against ss_ci_t, refusing foreign and
    read-only files, and the reference CSV loader with its error lines. */
 #include <errno.h>

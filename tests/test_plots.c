@@ -587,13 +587,13 @@ static void test_nahum_spec(const char *db)
 {
 	const char *src = getenv("SS_SRCDIR");
 	char path[1024];
-	snprintf(path, sizeof path, "%s/plots/specs/nahum95.cfg", src && *src ? src : ".");
+	snprintf(path, sizeof path, "%s/report/specs/nahum95.cfg", src && *src ? src : ".");
 	ss_db *d = NULL;
 	ss_plot_spec *sp = NULL;
 	int rc = ss_db_open(db, SS_DB_READ, &d, err, sizeof err);
 	if (rc == SS_OK)
 		rc = ss_plot_spec_load(path, d, &sp, err, sizeof err);
-	SS_CHECK_INT(rc, SS_OK, "plots/specs/nahum95.cfg loads and its reference ids resolve (%s)", rc ? err : "ok");
+	SS_CHECK_INT(rc, SS_OK, "report/specs/nahum95.cfg loads and its reference ids resolve (%s)", rc ? err : "ok");
 	SS_CHECK_INT(ss_plot_spec_nfigures(sp), 19, "nahum95: figs 3-11, four ledgers and six beyond-the-paper figures");
 	SS_CHECK_INT(ss_plot_spec_ntables(sp), 2, "nahum95: tables 1 and 2");
 	if (sp) {
@@ -668,13 +668,13 @@ static void test_cmd(const char *db, const char *spec)
 	ex = run_cmd(7, "plot", dbc, "--spec", specc, "-d", out, "--quiet");
 	SS_CHECK_INT(ex, 1, "secsim plot: gnuplot failing -> 1");
 	unsetenv("SECSIM_GNUPLOT");
-	/* Defaults: spec DATADIR/plots/specs/STUDY.cfg, out plots/STUDY. */
+	/* Defaults: spec DATADIR/report/specs/STUDY.cfg, out plots/STUDY. */
 	char cwd[1024], dd[1024];
 	mkdir(tpath("data"), 0777);
-	mkdir(tpath("data/plots"), 0777);
-	mkdir(tpath("data/plots/specs"), 0777);
+	mkdir(tpath("data/report"), 0777);
+	mkdir(tpath("data/report/specs"), 0777);
 	char *sp = slurp(spec);
-	write_file(tpath("data/plots/specs/store.cfg"), sp ? sp : "");
+	write_file(tpath("data/report/specs/store.cfg"), sp ? sp : "");
 	free(sp);
 	snprintf(dd, sizeof dd, "%s", tpath("data"));
 	setenv("SECSIM_DATADIR", dd, 1);

@@ -1,5 +1,5 @@
 /* Plots: gnuplot scripts, PNG/SVG figures and Markdown tables drawn from a
-   results store and a study's plot specification (plots/specs/NAME.cfg).
+   results store and a study's plot specification (report/specs/NAME.cfg).
 
    A specification names, per figure, the figure id in the store, the
    metric, the labels and the paper's numbers as ids of rows of the
@@ -17,7 +17,7 @@ struct ss_db;
 
 typedef struct ss_plot_spec ss_plot_spec;
 
-/* The specification, in libconfig syntax (plots/specs/nahum95.cfg is a
+/* The specification, in libconfig syntax (report/specs/nahum95.cfg is a
    complete example). Top level:
      study   = "name";            optional; default the file's stem
      formats = ["png", "svg"];    optional; any of png, svg, pdf

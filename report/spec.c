@@ -2,6 +2,7 @@
    reference ids against the store, so that every later step works on
    checked values and the paper's numbers come from one place. */
 #include "plot-internal.h"
+#include "ss_text.h"
 #include "ss_db.h"
 #include "ss_err.h"
 
@@ -75,32 +76,12 @@ static int in_list(const char *const *list, const char *s)
 	return 0;
 }
 
-/* Edit distance, capped: we only care whether a typo is close. */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 63 || lb > 63)
-		return 99;
-	size_t d[64][64];
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= la; i++)
-		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
-			d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-		}
-	return d[la][lb];
-}
-
 static const char *nearest(const char *const *list, const char *s)
 {
 	const char *best = NULL;
 	size_t bd = 3; /* more than two edits is not a typo */
 	for (; *list; list++) {
-		size_t d = distance(*list, s);
+		size_t d = ss_edit_distance(*list, s);
 		if (d < bd) {
 			bd = d;
 			best = *list;

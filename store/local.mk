@@ -1,13 +1,13 @@
-# results/: the SQLite results store (runs, metrics, the points view with
+# store/: the SQLite results store (runs, metrics, the points view with
 # t intervals, the papers' reference numbers).  Uses sim/ for t quantiles
 # and the metrics set, so users link libss_sim.a after it.
-# The calibration store (results/calib.c, results/ss_calibdb.h) is built
+# The calibration store (store/calib.c, store/ss_calibdb.h) is built
 # into libss_calibrate.a by crypto/local.mk, not here.
 noinst_LIBRARIES += libss_results.a
 libss_results_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(GSL_CFLAGS)
 libss_results_a_SOURCES = \
-	results/ss_db.h results/db-internal.h results/db.c \
-	results/reference.c
+	store/ss_db.h store/db-internal.h store/db.c \
+	store/reference.c
 SS_RESULTS_LIBS = libss_results.a $(SQLITE_LIBS)
 
 # Statistics of sim/ (stats.c, metrics.c) and the results store.

@@ -1,5 +1,5 @@
 /* Internals of the results store shared by db.c and reference.c; never
-   included outside results/. */
+   included outside store/. */
 #ifndef SS_DB_INTERNAL_H
 #define SS_DB_INTERNAL_H
 

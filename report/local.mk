@@ -1,12 +1,12 @@
-# plots/: gnuplot scripts, PNG/SVG figures and Markdown tables from a
-# results store and a plot spec (plots/specs/STUDY.cfg).  Reads the store
-# through results/ (ss_db_handle) and uses sim/ for the status codes, so
+# report/: gnuplot scripts, PNG/SVG figures and Markdown tables from a
+# results store and a plot spec (report/specs/STUDY.cfg).  Reads the store
+# through store/ (ss_db_handle) and uses sim/ for the status codes, so
 # users link libss_results.a and libss_sim.a after it.
 noinst_LIBRARIES += libss_plots.a
 libss_plots_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(LIBCONFIG_CFLAGS)
 libss_plots_a_SOURCES = \
-	plots/ss_plot.h plots/plot-internal.h \
-	plots/escape.c plots/spec.c plots/plot.c plots/table.c
+	report/ss_plot.h report/plot-internal.h \
+	report/escape.c report/spec.c report/plot.c report/table.c
 SS_PLOTS_LIBS = libss_plots.a
 
 # The `plot` command, in its own library so the secsim link line takes
@@ -18,8 +18,8 @@ libss_plotcmd_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(LIBCONFIG_CFLAGS)
 libss_plotcmd_a_SOURCES = cli/ss_cmd_plot.h cli/cmd_plot.c
 SS_PLOTCMD_LIBS = libss_plotcmd.a $(SS_PLOTS_LIBS)
 
-# Plot specs ship as data: SS_DATADIR "/plots/specs".
-EXTRA_DIST += plots/specs
+# Plot specs ship as data: SS_DATADIR "/report/specs".
+EXTRA_DIST += report/specs
 
 check_PROGRAMS += tests/test_plots
 TESTS += tests/test_plots
