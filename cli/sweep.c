@@ -20,7 +20,7 @@
 
 typedef struct job {
 	size_t point;
-	int rep; /* -1: the whole point, precision mode */
+	int rep; /* -1: the whole point, precision mode; -2: batch means */
 } job;
 
 typedef struct shared {
@@ -207,6 +207,66 @@ static int derive_speedups(shared *sh, char *err, size_t errlen)
 	return rc;
 }
 
+/* Batch means: the point's batches are windows of one run; each is
+   stored as a replication. Rerunning redoes the whole run (a pure
+   function of the seed) and stores the batches still missing. */
+typedef struct batch_ctx {
+	shared *sh;
+	size_t pi;
+	double t0;
+} batch_ctx;
+
+static int store_batch(void *ud, int b, const ss_metrics *m, const ss_run_info *info)
+{
+	batch_ctx *bc = ud;
+	shared *sh = bc->sh;
+	const ss_scenario *s = sh->s;
+	ss_point *pt = &sh->pts[bc->pi];
+	ss_metrics kept;
+	ss_metrics_init(&kept);
+	filter(s, m, &kept);
+	char err[512] = "";
+	int done = 0, rc;
+	pthread_mutex_lock(&sh->mu);
+	rc = ss_db_run_done(sh->db, s->name, pt->key, b, &done);
+	if (rc == SS_OK && !done) {
+		ss_run_record r = {s->name, s->figure, pt->series, pt->x, pt->key, sh->config,
+				   ss_model_rep_seed(s->seed, 0), b, sh->o->version, bc->t0, wall_now(), info->measured,
+				   info->events, &kept};
+		rc = ss_db_write_run(sh->db, &r, err, sizeof err);
+		if (rc == SS_OK) {
+			sh->done_runs++;
+			sh->ran++;
+			sh->events += info->events;
+			if (sh->o->log)
+				fprintf(sh->o->log, "[%zu/%zu] %s x=%g batch %d\n", sh->done_runs, sh->total_runs, pt->series,
+					pt->x, b);
+		} else {
+			set_error(sh, rc, err);
+		}
+	} else if (rc) {
+		set_error(sh, rc, ss_db_errmsg(sh->db));
+	}
+	pthread_mutex_unlock(&sh->mu);
+	ss_metrics_fini(&kept);
+	return rc;
+}
+
+static void run_batches(shared *sh, size_t pi)
+{
+	const ss_scenario *s = sh->s;
+	ss_run_spec spec = {s->model, sh->pts[pi].params, ss_model_rep_seed(s->seed, 0), s->warmup, s->duration,
+			    sh->o->interrupt};
+	batch_ctx bc = {sh, pi, wall_now()};
+	char err[512] = "";
+	int rc = ss_model_run_batches(&spec, s->replications, store_batch, &bc, err, sizeof err);
+	if (rc) {
+		pthread_mutex_lock(&sh->mu);
+		set_error(sh, rc, rc == SS_EINTR ? "interrupted" : err[0] ? err : ss_strerror(rc));
+		pthread_mutex_unlock(&sh->mu);
+	}
+}
+
 static void *worker(void *arg)
 {
 	shared *sh = arg;
@@ -220,7 +280,9 @@ static void *worker(void *arg)
 		if (stop || i >= sh->njobs)
 			return NULL;
 		job *j = &sh->jobs[i];
-		if (j->rep < 0)
+		if (j->rep == -2)
+			run_batches(sh, j->point);
+		else if (j->rep < 0)
 			run_point(sh, j->point);
 		else
 			run_one(sh, j->point, j->rep);
@@ -318,6 +380,24 @@ int ss_sweep_run(const ss_scenario *s, const ss_sweep_opts *o, ss_sweep_stats *s
 		goto out;
 	}
 	for (size_t p = 0; p < npts; p++) {
+		if (s->batch_means) {
+			int all = 1;
+			for (int r = 0; r < s->replications && all; r++) {
+				int done = 0;
+				if ((rc = ss_db_run_done(sh.db, s->name, sh.pts[p].key, r, &done))) {
+					ss_errbuf(err, errlen, "%s", ss_db_errmsg(sh.db));
+					goto out;
+				}
+				all = done;
+			}
+			if (all)
+				st->skipped += (size_t)s->replications;
+			else {
+				sh.jobs[sh.njobs++] = (job){p, -2};
+				sh.total_runs += (size_t)s->replications;
+			}
+			continue;
+		}
 		if (s->precision > 0) {
 			sh.jobs[sh.njobs++] = (job){p, -1};
 			sh.total_runs += (size_t)s->replications;
@@ -335,7 +415,7 @@ int ss_sweep_run(const ss_scenario *s, const ss_sweep_opts *o, ss_sweep_stats *s
 				sh.jobs[sh.njobs++] = (job){p, r};
 		}
 	}
-	if (s->precision <= 0)
+	if (s->precision <= 0 && !s->batch_means)
 		sh.total_runs = sh.njobs;
 	pthread_mutex_init(&sh.mu, NULL);
 	int nthreads = o->jobs < 1 ? 1 : o->jobs;

@@ -44,11 +44,45 @@ static int run_slices(ss_sim *sim, const ss_run_spec *spec, void *st, double len
 	return SS_OK;
 }
 
-int ss_model_run(const ss_run_spec *spec, ss_metrics *out, ss_run_info *info, char *err, size_t errlen)
+/* The warm-up: fixed, or MSER-5 on pilots. */
+static int warm_up(ss_sim *sim, const ss_run_spec *spec, void *st, ss_run_info *info, char *err, size_t errlen)
 {
-	memset(info, 0, sizeof *info);
-	if (!(spec->duration > 0)) {
-		ss_errbuf(err, errlen, "the measured duration must be > 0");
+	int rc = SS_OK;
+	if (spec->warmup >= 0) {
+		rc = run_slices(sim, spec, st, spec->warmup, spec->warmup > 0 ? 10 : 1, NULL);
+		info->warmup_used = spec->warmup;
+		return rc;
+	}
+	if (!spec->type->progress) {
+		ss_errbuf(err, errlen, "model '%s' has no progress measure: give a fixed warm-up", spec->type->name);
+		return SS_EINVAL;
+	}
+	/* MSER-5 on a pilot as long as the measurement; if the rule cuts more
+	   than half the pilot, the transient is longer: run a longer pilot.
+	   The warm-up ends at the end of the pilot, which is at least the
+	   detected truncation point. */
+	double rates[MSER_SLICES];
+	double pilot = spec->duration;
+	for (int round = 0; round < MSER_ROUNDS && rc == SS_OK; round++) {
+		rc = run_slices(sim, spec, st, pilot, MSER_SLICES, rates);
+		if (rc)
+			break;
+		info->warmup_used += pilot;
+		size_t cut = ss_mser5(rates, MSER_SLICES);
+		info->mser_cut = cut;
+		if (cut < MSER_SLICES / 2)
+			break;
+		pilot *= 2;
+	}
+	return rc;
+}
+
+int ss_model_run_batches(const ss_run_spec *spec, int batches, ss_batch_fn fn, void *ud, char *err, size_t errlen)
+{
+	ss_run_info info;
+	memset(&info, 0, sizeof info);
+	if (!(spec->duration > 0) || batches < 1) {
+		ss_errbuf(err, errlen, "the measured duration must be > 0 and batches >= 1");
 		return SS_EINVAL;
 	}
 	ss_sim *sim = ss_sim_alloc(spec->seed);
@@ -60,46 +94,53 @@ int ss_model_run(const ss_run_spec *spec, ss_metrics *out, ss_run_info *info, ch
 		ss_sim_free(sim);
 		return rc;
 	}
-	if (spec->warmup >= 0) {
-		rc = run_slices(sim, spec, st, spec->warmup, spec->warmup > 0 ? 10 : 1, NULL);
-		info->warmup_used = spec->warmup;
-	} else if (!spec->type->progress) {
-		ss_errbuf(err, errlen, "model '%s' has no progress measure: give a fixed warm-up",
-			  spec->type->name);
-		rc = SS_EINVAL;
-	} else {
-		/* MSER-5 on a pilot as long as the measurement; if the rule cuts
-		   more than half the pilot, the transient is longer: run a longer
-		   pilot. The warm-up ends at the end of the pilot, which is at
-		   least the detected truncation point. */
-		double rates[MSER_SLICES];
-		double pilot = spec->duration;
-		for (int round = 0; round < MSER_ROUNDS && rc == SS_OK; round++) {
-			rc = run_slices(sim, spec, st, pilot, MSER_SLICES, rates);
-			if (rc)
-				break;
-			info->warmup_used += pilot;
-			size_t cut = ss_mser5(rates, MSER_SLICES);
-			info->mser_cut = cut;
-			if (cut < MSER_SLICES / 2)
-				break;
-			pilot *= 2;
-		}
-	}
-	if (rc == SS_OK) {
+	rc = warm_up(sim, spec, st, &info, err, errlen);
+	ss_metrics m;
+	ss_metrics_init(&m);
+	for (int b = 0; b < batches && rc == SS_OK; b++) {
+		/* Each batch is a fresh statistics window of the same run. */
 		ss_sim_reset_stats(sim);
 		if (spec->type->reset)
 			spec->type->reset(st);
 		ss_time t0 = ss_sim_now(sim);
+		uint64_t e0 = ss_sim_events(sim);
 		rc = run_slices(sim, spec, st, spec->duration, SLICES, NULL);
-		info->measured = ss_time_to_s(ss_sim_now(sim) - t0);
+		if (rc)
+			break;
+		info.measured = ss_time_to_s(ss_sim_now(sim) - t0);
+		info.events = b == 0 ? ss_sim_events(sim) : ss_sim_events(sim) - e0;
+		ss_metrics_clear(&m);
+		spec->type->collect(st, &m);
+		ss_sim_report(sim, &m);
+		rc = fn(ud, b, &m, &info);
 	}
-	if (rc == SS_OK) {
-		spec->type->collect(st, out);
-		ss_sim_report(sim, out);
-	}
-	info->events = ss_sim_events(sim);
+	ss_metrics_fini(&m);
 	spec->type->destroy(st);
 	ss_sim_free(sim);
 	return rc;
+}
+
+typedef struct one {
+	ss_metrics *out;
+	ss_run_info *info;
+} one;
+
+static int keep_one(void *ud, int batch, const ss_metrics *m, const ss_run_info *info)
+{
+	(void)batch;
+	one *o = ud;
+	*o->info = *info;
+	for (size_t i = 0; i < m->n; i++)
+		if (ss_metrics_set(o->out, m->v[i].name, m->v[i].unit, m->v[i].value))
+			return SS_ENOMEM;
+	memcpy(o->out->bottleneck, m->bottleneck, sizeof m->bottleneck);
+	o->out->bottleneck_util = m->bottleneck_util;
+	return SS_OK;
+}
+
+int ss_model_run(const ss_run_spec *spec, ss_metrics *out, ss_run_info *info, char *err, size_t errlen)
+{
+	memset(info, 0, sizeof *info);
+	one o = {out, info};
+	return ss_model_run_batches(spec, 1, keep_one, &o, err, errlen);
 }

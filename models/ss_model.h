@@ -65,6 +65,13 @@ typedef struct ss_run_info {
    says why), SS_ENOMEM, or SS_EINTR. */
 int ss_model_run(const ss_run_spec *spec, ss_metrics *out, ss_run_info *info, char *err, size_t errlen);
 
+/* Batch means: one run, one warm-up, then `batches` consecutive
+   windows of `duration` each; fn receives each window's metrics (and
+   may stop the run by returning non-zero, which is returned). The
+   windows' means are the batch means the store aggregates. */
+typedef int (*ss_batch_fn)(void *ud, int batch, const ss_metrics *m, const ss_run_info *info);
+int ss_model_run_batches(const ss_run_spec *spec, int batches, ss_batch_fn fn, void *ud, char *err, size_t errlen);
+
 /* Seed of replication r of a study with base seed `seed`: independent of
    the point, so points share random numbers (common random numbers) and
    comparisons between points are sharper. */

@@ -19,7 +19,7 @@
 static const char *const top_keys[] = {"name", "description", "reproduces", "model",
 				       "params", "sweep", "run", "output", "notes", NULL};
 static const char *const run_keys[] = {"replications", "seed", "warmup", "duration", "level",
-				       "precision", "max_replications", NULL};
+				       "precision", "max_replications", "method", NULL};
 static const char *const output_keys[] = {"figure", "series", "x", "metrics", "speedup", NULL};
 
 static const char *nearest(const char *const *keys, const char *name) { return ss_nearest(name, keys); }
@@ -160,6 +160,12 @@ static int run_value(ss_scenario *s, const char *key, double v, const char *text
 			return SS_EINVAL;
 		}
 		s->level = v;
+	} else if (!strcmp(key, "method")) {
+		if (!text || (strcmp(text, "replications") && strcmp(text, "batches"))) {
+			ss_errbuf(msg, len, "'method' must be \"replications\" (independent runs) or \"batches\" (batch means of one run)");
+			return SS_EINVAL;
+		}
+		s->batch_means = !strcmp(text, "batches");
 	} else if (!strcmp(key, "precision")) {
 		if (!(v >= 0 && v < 1)) {
 			ss_errbuf(msg, len, "'precision' must be in [0, 1): a relative half-width, e.g. 0.02");
@@ -189,6 +195,10 @@ static int load_run(loader *ld, ss_scenario *s, const config_setting_t *run)
 			text = config_setting_get_string(st);
 			if (strcmp(text, "auto"))
 				FAIL(ld, st, SS_EINVAL, "'warmup' must be a number of seconds or \"auto\"");
+		} else if (!strcmp(k, "method")) {
+			if (config_setting_type(st) != CONFIG_TYPE_STRING)
+				FAIL(ld, st, SS_EINVAL, "'method' must be \"replications\" or \"batches\"");
+			text = config_setting_get_string(st);
 		} else if (get_number(ld, st, &v)) {
 			return SS_EINVAL;
 		}
@@ -500,6 +510,13 @@ int ss_scenario_load(const char *path, ss_scenario **out, char *err, size_t errl
 	}
 	if ((st = config_lookup(&cf, "output")) && (rc = load_output(&ld, s, st)))
 		goto done;
+	if (s->batch_means && s->precision > 0) {
+		st = config_lookup(&cf, "run");
+		ss_errbuf(err, errlen, "%s:%d: 'precision' adds replications; with method \"batches\" give the number of batches instead",
+			  path, config_setting_source_line(st));
+		rc = SS_EINVAL;
+		goto done;
+	}
 	if (s->speedup && !s->x) {
 		st = config_lookup(&cf, "output");
 		ss_errbuf(err, errlen, "%s:%d: output.speedup needs an x parameter (processors)", path,
@@ -583,13 +600,17 @@ int ss_scenario_set(ss_scenario *s, const char *assignment, char *err, size_t er
 	if (!want_param && in_list(run_keys, k)) {
 		char *end;
 		double v = strtod(val, &end);
-		int ok = end != val && *end == '\0';
-		if (!ok && !(!strcmp(k, "warmup") && !strcmp(val, "auto"))) {
+		int ok = end != val && *end == '\0' && strcmp(k, "method");
+		if (!ok && !(!strcmp(k, "warmup") && !strcmp(val, "auto")) && strcmp(k, "method")) {
 			ss_errbuf(err, errlen, "--set %s: '%s' is not a number", key, val);
 			return SS_EINVAL;
 		}
 		if (run_value(s, k, ok ? v : 0, ok ? NULL : val, msg, sizeof msg)) {
 			ss_errbuf(err, errlen, "--set %s: %s", key, msg);
+			return SS_EINVAL;
+		}
+		if (s->batch_means && s->precision > 0) {
+			ss_errbuf(err, errlen, "--set %s: 'precision' adds replications; with method \"batches\" give the number of batches instead", key);
 			return SS_EINVAL;
 		}
 		return SS_OK;
@@ -772,6 +793,8 @@ char *ss_scenario_describe(const ss_scenario *s)
 		}
 		w += sprintf(w, ")");
 	}
+	if (s->batch_means)
+		w += sprintf(w, "; method=batches");
 	if (s->warmup < 0)
 		w += sprintf(w, "; run: replications=%d seed=%llu warmup=auto duration=%.17g level=%.17g precision=%.17g max_replications=%d",
 			     s->replications, (unsigned long long)s->seed, s->duration, s->level, s->precision, s->max_replications);

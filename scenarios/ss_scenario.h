@@ -33,7 +33,8 @@ typedef struct ss_scenario {
 	ss_params *base;       /* parameters before the sweep */
 	ss_sweep_group *groups;
 	size_t ngroups;
-	int replications;      /* per point (minimum in precision mode) */
+	int replications;      /* per point (minimum in precision mode; batches with batch_means) */
+	int batch_means;       /* 1: one run per point, its replications are consecutive batches */
 	uint64_t seed;         /* base seed */
 	double warmup;         /* s; < 0 means automatic (MSER-5) */
 	double duration;       /* s measured */

@@ -76,6 +76,16 @@ check "precision mode adds replications until the half-width target or the cap (
 "$SECSIM" run validation/mm1 -o "$T/auto.db" --set warmup=auto --set duration=2000 --set replications=2 --quiet 2> "$T/err"
 check "warm-up \"auto\" (MSER-5) runs and records results" "test \$? -eq 0 && '$SECSIM' show '$T/auto.db' | grep -q ' W '"
 
+BM="--set method=batches --set replications=8 --set duration=2000 --set warmup=200 --quiet"
+"$SECSIM" run validation/mm1 -o "$T/bm1.db" $BM --jobs 1 2> "$T/err"
+"$SECSIM" run validation/mm1 -o "$T/bm2.db" $BM --jobs 3 2>> "$T/err"
+"$SECSIM" dump "$T/bm1.db" > "$T/bm1.dump"
+"$SECSIM" dump "$T/bm2.db" > "$T/bm2.dump"
+check "batch means: 8 batches of one run per point, identical with --jobs 1 and 3" \
+  "test \$(awk -F'\t' '\$5 == \"W\"' '$T/bm1.dump' | wc -l) -eq 40 && test \$(cut -f4 '$T/bm1.dump' | sort -u | wc -l) -eq 1 && cmp -s '$T/bm1.dump' '$T/bm2.dump'"
+"$SECSIM" run validation/mm1 -o "$T/bm3.db" --set method=batches --set precision=0.05 2> "$T/err"
+check "batch means with --precision is refused (exit 2)" "test \$? -eq 2"
+
 "$SECSIM" trace -d "$T/trace" 2> "$T/err"
 check "trace draws the TCP/IP and DES timelines" \
   "test -s '$T/trace/trace_tcpip.gp' -a -s '$T/trace/trace_des.gp' && grep -q 'wait TCP lock' '$T/trace/trace_tcpip.txt' && \
