@@ -22,3 +22,9 @@ EXTRA_DIST += tests/test_nahum95.sh
 tests_test_mpstack_SOURCES = tests/test_mpstack.c tests/ss_test.h
 tests_test_mpstack_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(SQLITE_CFLAGS)
 tests_test_mpstack_LDADD = $(SS_MODELS_LIBS) $(SS_RESULTS_LIBS) $(SS_SIM_LIBS) $(SQLITE_LIBS)
+
+check_PROGRAMS += tests/test_validation
+TESTS += tests/test_validation
+tests_test_validation_SOURCES = tests/test_validation.c tests/ss_test.h
+tests_test_validation_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
+tests_test_validation_LDADD = $(SS_SCEN_LIBS) $(SS_MODELS_LIBS) $(SS_SIM_LIBS)
