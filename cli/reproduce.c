@@ -52,7 +52,7 @@ static void add_file(const char *path, void *ud)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: secsim reproduce STUDY [--jobs N] [--paper] [--check] [--set KEY=VALUE ...] [-o DB] [-d PLOTDIR] [--quiet]\n"
+	fprintf(stderr, "usage: secsim reproduce STUDY [--jobs N] [--paper | --quick] [--check] [--set KEY=VALUE ...] [-o DB] [-d PLOTDIR] [--quiet]\n"
 			"studies: nahum95\n");
 }
 
@@ -69,7 +69,7 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 	const char *name = NULL, *db = NULL, *dir = NULL;
 	const char *sets[64];
 	int nsets = 0;
-	int jobs = 1, paper = 0, check = 0, quiet = 0;
+	int jobs = 1, paper = 0, check = 0, quiet = 0, quick = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--jobs") || !strcmp(a, "-j")) {
@@ -86,6 +86,8 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 				return 2;
 			}
 			sets[nsets++] = argv[++i];
+		} else if (!strcmp(a, "--quick")) {
+			quick = 1;
 		} else if (!strcmp(a, "--paper")) {
 			paper = 1;
 		} else if (!strcmp(a, "--check")) {
@@ -112,6 +114,10 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 	for (size_t i = 0; name && i < sizeof studies / sizeof studies[0]; i++)
 		if (!strcmp(studies[i].name, name))
 			st = &studies[i];
+	if (paper && quick) {
+		fprintf(stderr, "secsim reproduce: --paper and --quick exclude each other\n");
+		return 2;
+	}
 	if (!st) {
 		if (name)
 			fprintf(stderr, "secsim reproduce: unknown study '%s'\n", name);
@@ -123,11 +129,11 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 	char dbpath[4096], plotdir[4096], sdir[4096], spec[4096], md[4200];
 	snprintf(dbpath, sizeof dbpath, "%s", db ? db : "");
 	if (!db)
-		snprintf(dbpath, sizeof dbpath, "results/%s%s.db", st->name, paper ? "-paper" : "");
+		snprintf(dbpath, sizeof dbpath, "results/%s%s.db", st->name, paper ? "-paper" : quick ? "-quick" : "");
 	if (dir)
 		snprintf(plotdir, sizeof plotdir, "%s", dir);
 	else
-		snprintf(plotdir, sizeof plotdir, "plots/%s%s", st->name, paper ? "-paper" : "");
+		snprintf(plotdir, sizeof plotdir, "plots/%s%s", st->name, paper ? "-paper" : quick ? "-quick" : "");
 	snprintf(sdir, sizeof sdir, "%s/scenarios/%s", datadir, st->name);
 	snprintf(spec, sizeof spec, "%s/report/specs/%s.cfg", datadir, st->name);
 	if (!db && mkdir("results", 0777) != 0 && errno != EEXIST) {
@@ -156,6 +162,22 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 				fprintf(stderr, "%s\n", err);
 				rc = 2;
 			}
+		/* --quick: a smoke-test fidelity, each scenario's own run lengths
+		   cut to 30% with two replications (the test suite uses it). */
+		if (quick && !rc) {
+			char q[3][64];
+			snprintf(q[0], sizeof q[0], "replications=%d", sc[i]->replications < 2 ? sc[i]->replications : 2);
+			snprintf(q[1], sizeof q[1], "duration=%.17g", sc[i]->duration * 0.3);
+			if (sc[i]->warmup >= 0)
+				snprintf(q[2], sizeof q[2], "warmup=%.17g", sc[i]->warmup * 0.3);
+			else
+				snprintf(q[2], sizeof q[2], "warmup=auto");
+			for (int k = 0; k < 3 && !rc; k++)
+				if (ss_scenario_set(sc[i], q[k], err, sizeof err)) {
+					fprintf(stderr, "%s: %s\n", f.v[i], err);
+					rc = 2;
+				}
+		}
 		/* Overrides apply to every scenario; each must accept them. */
 		for (int k = 0; k < nsets && !rc; k++)
 			if (ss_scenario_set(sc[i], sets[k], err, sizeof err)) {

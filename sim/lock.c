@@ -53,6 +53,8 @@ static void lock_report(void *res, ss_time now, ss_metrics *m)
 	snprintf(key, sizeof key, "%s.contended", l->name);
 	ss_metrics_set(m, key, "fraction",
 		       l->wait.n ? (double)l->contended / (double)l->wait.n : 0);
+	snprintf(key, sizeof key, "%s.contentions", l->name);
+	ss_metrics_set(m, key, "count", (double)l->contended);
 }
 
 static void lock_destroy(void *res) { free(res); }
