@@ -15,7 +15,7 @@
 #include "ss_err.h"
 
 #define D 8
-#define PAD 7        /* logical index k lives at a[k + PAD] */
+#define PAD SS_EVQ_PAD
 #define LINE 128
 
 static inline int before(const ss_evq_entry *x, const ss_evq_entry *y)

@@ -17,8 +17,12 @@ typedef struct ss_evq_entry {
 	void *item;     /* points at a struct whose first member is uint64_t seq */
 } ss_evq_entry;
 
+/* The heap's logical index k lives at a[k + SS_EVQ_PAD], so that the
+   children of a node start on a 128-byte boundary (see evq.c). */
+#define SS_EVQ_PAD 7
+
 typedef struct ss_evq {
-	ss_evq_entry *a; /* heap array, 64-byte aligned; a[7] is the minimum */
+	ss_evq_entry *a; /* heap array, 128-byte aligned; a[SS_EVQ_PAD] is the minimum */
 	size_t n;        /* entries */
 	size_t cap;      /* allocated entries */
 } ss_evq;
@@ -31,7 +35,7 @@ int ss_evq_pop(ss_evq *q, ss_evq_entry *out);
 static inline size_t ss_evq_size(const ss_evq *q) { return q->n; }
 static inline ss_time ss_evq_peek_time(const ss_evq *q)
 {
-	return q->n ? q->a[7].time : SS_TIME_MAX; /* logical 0, see evq.c */
+	return q->n ? q->a[SS_EVQ_PAD].time : SS_TIME_MAX;
 }
 
 #endif
