@@ -56,22 +56,51 @@ static double ref(ctx *c, const char *id)
 	return v;
 }
 
+/* Claims the model is known not to reproduce with its sourced
+   constants, and why. Their check still runs: a FAIL is reported as
+   XFAIL (expected), and a PASS as XPASS, which counts as a failure so
+   that a changed model cannot pass silently. */
+static const struct {
+	const char *id, *why;
+} known[] = {
+	{"N95-C12",
+	 "with the POWERpath-2 bus's published 1.2 GB/s and the assumed 8 KB of traffic per packet the bus is a third "
+	 "busy at 12 processors: too little contention to bend the CLP baseline (nahum95/whatif_bus: it bends when "
+	 "the usable bandwidth is 600 MB/s or less; docs/nahum95.md)"},
+	{"N95-C13",
+	 "the receive side's throughput is higher, but its better speedup needs the send side's bend of N95-C12, "
+	 "which the model does not produce"},
+};
+
+static const char *known_why(const char *id)
+{
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (!strcmp(known[i].id, id))
+			return known[i].why;
+	return NULL;
+}
+
 /* Prints one verdict. ok < 0: INFO. A NAN among the inputs is a FAIL
    (the run that should hold the value is missing). */
 static void verdict(ctx *c, const char *id, int ok, const char *fmt, ...)
 {
-	const char *tag = ok < 0 ? "INFO" : ok ? "PASS" : "FAIL";
+	const char *why = ok >= 0 ? known_why(id) : NULL;
+	const char *tag = ok < 0 ? "INFO" : why ? (ok ? "XPASS" : "XFAIL") : ok ? "PASS" : "FAIL";
 	if (ok < 0)
 		c->r->info++;
-	else if (ok)
+	else if (why && !ok)
+		c->r->xfail++;
+	else if (ok && !why)
 		c->r->pass++;
 	else
 		c->r->fail++;
-	fprintf(c->out, "%-4s %-8s ", tag, id);
+	fprintf(c->out, "%-5s %-8s ", tag, id);
 	va_list ap;
 	va_start(ap, fmt);
 	vfprintf(c->out, fmt, ap);
 	va_end(ap);
+	if (why)
+		fprintf(c->out, " [known: %s]", why);
 	fputc('\n', c->out);
 }
 
@@ -281,9 +310,11 @@ static void c10_13(ctx *c)
 		"processors against %.2f at 1",
 		s[0], s[1], bw, bw1);
 	double ts = pt(c, "fig7", "TCP/IP", "throughput", 12), tr = pt(c, "fig9", "TCP/IP", "throughput", 12);
-	verdict(c, "N95-C13", tr > ts && r[0] > s[0],
-		"CLP receive baseline beats send: %.0f > %.0f Mbit/s, speedup %.2f > %.2f; crypto trends alike (above)", tr, ts,
-		r[0], s[0]);
+	/* "Better" speedup: by more than 1%, not by noise between two
+	   linear curves. */
+	verdict(c, "N95-C13", tr > ts && r[0] > 1.01 * s[0],
+		"CLP receive baseline beats send: %.0f > %.0f Mbit/s, speedup %.3f > 1.01 x %.3f; crypto trends alike (above)",
+		tr, ts, r[0], s[0]);
 }
 
 static void c14(ctx *c)
@@ -372,6 +403,7 @@ int ss_claims_nahum95(struct ss_db *db, FILE *out, ss_claims_result *res)
 	c14(&c);
 	c15(&c);
 	c16_21(&c);
-	fprintf(out, "%d passed, %d failed, %d for information\n", res->pass, res->fail, res->info);
+	fprintf(out, "%d passed, %d failed, %d expected failure(s), %d for information\n", res->pass, res->fail,
+		res->xfail, res->info);
 	return res->fail ? 1 : 0;
 }

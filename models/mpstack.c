@@ -141,7 +141,7 @@ static const ss_param_def mp_params[] = {
 	{"mem_send_bytes", SS_PARAM_REAL, "8192", 0, 1e9, NULL, "bytes", "memory traffic of TCP/IP per packet, send (assumption: checksum read + headers and buffers)"},
 	{"mem_recv_bytes", SS_PARAM_REAL, "4096", 0, 1e9, NULL, "bytes", "memory traffic of TCP/IP per packet, receive (assumption: checksum read; templates cached)"},
 	{"state_bytes", SS_PARAM_REAL, "4096", 0, 1e9, NULL, "bytes", "connection state that moves between caches when another processor takes it (assumption)"},
-	{"bus_bandwidth", SS_PARAM_REAL, "400e6", 1, 1e15, NULL, "bytes/s", "memory bus usable for cache fills (assumption: a third of the POWERpath-2's 1.2 GB/s peak; see docs/nahum95.md)"},
+	{"bus_bandwidth", SS_PARAM_REAL, "1.2e9", 1, 1e15, NULL, "bytes/s", "memory bus: the SGI POWERpath-2, 256 bits at 47.6 MHz, 1.2 GB/s (Galles & Williams, ref. [11] of N95)"},
 	{"cpu_bandwidth", SS_PARAM_REAL, "128e6", 1, 1e15, NULL, "bytes/s", "memory bandwidth one processor can use (assumption: one 128 B miss per us)"},
 	{"context_switch_us", SS_PARAM_REAL, "15", 0, 1e6, NULL, "us", "context switch (assumption for IRIX 5 on a 100 MHz R4400)"},
 	{"quantum_us", SS_PARAM_REAL, "10000", 1, 1e9, NULL, "us", "scheduling quantum before a thread yields to waiting ones (assumption)"},

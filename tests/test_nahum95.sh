@@ -20,6 +20,8 @@ while IFS= read -r line; do
   case "$line" in
     PASS*) n=$((n + 1)); echo "ok $n - ${line#PASS }";;
     FAIL*) n=$((n + 1)); echo "not ok $n - ${line#FAIL }";;
+    XFAIL*) n=$((n + 1)); echo "not ok $n - ${line#XFAIL } # TODO claim the model does not reproduce";;
+    XPASS*) n=$((n + 1)); echo "not ok $n - ${line#XPASS } (listed as not reproduced, but passes)";;
     INFO*) n=$((n + 1)); echo "ok $n - # SKIP ${line#INFO }";;
   esac
 done < "$T/claims"
