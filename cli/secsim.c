@@ -130,11 +130,17 @@ static int cmd_run(int argc, char **argv)
 {
 	const char *file = NULL, *db = NULL;
 	const char **sets = calloc((size_t)argc, sizeof *sets);
+	/* Text of the --seed/--replications/--precision shorthands, one slot
+	   per argument. */
+	char (*shorts)[160] = calloc((size_t)argc, sizeof *shorts);
 	size_t nsets = 0;
-	long jobs = 1, v;
+	long jobs = 1;
 	int quiet = 0;
-	if (!sets)
+	if (!sets || !shorts) {
+		free(sets);
+		free(shorts);
 		return 1;
+	}
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-o") || !strcmp(a, "--db")) {
@@ -160,10 +166,8 @@ static int cmd_run(int argc, char **argv)
 				goto bad;
 			}
 			/* Shorthands for --set run.KEY=VALUE, checked the same way. */
-			static char buf[8][128];
-			static int nb;
-			snprintf(buf[nb % 8], sizeof buf[0], "run.%s=%s", a + 2, argv[++i]);
-			sets[nsets++] = buf[nb++ % 8];
+			snprintf(shorts[i], sizeof shorts[i], "run.%s=%s", a + 2, argv[i + 1]);
+			sets[nsets++] = shorts[i++];
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			quiet = 1;
 		} else if (a[0] == '-') {
@@ -176,7 +180,6 @@ static int cmd_run(int argc, char **argv)
 			goto bad;
 		}
 	}
-	(void)v;
 	if (!file) {
 		fprintf(stderr, "secsim run: which scenario? (see secsim list)\n");
 		goto bad;
@@ -219,6 +222,7 @@ static int cmd_run(int argc, char **argv)
 	rc = ss_sweep_run(s, &o, &st, err, sizeof err);
 	ss_scenario_free(s);
 	free(sets);
+	free(shorts);
 	if (!quiet || rc)
 		fprintf(stderr, "secsim: %zu point(s), %zu run(s) done now, %zu already done; %.2f s wall, %.3g events/s\n",
 			st.points, st.ran, st.skipped, st.wall, st.wall > 0 ? (double)st.events / st.wall : 0.0);
@@ -234,6 +238,7 @@ static int cmd_run(int argc, char **argv)
 	return 0;
 bad:
 	free(sets);
+	free(shorts);
 	return EXIT_BAD;
 }
 
