@@ -159,10 +159,10 @@ void ss_cpu_tag_name(ss_cpu_pool *p, int tag, const char *name)
 		snprintf(p->tag_names[tag], sizeof p->tag_names[tag], "%s", name);
 }
 
-static void run_k(ss_sim *sim, void *ctx, uint64_t arg)
+void ss_thread_resume(ss_sim *sim, void *thread, uint64_t unused)
 {
-	(void)arg;
-	ss_thread *t = ctx;
+	(void)unused;
+	ss_thread *t = thread;
 	t->k(sim, t->ctx, t->arg);
 }
 
@@ -196,7 +196,7 @@ static void grant(ss_cpu_pool *p, int i, ss_thread *t)
 		t->hold_since = now;
 		ss_sim_after(p->sim, p->ctxsw, switch_done, t, 0);
 	} else {
-		ss_sim_after(p->sim, 0, run_k, t, 0);
+		ss_sim_after(p->sim, 0, ss_thread_resume, t, 0);
 	}
 }
 

@@ -80,13 +80,6 @@ ss_lock *ss_lock_alloc(ss_sim *sim, const char *name, ss_lock_kind kind, ss_cpu_
 	return l;
 }
 
-static void run_k(ss_sim *sim, void *ctx, uint64_t arg)
-{
-	(void)arg;
-	ss_thread *t = ctx;
-	t->k(sim, t->ctx, t->arg);
-}
-
 static void take(ss_lock *l, ss_thread *t)
 {
 	ss_time now = ss_sim_now(l->sim);
@@ -106,7 +99,7 @@ void ss_lock_acquire(ss_lock *l, ss_thread *t, ss_handler k, void *ctx, uint64_t
 	if (!l->owner) {
 		ss_tally_add(&l->wait, 0.0);
 		take(l, t);
-		ss_sim_after(l->sim, 0, run_k, t, 0);
+		ss_sim_after(l->sim, 0, ss_thread_resume, t, 0);
 		return;
 	}
 	l->contended++;
@@ -155,7 +148,7 @@ void ss_lock_release(ss_lock *l, ss_thread *t)
 	} else {
 		if (l->pool && w->cpu >= 0)
 			ss_cpu_hold_end(l->pool, w);
-		ss_sim_after(l->sim, 0, run_k, w, 0);
+		ss_sim_after(l->sim, 0, ss_thread_resume, w, 0);
 	}
 }
 

@@ -38,6 +38,9 @@ typedef struct ss_thread {
 } ss_thread;
 
 void ss_thread_init(ss_thread *t, uint32_t id);
+/* An event handler that runs the thread's pending continuation (k, ctx,
+   arg): resources schedule it to hand a thread back its turn. */
+void ss_thread_resume(ss_sim *sim, void *thread, uint64_t unused);
 
 typedef struct ss_cpu_pool ss_cpu_pool;
 
