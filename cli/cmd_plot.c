@@ -2,6 +2,7 @@
    and the mapping of the plots module's status codes to exit statuses. */
 #include "ss_cmd_plot.h"
 #include "ss_db.h"
+#include "ss_env.h"
 #include "ss_err.h"
 #include "ss_plot.h"
 
@@ -112,8 +113,7 @@ int ss_cmd_plot(int argc, char **argv)
 		fprintf(stderr, "secsim plot: %s: %s\n", o.db, strerror(errno));
 		return EXIT_BAD;
 	}
-	const char *dd = getenv("SECSIM_DATADIR");
-	dd = dd && *dd ? dd : SS_DATADIR;
+	const char *dd = ss_datadir();
 	char *study = study_of(o.db);
 	char *spec_path = study && !o.spec ? path3(dd, "/report/specs/", study) : NULL;
 	char *spec_cfg = spec_path ? path3(spec_path, ".cfg", "") : NULL;

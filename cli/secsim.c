@@ -16,6 +16,7 @@
 #include "ss_profiles.h"
 #include "ss_reproduce.h"
 #include "ss_db.h"
+#include "ss_env.h"
 #include "ss_err.h"
 #include "ss_model.h"
 #include "ss_revision.h"
@@ -34,12 +35,6 @@ static void on_signal(int sig)
 	(void)sig;
 	interrupted = 1;
 	interrupt_flag = 1;
-}
-
-static const char *datadir(void)
-{
-	const char *d = getenv("SECSIM_DATADIR");
-	return d && *d ? d : SS_DATADIR;
 }
 
 static const char *version_string(void)
@@ -83,11 +78,11 @@ static char *resolve_scenario(const char *arg)
 	struct stat sb;
 	if (stat(arg, &sb) == 0)
 		return strdup(arg);
-	size_t len = strlen(datadir()) + strlen(arg) + 32;
+	size_t len = strlen(ss_datadir()) + strlen(arg) + 32;
 	char *p = malloc(len);
 	if (!p)
 		return NULL;
-	snprintf(p, len, "%s/scenarios/%s%s", datadir(), arg,
+	snprintf(p, len, "%s/scenarios/%s%s", ss_datadir(), arg,
 		 strlen(arg) > 4 && !strcmp(arg + strlen(arg) - 4, ".cfg") ? "" : ".cfg");
 	if (stat(p, &sb) == 0)
 		return p;
@@ -199,7 +194,7 @@ static int cmd_run(int argc, char **argv)
 			ss_scenario_free(s);
 			goto bad;
 		}
-	if (ss_profiles_resolve(s, datadir(), err, sizeof err)) {
+	if (ss_profiles_resolve(s, ss_datadir(), err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		ss_scenario_free(s);
 		goto bad;
@@ -212,7 +207,7 @@ static int cmd_run(int argc, char **argv)
 	if (!db)
 		mkdir_parent(dbpath);
 	char refdir[4096];
-	snprintf(refdir, sizeof refdir, "%s/reference", datadir());
+	snprintf(refdir, sizeof refdir, "%s/reference", ss_datadir());
 	ss_sweep_opts o = {dbpath, (int)jobs, quiet ? NULL : stderr, version_string(), refdir, &interrupt_flag};
 	ss_sweep_stats st;
 	signal(SIGINT, on_signal);
@@ -335,7 +330,7 @@ static void list_one(const char *path, void *ud)
 static int cmd_list(void)
 {
 	char dir[4096];
-	snprintf(dir, sizeof dir, "%s/scenarios", datadir());
+	snprintf(dir, sizeof dir, "%s/scenarios", ss_datadir());
 	list_ctx lc = {strlen(dir) + 1, 0};
 	if (ss_scenario_list(dir, list_one, &lc)) {
 		fprintf(stderr, "secsim: cannot read %s (set SECSIM_DATADIR to the source tree)\n", dir);
@@ -390,7 +385,7 @@ int main(int argc, char **argv)
 	if (!strcmp(c, "reproduce")) {
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
-		return ss_cmd_reproduce(argc - 1, argv + 1, datadir(), version_string(), &interrupt_flag);
+		return ss_cmd_reproduce(argc - 1, argv + 1, ss_datadir(), version_string(), &interrupt_flag);
 	}
 	if (!strcmp(c, "trace"))
 		return ss_cmd_trace(argc - 1, argv + 1);

@@ -30,6 +30,7 @@
 #include "ss_bus.h"
 #include "ss_cpu.h"
 #include "ss_crypto.h"
+#include "ss_env.h"
 #include "ss_err.h"
 #include "ss_exec.h"
 #include "ss_lock.h"
@@ -167,12 +168,6 @@ static const ss_metric_def mp_metrics[] = {
 	{"verified", "packets", "execute mode: packets whose transforms verified"},
 	{"verify_failed", "packets", "execute mode: packets that failed verification"},
 };
-
-static const char *datadir(void)
-{
-	const char *d = getenv("SECSIM_DATADIR");
-	return d && *d ? d : SS_DATADIR;
-}
 
 /* ---------------- building the per-packet program ---------------- */
 
@@ -751,7 +746,7 @@ static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *er
 		return SS_EINVAL;
 	}
 	char pdir[4096];
-	snprintf(pdir, sizeof pdir, "%s/crypto/profiles", datadir());
+	snprintf(pdir, sizeof pdir, "%s/crypto/profiles", ss_datadir());
 	ss_profile *prof = NULL;
 	char e[1024] = "";
 	double proto_scale = ss_params_real(p, "proto_scale");
