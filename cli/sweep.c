@@ -68,56 +68,79 @@ static void filter(const ss_scenario *s, const ss_metrics *in, ss_metrics *out)
 	out->bottleneck_util = in->bottleneck_util;
 }
 
+/* Stores one finished run (or batch) as replication `rep` of point pi:
+   the scenario's metrics only, one transaction, under the store's lock.
+   A replication already stored is left alone when skip_done is set (a
+   rerun of batch means redoes the whole run). Returns an ss_status. */
+static int record(shared *sh, size_t pi, int rep, uint64_t seed, const ss_metrics *m, const ss_run_info *info,
+		  double t0, int skip_done)
+{
+	const ss_scenario *s = sh->s;
+	ss_point *pt = &sh->pts[pi];
+	double t1 = wall_now();
+	ss_metrics kept;
+	ss_metrics_init(&kept);
+	filter(s, m, &kept);
+	char err[512] = "";
+	int done = 0, rc = SS_OK;
+	pthread_mutex_lock(&sh->mu);
+	if (skip_done && (rc = ss_db_run_done(sh->db, s->name, pt->key, rep, &done)))
+		snprintf(err, sizeof err, "%s", ss_db_errmsg(sh->db));
+	if (rc == SS_OK && !done) {
+		ss_run_record r = {s->name, s->figure, pt->series, pt->x, pt->key, sh->config, seed, rep,
+				   sh->o->version, t0, t1, info->measured, info->events, &kept};
+		rc = ss_db_write_run(sh->db, &r, err, sizeof err);
+	}
+	if (rc == SS_OK && !done) {
+		sh->done_runs++;
+		sh->ran++;
+		sh->events += info->events;
+		if (sh->o->log) {
+			const ss_metric *pm = ss_metrics_find(m, s->model->primary);
+			fprintf(sh->o->log, "[%zu/%zu] %s x=%g %s %d: %s=%.6g  bottleneck %s (%.0f%%)  %.2fs\n",
+				sh->done_runs, sh->total_runs, pt->series, pt->x, s->batch_means ? "batch" : "rep", rep,
+				s->model->primary, pm ? pm->value : NAN, m->bottleneck[0] ? m->bottleneck : "-",
+				100 * m->bottleneck_util, t1 - t0);
+			fflush(sh->o->log);
+		}
+	} else if (rc) {
+		set_error(sh, rc, err);
+	}
+	pthread_mutex_unlock(&sh->mu);
+	ss_metrics_fini(&kept);
+	return rc;
+}
+
+/* Reports a run that could not complete. */
+static void run_failed(shared *sh, size_t pi, int rc, const char *err)
+{
+	char msg[1024];
+	if (rc == SS_EINTR)
+		snprintf(msg, sizeof msg, "interrupted");
+	else
+		snprintf(msg, sizeof msg, "%s: point %s: %s", sh->s->path, sh->pts[pi].key, err[0] ? err : ss_strerror(rc));
+	pthread_mutex_lock(&sh->mu);
+	set_error(sh, rc, msg);
+	pthread_mutex_unlock(&sh->mu);
+}
+
 /* Runs one replication and records it. Returns an ss_status. */
 static int run_one(shared *sh, size_t pi, int rep)
 {
 	const ss_scenario *s = sh->s;
-	ss_point *pt = &sh->pts[pi];
-	ss_metrics m, kept;
+	ss_metrics m;
 	ss_metrics_init(&m);
-	ss_metrics_init(&kept);
-	ss_run_spec spec = {s->model, pt->params, ss_model_rep_seed(s->seed, rep),
+	ss_run_spec spec = {s->model, sh->pts[pi].params, ss_model_rep_seed(s->seed, rep),
 			    s->warmup, s->duration, sh->o->interrupt};
 	ss_run_info info;
 	char err[512] = "";
 	double t0 = wall_now();
 	int rc = ss_model_run(&spec, &m, &info, err, sizeof err);
-	double t1 = wall_now();
-	if (rc == SS_OK) {
-		filter(s, &m, &kept);
-		ss_run_record r = {s->name, s->figure, pt->series, pt->x, pt->key, sh->config,
-				   spec.seed, rep, sh->o->version, t0, t1, info.measured, info.events, &kept};
-		pthread_mutex_lock(&sh->mu);
-		rc = ss_db_write_run(sh->db, &r, err, sizeof err);
-		if (rc == SS_OK) {
-			sh->done_runs++;
-			sh->ran++;
-			sh->events += info.events;
-			if (sh->o->log) {
-				const ss_metric *pm = ss_metrics_find(&m, s->model->primary);
-				fprintf(sh->o->log, "[%zu/%zu] %s x=%g rep %d: %s=%.6g  bottleneck %s (%.0f%%)  %.2fs\n",
-					sh->done_runs, sh->total_runs, pt->series, pt->x, rep, s->model->primary,
-					pm ? pm->value : NAN, m.bottleneck[0] ? m.bottleneck : "-",
-					100 * m.bottleneck_util, t1 - t0);
-				fflush(sh->o->log);
-			}
-		} else {
-			set_error(sh, rc, err);
-		}
-		pthread_mutex_unlock(&sh->mu);
-	} else {
-		pthread_mutex_lock(&sh->mu);
-		if (rc == SS_EINTR)
-			set_error(sh, rc, "interrupted");
-		else {
-			char msg[1024];
-			snprintf(msg, sizeof msg, "%s: point %s: %s", s->path, pt->key, err[0] ? err : ss_strerror(rc));
-			set_error(sh, rc, msg);
-		}
-		pthread_mutex_unlock(&sh->mu);
-	}
+	if (rc == SS_OK)
+		rc = record(sh, pi, rep, spec.seed, &m, &info, t0, 0);
+	else
+		run_failed(sh, pi, rc, err);
 	ss_metrics_fini(&m);
-	ss_metrics_fini(&kept);
 	return rc;
 }
 
@@ -219,36 +242,8 @@ typedef struct batch_ctx {
 static int store_batch(void *ud, int b, const ss_metrics *m, const ss_run_info *info)
 {
 	batch_ctx *bc = ud;
-	shared *sh = bc->sh;
-	const ss_scenario *s = sh->s;
-	ss_point *pt = &sh->pts[bc->pi];
-	ss_metrics kept;
-	ss_metrics_init(&kept);
-	filter(s, m, &kept);
-	char err[512] = "";
-	int done = 0, rc;
-	pthread_mutex_lock(&sh->mu);
-	rc = ss_db_run_done(sh->db, s->name, pt->key, b, &done);
-	if (rc == SS_OK && !done) {
-		ss_run_record r = {s->name, s->figure, pt->series, pt->x, pt->key, sh->config,
-				   ss_model_rep_seed(s->seed, 0), b, sh->o->version, bc->t0, wall_now(), info->measured,
-				   info->events, &kept};
-		rc = ss_db_write_run(sh->db, &r, err, sizeof err);
-		if (rc == SS_OK) {
-			sh->done_runs++;
-			sh->ran++;
-			sh->events += info->events;
-			if (sh->o->log)
-				fprintf(sh->o->log, "[%zu/%zu] %s x=%g batch %d\n", sh->done_runs, sh->total_runs, pt->series,
-					pt->x, b);
-		} else {
-			set_error(sh, rc, err);
-		}
-	} else if (rc) {
-		set_error(sh, rc, ss_db_errmsg(sh->db));
-	}
-	pthread_mutex_unlock(&sh->mu);
-	ss_metrics_fini(&kept);
+	int rc = record(bc->sh, bc->pi, b, ss_model_rep_seed(bc->sh->s->seed, 0), m, info, bc->t0, 1);
+	bc->t0 = wall_now();
 	return rc;
 }
 
@@ -260,11 +255,9 @@ static void run_batches(shared *sh, size_t pi)
 	batch_ctx bc = {sh, pi, wall_now()};
 	char err[512] = "";
 	int rc = ss_model_run_batches(&spec, s->replications, store_batch, &bc, err, sizeof err);
-	if (rc) {
-		pthread_mutex_lock(&sh->mu);
-		set_error(sh, rc, rc == SS_EINTR ? "interrupted" : err[0] ? err : ss_strerror(rc));
-		pthread_mutex_unlock(&sh->mu);
-	}
+	/* A failure to store was reported first, and the first error stays. */
+	if (rc)
+		run_failed(sh, pi, rc, err);
 }
 
 static void *worker(void *arg)
