@@ -12,73 +12,9 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "baseline_heap.h"
 #include "ss_rng.h"
 #include "ss_sim.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* ---- baseline: a plain binary min-heap of (time, id) ---- */
-typedef struct { double t; unsigned id; } hent;
-typedef struct { hent *a; size_t n, cap; } heap;
-
-static void hpush(heap *h, hent e)
-{
-	if (h->n == h->cap) {
-		h->cap = h->cap ? 2 * h->cap : 1024;
-		h->a = realloc(h->a, h->cap * sizeof *h->a);
-		if (!h->a)
-			abort();
-	}
-	size_t i = h->n++;
-	while (i > 0 && e.t < h->a[(i - 1) / 2].t) {
-		h->a[i] = h->a[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	h->a[i] = e;
-}
-
-static hent hpop(heap *h)
-{
-	hent top = h->a[0], last = h->a[--h->n];
-	size_t i = 0;
-	for (;;) {
-		size_t c = 2 * i + 1;
-		if (c >= h->n)
-			break;
-		if (c + 1 < h->n && h->a[c + 1].t < h->a[c].t)
-			c++;
-		if (!(h->a[c].t < last.t))
-			break;
-		h->a[i] = h->a[c];
-		i = c;
-	}
-	if (h->n)
-		h->a[i] = last;
-	return top;
-}
-
-static double bench_heap(size_t n, size_t events)
-{
-	ss_rng *r = ss_rng_alloc(1, "bench");
-	heap h = {0};
-	for (size_t i = 0; i < n; i++)
-		hpush(&h, (hent){ss_rng_exponential(r, 1.0), (unsigned)i});
-	double t0 = now_s();
-	for (size_t k = 0; k < events; k++) {
-		hent e = hpop(&h);
-		e.t += ss_rng_exponential(r, 1.0);
-		hpush(&h, e);
-	}
-	double dt = now_s() - t0;
-	free(h.a);
-	ss_rng_free(r);
-	return (double)events / dt;
-}
 
 /* ---- secsim's kernel ---- */
 typedef struct { ss_rng *r; } hold;
@@ -98,10 +34,10 @@ static double bench_kernel(size_t n, size_t events, double *bytes_per_event)
 		ss_sim_after(sim, ss_time_from_s(ss_rng_exponential(h.r, 1.0)), hold_ev, &h, i);
 	struct mallinfo2 m1 = mallinfo2();
 	*bytes_per_event = (double)((m1.uordblks + m1.hblkhd) - (m0.uordblks + m0.hblkhd)) / (double)n;
-	double t0 = now_s();
+	double t0 = bench_now_s();
 	for (size_t k = 0; k < events; k++)
 		ss_sim_step(sim);
-	double dt = now_s() - t0;
+	double dt = bench_now_s() - t0;
 	ss_rng_free(h.r);
 	ss_sim_free(sim);
 	return (double)events / dt;

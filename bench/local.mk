@@ -1,12 +1,12 @@
 # bench/: performance benchmarks, built and run by `make bench` only.
 EXTRA_PROGRAMS += bench/bench_kernel
 SS_BENCHES += bench/bench_kernel
-bench_bench_kernel_SOURCES = bench/bench_kernel.c
+bench_bench_kernel_SOURCES = bench/bench_kernel.c bench/baseline_heap.h
 bench_bench_kernel_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) -O2
 bench_bench_kernel_LDADD = $(SS_SIM_LIBS)
 EXTRA_PROGRAMS += bench/bench_mpstack
 SS_BENCHES += bench/bench_mpstack
-bench_bench_mpstack_SOURCES = bench/bench_mpstack.c
+bench_bench_mpstack_SOURCES = bench/bench_mpstack.c bench/baseline_heap.h
 bench_bench_mpstack_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) -O2
 bench_bench_mpstack_LDADD = $(SS_MODELS_LIBS) $(SS_SIM_LIBS)
 EXTRA_DIST += bench/bench_reproduce.sh
