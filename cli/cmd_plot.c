@@ -77,21 +77,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* The study: the store's file name without directory and extension. */
-static char *study_of(const char *db)
-{
-	const char *b = strrchr(db, '/');
-	b = b ? b + 1 : db;
-	const char *dot = strrchr(b, '.');
-	size_t n = dot && dot != b ? (size_t)(dot - b) : strlen(b);
-	char *s = malloc(n + 1);
-	if (s) {
-		memcpy(s, b, n);
-		s[n] = '\0';
-	}
-	return s;
-}
-
 static char *path3(const char *a, const char *b, const char *c)
 {
 	size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
@@ -114,7 +99,7 @@ int ss_cmd_plot(int argc, char **argv)
 		return EXIT_BAD;
 	}
 	const char *dd = ss_datadir();
-	char *study = study_of(o.db);
+	char *study = ss_plot_file_stem(o.db);
 	char *spec_path = study && !o.spec ? path3(dd, "/report/specs/", study) : NULL;
 	char *spec_cfg = spec_path ? path3(spec_path, ".cfg", "") : NULL;
 	char *outdir = study && !o.outdir ? path3("plots/", study, "") : NULL;

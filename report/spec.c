@@ -612,8 +612,7 @@ static int load_formats(loader *ld, const config_setting_t *root, ss_plot_spec *
 	return rc;
 }
 
-/* The study name defaults to the spec's file stem (nahum95.cfg → nahum95). */
-static char *file_stem(const char *path)
+char *ss_plot_file_stem(const char *path)
 {
 	const char *b = strrchr(path, '/');
 	b = b ? b + 1 : path;
@@ -635,7 +634,7 @@ static int load_all(loader *ld, config_t *cf, ss_plot_spec *s)
 	    (rc = get_str(ld, root, "study", 0, "top level", &s->study)) || (rc = load_formats(ld, root, s)) ||
 	    (rc = get_strs(ld, root, "notes", 0, 1, "top level", &s->notes, &s->nnotes)))
 		return rc;
-	if (!s->study && !(s->study = file_stem(ld->path)))
+	if (!s->study && !(s->study = ss_plot_file_stem(ld->path)))
 		return SS_ENOMEM;
 	const config_setting_t *figs = config_setting_get_member(root, "figures");
 	const config_setting_t *tabs = config_setting_get_member(root, "tables");

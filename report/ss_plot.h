@@ -125,6 +125,11 @@ int ss_plot_tables(struct ss_db *db, const ss_plot_spec *spec, const char *md_pa
    ss_plot_figures return; note SS_ENOENT has three causes, told
    apart by the message: a missing file, an unknown reference id, or
    gnuplot missing (then the scripts are written but not drawn). */
+/* A study's name from a file name: its base name without the extension
+   (results/nahum95.db and report/specs/nahum95.cfg both give nahum95).
+   Caller frees; NULL when out of memory. */
+char *ss_plot_file_stem(const char *path);
+
 int ss_plot_study(const char *db_path, const char *spec_path, const char *outdir,
 		  char *err, size_t errlen);
 
