@@ -327,61 +327,54 @@ static int build(mp *m, const ss_params *p, const ss_stack *st, const ss_profile
 	double mem_fddi = below > 0 ? mem_driver * fddi_net / below : 0;
 	double mem_drv = mem_driver - mem_tr - mem_ip - mem_fddi;
 
-	/* Transport: the locked section starts with the state (migrating if
-	   another processor had it) and includes the checksum. */
-#define TRANSPORT()                                                                             \
-	do {                                                                                    \
-		map_lookup(&b, tcp ? "tcp" : "udp", maplk);                                     \
-		if (locks_tcp) {                                                                \
-			b.cur = "TCP (locked)";                                                 \
-			emit(&b, (op){OP_LOCK, 0, LOCK_CONN, 0, 0, 0, NULL});                   \
-			emit(&b, (op){OP_MIGRATE, 0, LOCK_CONN, 0, m->state_bytes, 0, NULL});   \
-			work(&b, "TCP (locked)", locked, mem_transport, TAG_PROTO);             \
-			emit(&b, (op){OP_UNLOCK, 0, LOCK_CONN, 0, 0, 0, NULL});                 \
-			work(&b, "TCP", transport - locked, mem_tr, TAG_PROTO);                 \
-		} else {                                                                        \
-			work(&b, tcp ? "TCP" : "UDP", transport, mem_transport + mem_tr, TAG_PROTO); \
-		}                                                                               \
-	} while (0)
-
-	if (send) {
-		work(&b, "driver (top)", drv_net / 2, 0, TAG_PROTO);
-		if (st->cipher >= 0) {
-			map_lookup(&b, "cipher", maplk);
-			crypto_layer(&b, prof, st->layer[st->cipher], m->pkt_bytes);
+	/* The layers top first; the send side walks them down, the receive
+	   side up, so each side meets the same work in mirror order. */
+	enum { L_TOP, L_CIPHER, L_TRANSPORT, L_DIGEST, L_IP, L_FDDI, L_DRIVER, L_N };
+	for (int k = 0; k < L_N; k++) {
+		int layer = send ? k : L_N - 1 - k;
+		switch (layer) {
+		case L_TOP:
+			work(&b, "driver (top)", drv_net / 2, 0, TAG_PROTO);
+			break;
+		case L_CIPHER:
+		case L_DIGEST: {
+			int at = layer == L_CIPHER ? st->cipher : st->digest;
+			if (at >= 0) {
+				map_lookup(&b, at == st->cipher ? "cipher" : "digest", maplk);
+				crypto_layer(&b, prof, st->layer[at], m->pkt_bytes);
+			}
+			break;
 		}
-		TRANSPORT();
-		if (st->digest >= 0) {
-			map_lookup(&b, "digest", maplk);
-			crypto_layer(&b, prof, st->layer[st->digest], m->pkt_bytes);
+		case L_TRANSPORT:
+			/* The locked section starts with the state (migrating if
+			   another processor had it) and includes the checksum. */
+			map_lookup(&b, tcp ? "tcp" : "udp", maplk);
+			if (locks_tcp) {
+				b.cur = "TCP (locked)";
+				emit(&b, (op){OP_LOCK, 0, LOCK_CONN, 0, 0, 0, NULL});
+				emit(&b, (op){OP_MIGRATE, 0, LOCK_CONN, 0, m->state_bytes, 0, NULL});
+				work(&b, "TCP (locked)", locked, mem_transport, TAG_PROTO);
+				emit(&b, (op){OP_UNLOCK, 0, LOCK_CONN, 0, 0, 0, NULL});
+				work(&b, "TCP", transport - locked, mem_tr, TAG_PROTO);
+			} else {
+				work(&b, tcp ? "TCP" : "UDP", transport, mem_transport + mem_tr, TAG_PROTO);
+			}
+			break;
+		case L_IP:
+			map_lookup(&b, "ip", maplk);
+			work(&b, "IP", ip_net, mem_ip, TAG_PROTO);
+			break;
+		case L_FDDI:
+			if (st->fddi) {
+				map_lookup(&b, "fddi", maplk);
+				work(&b, "FDDI", fddi_net, mem_fddi, TAG_PROTO);
+			}
+			break;
+		case L_DRIVER:
+			work(&b, "driver", drv_net / 2, mem_drv, TAG_PROTO);
+			break;
 		}
-		map_lookup(&b, "ip", maplk);
-		work(&b, "IP", ip_net, mem_ip, TAG_PROTO);
-		if (st->fddi) {
-			map_lookup(&b, "fddi", maplk);
-			work(&b, "FDDI", fddi_net, mem_fddi, TAG_PROTO);
-		}
-		work(&b, "driver", drv_net / 2, mem_drv, TAG_PROTO);
-	} else {
-		work(&b, "driver", drv_net / 2, mem_drv, TAG_PROTO);
-		if (st->fddi) {
-			map_lookup(&b, "fddi", maplk);
-			work(&b, "FDDI", fddi_net, mem_fddi, TAG_PROTO);
-		}
-		map_lookup(&b, "ip", maplk);
-		work(&b, "IP", ip_net, mem_ip, TAG_PROTO);
-		if (st->digest >= 0) {
-			map_lookup(&b, "digest", maplk);
-			crypto_layer(&b, prof, st->layer[st->digest], m->pkt_bytes);
-		}
-		TRANSPORT();
-		if (st->cipher >= 0) {
-			map_lookup(&b, "cipher", maplk);
-			crypto_layer(&b, prof, st->layer[st->cipher], m->pkt_bytes);
-		}
-		work(&b, "driver (top)", drv_net / 2, 0, TAG_PROTO);
 	}
-#undef TRANSPORT
 	if (b.bad) {
 		if (!err[0])
 			ss_errbuf(err, errlen, "the stack needs more than %d steps or out of memory", MAXOPS);
