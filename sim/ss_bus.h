@@ -25,6 +25,15 @@ ss_bus *ss_bus_alloc(ss_sim *sim, const char *name, double bytes_per_s,
    of n active transfers then gets min(cap, bandwidth / n). */
 void ss_bus_set_cap(ss_bus *b, double bytes_per_s);
 
+/* Miss-stream mode (PS buses, before any transfer): each transfer is a
+   processor's run of cache misses of `line_bytes`, one outstanding at a
+   time. Alone it moves at the cap (one line per latency); with n active,
+   each waits for the others' lines on the bus, at the rate a closed
+   queueing model of n such processors gives (bus.c). Unlike the plain
+   capped share, contention then costs time well before the bus is full.
+   0 turns it off. SS_EINVAL on a FIFO bus, a busy bus or a negative size. */
+int ss_bus_set_line(ss_bus *b, double line_bytes);
+
 /* Moves `bytes` (>= 0) across the bus, then calls k. */
 void ss_bus_transfer(ss_bus *b, double bytes, ss_handler k, void *ctx, uint64_t arg);
 
