@@ -144,6 +144,7 @@ static const ss_param_def mp_params[] = {
 	{"state_bytes", SS_PARAM_REAL, "4096", 0, 1e9, NULL, "bytes", "connection state that moves between caches when another processor takes it (assumption)"},
 	{"bus_bandwidth", SS_PARAM_REAL, "1.2e9", 1, 1e15, NULL, "bytes/s", "memory bus: the SGI POWERpath-2, 256 bits at 47.6 MHz, 1.2 GB/s (Galles & Williams, ref. [11] of N95)"},
 	{"cpu_bandwidth", SS_PARAM_REAL, "128e6", 1, 1e15, NULL, "bytes/s", "memory bandwidth one processor can use (assumption: one 128 B miss per us)"},
+	{"cache_line", SS_PARAM_REAL, "128", 0, 1e6, NULL, "bytes", "bytes per miss on the bus: the Challenge's 128-byte transactions, one secondary-cache line (Galles & Williams, ref. [11]); misses queue for the bus one at a time per processor. 0: processors share the bus as a plain capped share"},
 	{"context_switch_us", SS_PARAM_REAL, "15", 0, 1e6, NULL, "us", "context switch (assumption for IRIX 5 on a 100 MHz R4400)"},
 	{"quantum_us", SS_PARAM_REAL, "10000", 1, 1e9, NULL, "us", "scheduling quantum before a thread yields to waiting ones (assumption)"},
 	{"cost_cv", SS_PARAM_REAL, "0.05", 0, 1, NULL, "", "coefficient of variation of each CPU step (assumption: cache and TLB state vary per packet)"},
@@ -770,6 +771,7 @@ static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *er
 		return SS_ENOMEM;
 	}
 	ss_bus_set_cap(m->bus, ss_params_real(p, "cpu_bandwidth"));
+	ss_bus_set_line(m->bus, ss_params_real(p, "cache_line")); /* a fresh PS bus: cannot fail */
 	ss_cpu_tag_name(m->cpu, TAG_PROTO, "proto");
 	ss_cpu_tag_name(m->cpu, TAG_CRYPTO, "crypto");
 	if (m->par == PAR_PLP && st.layer[st.transport] == SS_LAYER_TCP) {
