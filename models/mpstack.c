@@ -80,12 +80,15 @@ typedef struct worker {
 	size_t pc;
 	ss_time pkt_start, mark, dispatched;
 	double pending_migrate;   /* state reload before the next packet, bytes */
+	double xfer;              /* bytes of the transfer under way */
 } worker;
 
 typedef struct mp {
 	ss_sim *sim;
 	int par, side_send, nproc, nconn, nthreads;
 	double pkt_bytes, state_bytes;
+	double shared_bytes;      /* unreplicated shared data written per packet */
+	int shared_cpu;           /* processor that wrote it last, -1: none */
 	double proto_scale;       /* protocol cost multiplier in effect */
 	ss_time quantum;
 	ss_cpu_pool *cpu;
@@ -143,6 +146,7 @@ static const ss_param_def mp_params[] = {
 	{"mem_recv_bytes", SS_PARAM_REAL, "4096", 0, 1e9, NULL, "bytes", "memory traffic of TCP/IP per packet, receive (assumption: checksum read; templates cached)"},
 	{"state_bytes", SS_PARAM_REAL, "4096", 0, 1e9, NULL, "bytes", "connection state that moves between caches when another processor takes it (assumption)"},
 	{"bus_bandwidth", SS_PARAM_REAL, "1.2e9", 1, 1e15, NULL, "bytes/s", "memory bus: the SGI POWERpath-2, 256 bits at 47.6 MHz, 1.2 GB/s (Galles & Williams, ref. [11] of N95)"},
+	{"shared_bytes", SS_PARAM_REAL, "0", 0, 1e9, NULL, "bytes", "shared data every packet writes that no scheme replicates (buffer pool, counters): it moves between caches when another processor wrote it last. 0: none, for want of a source; nahum95/whatif_shared sweeps it"},
 	{"cpu_bandwidth", SS_PARAM_REAL, "128e6", 1, 1e15, NULL, "bytes/s", "memory bandwidth one processor can use (assumption: one 128 B miss per us)"},
 	{"cache_line", SS_PARAM_REAL, "128", 0, 1e6, NULL, "bytes", "bytes per miss on the bus: the Challenge's 128-byte transactions, one secondary-cache line (Galles & Williams, ref. [11]); misses queue for the bus one at a time per processor. 0: processors share the bus as a plain capped share"},
 	{"context_switch_us", SS_PARAM_REAL, "15", 0, 1e6, NULL, "us", "context switch (assumption for IRIX 5 on a 100 MHz R4400)"},
@@ -456,7 +460,8 @@ static void mem_done(ss_sim *sim, void *ctx, uint64_t arg)
 		trace(m, w, w->mark, ss_sim_now(sim), mig ? "state migration" : "memory");
 	}
 	double el = (double)(ss_sim_now(sim) - w->mark);
-	double own = (double)arg / m->cap;
+	(void)arg;
+	double own = w->xfer / m->cap;
 	if (w->pc == (size_t)-1) {
 		/* A state reload before the packet (ppc connection change, or
 		   after a context switch). */
@@ -497,7 +502,8 @@ static void bus_move(ss_sim *sim, worker *w, double bytes)
 	mp *m = w->m;
 	w->mark = ss_sim_now(sim);
 	ss_cpu_hold_begin(m->cpu, &w->th, SS_CPU_TAG_STALL);
-	ss_bus_transfer(m->bus, bytes, mem_done, w, (uint64_t)llround(bytes));
+	w->xfer = bytes;
+	ss_bus_transfer(m->bus, bytes, mem_done, w, 0);
 }
 
 static void run_ops(ss_sim *sim, worker *w)
@@ -597,14 +603,21 @@ static void next_packet(ss_sim *sim, worker *w)
 	}
 	w->last_conn = w->conn;
 	w->pkt_start = now;
-	if (w->pending_migrate > 0 && m->par != PAR_PLP) {
+	if (m->par == PAR_PLP)
+		w->pending_migrate = 0; /* PLP moves the state under the lock */
+	if (m->shared_bytes > 0) {
+		/* Whoever wrote the shared data last holds it in its cache. */
+		if (m->shared_cpu >= 0 && m->shared_cpu != w->th.cpu)
+			w->pending_migrate += m->shared_bytes;
+		m->shared_cpu = w->th.cpu;
+	}
+	if (w->pending_migrate > 0) {
 		double b = w->pending_migrate;
 		w->pending_migrate = 0;
 		w->pc = (size_t)-1;
 		bus_move(sim, w, b);
 		return;
 	}
-	w->pending_migrate = 0;
 	w->pc = 0;
 	run_ops(sim, w);
 }
@@ -715,6 +728,8 @@ static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *er
 	m->nconn = (int)ss_params_int(p, "connections");
 	m->pkt_bytes = (double)ss_params_int(p, "packet_bytes");
 	m->state_bytes = ss_params_real(p, "state_bytes");
+	m->shared_bytes = ss_params_real(p, "shared_bytes");
+	m->shared_cpu = -1;
 	m->quantum = ss_time_from_us(ss_params_real(p, "quantum_us"));
 	m->cap = ss_params_real(p, "cpu_bandwidth") * 1e-12;
 	m->execute = ss_params_bool(p, "execute");
