@@ -79,8 +79,9 @@ static const struct {
 	{"N95-C12",
 	 "the bend is there but small: each processor's misses queue for the bus, and at 12 processors the send side "
 	 "waits about 3 us per packet, a 1% loss. With the POWERpath-2's 1.2 GB/s (measured usable: over 1.1 GB/s) and "
-	 "the assumed 8 KB of traffic per packet the bus is a third busy; a 5% bend needs about 700 MB/s usable or "
-	 "more traffic (nahum95/whatif_bus; docs/nahum95.md)"},
+	 "the assumed 8 KB of traffic per packet the bus is a third busy; a 5% bend needs about 700 MB/s usable, twice "
+	 "the traffic, or about 1 KB of unreplicated shared data written per packet, none of which has a source "
+	 "(nahum95/whatif_bus, whatif_shared; docs/nahum95.md)"},
 };
 
 static const char *known_why(const char *id)
