@@ -786,6 +786,15 @@ out:
 	return rc;
 }
 
+/* Points (x, mean) of metric m of the ledger's series, from the start. */
+static void ledger_rows(sqlite3_stmt *st, const ss__plot_fig *f, size_t m)
+{
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, f->from_figure, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, f->series[0], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, f->metrics[m], -1, SQLITE_STATIC);
+}
+
 static int ledger_collect(ss_db *db, const ss__plot_fig *f, ledger *l, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
@@ -793,16 +802,13 @@ static int ledger_collect(ss_db *db, const ss__plot_fig *f, ledger *l, char *err
 	size_t cap = 0;
 	memset(l, 0, sizeof *l);
 	if (sqlite3_prepare_v2(ss_db_handle(db),
-			       "SELECT DISTINCT x FROM points WHERE figure = ?1 AND series = ?2 AND metric = ?3"
+			       "SELECT x, mean FROM points WHERE figure = ?1 AND series = ?2 AND metric = ?3"
 			       " AND x IS NOT NULL",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_fail(db, "cannot query the ledger", err, errlen);
 	/* Pass 1: the union of the x values of all the metrics. */
 	for (size_t m = 0; m < f->nmetrics && rc == SS_OK; m++) {
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, f->from_figure, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, f->series[0], -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, f->metrics[m], -1, SQLITE_STATIC);
+		ledger_rows(st, f, m);
 		while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 			double x = sqlite3_column_double(st, 0);
 			if (find_x(l, x) >= 0)
@@ -822,27 +828,21 @@ static int ledger_collect(ss_db *db, const ss__plot_fig *f, ledger *l, char *err
 		if (rc == SS_OK && src != SQLITE_DONE)
 			rc = db_fail(db, "cannot query the ledger", err, errlen);
 	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc || !l->nx)
+	if (rc == SS_OK && l->nx) {
+		qsort(l->xs, l->nx, sizeof l->xs[0], cmp_double);
+		if (!(l->v = malloc(l->nx * f->nmetrics * sizeof *l->v)) || !(l->tot = calloc(l->nx, sizeof *l->tot)) ||
+		    !(l->present = calloc(f->nmetrics, 1)))
+			rc = SS_ENOMEM;
+	}
+	if (rc || !l->nx) {
+		sqlite3_finalize(st);
 		return rc;
-	qsort(l->xs, l->nx, sizeof l->xs[0], cmp_double);
-	if (!(l->v = malloc(l->nx * f->nmetrics * sizeof *l->v)) || !(l->tot = calloc(l->nx, sizeof *l->tot)) ||
-	    !(l->present = calloc(f->nmetrics, 1)))
-		return SS_ENOMEM;
+	}
 	for (size_t k = 0; k < l->nx * f->nmetrics; k++)
 		l->v[k] = NAN;
 	/* Pass 2: the means. */
-	if (sqlite3_prepare_v2(ss_db_handle(db),
-			       "SELECT x, mean FROM points WHERE figure = ?1 AND series = ?2 AND metric = ?3"
-			       " AND x IS NOT NULL",
-			       -1, &st, NULL) != SQLITE_OK)
-		return db_fail(db, "cannot query the ledger", err, errlen);
 	for (size_t m = 0; m < f->nmetrics && rc == SS_OK; m++) {
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, f->from_figure, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, f->series[0], -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, f->metrics[m], -1, SQLITE_STATIC);
+		ledger_rows(st, f, m);
 		while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 			long i = find_x(l, sqlite3_column_double(st, 0));
 			if (i >= 0) {
