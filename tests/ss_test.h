@@ -64,6 +64,26 @@ static int ss_test_n, ss_test_failed;
 		printf("\n");                                                \
 	} while (0)
 
+/* dir/name in a rotating static buffer (a few live at once). */
+static inline const char *ss_test_path(const char *dir, const char *name)
+{
+	static char buf[8][1024];
+	static int k;
+	k = (k + 1) % 8;
+	snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+	return buf[k];
+}
+
+/* Writes text to path; 0 on success. */
+static inline int ss_test_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
 /* Call at the end of main: prints the plan, exit status 1 if any failed. */
 static inline int ss_test_done(void)
 {

@@ -25,24 +25,7 @@
 static char tmpdir[] = "/tmp/ss_test_db.XXXXXX";
 static char errbuf[512];
 
-/* tmpdir/name in a rotating static buffer (a few live at once). */
-static const char *tpath(const char *name)
-{
-	static char buf[4][512];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
-	return buf[k];
-}
-
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
-}
+static const char *tpath(const char *name) { return ss_test_path(tmpdir, name); }
 
 /* Prepares sql with text parameters ?1..?n from a NULL-terminated list. */
 static sqlite3_stmt *q_prepare(ss_db *db, const char *sql, va_list ap)
@@ -493,7 +476,7 @@ static void test_foreign(void)
 	SS_CHECK(rc == SS_ENOTSECSIM && strstr(errbuf, "99"), "newer schema version refused (%s)", errbuf);
 
 	/* Not SQLite at all. */
-	write_file(tpath("notes.txt"), "These are my notes about the experiments.\n"
+	ss_test_write(tpath("notes.txt"), "These are my notes about the experiments.\n"
 		   "Please do not overwrite them with a database; they are longer than one\n"
 		   "SQLite header so that the check is about content, not size.\n");
 	rc = ss_db_open(tpath("notes.txt"), SS_DB_CREATE, &db, errbuf, sizeof errbuf);
@@ -510,7 +493,7 @@ static void test_foreign(void)
 	}
 
 	/* An empty file: not a store to read, but fine to create in. */
-	write_file(tpath("empty.db"), "");
+	ss_test_write(tpath("empty.db"), "");
 	rc = ss_db_open(tpath("empty.db"), SS_DB_READ, &db, errbuf, sizeof errbuf);
 	SS_CHECK_INT(rc, SS_ENOTSECSIM, "empty file read: SS_ENOTSECSIM (%s)", errbuf);
 	rc = ss_db_open(tpath("empty.db"), SS_DB_CREATE, &db, errbuf, sizeof errbuf);
@@ -645,59 +628,59 @@ static void test_reference(void)
 	before = q_double(db, "SELECT count(*) FROM reference", NULL);
 #define HDR "id,paper,kind,quantity,scenario,stack_or_config,x_name,x_value,value,unit,qualifier,source,quote\n"
 #define ROW(id) id ",p,result,q,s,c,,,1,us,exact,src,\"a, \"\"quoted\"\" text\"\n"
-	write_file(tpath("cols.csv"), HDR ROW("B-001") "B-002,p,result,q,s,c,,,1,us,exact,src\n" ROW("B-003"));
+	ss_test_write(tpath("cols.csv"), HDR ROW("B-001") "B-002,p,result,q,s,c,,,1,us,exact,src\n" ROW("B-003"));
 	rc = ss_db_load_reference(db, tpath("cols.csv"), errbuf, sizeof errbuf);
 	snprintf(t, sizeof t, "%s:3: expected 13 columns, found 12", tpath("cols.csv"));
 	SS_CHECK(rc == SS_EPARSE && strcmp(errbuf, t) == 0, "wrong column count at line 3 (%s)", errbuf);
 
-	write_file(tpath("unterm.csv"), HDR ROW("U-001") "U-002,p,result,q,s,c,,,1,us,exact,src,\"never\nclosed,\n\n");
+	ss_test_write(tpath("unterm.csv"), HDR ROW("U-001") "U-002,p,result,q,s,c,,,1,us,exact,src,\"never\nclosed,\n\n");
 	rc = ss_db_load_reference(db, tpath("unterm.csv"), errbuf, sizeof errbuf);
 	snprintf(t, sizeof t, "%s:3: unterminated quoted field", tpath("unterm.csv"));
 	SS_CHECK(rc == SS_EPARSE && strncmp(errbuf, t, strlen(t)) == 0,
 		 "unterminated quote reported at the line it opens (%s)", errbuf);
 	/* Unclosed before more records: it pairs with the next quote, and the
 	   error still names the record where it opened. */
-	write_file(tpath("unterm2.csv"), HDR ROW("V-001") "V-002,p,result,q,s,c,,,1,us,exact,src,\"never\nclosed,\n" ROW("V-003"));
+	ss_test_write(tpath("unterm2.csv"), HDR ROW("V-001") "V-002,p,result,q,s,c,,,1,us,exact,src,\"never\nclosed,\n" ROW("V-003"));
 	rc = ss_db_load_reference(db, tpath("unterm2.csv"), errbuf, sizeof errbuf);
 	snprintf(t, sizeof t, "%s:3: ", tpath("unterm2.csv"));
 	SS_CHECK(rc == SS_EPARSE && strncmp(errbuf, t, strlen(t)) == 0,
 		 "a quote left open before later records: reported at line 3 (%s)", errbuf);
 
 	/* Record 2 spans lines 2-3, so record 3 starts on physical line 4. */
-	write_file(tpath("xval.csv"), HDR "X-001,p,result,q,s,c,,,1,us,exact,src,\"two\nlines\"\n"
+	ss_test_write(tpath("xval.csv"), HDR "X-001,p,result,q,s,c,,,1,us,exact,src,\"two\nlines\"\n"
 		   "X-002,p,result,q,s,c,processors,four,1,us,exact,src,quote\n");
 	rc = ss_db_load_reference(db, tpath("xval.csv"), errbuf, sizeof errbuf);
 	snprintf(t, sizeof t, "%s:4: x_value 'four' is not a number", tpath("xval.csv"));
 	SS_CHECK(rc == SS_EPARSE && strcmp(errbuf, t) == 0, "non-numeric x_value after a multi-line record (%s)",
 		 errbuf);
 
-	write_file(tpath("xpair.csv"), HDR "P-001,p,result,q,s,c,processors,,1,us,exact,src,quote\n");
+	ss_test_write(tpath("xpair.csv"), HDR "P-001,p,result,q,s,c,processors,,1,us,exact,src,quote\n");
 	rc = ss_db_load_reference(db, tpath("xpair.csv"), errbuf, sizeof errbuf);
 	snprintf(t, sizeof t, "%s:2: x_name and x_value must be both empty or both filled", tpath("xpair.csv"));
 	SS_CHECK(rc == SS_EPARSE && strncmp(errbuf, t, strlen(t)) == 0, "x_name without x_value (%s)", errbuf);
 
-	write_file(tpath("noid.csv"), HDR ROW("E-001") ROW(""));
+	ss_test_write(tpath("noid.csv"), HDR ROW("E-001") ROW(""));
 	rc = ss_db_load_reference(db, tpath("noid.csv"), errbuf, sizeof errbuf);
 	snprintf(t, sizeof t, "%s:3: empty id", tpath("noid.csv"));
 	SS_CHECK(rc == SS_EPARSE && strcmp(errbuf, t) == 0, "empty id (%s)", errbuf);
 
-	write_file(tpath("dup.csv"), HDR ROW("D-001") ROW("D-002") ROW("D-001"));
+	ss_test_write(tpath("dup.csv"), HDR ROW("D-001") ROW("D-002") ROW("D-001"));
 	rc = ss_db_load_reference(db, tpath("dup.csv"), errbuf, sizeof errbuf);
 	SS_CHECK(rc == SS_EPARSE && strstr(errbuf, "dup.csv:4: duplicate id 'D-001' (first at line 2)"),
 		 "duplicate id within a file (%s)", errbuf);
 
-	write_file(tpath("head.csv"), "id,paper,kind,quantity,scenario,stack,x_name,x_value,value,unit,qualifier,source,quote\n");
+	ss_test_write(tpath("head.csv"), "id,paper,kind,quantity,scenario,stack,x_name,x_value,value,unit,qualifier,source,quote\n");
 	rc = ss_db_load_reference(db, tpath("head.csv"), errbuf, sizeof errbuf);
 	SS_CHECK(rc == SS_EPARSE && strstr(errbuf, "head.csv:1: header column 6 is 'stack'"),
 		 "wrong header (%s)", errbuf);
 
-	write_file(tpath("stray.csv"), HDR "S-001,p,result,q,s,c,,,1,us,exact,src,say \"hi\"\n");
+	ss_test_write(tpath("stray.csv"), HDR "S-001,p,result,q,s,c,,,1,us,exact,src,say \"hi\"\n");
 	rc = ss_db_load_reference(db, tpath("stray.csv"), errbuf, sizeof errbuf);
 	SS_CHECK(rc == SS_EPARSE && strstr(errbuf, "stray.csv:2: quote inside unquoted field 13"),
 		 "stray quote in an unquoted field (%s)", errbuf);
 
 	/* An id another file owns: the whole file is refused. */
-	write_file(tpath("steal.csv"), HDR ROW("Z-001") ROW("N95-001"));
+	ss_test_write(tpath("steal.csv"), HDR ROW("Z-001") ROW("N95-001"));
 	rc = ss_db_load_reference(db, tpath("steal.csv"), errbuf, sizeof errbuf);
 	SS_CHECK(rc == SS_EPARSE && strstr(errbuf, "steal.csv:3: id 'N95-001' is already loaded from nahum95.csv"),
 		 "id owned by another file (%s)", errbuf);
@@ -708,7 +691,7 @@ static void test_reference(void)
 	SS_CHECK(rc == SS_ENOENT && strstr(errbuf, "nonexistent.csv"), "missing CSV: SS_ENOENT (%s)", errbuf);
 
 	/* CRLF line ends, a BOM, blank lines, embedded CRLF, no final newline. */
-	write_file(tpath("crlf.csv"), "\xEF\xBB\xBF" "id,paper,kind,quantity,scenario,stack_or_config,x_name,"
+	ss_test_write(tpath("crlf.csv"), "\xEF\xBB\xBF" "id,paper,kind,quantity,scenario,stack_or_config,x_name,"
 		   "x_value,value,unit,qualifier,source,quote\r\n"
 		   "C-001,p,result,q,s,c,processors,12,1.5e3,us,exact,src,\"line one\r\nline, two\"\r\n"
 		   "\r\n"

@@ -31,24 +31,7 @@ static int have_gnuplot;
 #define EVIL_SQ_QUOTED "'y'' ; system(''touch PWNED_SQ'') ; '''"
 #define EVIL_NL "z\nsystem('touch PWNED_NL')\n`touch PWNED_BQ` @evil"
 
-/* tmpdir/name in a rotating static buffer (a few live at once). */
-static const char *tpath(const char *name)
-{
-	static char buf[8][1024];
-	static int k;
-	k = (k + 1) % 8;
-	snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
-	return buf[k];
-}
-
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
-}
+static const char *tpath(const char *name) { return ss_test_path(tmpdir, name); }
 
 /* The whole file, malloc'd (NULL if unreadable). */
 static char *slurp(const char *path)
@@ -279,7 +262,7 @@ static int try_spec(const char *db_path, const char *text)
 {
 	ss_db *db = NULL;
 	ss_plot_spec *spec = NULL;
-	write_file(tpath("bad.cfg"), text);
+	ss_test_write(tpath("bad.cfg"), text);
 	int rc = ss_db_open(db_path, SS_DB_READ, &db, err, sizeof err);
 	if (rc == SS_OK)
 		rc = ss_plot_spec_load(tpath("bad.cfg"), db, &spec, err, sizeof err);
@@ -472,7 +455,7 @@ static void test_figures(const char *db_path, const char *spec_path)
 	rc = ss_plot_figures(db, spec, tpath("out3"), &o, &sum, err, sizeof err);
 	SS_CHECK(rc == SS_OK && sum.written == 3 && sum.drawn == 0 && file_size(tpath("out3/fig03.gp")) > 0,
 		 "no_draw: scripts only, SS_OK");
-	write_file(tpath("afile"), "x");
+	ss_test_write(tpath("afile"), "x");
 	rc = ss_plot_figures(db, spec, tpath("afile/sub"), &o, &sum, err, sizeof err);
 	SS_CHECK(rc == SS_EIO && contains(err, "afile"), "outdir under a file: SS_EIO (%s)", err);
 
@@ -652,12 +635,12 @@ static void test_cmd(const char *db, const char *spec)
 		 "secsim plot writes the scripts and tables.md");
 	ex = run_cmd(3, "plot", "/nonexistent/x.db", "--quiet");
 	SS_CHECK_INT(ex, 2, "secsim plot: missing store -> 2");
-	write_file(tpath("text.db"), "this is not sqlite\n");
+	ss_test_write(tpath("text.db"), "this is not sqlite\n");
 	char text[1024];
 	snprintf(text, sizeof text, "%s", tpath("text.db"));
 	ex = run_cmd(7, "plot", text, "--spec", specc, "-d", out, "--quiet");
 	SS_CHECK_INT(ex, 2, "secsim plot: not a secsim store -> 2");
-	write_file(tpath("bad.cfg"), "figures = ( { id = \"a\"; bogus = 1; } );\n");
+	ss_test_write(tpath("bad.cfg"), "figures = ( { id = \"a\"; bogus = 1; } );\n");
 	char bad[1024];
 	snprintf(bad, sizeof bad, "%s", tpath("bad.cfg"));
 	ex = run_cmd(7, "plot", dbc, "--spec", bad, "-d", out, "--quiet");
@@ -674,7 +657,7 @@ static void test_cmd(const char *db, const char *spec)
 	mkdir(tpath("data/report"), 0777);
 	mkdir(tpath("data/report/specs"), 0777);
 	char *sp = slurp(spec);
-	write_file(tpath("data/report/specs/store.cfg"), sp ? sp : "");
+	ss_test_write(tpath("data/report/specs/store.cfg"), sp ? sp : "");
 	free(sp);
 	snprintf(dd, sizeof dd, "%s", tpath("data"));
 	setenv("SECSIM_DATADIR", dd, 1);
@@ -683,7 +666,7 @@ static void test_cmd(const char *db, const char *spec)
 		SS_CHECK(ex == 0 && file_size(tpath("plots/store/fig03.gp")) > 0 &&
 				 file_size(tpath("plots/store/tables.md")) > 0,
 			 "secsim plot store.db: default spec and outdir plots/store (exit %d)", ex);
-		write_file(tpath("other.db"), "");
+		ss_test_write(tpath("other.db"), "");
 		ex = run_cmd(3, "plot", "other.db", "--quiet");
 		SS_CHECK_INT(ex, 2, "secsim plot: no default spec for the study -> 2");
 		if (chdir(cwd) != 0)
@@ -709,7 +692,7 @@ int main(void)
 	int rc = build_store(db);
 	SS_CHECK_INT(rc, SS_OK, "synthetic store with reference/nahum95.csv (%s)", rc ? err : "ok");
 	if (rc == SS_OK) {
-		write_file(spec, good_spec);
+		ss_test_write(spec, good_spec);
 		test_figures(db, spec);
 		test_bad_specs(db);
 		test_nahum_spec(db);

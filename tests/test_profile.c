@@ -137,13 +137,10 @@ static void test_shipped(void)
 /* Write text to tmpdir/NAME.cfg and try to load it. */
 static int load_text(const char *name, const char *text, ss_profile **p)
 {
-	char path[4200];
-	snprintf(path, sizeof path, "%s/%s.cfg", tmpdir, name);
-	FILE *f = fopen(path, "w");
-	if (!f)
+	char file[256];
+	snprintf(file, sizeof file, "%s.cfg", name);
+	if (ss_test_write(ss_test_path(tmpdir, file), text))
 		return -1;
-	fputs(text, f);
-	fclose(f);
 	return ss_profile_load(tmpdir, name, NULL, p, err, sizeof err);
 }
 

@@ -15,11 +15,9 @@ static char dir[] = "/tmp/ss_scen_XXXXXX";
 
 static const char *write_file(const char *name, const char *text)
 {
-	static char path[512];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
+	const char *path = ss_test_path(dir, name);
+	if (ss_test_write(path, text))
+		SS_DIAG("cannot write %s", path);
 	return path;
 }
 
