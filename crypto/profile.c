@@ -452,25 +452,6 @@ done:
 	return rc;
 }
 
-static int profile_path(const char *dir, const char *name, char *path,
-			size_t len, char *err, size_t errlen)
-{
-	if (!dir || !*dir) {
-		ss_errbuf(err, errlen, "no profiles directory given");
-		return SS_EINVAL;
-	}
-	if (!valid_name(name)) {
-		ss_errbuf(err, errlen, "invalid profile name '%s': use letters, "
-			  "digits, '-', '_' and '.'", name ? name : "");
-		return SS_EINVAL;
-	}
-	if ((size_t)snprintf(path, len, "%s/%s.cfg", dir, name) >= len) {
-		ss_errbuf(err, errlen, "profile path too long");
-		return SS_EINVAL;
-	}
-	return SS_OK;
-}
-
 /* "no profile 'x' in dir (available: a, b, c)". */
 static int not_found(const char *dir, const char *name, char *err,
 		     size_t errlen)
@@ -491,6 +472,30 @@ static int not_found(const char *dir, const char *name, char *err,
 	return SS_ENOENT;
 }
 
+/* The path of profile `name` in dir, which must exist. */
+static int profile_path(const char *dir, const char *name, char *path,
+			size_t len, char *err, size_t errlen)
+{
+	if (!dir || !*dir) {
+		ss_errbuf(err, errlen, "no profiles directory given");
+		return SS_EINVAL;
+	}
+	if (!valid_name(name)) {
+		ss_errbuf(err, errlen, "invalid profile name '%s': use letters, "
+			  "digits, '-', '_' and '.'", name ? name : "");
+		return SS_EINVAL;
+	}
+	if ((size_t)snprintf(path, len, "%s/%s.cfg", dir, name) >= len) {
+		ss_errbuf(err, errlen, "profile path too long");
+		return SS_EINVAL;
+	}
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return not_found(dir, name, err, errlen);
+	fclose(f);
+	return SS_OK;
+}
+
 int ss_profile_load(const char *dir, const char *name, const ss_calib *cal,
 		    ss_profile **out, char *err, size_t errlen)
 {
@@ -499,10 +504,6 @@ int ss_profile_load(const char *dir, const char *name, const ss_calib *cal,
 	*out = NULL;
 	if (rc != SS_OK)
 		return rc;
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return not_found(dir, name, err, errlen);
-	fclose(f);
 	return ss_profile_load_file(path, cal, out, err, errlen);
 }
 
@@ -515,10 +516,6 @@ int ss_profile_is_derived(const char *dir, const char *name, int *derived,
 	*derived = 0;
 	if (rc != SS_OK)
 		return rc;
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return not_found(dir, name, err, errlen);
-	fclose(f);
 	if ((rc = parse(path, &cfg, err, errlen)) != SS_OK)
 		return rc;
 	rc = derive_kind(path, config_root_setting(&cfg), derived, err, errlen);
