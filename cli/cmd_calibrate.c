@@ -241,36 +241,24 @@ int ss_cmd_calibrate(int argc, char **argv)
 	}
 	if (o.from_db) {
 		rc = ss_calibdb_load_latest(db, &cal, err, sizeof err);
-		if (rc == SS_OK) {
-			print_table(cal);
-			if (o.profile_out) {
-				rc = emit_profile(cal, &o, err, sizeof err);
-				if (rc == SS_OK)
-					printf("profile written to %s\n", o.profile_out);
-			}
-		}
-		if (rc != SS_OK)
+	} else {
+		if ((rc = ss_crypto_alloc(&c, err, sizeof err)) != SS_OK) {
 			fprintf(stderr, "secsim calibrate: %s\n", err);
-		ss_calib_free(cal);
-		sqlite3_close(db);
-		return rc == SS_OK ? 0 : rc == SS_EINVAL || rc == SS_ENOENT ? EXIT_BAD : EXIT_FAIL;
+			sqlite3_close(db);
+			return EXIT_FAIL;
+		}
+		ss_calib_opts_default(&co, o.quick);
+		if (o.nalgs) {
+			co.algs = o.algs;
+			co.nalgs = o.nalgs;
+		}
+		if (isatty(STDERR_FILENO))
+			co.progress = progress;
+		rc = ss_calib_run(c, &co, &cal, err, sizeof err);
 	}
-	if ((rc = ss_crypto_alloc(&c, err, sizeof err)) != SS_OK) {
-		fprintf(stderr, "secsim calibrate: %s\n", err);
-		sqlite3_close(db);
-		return EXIT_FAIL;
-	}
-	ss_calib_opts_default(&co, o.quick);
-	if (o.nalgs) {
-		co.algs = o.algs;
-		co.nalgs = o.nalgs;
-	}
-	if (isatty(STDERR_FILENO))
-		co.progress = progress;
-	rc = ss_calib_run(c, &co, &cal, err, sizeof err);
 	if (rc == SS_OK) {
 		print_table(cal);
-		if (db) {
+		if (db && !o.from_db) {
 			int64_t id = 0;
 			rc = ss_calibdb_store(db, cal, &id, err, sizeof err);
 			if (rc == SS_OK)
@@ -288,7 +276,10 @@ int ss_cmd_calibrate(int argc, char **argv)
 	ss_calib_free(cal);
 	ss_crypto_free(c);
 	sqlite3_close(db);
-	return rc == SS_OK ? 0 : rc == SS_EINVAL ? EXIT_BAD : EXIT_FAIL;
+	/* A store with no calibration in it is the user's input gone wrong. */
+	if (rc == SS_EINVAL || (o.from_db && rc == SS_ENOENT))
+		return EXIT_BAD;
+	return rc == SS_OK ? 0 : EXIT_FAIL;
 }
 
 int ss_cmd_calibrate_profile(const char *db_path, const char *profiles_dir,
