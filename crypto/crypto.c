@@ -462,6 +462,15 @@ EVP_PKEY *ss__crypto_pkey(const ss_crypto *c, unsigned bits)
 /* One-shot operations                                                 */
 
 /* Common argument check: right kind, registered, available. */
+/* SS_EINVAL, with a message, when an output buffer cannot hold `need`. */
+static int out_fits(const ss_crypto_alg *a, size_t outsize, size_t need, char *err, size_t errlen)
+{
+	if (outsize >= need)
+		return SS_OK;
+	ss_errbuf(err, errlen, "%s: output buffer of %zu bytes, need %zu", a->name, outsize, need);
+	return SS_EINVAL;
+}
+
 static int check(ss_crypto *c, const ss_crypto_alg *a, ss_crypto_kind kind,
 		 const char *fn, char *err, size_t errlen)
 {
@@ -491,11 +500,8 @@ int ss_crypto_digest(ss_crypto *c, const ss_crypto_alg *a, const void *in,
 	unsigned int n = 0;
 	if (rc != SS_OK)
 		return rc;
-	if (outsize < a->out_size) {
-		ss_errbuf(err, errlen, "%s: output buffer of %zu bytes, need %zu",
-			  a->name, outsize, a->out_size);
-		return SS_EINVAL;
-	}
+	if ((rc = out_fits(a, outsize, a->out_size, err, errlen)) != SS_OK)
+		return rc;
 	s = &c->slot[a->id];
 	if (!EVP_DigestInit_ex2(s->mdctx, s->md, NULL) ||
 	    !EVP_DigestUpdate(s->mdctx, in, len) ||
@@ -539,11 +545,8 @@ int ss_crypto_mac(ss_crypto *c, const ss_crypto_alg *a, const void *key,
 			  "needed (%zu recommended)", a->name, a->key_size);
 		return SS_EINVAL;
 	}
-	if (outsize < a->out_size) {
-		ss_errbuf(err, errlen, "%s: output buffer of %zu bytes, need %zu",
-			  a->name, outsize, a->out_size);
-		return SS_EINVAL;
-	}
+	if ((rc = out_fits(a, outsize, a->out_size, err, errlen)) != SS_OK)
+		return rc;
 	s = &c->slot[a->id];
 	if (same_key(s, key, keylen)) {
 		ok = EVP_MAC_init(s->macctx, NULL, 0, NULL);
@@ -642,11 +645,8 @@ int ss_crypto_rsa_encrypt(ss_crypto *c, const ss_crypto_alg *a,
 			  mod - 11);
 		return SS_EINVAL;
 	}
-	if (outsize < mod) {
-		ss_errbuf(err, errlen, "%s: output buffer of %zu bytes, need %zu",
-			  a->name, outsize, mod);
-		return SS_EINVAL;
-	}
+	if ((rc = out_fits(a, outsize, mod, err, errlen)) != SS_OK)
+		return rc;
 	n = outsize;
 	if (EVP_PKEY_encrypt(k->op[SS_PK_ENCRYPT], out, &n, in, inlen) <= 0)
 		return ss__crypto_fail(err, errlen, a->name);
@@ -671,11 +671,8 @@ int ss_crypto_rsa_decrypt(ss_crypto *c, const ss_crypto_alg *a,
 			  a->name, inlen, mod);
 		return SS_EINVAL;
 	}
-	if (outsize < mod) {
-		ss_errbuf(err, errlen, "%s: output buffer of %zu bytes, need %zu",
-			  a->name, outsize, mod);
-		return SS_EINVAL;
-	}
+	if ((rc = out_fits(a, outsize, mod, err, errlen)) != SS_OK)
+		return rc;
 	n = outsize;
 	if (EVP_PKEY_decrypt(k->op[SS_PK_DECRYPT], out, &n, in, inlen) <= 0) {
 		ss__crypto_fail(err, errlen, a->name);
