@@ -2,6 +2,7 @@
    (scenarios/STUDY/), a plot specification (report/specs/STUDY.cfg) and a
    claims checker; everything lands in one database, results/STUDY.db,
    and one plot folder, plots/STUDY/. */
+#include "ss_grow.h"
 #include "ss_reproduce.h"
 
 #include <errno.h>
@@ -37,14 +38,8 @@ typedef struct files {
 static void add_file(const char *path, void *ud)
 {
 	files *f = ud;
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? 2 * f->cap : 16;
-		char **v = realloc(f->v, cap * sizeof *v);
-		if (!v)
-			return;
-		f->v = v;
-		f->cap = cap;
-	}
+	if (ss_grow(&f->v, &f->cap, f->n + 1, sizeof *f->v, 16))
+		return;
 	char *d = strdup(path);
 	if (d)
 		f->v[f->n++] = d;

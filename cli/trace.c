@@ -3,6 +3,7 @@
    TCP lock, as boxes against time; by default for TCP/IP (the lock
    serialises everything) and for DES/TCP/MD5/IP (crypto runs in
    parallel outside the lock). */
+#include "ss_grow.h"
 #include "ss_trace.h"
 
 #include <errno.h>
@@ -51,15 +52,9 @@ static void record(void *ud, int cpu, int thread, ss_time start, ss_time end, co
 	rec *r = ud;
 	if (end <= r->from || start >= r->to || cpu < 0)
 		return;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 1024;
-		ival *v = realloc(r->v, cap * sizeof *v);
-		if (!v) {
-			r->oom = 1;
-			return;
-		}
-		r->v = v;
-		r->cap = cap;
+	if (ss_grow(&r->v, &r->cap, r->n + 1, sizeof *r->v, 1024)) {
+		r->oom = 1;
+		return;
 	}
 	ss_time a = start < r->from ? r->from : start, b = end > r->to ? r->to : end;
 	r->v[r->n++] = (ival){cpu, ss_time_to_us(a - r->from), ss_time_to_us(b - r->from), act_index(r, what)};

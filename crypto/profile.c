@@ -2,6 +2,7 @@
    or costs derived from a calibration. */
 #include "ss_profile.h"
 #include "ss_err.h"
+#include "ss_grow.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -688,14 +689,8 @@ int ss_profile_list(const char *dir, char ***names, size_t *n, char *err,
 		size_t len = strlen(de->d_name);
 		if (len <= 4 || strcmp(de->d_name + len - 4, ".cfg") != 0)
 			continue;
-		if (cnt == cap) {
-			size_t ncap = cap ? 2 * cap : 16;
-			char **nv = realloc(v, ncap * sizeof *v);
-			if (!nv)
-				goto oom;
-			v = nv;
-			cap = ncap;
-		}
+		if (ss_grow(&v, &cap, cnt + 1, sizeof *v, 16))
+			goto oom;
 		if (!(v[cnt] = malloc(len - 3)))
 			goto oom;
 		memcpy(v[cnt], de->d_name, len - 4);

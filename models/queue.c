@@ -9,6 +9,7 @@
 #include "ss_bus.h"
 #include "ss_cpu.h"
 #include "ss_err.h"
+#include "ss_grow.h"
 #include "ss_lock.h"
 #include "ss_model.h"
 #include "ss_queueing.h"
@@ -73,14 +74,8 @@ static customer *customer_get(qmodel *m)
 		m->free = c->next_free;
 		return c;
 	}
-	if (m->nblocks == m->capblocks) {
-		size_t cap = m->capblocks ? 2 * m->capblocks : 16;
-		customer **b = realloc(m->blocks, cap * sizeof *b);
-		if (!b)
-			ss_fatal(SS_LOC, "out of memory for customers");
-		m->blocks = b;
-		m->capblocks = cap;
-	}
+	if (ss_grow(&m->blocks, &m->capblocks, m->nblocks + 1, sizeof *m->blocks, 16))
+		ss_fatal(SS_LOC, "out of memory for customers");
 	if (!(c = malloc(sizeof *c)))
 		ss_fatal(SS_LOC, "out of memory for customers");
 	m->blocks[m->nblocks++] = c;

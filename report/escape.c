@@ -1,6 +1,7 @@
 /* Plots: quoting for gnuplot scripts and escaping for Markdown cells, so
    that text from a store or a spec stays text in what we write. */
 #include "plot-internal.h"
+#include "ss_grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -9,17 +10,9 @@ void ss__plot_str_add(ss__plot_str *s, const char *text, size_t len)
 {
 	if (s->oom)
 		return;
-	if (s->n + len + 1 > s->cap) {
-		size_t cap = s->cap ? s->cap : 64;
-		while (cap < s->n + len + 1)
-			cap *= 2;
-		char *p = realloc(s->p, cap);
-		if (!p) {
-			s->oom = 1;
-			return;
-		}
-		s->p = p;
-		s->cap = cap;
+	if (ss_grow(&s->p, &s->cap, s->n + len + 1, 1, 64)) {
+		s->oom = 1;
+		return;
 	}
 	memcpy(s->p + s->n, text, len);
 	s->n += len;

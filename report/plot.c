@@ -4,6 +4,7 @@
 #include "plot-internal.h"
 #include "ss_db.h"
 #include "ss_err.h"
+#include "ss_grow.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -209,14 +210,8 @@ static series *xyset_find(xyset *d, const char *name)
 
 static series *xyset_add(xyset *d, const char *name)
 {
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? 2 * d->cap : 8;
-		series *s = realloc(d->s, cap * sizeof *s);
-		if (!s)
-			return NULL;
-		d->s = s;
-		d->cap = cap;
-	}
+	if (ss_grow(&d->s, &d->cap, d->n + 1, sizeof *d->s, 8))
+		return NULL;
 	series *s = &d->s[d->n];
 	memset(s, 0, sizeof *s);
 	if (!(s->name = strdup(name)))
@@ -227,14 +222,8 @@ static series *xyset_add(xyset *d, const char *name)
 
 static int series_push(series *s, const point *p)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 16;
-		point *np = realloc(s->p, cap * sizeof *np);
-		if (!np)
-			return SS_ENOMEM;
-		s->p = np;
-		s->cap = cap;
-	}
+	if (ss_grow(&s->p, &s->cap, s->n + 1, sizeof *s->p, 16))
+		return SS_ENOMEM;
 	s->p[s->n++] = *p;
 	return SS_OK;
 }
@@ -764,15 +753,9 @@ static int ledger_totals(ss_db *db, const ss__plot_fig *f, ledger *l, char *err,
 		cur_x = x;
 		if ((size_t)sqlite3_column_int64(st, 2) != l->npresent)
 			continue;
-		if (nv == cap) {
-			size_t nc = cap ? 2 * cap : 32;
-			double *nvv = realloc(vals, nc * sizeof *nvv);
-			if (!nvv) {
-				rc = SS_ENOMEM;
-				goto out;
-			}
-			vals = nvv;
-			cap = nc;
+		if (ss_grow(&vals, &cap, nv + 1, sizeof *vals, 32)) {
+			rc = SS_ENOMEM;
+			goto out;
 		}
 		vals[nv++] = sqlite3_column_double(st, 1);
 	}
@@ -813,15 +796,9 @@ static int ledger_collect(ss_db *db, const ss__plot_fig *f, ledger *l, char *err
 			double x = sqlite3_column_double(st, 0);
 			if (find_x(l, x) >= 0)
 				continue;
-			if (l->nx == cap) {
-				size_t nc = cap ? 2 * cap : 16;
-				double *nx = realloc(l->xs, nc * sizeof *nx);
-				if (!nx) {
-					rc = SS_ENOMEM;
-					break;
-				}
-				l->xs = nx;
-				cap = nc;
+			if (ss_grow(&l->xs, &cap, l->nx + 1, sizeof *l->xs, 16)) {
+				rc = SS_ENOMEM;
+				break;
 			}
 			l->xs[l->nx++] = x;
 		}

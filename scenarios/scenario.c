@@ -14,6 +14,7 @@
 #include <libconfig.h>
 
 #include "ss_err.h"
+#include "ss_grow.h"
 #include "ss_text.h"
 
 static const char *const top_keys[] = {"name", "description", "reproduces", "model",
@@ -829,15 +830,9 @@ static int collect(const char *dir, char ***v, size_t *n, size_t *cap)
 			collect(path, v, n, cap);
 			free(path);
 		} else if (strlen(e->d_name) > 4 && !strcmp(e->d_name + strlen(e->d_name) - 4, ".cfg")) {
-			if (*n == *cap) {
-				size_t c = *cap ? 2 * *cap : 32;
-				char **nv = realloc(*v, c * sizeof *nv);
-				if (!nv) {
-					free(path);
-					break;
-				}
-				*v = nv;
-				*cap = c;
+			if (ss_grow(v, cap, *n + 1, sizeof **v, 32)) {
+				free(path);
+				break;
 			}
 			(*v)[(*n)++] = path;
 		} else {

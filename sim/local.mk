@@ -2,7 +2,7 @@
 noinst_LIBRARIES += libss_sim.a
 libss_sim_a_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
 libss_sim_a_SOURCES = \
-	sim/ss_time.h sim/ss_err.h sim/err.c sim/ss_text.h sim/text.c sim/ss_env.h sim/env.c \
+	sim/ss_time.h sim/ss_err.h sim/err.c sim/ss_grow.h sim/grow.c sim/ss_text.h sim/text.c sim/ss_env.h sim/env.c \
 	sim/ss_evq.h sim/evq.c \
 	sim/ss_sim.h sim/sim.c \
 	sim/ss_rng.h sim/rng.c \

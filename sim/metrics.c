@@ -1,4 +1,5 @@
 /* The named numeric results of one run (a small growable array). */
+#include "ss_grow.h"
 #include "ss_metrics.h"
 
 #include <stdlib.h>
@@ -58,14 +59,8 @@ int ss_metrics_set(ss_metrics *m, const char *name, const char *unit, double val
 		return SS_EINVAL;
 	e = (ss_metric *)ss_metrics_find(m, name);
 	if (!e) {
-		if (m->n == m->cap) {
-			size_t cap = m->cap ? 2 * m->cap : METRICS_MIN_CAP;
-			ss_metric *v = realloc(m->v, cap * sizeof *v);
-			if (!v)
-				return SS_ENOMEM;
-			m->v = v;
-			m->cap = cap;
-		}
+		if (ss_grow(&m->v, &m->cap, m->n + 1, sizeof *m->v, METRICS_MIN_CAP))
+			return SS_ENOMEM;
 		e = &m->v[m->n++];
 		strcpy(e->name, name);
 	}

@@ -1,4 +1,5 @@
 /* The simulator: clock, event pool, main loop, RNG streams, resources. */
+#include "ss_grow.h"
 #include "ss_sim.h"
 
 #include <stdlib.h>
@@ -109,14 +110,8 @@ size_t ss_sim_pending(const ss_sim *sim) { return ss_evq_size(&sim->q) - sim->nc
    so ASan sees overruns and stale handles stay detectable. */
 static ss_event *event_get(ss_sim *sim)
 {
-	if (sim->nretired == sim->capretired) {
-		size_t cap = sim->capretired ? 2 * sim->capretired : 1024;
-		ss_event **r = realloc(sim->retired, cap * sizeof *r);
-		if (!r)
-			ss_fatal(SS_LOC, "out of memory for events");
-		sim->retired = r;
-		sim->capretired = cap;
-	}
+	if (ss_grow(&sim->retired, &sim->capretired, sim->nretired + 1, sizeof *sim->retired, 1024))
+		ss_fatal(SS_LOC, "out of memory for events");
 	ss_event *ev = malloc(sizeof *ev);
 	if (!ev)
 		ss_fatal(SS_LOC, "out of memory for events");
@@ -248,14 +243,8 @@ ss_rng *ss_sim_rng(ss_sim *sim, const char *name)
 	for (size_t i = 0; i < sim->nstreams; i++)
 		if (strcmp(sim->streams[i].name, name) == 0)
 			return sim->streams[i].rng;
-	if (sim->nstreams == sim->capstreams) {
-		size_t cap = sim->capstreams ? 2 * sim->capstreams : 8;
-		stream *s = realloc(sim->streams, cap * sizeof *s);
-		if (!s)
-			return NULL;
-		sim->streams = s;
-		sim->capstreams = cap;
-	}
+	if (ss_grow(&sim->streams, &sim->capstreams, sim->nstreams + 1, sizeof *sim->streams, 8))
+		return NULL;
 	ss_rng *r = ss_rng_alloc(sim->seed, name);
 	char *copy = strdup(name);
 	if (!r || !copy) {
@@ -269,14 +258,8 @@ ss_rng *ss_sim_rng(ss_sim *sim, const char *name)
 
 int ss_sim_add_resource(ss_sim *sim, const char *name, void *res, const ss_resource_ops *ops)
 {
-	if (sim->nres == sim->capres) {
-		size_t cap = sim->capres ? 2 * sim->capres : 8;
-		resource *r = realloc(sim->res, cap * sizeof *r);
-		if (!r)
-			return SS_ENOMEM;
-		sim->res = r;
-		sim->capres = cap;
-	}
+	if (ss_grow(&sim->res, &sim->capres, sim->nres + 1, sizeof *sim->res, 8))
+		return SS_ENOMEM;
 	char *copy = strdup(name);
 	if (!copy)
 		return SS_ENOMEM;

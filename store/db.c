@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "db-internal.h"
+#include "ss_grow.h"
 #include "ss_metrics.h"
 #include "ss_stats.h"
 
@@ -753,16 +754,10 @@ int ss_db_point_values(ss_db *db, const char *scenario, const char *point_key,
 	bind_text(st, 2, point_key);
 	bind_text(st, 3, metric);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			size_t ncap = cap ? 2 * cap : 16;
-			double *nv = realloc(v, ncap * sizeof *nv);
-			if (!nv) {
-				sqlite3_reset(st);
-				free(v);
-				return db_error(db, SS_ENOMEM, NULL, 0, "out of memory");
-			}
-			v = nv;
-			cap = ncap;
+		if (ss_grow(&v, &cap, len + 1, sizeof *v, 16)) {
+			sqlite3_reset(st);
+			free(v);
+			return db_error(db, SS_ENOMEM, NULL, 0, "out of memory");
 		}
 		v[len++] = sqlite3_column_double(st, 0);
 	}
@@ -941,14 +936,8 @@ static int show_add_row(show_table *t, sqlite3_stmt *st, sqlite3_stmt *bst)
 	size_t c;
 	int src, prec;
 
-	if (t->rows == t->cap) {
-		size_t ncap = t->cap ? 2 * t->cap : 64;
-		char **nc = realloc(t->cell, ncap * SHOW_COLS * sizeof *nc);
-		if (!nc)
-			return SS_ENOMEM;
-		t->cell = nc;
-		t->cap = ncap;
-	}
+	if (ss_grow(&t->cell, &t->cap, t->rows + 1, SHOW_COLS * sizeof *t->cell, 64))
+		return SS_ENOMEM;
 	for (c = 0; c < 3; c++) {
 		text[c] = (const char *)sqlite3_column_text(st, (int)c);
 		if (!text[c])

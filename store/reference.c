@@ -2,6 +2,7 @@
    an RFC 4180 reader that remembers where each record starts, checks of
    every row, and one transaction per file. */
 #include "ss_db.h"
+#include "ss_grow.h"
 
 #include <errno.h>
 #include <math.h>
@@ -40,14 +41,8 @@ typedef struct sbuf {
 
 static int sbuf_put(sbuf *b, char c)
 {
-	if (b->n + 1 >= b->cap) {
-		size_t ncap = b->cap ? 2 * b->cap : 64;
-		char *ns = realloc(b->s, ncap);
-		if (!ns)
-			return SS_ENOMEM;
-		b->s = ns;
-		b->cap = ncap;
-	}
+	if (ss_grow(&b->s, &b->cap, b->n + 2, 1, 64)) /* the byte and a NUL */
+		return SS_ENOMEM;
 	b->s[b->n++] = c;
 	return SS_OK;
 }
@@ -70,14 +65,8 @@ static int rec_push(csv_rec *r, sbuf *b)
 {
 	char *s;
 
-	if (r->n == r->cap) {
-		size_t ncap = r->cap ? 2 * r->cap : 16;
-		char **nf = realloc(r->f, ncap * sizeof *nf);
-		if (!nf)
-			return SS_ENOMEM;
-		r->f = nf;
-		r->cap = ncap;
-	}
+	if (ss_grow(&r->f, &r->cap, r->n + 1, sizeof *r->f, 16))
+		return SS_ENOMEM;
 	s = malloc(b->n + 1);
 	if (!s)
 		return SS_ENOMEM;
@@ -91,14 +80,8 @@ static int rec_push(csv_rec *r, sbuf *b)
 
 static int doc_push(csv_doc *d, csv_rec *r)
 {
-	if (d->n == d->cap) {
-		size_t ncap = d->cap ? 2 * d->cap : 256;
-		csv_rec *nr = realloc(d->r, ncap * sizeof *nr);
-		if (!nr)
-			return SS_ENOMEM;
-		d->r = nr;
-		d->cap = ncap;
-	}
+	if (ss_grow(&d->r, &d->cap, d->n + 1, sizeof *d->r, 256))
+		return SS_ENOMEM;
 	d->r[d->n++] = *r;
 	memset(r, 0, sizeof *r);
 	return SS_OK;
@@ -269,17 +252,11 @@ static int read_file(const char *path, char **text, size_t *len, char *err, size
 	}
 	for (;;) {
 		size_t got;
-		if (cap - n < 4096) {
-			size_t ncap = cap ? 2 * cap : 65536;
-			char *nb = realloc(buf, ncap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				ss_errbuf(err, errlen, "%s: out of memory", path);
-				return SS_ENOMEM;
-			}
-			buf = nb;
-			cap = ncap;
+		if (ss_grow(&buf, &cap, n + 4096, 1, 65536)) { /* room for a 4 KB read */
+			free(buf);
+			fclose(f);
+			ss_errbuf(err, errlen, "%s: out of memory", path);
+			return SS_ENOMEM;
 		}
 		got = fread(buf + n, 1, cap - n, f);
 		n += got;

@@ -8,6 +8,7 @@
 
 #include "ss_err.h"
 #include "ss_evq.h"
+#include "ss_grow.h"
 #include "ss_rng.h"
 #include "ss_sim.h"
 #include "ss_test.h"
@@ -252,6 +253,23 @@ static void test_errors(void)
 	SS_CHECK(!strcmp(ss_strerror(SS_NSTATUS + 5), "unknown status"), "out-of-range status is described");
 }
 
+/* Growable arrays: start at `first`, double until n fit, and leave the
+   array alone when it already fits or the size would overflow. */
+static void test_grow(void)
+{
+	double *v = NULL;
+	size_t cap = 0;
+	SS_CHECK(ss_grow(&v, &cap, 1, sizeof *v, 8) == SS_OK && v && cap == 8, "grow from empty to the first size (%zu)", cap);
+	v[7] = 7;
+	SS_CHECK(ss_grow(&v, &cap, 8, sizeof *v, 8) == SS_OK && cap == 8, "no growth while n fits");
+	SS_CHECK(ss_grow(&v, &cap, 33, sizeof *v, 8) == SS_OK && cap == 64 && v[7] == 7,
+		 "doubles until n fits, keeping the contents (%zu)", cap);
+	double *old = v;
+	SS_CHECK(ss_grow(&v, &cap, (size_t)-1 / 4, sizeof *v, 8) == SS_ENOMEM && v == old && cap == 64,
+		 "an impossible size fails and leaves the array as it was");
+	free(v);
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
@@ -264,5 +282,6 @@ int main(void)
 	test_dists();
 	test_time();
 	test_errors();
+	test_grow();
 	return ss_test_done();
 }
