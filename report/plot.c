@@ -176,6 +176,18 @@ typedef struct point {
 	long n;                 /* replications */
 } point;
 
+/* " mean ci_low ci_high replications" and the end of the data line. */
+static void put_point(FILE *f, const point *p)
+{
+	fputc(' ', f);
+	put_num(f, p->mean);
+	fputc(' ', f);
+	put_num(f, p->lo);
+	fputc(' ', f);
+	put_num(f, p->hi);
+	fprintf(f, " %ld\n", p->n);
+}
+
 typedef struct series {
 	char *name;
 	point *p;
@@ -513,13 +525,7 @@ static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char
 			fprintf(f, ": x, mean, ci_low, ci_high, replications\n$sim%zu << EOD\n", i + 1);
 			for (size_t k = 0; k < s->n; k++) {
 				put_num(f, s->p[k].x);
-				fputc(' ', f);
-				put_num(f, s->p[k].mean);
-				fputc(' ', f);
-				put_num(f, s->p[k].lo);
-				fputc(' ', f);
-				put_num(f, s->p[k].hi);
-				fprintf(f, " %ld\n", s->p[k].n);
+				put_point(f, &s->p[k]);
 			}
 			fputs("EOD\n", f);
 		}
@@ -868,13 +874,8 @@ static int write_ledger(FILE *f, const ss__plot_fig *fig, const ledger *l, const
 	}
 	fputs("EOD\n# the total per run: bar index, mean, ci_low, ci_high, replications\n$total << EOD\n", f);
 	for (size_t i = 0; i < l->nx; i++) {
-		fprintf(f, "%zu ", i);
-		put_num(f, l->tot[i].mean);
-		fputc(' ', f);
-		put_num(f, l->tot[i].lo);
-		fputc(' ', f);
-		put_num(f, l->tot[i].hi);
-		fprintf(f, " %ld\n", l->tot[i].n);
+		fprintf(f, "%zu", i);
+		put_point(f, &l->tot[i]);
 	}
 	fputs("EOD\n\n", f);
 	rc |= put_labels(f, fig, "time per packet (us)", "x");
