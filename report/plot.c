@@ -510,6 +510,18 @@ static void put_outputs(FILE *f, const ss__plot_fig *fig, int formats, const cha
 	fputs("unset output\n", f);
 }
 
+/* Writes the plot command for each output format, unless building it ran
+   out of memory; frees it. */
+static int end_plot(FILE *f, const ss__plot_fig *fig, int formats, ss__plot_str *cmd, int rc)
+{
+	if (cmd->oom)
+		rc = SS_ENOMEM;
+	if (rc == SS_OK)
+		put_outputs(f, fig, formats, cmd->p);
+	free(cmd->p);
+	return rc ? SS_ENOMEM : SS_OK;
+}
+
 static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char *store, double level,
 		    int formats)
 {
@@ -646,12 +658,7 @@ static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char
 		first = 0;
 	}
 	ss__plot_str_adds(&cmd, "\n");
-	if (cmd.oom)
-		rc = SS_ENOMEM;
-	if (rc == SS_OK)
-		put_outputs(f, fig, formats, cmd.p);
-	free(cmd.p);
-	return rc ? SS_ENOMEM : SS_OK;
+	return end_plot(f, fig, formats, &cmd, rc);
 }
 
 /* ---- ledger figures --------------------------------------------------- */
@@ -918,12 +925,7 @@ static int write_ledger(FILE *f, const ss__plot_fig *fig, const ledger *l, const
 				" lc rgb 'white' lw 4 notitle, \\\n"
 				"     $total using 1:3:(0):($4-$3) with vectors heads size screen 0.008,90"
 				" lc rgb 'black' lw 1.5 title 'total: interval'\n");
-	if (cmd.oom)
-		rc = SS_ENOMEM;
-	if (rc == SS_OK)
-		put_outputs(f, fig, formats, cmd.p);
-	free(cmd.p);
-	return rc ? SS_ENOMEM : SS_OK;
+	return end_plot(f, fig, formats, &cmd, rc);
 }
 
 /* ---- running gnuplot -------------------------------------------------- */
