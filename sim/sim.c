@@ -197,10 +197,14 @@ int ss_sim_cancel(ss_sim *sim, ss_timer *t)
 	return pending;
 }
 
-int ss_sim_step(ss_sim *sim)
+/* Runs the next live event whose time is <= limit. Cancelled events are
+   discarded on the way, but the bound is checked before every pop: a
+   cancelled event inside the bound must not let a live one beyond it run. */
+static int step_until(ss_sim *sim, ss_time limit)
 {
 	ss_evq_entry e;
-	while (!sim->stop && ss_evq_pop(&sim->q, &e)) {
+	while (!sim->stop && ss_evq_size(&sim->q) && ss_evq_peek_time(&sim->q) <= limit) {
+		ss_evq_pop(&sim->q, &e);
 		ss_event *ev = e.item;
 		ss_handler fn = ev->fn;
 		if (!fn) {
@@ -220,11 +224,13 @@ int ss_sim_step(ss_sim *sim)
 	return 0;
 }
 
+int ss_sim_step(ss_sim *sim) { return step_until(sim, SS_TIME_MAX); }
+
 void ss_sim_run_until(ss_sim *sim, ss_time t)
 {
 	sim->stop = 0;
-	while (!sim->stop && ss_evq_size(&sim->q) && ss_evq_peek_time(&sim->q) <= t)
-		ss_sim_step(sim);
+	while (step_until(sim, t))
+		;
 	if (!sim->stop && t > sim->now)
 		sim->now = t;
 }

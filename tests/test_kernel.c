@@ -135,6 +135,33 @@ static void test_cancel(void)
 	free(r);
 }
 
+/* A cancelled event inside the bound must not let a live event beyond it
+   run: run_until(50) with a cancelled event at 10 and a live one at 100
+   leaves the clock at 50 and the event pending. */
+static void test_run_until_cancelled(void)
+{
+	ss_sim *sim = ss_sim_alloc(1);
+	rec *r = calloc(1, sizeof *r);
+	ss_timer a = ss_sim_at(sim, 10, record, r, 1);
+	ss_sim_at(sim, 100, record, r, 2);
+	ss_sim_cancel(sim, &a);
+	ss_sim_run_until(sim, 50);
+	SS_CHECK(r->n == 0, "run_until(50) runs no event beyond 50 after a cancelled one (ran %d)", r->n);
+	SS_CHECK_INT(ss_sim_now(sim), 50, "run_until(50) leaves the clock at 50");
+	SS_CHECK_INT(ss_sim_pending(sim), 1, "the event at 100 is still pending");
+	/* Many cancelled events at and before the bound, one live beyond it. */
+	for (int i = 0; i < 100; i++) {
+		ss_timer t = ss_sim_at(sim, 60 + i % 11, record, r, 3);
+		ss_sim_cancel(sim, &t);
+	}
+	ss_sim_run_until(sim, 70);
+	SS_CHECK(r->n == 0 && ss_sim_now(sim) == 70, "a run of cancelled events up to the bound is skipped, the clock stops at 70");
+	ss_sim_run_until(sim, 100);
+	SS_CHECK(r->n == 1 && ss_sim_now(sim) == 100, "the event at 100 fires at run_until(100)");
+	ss_sim_free(sim);
+	free(r);
+}
+
 /* A tiny closed model: k tokens hop with exponential delays. Its trace
    must be identical for the same seed and differ for another seed. */
 typedef struct hop {
@@ -277,6 +304,7 @@ int main(void)
 	test_ordering();
 	test_zero_delay_and_step();
 	test_cancel();
+	test_run_until_cancelled();
 	test_determinism();
 	test_streams();
 	test_dists();
