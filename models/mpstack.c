@@ -454,14 +454,15 @@ static void mem_done(ss_sim *sim, void *ctx, uint64_t arg)
 {
 	worker *w = ctx;
 	mp *m = w->m;
-	ss_cpu_hold_end(m->cpu, &w->th);
+	double el = (double)(ss_sim_now(sim) - w->mark);
+	(void)arg;
+	double own = w->xfer / m->cap;
+	/* Beyond its own miss time the processor queued for the bus. */
+	ss_cpu_hold_end_queued(m->cpu, &w->th, el > own ? (ss_time)(el - own) : 0);
 	if (m->trace) {
 		int mig = w->pc == (size_t)-1 || m->ops[w->pc].kind == OP_MIGRATE;
 		trace(m, w, w->mark, ss_sim_now(sim), mig ? "state migration" : "memory");
 	}
-	double el = (double)(ss_sim_now(sim) - w->mark);
-	(void)arg;
-	double own = w->xfer / m->cap;
 	if (w->pc == (size_t)-1) {
 		/* A state reload before the packet (ppc connection change, or
 		   after a context switch). */

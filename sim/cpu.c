@@ -14,6 +14,7 @@ typedef struct cpu {
 	uint32_t last_id;   /* last thread that ran here */
 	int ran;            /* has run any thread */
 	ss_timeavg busy;    /* 0/1 over time */
+	double waiting_ps;  /* held but waiting for a lock or bus, in the window */
 } cpu;
 
 struct ss_cpu_pool {
@@ -58,21 +59,28 @@ static void pool_reset(void *res, ss_time now)
 	p->window = now;
 	ss_timeavg_reset(&p->rq, now);
 	ss_timeavg_reset(&p->held, now);
-	for (int i = 0; i < p->n; i++)
+	for (int i = 0; i < p->n; i++) {
 		ss_timeavg_reset(&p->cpus[i].busy, now);
+		p->cpus[i].waiting_ps = 0;
+	}
 	ss_tally_reset(&p->wait);
 	p->nswitch = 0;
 	memset(p->tag_ps, 0, sizeof p->tag_ps);
 }
 
-/* Busy fraction, not counting spinning: a spinning processor waits for a
-   lock, so the lock, not the processors, is what limits such a run. */
+/* Fraction of the processors doing work: held, less spinning on a lock
+   and queueing for a bus. A processor that waits for another resource is
+   held but serves nothing, so that time counts for the resource waited
+   for (the lock's held time, the bus's bandwidth), not here; otherwise a
+   saturated lock or bus would show as busy processors. */
 static double pool_util(void *res, ss_time now)
 {
 	ss_cpu_pool *p = res;
 	double span = (double)(now - p->window);
-	double spin = span > 0 ? p->tag_ps[SS_CPU_TAG_SPIN] / (span * p->n) : 0;
-	double u = ss_timeavg_mean(&p->held, now) / p->n - spin;
+	double waiting = 0;
+	for (int i = 0; i < p->n; i++)
+		waiting += p->cpus[i].waiting_ps;
+	double u = ss_timeavg_mean(&p->held, now) / p->n - (span > 0 ? waiting / (span * p->n) : 0);
 	return u > 0 ? u : 0;
 }
 
@@ -80,9 +88,12 @@ static void pool_report(void *res, ss_time now, ss_metrics *m)
 {
 	ss_cpu_pool *p = res;
 	char key[SS_METRIC_NAME];
-	double lo = 1, hi = 0;
+	double lo = 1, hi = 0, span = (double)(now - p->window);
+	/* Per processor, doing work as in cpu.util. */
 	for (int i = 0; i < p->n; i++) {
 		double u = ss_timeavg_mean(&p->cpus[i].busy, now);
+		if (span > 0)
+			u = u > p->cpus[i].waiting_ps / span ? u - p->cpus[i].waiting_ps / span : 0;
 		lo = u < lo ? u : lo;
 		hi = u > hi ? u : hi;
 	}
@@ -98,7 +109,6 @@ static void pool_report(void *res, ss_time now, ss_metrics *m)
 	ss_metrics_set(m, key, "threads", ss_timeavg_mean(&p->rq, now));
 	snprintf(key, sizeof key, "%s.wait", p->name);
 	ss_metrics_set(m, key, "us", ss_tally_mean(&p->wait) * 1e6);
-	double span = (double)(now - p->window);
 	snprintf(key, sizeof key, "%s.switches", p->name);
 	ss_metrics_set(m, key, "1/s", span > 0 ? (double)p->nswitch / (span * 1e-12) : 0);
 	for (int t = 0; t < SS_CPU_NTAGS; t++) {
@@ -311,9 +321,25 @@ void ss_cpu_hold_begin(ss_cpu_pool *p, ss_thread *t, int tag)
 	t->hold_since = ss_sim_now(p->sim);
 }
 
-void ss_cpu_hold_end(ss_cpu_pool *p, ss_thread *t)
+void ss_cpu_hold_end(ss_cpu_pool *p, ss_thread *t) { ss_cpu_hold_end_queued(p, t, 0); }
+
+void ss_cpu_hold_end_queued(ss_cpu_pool *p, ss_thread *t, ss_time queued)
 {
-	account(p, t->tag, t->hold_since);
+	ss_time now = ss_sim_now(p->sim), start = t->hold_since;
+	account(p, t->tag, start);
+	/* The queueing is spread over the hold (a shared bus slows the whole
+	   transfer), so a window that cuts the hold gets its share of it. */
+	ss_time from = start < p->window ? p->window : start;
+	double q = 0;
+	if (now > from) {
+		if (t->tag == SS_CPU_TAG_SPIN)
+			q = (double)(now - from); /* spinning is all waiting */
+		else if (queued > 0)
+			q = (double)(queued < now - start ? queued : now - start) * (double)(now - from) /
+			    (double)(now - start);
+	}
+	if (t->cpu >= 0)
+		p->cpus[t->cpu].waiting_ps += q;
 	t->tag = -1;
 }
 

@@ -68,9 +68,17 @@ void ss_cpu_serve(ss_cpu_pool *p, ss_thread *t, ss_time d, int tag,
    ss_cpu_hold_end; used by locks and buses. */
 void ss_cpu_hold_begin(ss_cpu_pool *p, ss_thread *t, int tag);
 void ss_cpu_hold_end(ss_cpu_pool *p, ss_thread *t);
+/* Ends a hold of which `queued` (clipped to the hold) was spent queueing
+   for another resource: a bus transfer's time beyond its own service.
+   The tag is charged the whole hold, as by ss_cpu_hold_end; the queued
+   part is left out of the utilisation (the processor did no work). */
+void ss_cpu_hold_end_queued(ss_cpu_pool *p, ss_thread *t, ss_time queued);
 
 /* Statistics over the current window (since the last reset). */
-double ss_cpu_utilisation(const ss_cpu_pool *p);      /* mean busy fraction of the N, spinning excluded */
+/* Mean fraction of the N doing work: held, less spinning on locks and
+   queueing for a bus (ss_cpu_hold_end_queued). cpu.held in the report
+   is the plain held fraction, cpu.stall and cpu.spin the holds by tag. */
+double ss_cpu_utilisation(const ss_cpu_pool *p);
 double ss_cpu_tag_time(const ss_cpu_pool *p, int tag); /* processor-seconds in tag */
 double ss_cpu_mean_runq(const ss_cpu_pool *p);         /* time-average run-queue length */
 size_t ss_cpu_waiting(const ss_cpu_pool *p);           /* threads in the run queue now */

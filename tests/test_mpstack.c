@@ -189,6 +189,24 @@ static void bottlenecks(void)
 	run(udp, 1, 0.2, "throughput", &m);
 	SS_CHECK(!strcmp(m.bottleneck, "bus"), "PLP UDP/IP on 16 processors and a 200 MB/s bus: the bus is (%s)",
 		 m.bottleneck);
+	/* Processors stalled on a saturated bus wait for it; they are not
+	   busy (nahum95/whatif_bus at its slowest point, and fig07_08 with
+	   the bus cut to 100 MB/s). */
+	const char *clp_bus[] = {"parallelism=tpc", "connections=12", "processors=12", "bus_bandwidth=200e6", NULL};
+	run(clp_bus, 1, 0.5, "throughput", &m);
+	const ss_metric *cu = ss_metrics_find(&m, "cpu.util"), *bu = ss_metrics_find(&m, "bus.util");
+	SS_CHECK(!strcmp(m.bottleneck, "bus") && bu && m.bottleneck_util == bu->value,
+		 "CLP TCP/IP on 12 processors and a 200 MB/s bus: the bus is (%s %.3f)", m.bottleneck, m.bottleneck_util);
+	SS_CHECK(cu && bu && cu->value < bu->value,
+		 "and the processors' utilisation leaves out their wait for it (cpu %.3f < bus %.3f)",
+		 cu ? cu->value : NAN, bu ? bu->value : NAN);
+	const char *clp_slow[] = {"parallelism=tpc", "connections=12", "processors=12", "bus_bandwidth=1e8", NULL};
+	run(clp_slow, 1, 0.5, "throughput", &m);
+	const ss_metric *st = ss_metrics_find(&m, "cpu.stall");
+	SS_CHECK(!strcmp(m.bottleneck, "bus"), "CLP TCP/IP on 12 processors and a 100 MB/s bus: the bus is (%s %.3f)",
+		 m.bottleneck, m.bottleneck_util);
+	SS_CHECK(st && st->value > 0.5, "the stall tag still reports the processors' stalled share (%.3f)",
+		 st ? st->value : NAN);
 	/* The ledger accounts for a packet's time: on one processor with one
 	   thread, the parts add up to the time per packet. */
 	const char *one[] = {"stack=DES/TCP/MD5/IP/FDDI", "processors=1", NULL};
