@@ -777,6 +777,15 @@ static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *er
 			return rc;
 		}
 	}
+	/* What bounds the parallelism when no resource saturates: the
+	   threads, which under CLP are the connections (tpc), or as many as
+	   there are processors (ppc with more connections). */
+	char limit[48];
+	if (m->par == PAR_TPC || (m->par == PAR_PPC && m->nconn <= m->nproc))
+		snprintf(limit, sizeof limit, "%d connection%s", m->nconn, m->nconn == 1 ? "" : "s");
+	else
+		snprintf(limit, sizeof limit, "%d thread%s", m->nthreads, m->nthreads == 1 ? "" : "s");
+	ss_sim_set_workload_limit(sim, limit); /* fits: cannot fail */
 	m->cpu = ss_cpu_pool_alloc(sim, "cpu", m->nproc, ss_time_from_us(ss_params_real(p, "context_switch_us")));
 	m->bus = ss_bus_alloc(sim, "bus", ss_params_real(p, "bus_bandwidth"), 0, SS_BUS_PS);
 	m->w = calloc((size_t)m->nthreads, sizeof *m->w);

@@ -2,6 +2,7 @@
 #include "ss_grow.h"
 #include "ss_sim.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,9 @@ struct ss_sim {
 	size_t nstreams, capstreams;
 	resource *res;          /* registered resources */
 	size_t nres, capres;
+	/* The model's concurrency limit, "" if unnamed; sized so that
+	   "workload (...)" fits the bottleneck field. */
+	char workload[SS_METRIC_NAME - sizeof "workload ()" + 1];
 };
 
 ss_sim *ss_sim_alloc(uint64_t seed)
@@ -279,9 +283,15 @@ void ss_sim_reset_stats(ss_sim *sim)
 		sim->res[i].ops->reset(sim->res[i].res, sim->now);
 }
 
+/* The bottleneck is the resource with the highest utilisation if that is
+   SS_SIM_SATURATED or more; below that nothing is saturated and the
+   workload's own concurrency (or, in an open model, its arrival rate) is
+   what holds throughput down. bottleneck_util is the busiest resource's
+   utilisation either way: how far the point is from saturating one. */
 void ss_sim_report(ss_sim *sim, ss_metrics *out)
 {
 	double best = -1.0;
+	const char *busiest = NULL;
 	for (size_t i = 0; i < sim->nres; i++) {
 		resource *r = &sim->res[i];
 		r->ops->report(r->res, sim->now, out);
@@ -289,9 +299,23 @@ void ss_sim_report(ss_sim *sim, ss_metrics *out)
 		/* Ties go to the first registered resource: deterministic. */
 		if (u > best + 1e-12) {
 			best = u;
-			strncpy(out->bottleneck, r->name, sizeof out->bottleneck - 1);
-			out->bottleneck[sizeof out->bottleneck - 1] = '\0';
-			out->bottleneck_util = u;
+			busiest = r->name;
 		}
 	}
+	out->bottleneck[0] = '\0';
+	out->bottleneck_util = busiest ? best : 0.0;
+	if (busiest && best >= SS_SIM_SATURATED)
+		snprintf(out->bottleneck, sizeof out->bottleneck, "%s", busiest);
+	else if (sim->workload[0])
+		snprintf(out->bottleneck, sizeof out->bottleneck, "workload (%s)", sim->workload);
+	else if (busiest)
+		snprintf(out->bottleneck, sizeof out->bottleneck, "workload");
+}
+
+int ss_sim_set_workload_limit(ss_sim *sim, const char *what)
+{
+	if (!what || strlen(what) >= sizeof sim->workload)
+		return SS_EINVAL;
+	snprintf(sim->workload, sizeof sim->workload, "%s", what);
+	return SS_OK;
 }

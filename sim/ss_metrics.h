@@ -16,8 +16,8 @@ typedef struct ss_metric {
 typedef struct ss_metrics {
 	ss_metric *v;            /* the metrics, in the order added */
 	size_t n, cap;
-	char bottleneck[SS_METRIC_NAME]; /* busiest resource's name, "" if none */
-	double bottleneck_util;  /* its utilisation, fraction */
+	char bottleneck[SS_METRIC_NAME]; /* saturated resource, or "workload (...)"; "" if none */
+	double bottleneck_util;  /* the busiest resource's utilisation, fraction */
 } ss_metrics;
 
 void ss_metrics_init(ss_metrics *m);

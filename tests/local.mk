@@ -28,3 +28,9 @@ TESTS += tests/test_validation
 tests_test_validation_SOURCES = tests/test_validation.c tests/ss_test.h
 tests_test_validation_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
 tests_test_validation_LDADD = $(SS_SCEN_LIBS) $(SS_MODELS_LIBS) $(SS_SIM_LIBS)
+
+check_PROGRAMS += tests/test_bottleneck
+TESTS += tests/test_bottleneck
+tests_test_bottleneck_SOURCES = tests/test_bottleneck.c tests/ss_test.h
+tests_test_bottleneck_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
+tests_test_bottleneck_LDADD = $(SS_SIM_LIBS)

@@ -207,6 +207,13 @@ static void bottlenecks(void)
 		 m.bottleneck, m.bottleneck_util);
 	SS_CHECK(st && st->value > 0.5, "the stall tag still reports the processors' stalled share (%.3f)",
 		 st ? st->value : NAN);
+	/* 12 connections on 32 processors: nothing saturates, the 12
+	   threads are the limit. */
+	const char *clp_few[] = {"parallelism=tpc", "connections=12", "processors=32", NULL};
+	run(clp_few, 1, 0.5, "throughput", &m);
+	SS_CHECK(!strcmp(m.bottleneck, "workload (12 connections)"),
+		 "CLP TCP/IP, 12 connections on 32 processors: the workload is (%s, busiest at %.3f)", m.bottleneck,
+		 m.bottleneck_util);
 	/* The ledger accounts for a packet's time: on one processor with one
 	   thread, the parts add up to the time per packet. */
 	const char *one[] = {"stack=DES/TCP/MD5/IP/FDDI", "processors=1", NULL};
