@@ -28,3 +28,10 @@ TESTS += tests/test_validation
 tests_test_validation_SOURCES = tests/test_validation.c tests/ss_test.h
 tests_test_validation_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
 tests_test_validation_LDADD = $(SS_SCEN_LIBS) $(SS_MODELS_LIBS) $(SS_SIM_LIBS)
+
+# Coverage of the validation intervals over many independent seeds.
+check_PROGRAMS += tests/test_coverage
+TESTS += tests/test_coverage
+tests_test_coverage_SOURCES = tests/test_coverage.c tests/ss_test.h
+tests_test_coverage_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
+tests_test_coverage_LDADD = $(SS_SCEN_LIBS) $(SS_MODELS_LIBS) $(SS_SIM_LIBS)
