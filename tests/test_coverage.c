@@ -20,7 +20,7 @@
    shorter window shows them more, not less; half the window is still 50
    relaxation times or more at every point (M/M/1 at 0.9: 1/(mu (1 -
    sqrt(rho))^2) = 380 s against 20000 s), so the replication means stay
-   close to normal. Sets: 100 per case, which keeps the test near 20 s of
+   close to normal. Sets: 100 per case, which keeps the test near 25 s of
    processor time, and still separates 90% from a real bias: the 99.9%
    binomial band for 100 sets is [79, 98] (computed below), so a coverage
    of 78% or less, i.e. a bias of about one standard error of the set
