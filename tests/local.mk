@@ -34,3 +34,10 @@ TESTS += tests/test_bottleneck
 tests_test_bottleneck_SOURCES = tests/test_bottleneck.c tests/ss_test.h
 tests_test_bottleneck_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
 tests_test_bottleneck_LDADD = $(SS_SIM_LIBS)
+
+# Coverage of the validation intervals over many independent seeds.
+check_PROGRAMS += tests/test_coverage
+TESTS += tests/test_coverage
+tests_test_coverage_SOURCES = tests/test_coverage.c tests/ss_test.h
+tests_test_coverage_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
+tests_test_coverage_LDADD = $(SS_SCEN_LIBS) $(SS_MODELS_LIBS) $(SS_SIM_LIBS)
