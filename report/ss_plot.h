@@ -35,9 +35,26 @@ typedef struct ss_plot_spec ss_plot_spec;
      series = ["a", "b"]          draw order; the store's others follow
      refs = ( { series = "a"; ref = "ID"; x = 1; }, ... )
                                   the paper's points; x only when the row
-                                  has none
+                                  has none. With packet = "ID2" the point
+                                  is derived: the size in row ID2 over the
+                                  latency in row ID, in Mbit/s, keyed
+                                  "paper Table N (derived): a"
      hlines = ( { ref = "ID"; title = "..."; }, ... )
-                                  the paper's values as horizontal lines
+                                  the paper's values as horizontal lines,
+                                  labelled "title (about VALUE UNIT)"
+     vlines = ( { ref = "ID"; series = "a"; title = "..."; }, ... )
+                                  x values marked by vertical lines (the
+                                  row's value; the series' colour), or
+              { figure = "f"; param = "p"; title = "..."; }
+                                  the value parameter p had in the runs
+                                  of figure f (a model default)
+     baseline = { figure = "f"; x = 1; }
+                                  draw each series over its own point of
+                                  figure f at x (a speedup)
+     note = "..."                 one line under the title
+   Every xy figure has its key under the plot and a footnote on its
+   confidence intervals computed from the data (the largest half-width,
+   and whether the intervals hide behind the markers).
    A ledger figure (kind = "ledger") stacks per-packet times against x:
      id, from_figure, series, metrics = ["ledger.proto", ...]  required
      labels = [...]               key titles, one per metric (default:
@@ -58,13 +75,16 @@ typedef struct ss_plot_spec ss_plot_spec;
                 valid key), a figure kind is unknown (with the valid
                 kinds), or a reference id is not in the store;
      SS_EPARSE  libconfig syntax error, a value of the wrong type, a
-                required key missing;
+                required key missing, a vline with neither or both of
+                ref and figure/param, a baseline without x;
      SS_EINVAL  a value out of range: an unsafe or duplicated file
                 stem, an unknown legend word or format, a ledger without
                 exactly one series or with labels not matching its
                 metrics, a reference row without a numeric value or
                 without an x where one is needed, an x contradicting the
-                row's own;
+                row's own, a derived point whose rows are not a size
+                and a time, a vline parameter missing from (or
+                differing between) the figure's runs;
      SS_ENOMEM, SS_EDB. */
 int ss_plot_spec_load(const char *path, struct ss_db *db, ss_plot_spec **out,
 		      char *err, size_t errlen);

@@ -146,8 +146,8 @@ static void rm_rf(const char *dir)
 static int nrun;
 
 /* One run of figure/series at x, with name=value metric pairs. */
-static int add_run(ss_db *db, const char *figure, const char *series, double x, int rep, int nm,
-		   const char *const *names, const double *vals, const char *unit)
+static int add_run_cfg(ss_db *db, const char *figure, const char *series, double x, int rep, int nm,
+		       const char *const *names, const double *vals, const char *unit, const char *config)
 {
 	ss_metrics m;
 	char key[64];
@@ -161,6 +161,7 @@ static int add_run(ss_db *db, const char *figure, const char *series, double x, 
 	r.series = series;
 	r.x = x;
 	r.point_key = key;
+	r.config = config;
 	r.seed = 1;
 	r.replication = rep;
 	r.metrics = &m;
@@ -169,6 +170,12 @@ static int add_run(ss_db *db, const char *figure, const char *series, double x, 
 	if (rc)
 		printf("# add_run: %s\n", err);
 	return rc;
+}
+
+static int add_run(ss_db *db, const char *figure, const char *series, double x, int rep, int nm,
+		   const char *const *names, const double *vals, const char *unit)
+{
+	return add_run_cfg(db, figure, series, x, rep, nm, names, vals, unit, NULL);
 }
 
 static const char *const ledger_m[] = {"ledger.proto", "ledger.crypto", "ledger.lock_wait"};
@@ -364,12 +371,25 @@ static void test_figures(const char *db_path, const char *spec_path)
 		 "fig03: the paper's TCP/IP point (N95-025: 138 at x=1) read from the store");
 	SS_CHECK(contains(s3, "$paper2 << EOD\n12 50 # 'N95-033'\nEOD"),
 		 "fig03: the paper's DES point (N95-033: 50 at x=12, x from the row)");
-	SS_CHECK(contains(s3, "200 with lines ls 91 title 'lock bound'"), "fig03: N95-069 as a 200 Mbit/s line");
+	SS_CHECK(contains(s3, "200 with lines ls 91 notitle") &&
+			 contains(s3, "set label 11 'lock bound (about 200 Mbit/s)' at graph 0.99, first 200 right"),
+		 "fig03: N95-069 as a 200 Mbit/s line, labelled on the plot with its value");
 	SS_CHECK(contains(s3, "$sim1 using 1:2:3:4 with yerrorlines ls 1 title 'TCP/IP', \\\n"
-			      "     $paper1 using 1:2 with points ls 101 title 'paper'"),
-		 "fig03: the paper's points labelled 'paper', right after their series");
+			      "     $paper1 using 1:2 with points ls 101 title 'paper: TCP/IP'"),
+		 "fig03: the paper's points named 'paper: SERIES', right after their series");
+	SS_CHECK(contains(s3, "set style line 1 lc rgb '#0072B2' dt 1 lw 1.5 pt 7") &&
+			 contains(s3, "set style line 101 lc rgb '#0072B2' dt 1 lw 2 pt 6") &&
+			 contains(s3, "set style line 2 lc rgb '#D55E00'") && contains(s3, "set style line 102 lc rgb '#D55E00'"),
+		 "fig03: each series' paper points take its colour (hollow twin of its shape); series differ in colour");
+	SS_CHECK(contains(s3, "set key outside below center horizontal") && !contains(s3, "set key outside right") &&
+			 !contains(s3, "set key inside"),
+		 "fig03: the key is below the plot, clear of the data");
+	/* DES at x = 1: 5 +- 2.919986 * 0.2 / sqrt(3) = 0.337: 6.7 % of the
+	   mean, and 3.9 % of the log axis' span, wider than a marker. */
+	SS_CHECK(contains(s3, "set label 1 'error bars: 90% confidence intervals (largest half-width 6.7% of the mean)'"),
+		 "fig03: the CI footnote gives the largest half-width, from the data");
 	SS_CHECK(contains(s3, "$paper6 << EOD\n1 1.5 # 'N95-028'\nEOD") &&
-			 contains(s3, "$paper6 using 1:2 with points ls 106 title '3-DES/TCP/IP (paper)'"),
+			 contains(s3, "$paper6 using 1:2 with points ls 106 title 'paper: 3-DES/TCP/IP'"),
 		 "fig03: a series only the paper has is drawn, named, after the store's");
 	SS_CHECK(contains(s3, "with yerrorlines"), "fig03: series drawn with their intervals");
 	SS_CHECK(contains(s3, "set logscale y"), "fig03: log y");
@@ -379,9 +399,9 @@ static void test_figures(const char *db_path, const char *spec_path)
 	SS_CHECK(contains(s3, "title " EVIL_SQ_QUOTED), "fig03: single-quote hostile name with doubled quotes");
 	SS_CHECK(contains(s3, "title 'z system(''touch PWNED_NL'') `touch PWNED_BQ` @evil'"),
 		 "fig03: newline hostile name on one line, quotes doubled");
-	SS_CHECK(contains(s3, "pngcairo size 800,560") && contains(s3, "set output 'fig03.png'") &&
+	SS_CHECK(contains(s3, "pngcairo size 800,600") && contains(s3, "set output 'fig03.png'") &&
 			 contains(s3, "set output 'fig03.svg'"),
-		 "fig03: PNG 800x560 and SVG outputs");
+		 "fig03: PNG 800x600 and SVG outputs");
 	SS_CHECK(contains(s3, "noenhanced"), "fig03: text is not enhanced-mode markup");
 	check_no_commands(s3, "fig03.gp");
 	free(s3);
@@ -389,7 +409,9 @@ static void test_figures(const char *db_path, const char *spec_path)
 	char *s4 = slurp(tpath("out/nested/dir/fig04.gp"));
 	SS_CHECK(contains(s4, "x with lines ls 90 title 'ideal linear speedup'"), "fig04: ideal speedup line");
 	SS_CHECK(contains(s4, "12 8 # 'N95-032'"), "fig04: N95-032 speedup 8 at 12");
-	SS_CHECK(contains(s4, "$paper2 using 1:2 with points ls 102 title 'paper'"), "fig04: paper point titled");
+	SS_CHECK(contains(s4, "$paper2 using 1:2 with points ls 102 title 'paper: TCP/MD5/IP'"), "fig04: paper point titled");
+	SS_CHECK(contains(s4, "title '<svg>&]] >', \\\n     NaN with points ps 0 title ' '"),
+		 "fig04: a series without paper points keeps a blank slot, so pairs share key rows");
 	SS_CHECK(contains(s4, "title '<svg>&]] >'"), "fig04: XML-hostile name quoted, ]]> broken");
 	SS_CHECK(contains(s4, "set key inside left top"), "fig04: legend placement from the spec");
 	SS_CHECK(!contains(s4, "set logscale"), "fig04: linear axes");
@@ -415,7 +437,7 @@ static void test_figures(const char *db_path, const char *spec_path)
 			 "fig03.png drawn (%ld bytes)", file_size(tpath("out/nested/dir/fig03.png")));
 		free(png);
 		char *svg = slurp(tpath("out/nested/dir/fig03.svg"));
-		SS_CHECK(contains(svg, "<svg") && contains(svg, ">paper<") && contains(svg, "3-DES/TCP/IP (paper)"),
+		SS_CHECK(contains(svg, "<svg") && contains(svg, ">paper: TCP/IP<") && contains(svg, "paper: 3-DES/TCP/IP"),
 			 "fig03.svg drawn, key included");
 		free(svg);
 		svg = slurp(tpath("out/nested/dir/fig04.svg"));
@@ -610,6 +632,115 @@ static void test_nahum_spec(const char *db)
 	ss_db_close(d);
 }
 
+/* What a figure shows beyond the points: derived paper points, marked x
+   values, a baseline, the CI footnote when intervals hide behind their
+   markers, and x tic labels that do not overlap. A store of its own:
+   fig5 (throughput, TCP/IP at the 15 x of a 1..64 processor sweep,
+   intervals of 0.001), fig7 (TCP/IP 50 at x = 1, runs whose config says
+   bus_bandwidth=1200000000) and bus (TCP/IP 300 and 600 at 2e8 and
+   1.2e9; UDP/IP, which fig7 lacks). */
+static void test_presentation(void)
+{
+	char db_path[1024];
+	snprintf(db_path, sizeof db_path, "%s", tpath("present.db"));
+	const char *src = getenv("SS_SRCDIR");
+	char ref[1024];
+	ss_db *db = NULL;
+	int rc = ss_db_open(db_path, SS_DB_CREATE, &db, err, sizeof err);
+	snprintf(ref, sizeof ref, "%s/reference/nahum95.csv", src && *src ? src : ".");
+	if (rc == SS_OK)
+		rc = ss_db_load_reference(db, ref, err, sizeof err);
+	static const double xs[] = {1, 2, 4, 8, 12, 16, 20, 24, 28, 32, 40, 48, 56, 64};
+	static const double dev[] = {-1, 0, 1};
+	const char *thr[] = {"throughput"};
+	const char *cfg = "model=mpstack; params: stack=TCP/IP;bus_bandwidth=1200000000;shared_bytes=0; sweep: (processors=[1])";
+	for (int r = 0; r < 3 && rc == SS_OK; r++) {
+		for (size_t i = 0; i < sizeof xs / sizeof xs[0] && rc == SS_OK; i++) {
+			double v = 100 + xs[i] + dev[r] * 1e-3;
+			rc = add_run(db, "fig5", "TCP/IP", xs[i], r, 1, thr, &v, "Mbit/s");
+		}
+		double b = 50 + dev[r] * 1e-3, lo = 300 + dev[r] * 1e-3, hi = 600 + dev[r] * 1e-3;
+		if (rc == SS_OK)
+			rc = add_run_cfg(db, "fig7", "TCP/IP", 1, r, 1, thr, &b, "Mbit/s", cfg);
+		if (rc == SS_OK)
+			rc = add_run(db, "bus", "TCP/IP", 2e8, r, 1, thr, &lo, "Mbit/s");
+		if (rc == SS_OK)
+			rc = add_run(db, "bus", "TCP/IP", 1.2e9, r, 1, thr, &hi, "Mbit/s");
+		if (rc == SS_OK)
+			rc = add_run(db, "bus", "UDP/IP", 1.2e9, r, 1, thr, &hi, "Mbit/s");
+	}
+	ss_db_close(db);
+	SS_CHECK_INT(rc, SS_OK, "presentation store (%s)", rc ? err : "ok");
+	if (rc)
+		return;
+	ss_test_write(tpath("present.cfg"),
+		      "figures = (\n"
+		      "  { id = \"fig5\"; metric = \"throughput\"; logscale_y = true; note = \"a note\";\n"
+		      "    refs = ( { series = \"TCP/IP\"; ref = \"N95-036\"; packet = \"N95-009\"; } );\n"
+		      "    vlines = ( { ref = \"N95-070\"; series = \"TCP/IP\"; title = \"est\"; } ); },\n"
+		      "  { id = \"bus\"; metric = \"throughput\"; logscale_x = true;\n"
+		      "    baseline = { figure = \"fig7\"; x = 1; };\n"
+		      "    vlines = ( { figure = \"fig7\"; param = \"bus_bandwidth\"; title = \"default\"; } ); }\n"
+		      ");\n");
+	ss_plot_spec *spec = NULL;
+	rc = ss_db_open(db_path, SS_DB_READ, &db, err, sizeof err);
+	if (rc == SS_OK)
+		rc = ss_plot_spec_load(tpath("present.cfg"), db, &spec, err, sizeof err);
+	SS_CHECK_INT(rc, SS_OK, "presentation spec loads (%s)", rc ? err : "ok");
+	ss_plot_opts o = {NULL, 1, NULL};
+	ss_plot_summary sum;
+	if (rc == SS_OK)
+		rc = ss_plot_figures(db, spec, tpath("present"), &o, &sum, err, sizeof err);
+	SS_CHECK(rc == SS_OK && sum.written == 2, "presentation: both scripts written (%s)", rc ? err : "ok");
+	ss_plot_spec_free(spec);
+	ss_db_close(db);
+
+	char *s = slurp(tpath("present/fig5.gp"));
+	/* 4 KB (N95-009) = 32768 bits over 189 us (N95-036): 173.3756614 Mbit/s. */
+	SS_CHECK(contains(s, "$derived1 << EOD\n1 173.3756614 # 'N95-036'\nEOD"),
+		 "derived point: 4 KB over Table 1's 189 us receive latency, read from the store");
+	SS_CHECK(contains(s, "$derived1 using 1:2 with points ls 101 title 'paper Table 1 (derived): TCP/IP'"),
+		 "derived point: marked as derived, with the table it comes from");
+	SS_CHECK(!contains(s, "$paper1"), "derived point: not drawn as a printed one");
+	SS_CHECK(contains(s, "set label 1 '90% CIs narrower than the markers (largest half-width 0.0017% of the mean)'"),
+		 "hidden intervals: the footnote says so, with the largest half-width (2.919986 * 0.001 / sqrt(3) / 101)");
+	SS_CHECK(contains(s, "set label 2 'a note'"), "the figure's note is drawn");
+	SS_CHECK(contains(s, "set arrow 1 from 16, graph 0 to 16, graph 1 nohead") &&
+			 contains(s, "'est (about 16 processors)'") && contains(s, "set style line 201 lc rgb '#0072B2'"),
+		 "vline: N95-070's 16 processors marked, the value and 'about' from the row, the series' colour");
+	SS_CHECK(contains(s, "set xtics ('1' 1, '' 2 1, '4' 4, '8' 8,") && contains(s, "'64' 64)"),
+		 "x tics: every x has a mark; 2 is too close to 1 for a label, 64 keeps its own");
+	free(s);
+	s = slurp(tpath("present/bus.gp"));
+	/* 300 / 50 and 600 / 50; intervals as the ratio's outer bounds. */
+	SS_CHECK(contains(s, "$sim1 << EOD\n200000000 6 ") && contains(s, "\n1200000000 12 "),
+		 "baseline: each point over its series' fig7 point at x = 1 (6 and 12)");
+	SS_CHECK(contains(s, "# left out, no baseline point: 'UDP/IP'") && !contains(s, "title 'UDP/IP'"),
+		 "baseline: a series without a baseline point is left out, and the script says so");
+	SS_CHECK(contains(s, "set arrow 1 from 1200000000, graph 0") && contains(s, "'default (1.2G)'"),
+		 "vline: the bus bandwidth fig7's runs used, read from their config");
+	SS_CHECK(contains(s, "set xtics ('200M' 200000000, '1.2G' 1200000000)"), "x tics: large numbers with M and G");
+	SS_CHECK(contains(s, "(ratio bounds)"), "baseline: the footnote says the intervals are the ratio's bounds");
+	free(s);
+
+	/* Bad uses, each with file:line. */
+	rc = try_spec(db_path, "figures = ( { id = \"a\"; metric = \"m\";\n"
+			       " refs = ( { series = \"s\"; ref = \"N95-036\"; packet = \"N95-035\"; } ); } );\n");
+	SS_CHECK(rc == SS_EINVAL && contains(err, "bad.cfg:2:") && contains(err, "not a size"),
+		 "derived point: a packet size in usec refused (%s)", err);
+	rc = try_spec(db_path, "figures = ( { id = \"a\"; metric = \"m\";\n"
+			       " vlines = ( { ref = \"N95-070\"; figure = \"fig7\"; title = \"t\"; } ); } );\n");
+	SS_CHECK(rc == SS_EPARSE && contains(err, "bad.cfg:2:") && contains(err, "either ref"),
+		 "vline: ref and figure together refused (%s)", err);
+	rc = try_spec(db_path, "figures = ( { id = \"a\"; metric = \"m\";\n"
+			       " vlines = ( { figure = \"fig7\"; param = \"nope\"; title = \"t\"; } ); } );\n");
+	SS_CHECK(rc == SS_EINVAL && contains(err, "no numeric parameter 'nope'"),
+		 "vline: a parameter the runs lack refused (%s)", err);
+	rc = try_spec(db_path, "figures = ( { id = \"a\"; metric = \"m\";\n baseline = { figure = \"fig7\"; }; } );\n");
+	SS_CHECK(rc == SS_EPARSE && contains(err, "bad.cfg:2:") && contains(err, "needs x"),
+		 "baseline without x refused (%s)", err);
+}
+
 static int run_cmd(int n, ...)
 {
 	char *argv[16];
@@ -697,6 +828,7 @@ int main(void)
 		test_bad_specs(db);
 		test_nahum_spec(db);
 		test_cmd(db, spec);
+		test_presentation();
 	}
 	if (getenv("SS_KEEP_TMP"))
 		SS_DIAG("kept %s", tmpdir);
