@@ -62,6 +62,8 @@ typedef struct ss__plot_row {
 	char *series;    /* series in the store; default "STACK SIDE" */
 	char *note;      /* spec's note for the row, or NULL */
 	ss__plot_ref ref; /* the paper's value */
+	int has_incr;    /* the paper gives the row's incremental cost */
+	ss__plot_ref incr; /* ... over the table's base stack */
 } ss__plot_row;
 
 typedef struct ss__plot_table {
@@ -71,6 +73,8 @@ typedef struct ss__plot_table {
 	char *metric;    /* metric compared, e.g. "latency" */
 	char *unit;      /* unit shown in the headers; NULL: the first row's */
 	double x;        /* x of the simulated points */
+	char *base_stack; /* incremental costs are over this stack's row of the
+			     same side; NULL: no incremental columns */
 	ss__plot_row *rows;
 	size_t nrows;
 	char **notes;    /* paragraphs printed under the table */

@@ -30,8 +30,8 @@ static const char *const ref_keys[] = {"series", "ref", "x", "packet", NULL};
 static const char *const hline_keys[] = {"ref", "title", NULL};
 static const char *const vline_keys[] = {"ref", "figure", "param", "series", "title", NULL};
 static const char *const baseline_keys[] = {"figure", "x", NULL};
-static const char *const table_keys[] = {"id", "title", "metric", "unit", "x", "rows", "notes", NULL};
-static const char *const row_keys[] = {"stack", "side", "series", "ref", "note", NULL};
+static const char *const table_keys[] = {"id", "title", "metric", "unit", "x", "rows", "notes", "base_stack", NULL};
+static const char *const row_keys[] = {"stack", "side", "series", "ref", "note", "incr", NULL};
 
 static const char *const kinds[] = {"xy", "ledger", NULL};
 
@@ -699,8 +699,10 @@ static void table_fini(ss__plot_table *t)
 	free(t->title);
 	free(t->metric);
 	free(t->unit);
+	free(t->base_stack);
 	for (size_t i = 0; i < t->nrows; i++) {
 		ss__plot_row *r = &t->rows[i];
+		ref_fini(&r->incr);
 		free(r->stack);
 		free(r->side);
 		free(r->series);
@@ -725,6 +727,16 @@ static int load_row(loader *ld, const config_setting_t *g, const char *where, ss
 		goto out;
 	if (!r->side && (rc = dup_str("", &r->side)))
 		goto out;
+	free(id);
+	id = NULL;
+	if ((rc = get_str(ld, g, "incr", 0, where, &id)))
+		goto out;
+	if (id) {
+		double ix;
+		if ((rc = resolve(ld, g, where, id, &r->incr, &ix)))
+			goto out;
+		r->has_incr = 1;
+	}
 	if (!r->series) {
 		size_t len = strlen(r->stack) + strlen(r->side) + 2;
 		if (!(r->series = malloc(len))) {
@@ -754,7 +766,8 @@ static int load_table(loader *ld, const config_setting_t *tg, size_t idx, ss__pl
 	if ((rc = check_keys(ld, tg, table_keys, where)) || (rc = get_str(ld, tg, "title", 0, where, &t->title)) ||
 	    (rc = get_str(ld, tg, "metric", 1, where, &t->metric)) || (rc = get_str(ld, tg, "unit", 0, where, &t->unit)) ||
 	    (rc = get_num(ld, tg, "x", where, &t->x)) ||
-	    (rc = get_strs(ld, tg, "notes", 0, 1, where, &t->notes, &t->nnotes)))
+	    (rc = get_strs(ld, tg, "notes", 0, 1, where, &t->notes, &t->nnotes)) ||
+	    (rc = get_str(ld, tg, "base_stack", 0, where, &t->base_stack)))
 		return rc;
 	if (isnan(t->x))
 		return fail(ld, tg, SS_EPARSE, "%s: missing required key 'x' (the x of the simulated points)", where);
@@ -772,6 +785,9 @@ static int load_table(loader *ld, const config_setting_t *tg, size_t idx, ss__pl
 		t->nrows = i + 1;
 		if ((rc = load_row(ld, config_setting_get_elem(rows, (unsigned)i), where, &t->rows[i])))
 			return rc;
+		if (t->rows[i].has_incr && !t->base_stack)
+			return fail(ld, config_setting_get_elem(rows, (unsigned)i), SS_EPARSE,
+				    "%s: a row with 'incr' needs the table's base_stack = ... (the stack it is over)", where);
 	}
 	return SS_OK;
 }

@@ -65,7 +65,11 @@ typedef struct ss_plot_spec ss_plot_spec;
      title, unit                  heading and the unit in the headers
      rows = ( { stack = "TCP/IP"; side = "send"; ref = "ID";
                 series = "...";   default "STACK SIDE"
+                incr = "ID";      the paper's incremental cost of the row
                 note = "..."; }, ... )
+     base_stack = "TCP/IP"        adds incremental-cost columns: each
+                                  row less the base stack's row of its
+                                  side, simulated beside the paper's incr
      notes = ["...", ...]         printed under the table */
 
 /* Reads the specification at `path` and resolves its reference ids
@@ -131,7 +135,8 @@ int ss_plot_figures(struct ss_db *db, const ss_plot_spec *spec, const char *outd
 
 /* Writes the spec's tables as Markdown to md_path (replaced atomically):
    per row the stack, side, the paper's value, the simulated mean +- the
-   confidence half-width, n, the relative error and a note (cells
+   confidence half-width, n, the relative error, with base_stack the
+   incremental cost (paper, simulated, relative error) and a note (cells
    escaped by ss_plot_md_escape), then the table's notes and the spec's
    notes as written (Markdown allowed; control characters become
    spaces). Rows without simulated data are kept and say so.

@@ -258,9 +258,11 @@ static const char good_spec[] =
 	");\n"
 	"tables = (\n"
 	"  { id = \"table1\"; title = \"Table 1: PLP latency\"; metric = \"latency\"; unit = \"us\"; x = 1;\n"
+	"    base_stack = \"TCP/IP\";\n"
 	"    rows = ( { stack = \"TCP/IP\"; side = \"send\"; ref = \"N95-035\"; },\n"
 	"             { stack = \"TCP/IP\"; side = \"recv\"; ref = \"N95-036\"; },\n"
-	"             { stack = \"a|b\"; side = \"send\"; ref = \"N95-037\"; note = \"pipe | here\"; } );\n"
+	"             { stack = \"a|b\"; side = \"send\"; ref = \"N95-037\"; incr = \"N95-038\";\n"
+	"               note = \"pipe | here\"; } );\n"
 	"    notes = [ \"The 3-DES label follows each table.\" ]; }\n"
 	");\n";
 
@@ -487,12 +489,18 @@ static void test_figures(const char *db_path, const char *spec_path)
 	char *md = slurp(tpath("out/tables.md"));
 	/* TCP/IP send: 240, 250, 260: mean 250, half-width 2.919986 * 10 /
 	   sqrt(3) = 16.86; against 236 (N95-035): +5.93 %. */
-	SS_CHECK(contains(md, "| TCP/IP | send | 236 | 250.0 \u00b1 16.9 | 3 | +5.9% | ref. N95-035 |"),
-		 "tables: TCP/IP send row: paper 236, simulated 250.0 +- 16.9, n 3, +5.9%%");
-	SS_CHECK(contains(md, "| TCP/IP | recv | 189 | \u2014 | \u2014 | \u2014 | not simulated"),
+	SS_CHECK(contains(md, "| TCP/IP | send | 236 | 250.0 \u00b1 16.9 | 3 | +5.9% | (base) | (base) | \u2014 | ref. N95-035 |"),
+		 "tables: TCP/IP send row: paper 236, simulated 250.0 +- 16.9, n 3, +5.9%%, the incremental base");
+	SS_CHECK(contains(md, "| TCP/IP | recv | 189 | \u2014 | \u2014 | \u2014 | (base) | (base) | \u2014 | not simulated"),
 		 "tables: a row without simulated data is kept and says so");
-	SS_CHECK(contains(md, "| a\\|b | send | 1737 | 2000 \u00b1 0 | 3 | +15.1% | pipe \\| here; ref. N95-037 |"),
-		 "tables: hostile cells escaped (a\\|b), paper 1737, rel. error +15.1%%");
+	/* 2000 - 250 = 1750 against N95-038's 1500: +16.7 %; half-widths 0
+	   and 16.86 combined: 16.86. */
+	SS_CHECK(contains(md, "| a\\|b | send | 1737 | 2000 \u00b1 0 | 3 | +15.1% | 1500 | 1750 \u00b1 17 | +16.7% | "
+			      "pipe \\| here; ref. N95-037, incr. N95-038 |"),
+		 "tables: hostile cells escaped (a\\|b), paper 1737, +15.1%%; incremental cost 1750 over TCP/IP against "
+		 "the paper's 1500");
+	SS_CHECK(contains(md, "| paper incr. over TCP/IP | simulated incr. | rel. error |"),
+		 "tables: incremental-cost columns, paper beside simulated");
 	SS_CHECK(contains(md, "## Table 1: PLP latency") && contains(md, "- The 3-DES label follows each table."),
 		 "tables: heading and notes");
 	SS_CHECK(contains(md, "90% Student-t"), "tables: the store's confidence level is stated");
@@ -576,6 +584,10 @@ static void test_bad_specs(const char *db)
 	SS_CHECK(rc == SS_EINVAL && contains(err, "legend word"), "legend limited to gnuplot key words (%s)", err);
 	rc = try_spec(db, "formats = [ \"png\", \"gif\" ];\nfigures = ( { id = \"a\"; metric = \"m\"; } );\n");
 	SS_CHECK(rc == SS_EINVAL && contains(err, "format 'gif'"), "unknown output format refused (%s)", err);
+	rc = try_spec(db, "tables = ( { id = \"t\"; metric = \"latency\"; x = 1;\n"
+			  "  rows = ( { stack = \"A\"; ref = \"N95-037\";\n incr = \"N95-038\"; } ); } );\n");
+	SS_CHECK(rc == SS_EPARSE && contains(err, "bad.cfg:2:") && contains(err, "base_stack"),
+		 "a row with incr needs the table's base_stack (%s)", err);
 	rc = try_spec(db, "study = \"s\";\n");
 	SS_CHECK(rc == SS_EPARSE && contains(err, "neither 'figures' nor 'tables'"), "empty spec refused (%s)", err);
 	ss_db *d = NULL;
@@ -626,6 +638,9 @@ static void test_nahum_spec(const char *db)
 		SS_CHECK(rc == SS_OK && contains(md, "| 3-DES/TCP/IP | send | 21461 |") &&
 				 contains(md, "| 3-DES/TCP/MD5/IP | recv | 23237 |") && contains(md, "3.65"),
 			 "nahum95 tables: both 3-DES labels as printed, and the DES note");
+		SS_CHECK(contains(md, "| 3-DES/TCP/IP | send | 21461 | \u2014 | \u2014 | \u2014 | 21225 | \u2014 | \u2014 |") &&
+				 contains(md, "| TCP/MD5/IP | recv | 1769 | \u2014 | \u2014 | \u2014 | 1555 |"),
+			 "nahum95 tables: the paper's incremental costs (N95-046, N95-057) beside the totals");
 		free(md);
 	}
 	ss_plot_spec_free(sp);
