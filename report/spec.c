@@ -5,6 +5,7 @@
 #include "ss_text.h"
 #include "ss_db.h"
 #include "ss_err.h"
+#include "ss_grow.h"
 
 #include <errno.h>
 #include <math.h>
@@ -955,5 +956,187 @@ done:
 		return rc;
 	}
 	*out = s;
+	return SS_OK;
+}
+
+/* ---- the default spec ------------------------------------------------- */
+
+/* The sweep axis whose values hold every x of a figure, from a run's
+   config text ("...; sweep: (k=[a,b,c] k2=[...]) (...); run: ..."):
+   the swept parameter the figure's x is. Malloc'd; NULL when none fits
+   (or out of memory, told apart by *oom). */
+static char *x_axis_name(const char *cfg, const double *xs, size_t nx, int *oom)
+{
+	const char *p = cfg ? strstr(cfg, "sweep:") : NULL;
+	const char *end = p ? strstr(p, "; run:") : NULL;
+	while (p && (p = strchr(p, '[')) && (!end || p < end)) {
+		const char *k = p;
+		while (k > cfg && k[-1] != ' ' && k[-1] != '(')
+			k--;
+		size_t klen = (size_t)(p - k);
+		if (klen < 2 || k[klen - 1] != '=') {
+			p++;
+			continue;
+		}
+		/* The values, and whether each x is one of them. */
+		const char *close = strchr(p, ']');
+		if (!close)
+			break;
+		size_t hit = 0;
+		for (size_t i = 0; i < nx; i++) {
+			for (const char *v = p + 1; v < close;) {
+				char *e;
+				double d = strtod(v, &e);
+				if (e != v && (d == xs[i] || fabs(d - xs[i]) <= 1e-9 * fabs(xs[i]))) {
+					hit++;
+					break;
+				}
+				v = strchr(v, ',');
+				v = v && v < close ? v + 1 : close;
+			}
+		}
+		if (hit == nx) {
+			char *name = strndup(k, klen - 1);
+			*oom = !name;
+			return name;
+		}
+		p = close;
+	}
+	return NULL;
+}
+
+/* A file stem from a figure id: unsafe characters become '_'. */
+static char *safe_stem(const char *id)
+{
+	size_t n = strlen(id);
+	char *s = malloc(n + 2);
+	if (!s)
+		return NULL;
+	size_t o = 0;
+	if (!n || id[0] == '.' || id[0] == '-')
+		s[o++] = 'f';
+	for (size_t i = 0; i < n && o < 100; i++) {
+		char c = id[i];
+		s[o++] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+				 c == '_' || c == '-' ? c : '_';
+	}
+	s[o] = '\0';
+	return s;
+}
+
+/* One default figure: id's first metric against x; see ss_plot_spec_default. */
+static int default_figure(sqlite3 *h, const char *id, size_t idx, ss_plot_spec *sp, ss__plot_fig *f)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SS_OK;
+	f->kind = SS__PLOT_XY;
+	f->ymin = f->ymax = NAN;
+	f->line = 0;
+	if (!(f->id = strdup(id)))
+		return SS_ENOMEM;
+	/* The primary metric: models report it first (metrics.pos 0). */
+	if (sqlite3_prepare_v2(h,
+			       "SELECT m.name FROM runs AS r JOIN metrics AS m ON m.run_id = r.id WHERE r.figure = ?1"
+			       " AND r.status = 'done' AND r.x IS NOT NULL ORDER BY m.pos, r.id LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return SS_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = dup_str((const char *)sqlite3_column_text(st, 0), &f->metric);
+	sqlite3_finalize(st);
+	if (rc || !f->metric)
+		return rc ? rc : SS_EDB;
+	/* The x values and one run's config, for the x axis' name. */
+	double *xs = NULL;
+	size_t nx = 0, cap = 0;
+	char *cfg = NULL;
+	if (sqlite3_prepare_v2(h,
+			       "SELECT DISTINCT x, (SELECT config FROM runs WHERE figure = ?1 LIMIT 1) FROM runs"
+			       " WHERE figure = ?1 AND status = 'done' AND x IS NOT NULL ORDER BY x",
+			       -1, &st, NULL) != SQLITE_OK)
+		return SS_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while (rc == SS_OK && sqlite3_step(st) == SQLITE_ROW) {
+		if (!cfg && sqlite3_column_text(st, 1) && dup_str((const char *)sqlite3_column_text(st, 1), &cfg))
+			rc = SS_ENOMEM;
+		else if (ss_grow(&xs, &cap, nx + 1, sizeof *xs, 16))
+			rc = SS_ENOMEM;
+		else
+			xs[nx++] = sqlite3_column_double(st, 0);
+	}
+	sqlite3_finalize(st);
+	int oom = 0;
+	if (rc == SS_OK)
+		f->xlabel = x_axis_name(cfg, xs, nx, &oom);
+	if (oom)
+		rc = SS_ENOMEM;
+	/* A sweep over two decades or more (bandwidths, connections) is
+	   read on a log axis. */
+	f->logx = nx > 2 && xs[0] > 0 && xs[nx - 1] / xs[0] >= 100;
+	free(xs);
+	free(cfg);
+	if (rc)
+		return rc;
+	char title[512];
+	snprintf(title, sizeof title, "%s: %s against %s (default plot of study %s)", id, f->metric,
+		 f->xlabel ? f->xlabel : "x", sp->study);
+	if (dup_str(title, &f->title) || !(f->stem = safe_stem(id)))
+		return SS_ENOMEM;
+	for (size_t j = 0; j < idx; j++)
+		if (!strcmp(sp->figs[j].stem, f->stem)) {
+			/* Two ids made the same stem: number this one. */
+			char *u = malloc(strlen(f->stem) + 24);
+			if (!u)
+				return SS_ENOMEM;
+			sprintf(u, "%s_%zu", f->stem, idx + 1);
+			free(f->stem);
+			f->stem = u;
+			break;
+		}
+	return SS_OK;
+}
+
+int ss_plot_spec_default(ss_db *db, const char *study, ss_plot_spec **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	ss_plot_spec *sp = calloc(1, sizeof *sp);
+	sqlite3 *h = ss_db_handle(db);
+	sqlite3_stmt *st = NULL;
+	int rc = SS_ENOMEM;
+	size_t cap = 0;
+	if (!sp || !(sp->study = strdup(study && *study ? study : "results")) || !(sp->path = strdup("(default spec)")))
+		goto done;
+	sp->formats = SS__PLOT_PNG | SS__PLOT_SVG;
+	rc = SS_OK;
+	if (sqlite3_prepare_v2(h,
+			       "SELECT DISTINCT figure FROM runs WHERE status = 'done' AND x IS NOT NULL ORDER BY figure",
+			       -1, &st, NULL) != SQLITE_OK) {
+		rc = SS_EDB;
+		goto done;
+	}
+	int src;
+	while (rc == SS_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (ss_grow(&sp->figs, &cap, sp->nfigs + 1, sizeof *sp->figs, 8)) {
+			rc = SS_ENOMEM;
+			break;
+		}
+		ss__plot_fig *f = &sp->figs[sp->nfigs];
+		memset(f, 0, sizeof *f);
+		sp->nfigs++;
+		rc = default_figure(h, (const char *)sqlite3_column_text(st, 0), sp->nfigs - 1, sp, f);
+	}
+	if (rc == SS_OK && src != SQLITE_DONE)
+		rc = SS_EDB;
+done:
+	sqlite3_finalize(st);
+	if (rc == SS_EDB)
+		ss_errbuf(err, errlen, "cannot read the store's runs: %s", sqlite3_errmsg(h));
+	else if (rc)
+		ss_errbuf(err, errlen, "out of memory");
+	if (rc) {
+		ss_plot_spec_free(sp);
+		return rc;
+	}
+	*out = sp;
 	return SS_OK;
 }

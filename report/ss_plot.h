@@ -93,6 +93,15 @@ typedef struct ss_plot_spec ss_plot_spec;
 int ss_plot_spec_load(const char *path, struct ss_db *db, ss_plot_spec **out,
 		      char *err, size_t errlen);
 
+/* A specification for a store no spec was written for: one xy figure
+   per figure id with runs at an x, its primary metric (the first the
+   model reports) against x, one series per series in the store (the
+   runs' other axes), the x axis named after the sweep axis whose values
+   are the x values (from the runs' config), logarithmic when x spans
+   two decades or more. No tables. Returns SS_OK (a spec with no
+   figures when the store has none), SS_ENOMEM or SS_EDB. */
+int ss_plot_spec_default(struct ss_db *db, const char *study, ss_plot_spec **out, char *err, size_t errlen);
+
 /* Frees; NULL is a no-op. */
 void ss_plot_spec_free(ss_plot_spec *spec);
 

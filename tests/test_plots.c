@@ -738,6 +738,27 @@ static void test_presentation(void)
 	SS_CHECK(contains(s, "(ratio bounds)"), "baseline: the footnote says the intervals are the ratio's bounds");
 	free(s);
 
+	/* The default spec names x after the swept axis its runs' config
+	   gives (fig7: processors=[1]); runs without a config give "x". */
+	rc = ss_db_open(db_path, SS_DB_READ, &db, err, sizeof err);
+	if (rc == SS_OK)
+		rc = ss_plot_spec_default(db, "present", &spec, err, sizeof err);
+	SS_CHECK(rc == SS_OK && ss_plot_spec_nfigures(spec) == 3, "default spec: one figure per figure id (%s)",
+		 rc ? err : "ok");
+	if (rc == SS_OK)
+		rc = ss_plot_figures(db, spec, tpath("default"), &o, &sum, err, sizeof err);
+	ss_plot_spec_free(spec);
+	spec = NULL;
+	ss_db_close(db);
+	s = slurp(tpath("default/fig7.gp"));
+	SS_CHECK(rc == SS_OK && contains(s, "set xlabel 'processors'") && contains(s, "set ylabel 'throughput (Mbit/s)'"),
+		 "default spec: x named after the sweep axis, y the primary metric with its unit");
+	free(s);
+	s = slurp(tpath("default/fig5.gp"));
+	SS_CHECK(contains(s, "set xlabel 'x'") && !contains(s, "set logscale x"),
+		 "default spec: no config, x is 'x'; 1..64 spans under two decades: linear x");
+	free(s);
+
 	/* Bad uses, each with file:line. */
 	rc = try_spec(db_path, "figures = ( { id = \"a\"; metric = \"m\";\n"
 			       " refs = ( { series = \"s\"; ref = \"N95-036\"; packet = \"N95-035\"; } ); } );\n");
@@ -812,9 +833,28 @@ static void test_cmd(const char *db, const char *spec)
 		SS_CHECK(ex == 0 && file_size(tpath("plots/store/fig03.gp")) > 0 &&
 				 file_size(tpath("plots/store/tables.md")) > 0,
 			 "secsim plot store.db: default spec and outdir plots/store (exit %d)", ex);
+		/* A store no spec was written for: the default plots. */
+		char *copy = slurp(db);
+		FILE *cf = fopen(tpath("nospec.db"), "wb");
+		if (cf && copy)
+			fwrite(copy, 1, (size_t)file_size(db), cf);
+		if (cf)
+			fclose(cf);
+		free(copy);
+		ex = run_cmd(4, "plot", "nospec.db", "--no-draw", "--quiet");
+		char *g = slurp(tpath("plots/nospec/fig3.gp"));
+		char *g4 = slurp(tpath("plots/nospec/fig4.gp"));
+		SS_CHECK(ex == 0 && contains(g, "set title 'fig3: throughput against x (default plot of study nospec)'") &&
+				 contains(g, "title 'TCP/IP'") && contains(g, "title 'DES/TCP/MD5/IP'") &&
+				 contains(g4, "set ylabel 'speedup (x)'") &&
+				 file_size(tpath("plots/nospec/table1.gp")) > 0 && file_size(tpath("plots/nospec/tables.md")) < 0,
+			 "secsim plot on a store without a spec: each figure's primary metric against x, one series per "
+			 "series, no tables (exit %d)", ex);
+		free(g);
+		free(g4);
 		ss_test_write(tpath("other.db"), "");
 		ex = run_cmd(3, "plot", "other.db", "--quiet");
-		SS_CHECK_INT(ex, 2, "secsim plot: no default spec for the study -> 2");
+		SS_CHECK_INT(ex, 2, "secsim plot: an empty file is no store -> 2");
 		if (chdir(cwd) != 0)
 			SS_DIAG("cannot return to %s", cwd);
 	}
