@@ -19,14 +19,15 @@
 
 #include <sqlite3.h>
 
-/* One look for every figure: 800x600 pixels, a 12-point sans font, the
+/* One look for every figure: 800x600 pixels (taller when the key needs
+   more than three rows, so the plot keeps its height), a 12-point sans font, the
    key under the plot so it never covers data. Series differ in colour
    (Okabe and Ito's palette, told apart with the common colour-vision
    deficiencies), point shape and dash pattern, so they survive grey-scale
    print too. The paper's points take their series' colour and the hollow
    twin of its filled shape, larger, so "paper: X" sits on or beside X. */
-#define GP_SIZE_PX "800,600"
-#define GP_SIZE_IN "8in,6in"
+#define GP_HEIGHT 600       /* pixels, for a key of up to three rows */
+#define GP_KEY_ROW 18       /* pixels per further row of the key */
 #define GP_FONT "DejaVu Sans,12"
 #define GP_NOTE_FONT ",11" /* the CI footnote: still >= 11 points */
 #define GP_KEY_FONT ",11"  /* the key: 11 points fits two columns of long titles */
@@ -589,23 +590,29 @@ static void put_yrange(FILE *f, const ss__plot_fig *fig, int from_zero)
 }
 
 /* The drawing: the plot command is written once, for the first format,
-   and `replot` repeats it on the others. */
-static void put_outputs(FILE *f, const ss__plot_fig *fig, int formats, const char *plot_cmd)
+   and `replot` repeats it on the others. The canvas is 800 pixels wide
+   and `height` high (the PDF at 100 pixels an inch). */
+static void put_outputs(FILE *f, const ss__plot_fig *fig, int formats, int height, const char *plot_cmd)
 {
 	int first = 1;
 	static const struct {
 		int bit;
 		const char *ext;
-		const char *term;
+		const char *term, *opts;
 	} terms[] = {
-		{SS__PLOT_PNG, "png", "pngcairo size " GP_SIZE_PX " noenhanced font '" GP_FONT "' linewidth 1"},
-		{SS__PLOT_SVG, "svg", "svg size " GP_SIZE_PX " noenhanced font '" GP_FONT "' linewidth 1 background rgb 'white'"},
-		{SS__PLOT_PDF, "pdf", "pdfcairo size " GP_SIZE_IN " noenhanced font '" GP_FONT "' linewidth 1"},
+		{SS__PLOT_PNG, "png", "pngcairo", " noenhanced font '" GP_FONT "' linewidth 1"},
+		{SS__PLOT_SVG, "svg", "svg", " noenhanced font '" GP_FONT "' linewidth 1 background rgb 'white'"},
+		{SS__PLOT_PDF, "pdf", "pdfcairo", " noenhanced font '" GP_FONT "' linewidth 1"},
 	};
 	for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
 		if (!(formats & terms[i].bit))
 			continue;
-		fprintf(f, "\nset terminal %s\nset output '%s.%s'\n", terms[i].term, fig->stem, terms[i].ext);
+		if (terms[i].bit == SS__PLOT_PDF)
+			fprintf(f, "\nset terminal %s size %gin,%gin%s\n", terms[i].term, GP_CANVAS_W / 100.0,
+				height / 100.0, terms[i].opts);
+		else
+			fprintf(f, "\nset terminal %s size %d,%d%s\n", terms[i].term, GP_CANVAS_W, height, terms[i].opts);
+		fprintf(f, "set output '%s.%s'\n", fig->stem, terms[i].ext);
 		fputs(first ? plot_cmd : "replot\n", f);
 		first = 0;
 	}
@@ -614,12 +621,12 @@ static void put_outputs(FILE *f, const ss__plot_fig *fig, int formats, const cha
 
 /* Writes the plot command for each output format, unless building it ran
    out of memory; frees it. */
-static int end_plot(FILE *f, const ss__plot_fig *fig, int formats, ss__plot_str *cmd, int rc)
+static int end_plot(FILE *f, const ss__plot_fig *fig, int formats, int height, ss__plot_str *cmd, int rc)
 {
 	if (cmd->oom)
 		rc = SS_ENOMEM;
 	if (rc == SS_OK)
-		put_outputs(f, fig, formats, cmd->p);
+		put_outputs(f, fig, formats, height, cmd->p);
 	free(cmd->p);
 	return rc ? SS_ENOMEM : SS_OK;
 }
@@ -627,7 +634,8 @@ static int end_plot(FILE *f, const ss__plot_fig *fig, int formats, ss__plot_str 
 /* The confidence-interval footnote, from the data: the largest
    half-width relative to its mean, and whether any interval would show
    beside its marker (see CI_HIDDEN_FRACTION). */
-static void ci_note(const xyset *d, const ss__plot_fig *fig, double level, char *buf, size_t len)
+static void ci_note(const xyset *d, const ss__plot_fig *fig, double level, const char *of, char *buf,
+		    size_t len)
 {
 	double lo = INFINITY, hi = -INFINITY, maxrel = 0, maxfrac = 0;
 	long maxn = 0;
@@ -656,12 +664,13 @@ static void ci_note(const xyset *d, const ss__plot_fig *fig, double level, char 
 			if (span > 0 && w / span > maxfrac)
 				maxfrac = w / span;
 		}
-	const char *base = fig->base_figure ? " (ratio bounds)" : "";
+	char base[64];
+	snprintf(base, sizeof base, "%s%s", of, fig->base_figure ? " (ratio bounds)" : "");
 	if (maxn < 2)
 		snprintf(buf, len, "one replication per point: no confidence intervals");
 	else if (maxfrac < CI_HIDDEN_FRACTION)
-		snprintf(buf, len, "%g%% CIs%s narrower than the markers (largest half-width %.2g%% of the mean)",
-			 100 * level, base, 100 * maxrel);
+		snprintf(buf, len, "%g%% CIs%s %s (largest half-width %.2g%% of the mean)", 100 * level, base,
+			 fig->kind == SS__PLOT_LEDGER ? "too narrow to see" : "narrower than the markers", 100 * maxrel);
 	else
 		snprintf(buf, len, "error bars: %g%% confidence intervals%s (largest half-width %.2g%% of the mean)",
 			 100 * level, base, 100 * maxrel);
@@ -742,6 +751,15 @@ static int key_columns(size_t maxlen, size_t entries, int paired)
 	return cols;
 }
 
+/* gnuplot sizes key columns by character count times the 12-point
+   font's widest glyphs; long 11-point proportional titles take about a
+   sixth less, so the key's width is trimmed by that many characters
+   (else they get one column where two fit). */
+static int key_width(size_t maxlen)
+{
+	return maxlen > 25 ? -(int)((double)maxlen * 0.15) : 0;
+}
+
 static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char *store, double level,
 		    int formats)
 {
@@ -806,12 +824,11 @@ static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char
 	fputs("set grid back lc rgb '#d8d8d8' lw 1 dt 1\n"
 	      "set border 3 lw 1\nset tics nomirror out\n"
 	      "set bars 1.5\n", f);
-	/* The key's size: its entries and their longest title. The paper's
-	   lines are labelled on the plot, not in the key, so one long title
-	   cannot force the key into one column. When paper entries follow
+	/* The key's size: its entries and their longest title. When paper
+	   entries follow
 	   their series, every series gets a slot for one (a blank one when
 	   it has none), so with an even column count each series and its
-	   paper points share a row. */
+	   paper points share a row (when most series have paper points). */
 	size_t entries = fig->ideal ? 1 : 0, maxlen = fig->ideal ? 20 : 0, nsim = 0, nwith = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		size_t l = strlen(d->s[i].name);
@@ -827,18 +844,28 @@ static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char
 		if (l > maxlen)
 			maxlen = l;
 	}
-	int paired = nwith > 0;
+	for (size_t i = 0; i < fig->nhlines + fig->nvlines; i++) {
+		const ss__plot_ref *r = i < fig->nhlines ? &fig->hlines[i] : &fig->vlines[i - fig->nhlines];
+		if (i >= fig->nhlines && (!isfinite(r->x) || (fig->logx && !(r->x > 0))))
+			continue;
+		entries++;
+		if (strlen(r->title) > maxlen)
+			maxlen = strlen(r->title);
+	}
+	int paired = nwith > 0 && 2 * nwith >= nsim; /* blanks only where they are the few */
 	if (paired)
 		entries += nsim - nwith;
 	int cols = key_columns(maxlen, entries ? entries : 1, paired);
+	int rows = (int)((entries + (size_t)cols - 1) / (size_t)cols);
+	int height = GP_HEIGHT + (rows > 3 ? (rows - 3) * GP_KEY_ROW : 0);
 	/* height: room between the x axis' label and the key's first row. */
-	fprintf(f, "set key outside below center horizontal Left reverse maxcols %d spacing 1.1 samplen 3 height 1 nobox font '%s'\n",
-		cols, GP_KEY_FONT);
+	fprintf(f, "set key outside below center horizontal Left reverse maxcols %d spacing 1.1 samplen 3 height 1 width %d nobox font '%s'\n",
+		cols, key_width(maxlen), GP_KEY_FONT);
 	put_legend(f, fig);
 	/* Above the plot, under the title: the CI footnote, then the spec's
 	   note; the top margin grows to hold them. */
 	char note[256];
-	ci_note(d, fig, level, note, sizeof note);
+	ci_note(d, fig, level, "", note, sizeof note);
 	fprintf(f, "set tmargin %d\nset title offset 0, char %g\n", fig->note ? 5 : 4, fig->note ? 2.0 : 1.0);
 	fputs("set label 1 ", f);
 	rc |= put_q(f, note);
@@ -857,18 +884,9 @@ static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char
 	}
 	fputs("set style line 90 lc rgb '#808080' dt (10,6) lw 1.5\n"
 	      "set style line 91 lc rgb 'black' dt (3,4) lw 2\n", f);
-	/* The paper's horizontal lines, labelled at their right end; marked
-	   x values, a vertical line in the colour of the series it is about
-	   (black otherwise), labelled along the line. Labels sit on a white
-	   box so a curve behind them does not garble them. */
-	fputs("set style textbox opaque noborder\n", f);
-	for (size_t i = 0; i < fig->nhlines; i++) {
-		fprintf(f, "set label %zu ", i + 11);
-		rc |= put_q(f, fig->hlines[i].title);
-		fputs(" at graph 0.99, first ", f);
-		put_num(f, fig->hlines[i].y);
-		fprintf(f, " right offset 0, char 0.7 boxed front font '%s'\n", GP_NOTE_FONT);
-	}
+	/* Marked x values: a vertical line in the colour of the series it
+	   is about (black otherwise), drawn as an arrow; its key entry is a
+	   NaN plot. */
 	for (size_t i = 0; i < fig->nvlines; i++) {
 		const ss__plot_ref *v = &fig->vlines[i];
 		long si = series_index(d, v->series);
@@ -881,12 +899,6 @@ static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char
 		fputs(", graph 0 to ", f);
 		put_num(f, v->x);
 		fprintf(f, ", graph 1 nohead back ls %zu\n", i + 201);
-		fprintf(f, "set label %zu ", i + 31);
-		rc |= put_q(f, v->title);
-		fputs(" at first ", f);
-		put_num(f, v->x);
-		fprintf(f, ", graph 0.03 left rotate by 90 offset char -0.8, 0 boxed front tc rgb '%s' font '%s'\n", col,
-			GP_NOTE_FONT);
 	}
 	/* The plot command. */
 	ss__plot_str_adds(&cmd, "plot ");
@@ -906,7 +918,7 @@ static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char
 			free(q);
 			first = 0;
 			if (paired && !npaper[i] && !nderiv[i])
-				ss__plot_str_adds(&cmd, ", \\\n     NaN with points ps 0 title ' '");
+				ss__plot_str_adds(&cmd, ", \\\n     NaN with points ps 0 lc rgb 'white' title ' '");
 		}
 		for (int der = 0; der < 2; der++) {
 			if (!(der ? nderiv[i] : npaper[i]))
@@ -930,15 +942,36 @@ static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char
 		first = 0;
 	}
 	for (size_t i = 0; i < fig->nhlines; i++) {
-		snprintf(buf, sizeof buf, "%s%.17g with lines ls 91 notitle", first ? "" : ", \\\n     ",
-			 fig->hlines[i].y);
+		char *qt = ss_plot_gp_quote(fig->hlines[i].title);
+		if (!qt) {
+			rc = SS_ENOMEM;
+			break;
+		}
+		ss__plot_str_adds(&cmd, first ? "" : ", \\\n     ");
+		snprintf(buf, sizeof buf, "%.17g with lines ls 91 title ", fig->hlines[i].y);
 		ss__plot_str_adds(&cmd, buf);
+		ss__plot_str_adds(&cmd, qt);
+		free(qt);
+		first = 0;
+	}
+	for (size_t i = 0; i < fig->nvlines; i++) {
+		if (!isfinite(fig->vlines[i].x) || (fig->logx && !(fig->vlines[i].x > 0)))
+			continue;
+		char *qt = ss_plot_gp_quote(fig->vlines[i].title);
+		if (!qt) {
+			rc = SS_ENOMEM;
+			break;
+		}
+		snprintf(buf, sizeof buf, "%sNaN with lines ls %zu title ", first ? "" : ", \\\n     ", i + 201);
+		ss__plot_str_adds(&cmd, buf);
+		ss__plot_str_adds(&cmd, qt);
+		free(qt);
 		first = 0;
 	}
 	ss__plot_str_adds(&cmd, "\n");
 	free(npaper);
 	free(nderiv);
-	return end_plot(f, fig, formats, &cmd, rc);
+	return end_plot(f, fig, formats, height, &cmd, rc);
 }
 
 /* ---- ledger figures --------------------------------------------------- */
@@ -1173,11 +1206,32 @@ static int write_ledger(FILE *f, const ss__plot_fig *fig, const ledger *l, const
 	put_offsets(f, fig, 1, 0);
 	fputs("set style data histograms\nset style histogram rowstacked\nset boxwidth 0.7 relative\n"
 	      "set grid ytics back lc rgb '#d8d8d8' lw 1 dt 1\n"
-	      "set border 3 lw 1\nset tics nomirror out\nset xtics scale 0\n"
-	      "set key outside right top vertical Left reverse invert spacing 1.2 samplen 2 nobox\n", f);
+	      "set border 3 lw 1\nset tics nomirror out\nset xtics scale 0\n", f);
+	/* The key under the plot, bottom segment first, as the xy figures. */
+	size_t maxlen = 16, nkey = 1;
+	for (size_t m = 0; m < fig->nmetrics; m++)
+		if (l->present[m]) {
+			nkey++;
+			if (strlen(fig->labels[m]) > maxlen)
+				maxlen = strlen(fig->labels[m]);
+		}
+	int cols = key_columns(maxlen, nkey, 0), rows = (int)((nkey + (size_t)cols - 1) / (size_t)cols);
+	int height = GP_HEIGHT + (rows > 3 ? (rows - 3) * GP_KEY_ROW : 0);
+	fprintf(f, "set key outside below center horizontal Left reverse maxcols %d spacing 1.1 samplen 2 height 1 width %d nobox font '%s'\n",
+		cols, key_width(maxlen), GP_KEY_FONT);
 	put_legend(f, fig);
-	fprintf(f, "set label 1 'error bars: %g%% confidence intervals of the total' at graph 1, graph 1.02 right font '%s'\n",
-		100 * level, GP_NOTE_FONT);
+	/* The footnote on the total's intervals, from the data. */
+	series ts = {0};
+	ts.p = l->tot;
+	ts.n = l->nx;
+	xyset tmp = {0};
+	tmp.s = &ts;
+	tmp.n = 1;
+	char note[256];
+	ci_note(&tmp, fig, level, " of the total", note, sizeof note);
+	fputs("set tmargin 4\nset title offset 0, char 1\nset label 1 ", f);
+	rc |= put_q(f, note);
+	fprintf(f, " at graph 0, graph 1 left offset 0, char 0.8 font '%s'\n", GP_NOTE_FONT);
 	ss__plot_str cmd = {0};
 	char buf[256];
 	ss__plot_str_adds(&cmd, "plot ");
@@ -1205,7 +1259,7 @@ static int write_ledger(FILE *f, const ss__plot_fig *fig, const ledger *l, const
 				" lc rgb 'white' lw 4 notitle, \\\n"
 				"     $total using 1:3:(0):($4-$3) with vectors heads size screen 0.008,90"
 				" lc rgb 'black' lw 1.5 title 'total: interval'\n");
-	return end_plot(f, fig, formats, &cmd, rc);
+	return end_plot(f, fig, formats, height, &cmd, rc);
 }
 
 /* ---- running gnuplot -------------------------------------------------- */

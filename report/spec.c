@@ -384,7 +384,7 @@ out:
 	return rc;
 }
 
-/* "TITLE (about 16 processors)": a marked value's key title carries the
+/* "TITLE: about 16 processors": a marked value's key title carries the
    number, read from the store, and how exact the paper says it is. */
 static int title_with_value(const char *title, const ss__plot_ref *r, double v, char **out)
 {
@@ -397,7 +397,7 @@ static int title_with_value(const char *title, const ss__plot_ref *r, double v, 
 		return SS_ENOMEM;
 	char num[32];
 	ss__plot_si(v, num, sizeof num);
-	snprintf(t, len, "%s (%s%s%s%s)", title, how, num, r->unit && *r->unit ? " " : "", r->unit ? r->unit : "");
+	snprintf(t, len, "%s: %s%s%s%s", title, how, num, r->unit && *r->unit ? " " : "", r->unit ? r->unit : "");
 	free(*out);
 	*out = t;
 	return SS_OK;

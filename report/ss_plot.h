@@ -41,7 +41,7 @@ typedef struct ss_plot_spec ss_plot_spec;
                                   "paper Table N (derived): a"
      hlines = ( { ref = "ID"; title = "..."; }, ... )
                                   the paper's values as horizontal lines,
-                                  labelled "title (about VALUE UNIT)"
+                                  keyed "title: about VALUE UNIT"
      vlines = ( { ref = "ID"; series = "a"; title = "..."; }, ... )
                                   x values marked by vertical lines (the
                                   row's value; the series' colour), or
@@ -52,9 +52,10 @@ typedef struct ss_plot_spec ss_plot_spec;
                                   draw each series over its own point of
                                   figure f at x (a speedup)
      note = "..."                 one line under the title
-   Every xy figure has its key under the plot and a footnote on its
-   confidence intervals computed from the data (the largest half-width,
-   and whether the intervals hide behind the markers).
+   Every figure has its key under the plot (the canvas grows with the
+   key's rows) and a footnote on its confidence intervals computed from
+   the data (the largest half-width, and whether the intervals hide
+   behind the markers).
    A ledger figure (kind = "ledger") stacks per-packet times against x:
      id, from_figure, series, metrics = ["ledger.proto", ...]  required
      labels = [...]               key titles, one per metric (default:
