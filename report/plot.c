@@ -668,6 +668,8 @@ static void ci_note(const xyset *d, const ss__plot_fig *fig, double level, const
 	snprintf(base, sizeof base, "%s%s", of, fig->base_figure ? " (ratio bounds)" : "");
 	if (maxn < 2)
 		snprintf(buf, len, "one replication per point: no confidence intervals");
+	else if (maxrel == 0 && maxfrac == 0)
+		snprintf(buf, len, "%g%% CIs%s of zero width: the replications agree", 100 * level, base);
 	else if (maxfrac < CI_HIDDEN_FRACTION)
 		snprintf(buf, len, "%g%% CIs%s %s (largest half-width %.2g%% of the mean)", 100 * level, base,
 			 fig->kind == SS__PLOT_LEDGER ? "too narrow to see" : "narrower than the markers", 100 * maxrel);

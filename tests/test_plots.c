@@ -656,8 +656,8 @@ static void test_nahum_spec(const char *db)
    markers, and x tic labels that do not overlap. A store of its own:
    fig5 (throughput, TCP/IP at the 15 x of a 1..64 processor sweep,
    intervals of 0.001), fig7 (TCP/IP 50 at x = 1, runs whose config says
-   bus_bandwidth=1200000000) and bus (TCP/IP 300 and 600 at 2e8 and
-   1.2e9; UDP/IP, which fig7 lacks). */
+   bus_bandwidth=1200000000), bus (TCP/IP 300 and 600 at 2e8 and
+   1.2e9; UDP/IP, which fig7 lacks) and flat (7 in every run). */
 static void test_presentation(void)
 {
 	char db_path[1024];
@@ -687,6 +687,9 @@ static void test_presentation(void)
 			rc = add_run(db, "bus", "TCP/IP", 1.2e9, r, 1, thr, &hi, "Mbit/s");
 		if (rc == SS_OK)
 			rc = add_run(db, "bus", "UDP/IP", 1.2e9, r, 1, thr, &hi, "Mbit/s");
+		double flat = 7;
+		for (int x = 1; x <= 2 && rc == SS_OK; x++)
+			rc = add_run(db, "flat", "A", x, r, 1, thr, &flat, "Mbit/s");
 	}
 	ss_db_close(db);
 	SS_CHECK_INT(rc, SS_OK, "presentation store (%s)", rc ? err : "ok");
@@ -747,7 +750,7 @@ static void test_presentation(void)
 	rc = ss_db_open(db_path, SS_DB_READ, &db, err, sizeof err);
 	if (rc == SS_OK)
 		rc = ss_plot_spec_default(db, "present", &spec, err, sizeof err);
-	SS_CHECK(rc == SS_OK && ss_plot_spec_nfigures(spec) == 3, "default spec: one figure per figure id (%s)",
+	SS_CHECK(rc == SS_OK && ss_plot_spec_nfigures(spec) == 4, "default spec: one figure per figure id (%s)",
 		 rc ? err : "ok");
 	if (rc == SS_OK)
 		rc = ss_plot_figures(db, spec, tpath("default"), &o, &sum, err, sizeof err);
@@ -761,6 +764,10 @@ static void test_presentation(void)
 	s = slurp(tpath("default/fig5.gp"));
 	SS_CHECK(contains(s, "set xlabel 'x'") && !contains(s, "set logscale x"),
 		 "default spec: no config, x is 'x'; 1..64 spans under two decades: linear x");
+	free(s);
+	s = slurp(tpath("default/flat.gp"));
+	SS_CHECK(contains(s, "set label 1 '90% CIs of zero width: the replications agree'"),
+		 "identical replications: the footnote says the intervals have zero width");
 	free(s);
 
 	/* Bad uses, each with file:line. */
