@@ -1,8 +1,11 @@
 /* Tests of plots/ (and the `plot` command): quoting known answers, the
    scripts' data, paper values and hostile names against a synthetic store
    holding reference/nahum95.csv, the drawn PNG/SVG when gnuplot is here,
-   the spec loader's errors with file:line, the Markdown tables, gnuplot
-   missing or failing, and the exit statuses of `secsim plot`. */
+   the spec loader's errors with file:line, the Markdown tables (with
+   incremental costs), gnuplot missing or failing, the exit statuses of
+   `secsim plot`, what a figure shows beside its points (key placement,
+   colours, CI footnote, derived paper points, marked x values, baseline,
+   x tics) and the default plots of a store without a spec. */
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
