@@ -1,4 +1,5 @@
-/* `secsim plot`: option parsing, the default spec and output directory,
+/* `secsim plot`: option parsing, the spec (the study's, else the default
+   plots of any store) and output directory,
    and the mapping of the plots module's status codes to exit statuses. */
 #include "ss_cmd_plot.h"
 #include "ss_db.h"
@@ -29,7 +30,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: secsim plot DB [--spec FILE] [-d OUTDIR] [--no-draw] [--quiet]\n"
 		"  DB              a results store, e.g. results/nahum95.db (study = its file stem)\n"
-		"  --spec FILE     plot spec (default DATADIR/report/specs/STUDY.cfg)\n"
+		"  --spec FILE     plot spec (default DATADIR/report/specs/STUDY.cfg; without one,\n"
+		"                  each figure's primary metric against its swept axis)\n"
 		"  -d, --outdir D  output directory (default plots/STUDY)\n"
 		"  --no-draw       write the gnuplot scripts and tables only\n"
 		"  --quiet         print errors only\n"
@@ -114,17 +116,23 @@ int ss_cmd_plot(int argc, char **argv)
 	}
 	const char *sp = o.spec ? o.spec : spec_cfg;
 	const char *od = o.outdir ? o.outdir : outdir;
-	if (!o.spec && stat(sp, &sb) != 0) {
-		fprintf(stderr, "secsim plot: no plot spec for study '%s' (looked for %s); give --spec FILE\n",
-			study, sp);
-		goto out;
-	}
+	/* A store no spec was written for gets the default plots. */
+	int use_default = !o.spec && stat(sp, &sb) != 0;
 	int rc = ss_db_open(o.db, SS_DB_READ, &db, err, sizeof err);
 	if (rc) {
 		fprintf(stderr, "secsim plot: %s\n", err);
 		goto out;
 	}
-	if ((rc = ss_plot_spec_load(sp, db, &spec, err, sizeof err))) {
+	if (use_default) {
+		if (!o.quiet)
+			printf("no plot spec for study '%s' (looked for %s): default plots, each figure's primary "
+			       "metric against its swept axis, one series per series of the store\n",
+			       study, sp);
+		rc = ss_plot_spec_default(db, study, &spec, err, sizeof err);
+	} else {
+		rc = ss_plot_spec_load(sp, db, &spec, err, sizeof err);
+	}
+	if (rc) {
 		fprintf(stderr, "secsim plot: %s\n", err);
 		ex = rc == SS_ENOMEM || rc == SS_EDB ? EXIT_FAIL : EXIT_BAD;
 		goto out;
@@ -135,8 +143,11 @@ int ss_cmd_plot(int argc, char **argv)
 	if (frc)
 		fprintf(stderr, "secsim plot: %s\n", err);
 	else if (!sum.written && !ss_plot_spec_ntables(spec)) {
-		fprintf(stderr, "secsim plot: nothing to plot: none of the %zu figures of %s has data in %s\n",
-			ss_plot_spec_nfigures(spec), sp, o.db);
+		if (use_default)
+			fprintf(stderr, "secsim plot: nothing to plot: %s has no runs with an x value\n", o.db);
+		else
+			fprintf(stderr, "secsim plot: nothing to plot: none of the %zu figures of %s has data in %s\n",
+				ss_plot_spec_nfigures(spec), sp, o.db);
 		goto out;
 	}
 	/* The tables are written even when drawing failed: they need no

@@ -23,6 +23,8 @@ typedef struct ss__plot_ref {
 	double y;      /* the row's value_num, in the row's unit */
 	char *unit;    /* the row's unit, e.g. "Mbit/s" */
 	char *qualifier; /* the row's qualifier, e.g. "exact", "approx" */
+	char *derived; /* a point derived from the row (packet bits / latency):
+			  where the row comes from, e.g. "Table 1"; NULL: as printed */
 	int line;      /* line in the spec, for messages */
 } ss__plot_ref;
 
@@ -47,6 +49,11 @@ typedef struct ss__plot_fig {
 	size_t nrefs;
 	ss__plot_ref *hlines; /* xy: the paper's horizontal lines */
 	size_t nhlines;
+	ss__plot_ref *vlines; /* xy: marked x values (y unused); series: colour */
+	size_t nvlines;
+	char *note;        /* xy: one line of text under the title, or NULL */
+	char *base_figure; /* xy: divide each series by its point in this figure */
+	double base_x;     /* ... at this x (the speedup of a fixed-x sweep) */
 } ss__plot_fig;
 
 typedef struct ss__plot_row {
@@ -55,6 +62,8 @@ typedef struct ss__plot_row {
 	char *series;    /* series in the store; default "STACK SIDE" */
 	char *note;      /* spec's note for the row, or NULL */
 	ss__plot_ref ref; /* the paper's value */
+	int has_incr;    /* the paper gives the row's incremental cost */
+	ss__plot_ref incr; /* ... over the table's base stack */
 } ss__plot_row;
 
 typedef struct ss__plot_table {
@@ -64,6 +73,8 @@ typedef struct ss__plot_table {
 	char *metric;    /* metric compared, e.g. "latency" */
 	char *unit;      /* unit shown in the headers; NULL: the first row's */
 	double x;        /* x of the simulated points */
+	char *base_stack; /* incremental costs are over this stack's row of the
+			     same side; NULL: no incremental columns */
 	ss__plot_row *rows;
 	size_t nrows;
 	char **notes;    /* paragraphs printed under the table */
@@ -92,6 +103,10 @@ typedef struct ss__plot_str {
 
 void ss__plot_str_add(ss__plot_str *s, const char *text, size_t len);
 void ss__plot_str_adds(ss__plot_str *s, const char *text);
+
+/* A number for a tic or a key: %g, with k, M or G from 10^4 up (a bus
+   bandwidth of 1.2e9 reads "1.2G"). */
+void ss__plot_si(double x, char *buf, size_t len);
 
 /* Length of the valid UTF-8 character starting at s[0] (at most `avail`
    bytes available), or 0 when the bytes there are not one. */

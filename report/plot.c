@@ -19,14 +19,25 @@
 
 #include <sqlite3.h>
 
-/* One look for every figure: 800x560 pixels, a 12-point sans font, and
-   series told apart by point shape and dash pattern as well as by a
-   black/dark-grey alternation, so the plots survive grey-scale print.
-   The paper's points use the hollow twin of the series' filled shape. */
-#define GP_SIZE_PX "800,560"
-#define GP_SIZE_IN "8in,5.6in"
+/* One look for every figure: 800x600 pixels (taller when the key needs
+   more than three rows, so the plot keeps its height), a 12-point sans font, the
+   key under the plot so it never covers data. Series differ in colour
+   (Okabe and Ito's palette, told apart with the common colour-vision
+   deficiencies), point shape and dash pattern, so they survive grey-scale
+   print too. The paper's points take their series' colour and the hollow
+   twin of its filled shape, larger, so "paper: X" sits on or beside X. */
+#define GP_HEIGHT 600       /* pixels, for a key of up to three rows */
+#define GP_KEY_ROW 18       /* pixels per further row of the key */
 #define GP_FONT "DejaVu Sans,12"
 #define GP_NOTE_FONT ",11" /* the CI footnote: still >= 11 points */
+#define GP_KEY_FONT ",11"  /* the key: 11 points fits two columns of long titles */
+#define GP_CANVAS_W 800    /* pixels, for the key's column count */
+#define GP_CHAR_W 8.5      /* mean width of a 12-point DejaVu Sans glyph, px (measured) */
+#define GP_KEY_CHAR_W 7.8  /* the same at 11 points */
+/* A simulated point's marker (ps 1.2) is about 10 px across, and the
+   plot area is at most the 600-pixel canvas: an interval spanning under
+   1.5 % of the data's y range (under 9 px) hides behind its marker. */
+#define CI_HIDDEN_FRACTION 0.015
 
 static const struct {
 	const char *color; /* line and point colour */
@@ -34,14 +45,14 @@ static const struct {
 	int pt_filled;     /* simulated points */
 	int pt_hollow;     /* the paper's points (same shape, hollow) */
 } series_style[] = {
-	{"black", "1", 7, 6},          /* solid, circle */
-	{"#505050", "2", 5, 4},        /* dashed, square */
-	{"black", "4", 9, 8},          /* dash-dot, triangle up */
-	{"#505050", "(2,3)", 13, 12},  /* dotted, diamond */
-	{"black", "(12,4,2,4,2,4)", 11, 10}, /* dash-dot-dot, triangle down */
-	{"#505050", "1", 15, 14},      /* solid grey, pentagon */
-	{"black", "(14,8)", 5, 4},     /* long dash, square */
-	{"#505050", "(6,3,1,3)", 7, 6}, /* dash-dot grey, circle */
+	{"#0072B2", "1", 7, 6},          /* blue, solid, circle */
+	{"#D55E00", "2", 5, 4},          /* vermillion, dashed, square */
+	{"#009E73", "4", 9, 8},          /* bluish green, dash-dot, triangle up */
+	{"#CC79A7", "(2,3)", 13, 12},    /* reddish purple, dotted, diamond */
+	{"#E69F00", "(12,4,2,4,2,4)", 11, 10}, /* orange, dash-dot-dot, triangle down */
+	{"#56B4E9", "1", 15, 14},        /* sky blue, solid, pentagon */
+	{"black", "(14,8)", 5, 4},       /* black, long dash, square */
+	{"#8C564B", "(6,3,1,3)", 7, 6},  /* brown, dash-dot, circle */
 };
 #define NSTYLES (sizeof series_style / sizeof series_style[0])
 
@@ -194,6 +205,7 @@ typedef struct series {
 	size_t n, cap;
 	const ss__plot_ref **refs; /* the paper's points for this series */
 	size_t nrefs;
+	int no_base;               /* points dropped: no baseline point */
 } series;
 
 typedef struct xyset {
@@ -238,6 +250,52 @@ static int series_push(series *s, const point *p)
 		return SS_ENOMEM;
 	s->p[s->n++] = *p;
 	return SS_OK;
+}
+
+/* A figure with a baseline shows each series over its own point of
+   base_figure at base_x (the speedup of a sweep that has no one-processor
+   point). The interval is the ratio's outer bound, [lo / base_hi,
+   hi / base_lo]: wider than the ratio's own, never narrower. A series
+   without a baseline point is left out (and said so in the script). */
+static int xy_baseline(ss_db *db, const ss__plot_fig *f, xyset *d, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(ss_db_handle(db),
+			       "SELECT mean, ci_low, ci_high FROM points WHERE figure = ?1 AND series = ?2"
+			       " AND metric = ?3 AND x = ?4",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, "cannot query the baseline", err, errlen);
+	int rc = SS_OK;
+	for (size_t i = 0; i < d->n && rc == SS_OK; i++) {
+		series *s = &d->s[i];
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, f->base_figure, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, s->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, f->metric, -1, SQLITE_STATIC);
+		sqlite3_bind_double(st, 4, f->base_x);
+		int src = sqlite3_step(st);
+		if (src != SQLITE_ROW && src != SQLITE_DONE) {
+			rc = db_fail(db, "cannot query the baseline", err, errlen);
+			break;
+		}
+		double bm = src == SQLITE_ROW ? sqlite3_column_double(st, 0) : NAN;
+		double blo = src == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL ? sqlite3_column_double(st, 1) : bm;
+		double bhi = src == SQLITE_ROW && sqlite3_column_type(st, 2) != SQLITE_NULL ? sqlite3_column_double(st, 2) : bm;
+		if (!(bm > 0) || !(blo > 0)) {
+			s->n = 0; /* no baseline: nothing to divide by */
+			s->no_base = 1;
+			continue;
+		}
+		for (size_t k = 0; k < s->n; k++) {
+			point *p = &s->p[k];
+			p->mean /= bm;
+			p->lo /= bhi;
+			p->hi /= blo;
+		}
+	}
+	sqlite3_finalize(st);
+	snprintf(d->unit, sizeof d->unit, "x");
+	return rc;
 }
 
 /* Collects the figure's points, series in draw order: the spec's list
@@ -326,6 +384,8 @@ static int xy_collect(ss_db *db, const ss__plot_fig *f, xyset *d, char *err, siz
 			s->refs[s->nrefs++] = &f->refs[k];
 		}
 	}
+	if (rc == SS_OK && f->base_figure)
+		rc = xy_baseline(db, f, d, err, errlen);
 out:
 	xyset_fini(&raw);
 	if (rc == SS_ENOMEM)
@@ -347,21 +407,38 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Explicit x tics at the x values when there are few of them (processors
-   1..12, connections 12..384): each measured point then has its label. */
-static void xy_xtics(FILE *f, const xyset *d)
+void ss__plot_si(double x, char *buf, size_t len)
 {
-	double xs[17];
+	double a = fabs(x);
+	if (a >= 1e9)
+		snprintf(buf, len, "%.4gG", x / 1e9);
+	else if (a >= 1e6)
+		snprintf(buf, len, "%.4gM", x / 1e6);
+	else if (a >= 1e4)
+		snprintf(buf, len, "%.4gk", x / 1e3);
+	else
+		snprintf(buf, len, "%.10g", x);
+}
+
+/* The x tics: a tic mark at every x the figure has (processors 1..64,
+   connections 12..384), labelled where the label has room: left to
+   right, a label is kept when it clears the last kept one, and the last
+   x always keeps its label (dropping its left neighbour's if need be). */
+static void xy_xtics(FILE *f, const xyset *d, const ss__plot_fig *fig)
+{
+	double xs[128];
 	size_t n = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		for (size_t k = 0; k < d->s[i].n + d->s[i].nrefs; k++) {
 			double x = k < d->s[i].n ? d->s[i].p[k].x : d->s[i].refs[k - d->s[i].n]->x;
 			size_t j = 0;
+			if (!isfinite(x) || (fig->logx && !(x > 0)))
+				continue;
 			while (j < n && xs[j] != x)
 				j++;
 			if (j < n)
 				continue;
-			if (n == 16)
+			if (n == sizeof xs / sizeof xs[0])
 				return; /* too many: let gnuplot choose */
 			xs[n++] = x;
 		}
@@ -369,11 +446,37 @@ static void xy_xtics(FILE *f, const xyset *d)
 	if (!n)
 		return;
 	qsort(xs, n, sizeof xs[0], cmp_double);
+	double pos[128], w[128];
+	char lab[128][24];
+	int keep[128];
+	for (size_t j = 0; j < n; j++) {
+		pos[j] = fig->logx ? log2(xs[j]) : xs[j];
+		ss__plot_si(xs[j], lab[j], sizeof lab[j]);
+		w[j] = (double)strlen(lab[j]) * GP_CHAR_W + 8; /* label width plus a gap, px */
+		keep[j] = 0;
+	}
+	/* The plot area is the canvas less the y axis' labels and margins. */
+	double plot_w = GP_CANVAS_W - 110, span = pos[n - 1] - pos[0];
+	size_t last = 0;
+	keep[0] = 1;
+	for (size_t j = 1; j < n; j++) {
+		double px = span > 0 ? (pos[j] - pos[last]) / span * plot_w : 0;
+		if (px >= (w[j] + w[last]) / 2) {
+			keep[j] = 1;
+			last = j;
+		}
+	}
+	if (n > 1 && !keep[n - 1]) {
+		if (last > 0)
+			keep[last] = 0;
+		keep[n - 1] = 1;
+	}
 	fputs("set xtics (", f);
 	for (size_t j = 0; j < n; j++) {
-		if (j)
-			fputs(", ", f);
+		fprintf(f, "%s'%s' ", j ? ", " : "", keep[j] ? lab[j] : "");
 		put_num(f, xs[j]);
+		if (!keep[j])
+			fputs(" 1", f); /* a minor tic: the mark without the label */
 	}
 	fputs(")\n", f);
 }
@@ -487,23 +590,29 @@ static void put_yrange(FILE *f, const ss__plot_fig *fig, int from_zero)
 }
 
 /* The drawing: the plot command is written once, for the first format,
-   and `replot` repeats it on the others. */
-static void put_outputs(FILE *f, const ss__plot_fig *fig, int formats, const char *plot_cmd)
+   and `replot` repeats it on the others. The canvas is 800 pixels wide
+   and `height` high (the PDF at 100 pixels an inch). */
+static void put_outputs(FILE *f, const ss__plot_fig *fig, int formats, int height, const char *plot_cmd)
 {
 	int first = 1;
 	static const struct {
 		int bit;
 		const char *ext;
-		const char *term;
+		const char *term, *opts;
 	} terms[] = {
-		{SS__PLOT_PNG, "png", "pngcairo size " GP_SIZE_PX " noenhanced font '" GP_FONT "' linewidth 1"},
-		{SS__PLOT_SVG, "svg", "svg size " GP_SIZE_PX " noenhanced font '" GP_FONT "' linewidth 1 background rgb 'white'"},
-		{SS__PLOT_PDF, "pdf", "pdfcairo size " GP_SIZE_IN " noenhanced font '" GP_FONT "' linewidth 1"},
+		{SS__PLOT_PNG, "png", "pngcairo", " noenhanced font '" GP_FONT "' linewidth 1"},
+		{SS__PLOT_SVG, "svg", "svg", " noenhanced font '" GP_FONT "' linewidth 1 background rgb 'white'"},
+		{SS__PLOT_PDF, "pdf", "pdfcairo", " noenhanced font '" GP_FONT "' linewidth 1"},
 	};
 	for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
 		if (!(formats & terms[i].bit))
 			continue;
-		fprintf(f, "\nset terminal %s\nset output '%s.%s'\n", terms[i].term, fig->stem, terms[i].ext);
+		if (terms[i].bit == SS__PLOT_PDF)
+			fprintf(f, "\nset terminal %s size %gin,%gin%s\n", terms[i].term, GP_CANVAS_W / 100.0,
+				height / 100.0, terms[i].opts);
+		else
+			fprintf(f, "\nset terminal %s size %d,%d%s\n", terms[i].term, GP_CANVAS_W, height, terms[i].opts);
+		fprintf(f, "set output '%s.%s'\n", fig->stem, terms[i].ext);
 		fputs(first ? plot_cmd : "replot\n", f);
 		first = 0;
 	}
@@ -512,14 +621,145 @@ static void put_outputs(FILE *f, const ss__plot_fig *fig, int formats, const cha
 
 /* Writes the plot command for each output format, unless building it ran
    out of memory; frees it. */
-static int end_plot(FILE *f, const ss__plot_fig *fig, int formats, ss__plot_str *cmd, int rc)
+static int end_plot(FILE *f, const ss__plot_fig *fig, int formats, int height, ss__plot_str *cmd, int rc)
 {
 	if (cmd->oom)
 		rc = SS_ENOMEM;
 	if (rc == SS_OK)
-		put_outputs(f, fig, formats, cmd->p);
+		put_outputs(f, fig, formats, height, cmd->p);
 	free(cmd->p);
 	return rc ? SS_ENOMEM : SS_OK;
+}
+
+/* The confidence-interval footnote, from the data: the largest
+   half-width relative to its mean, and whether any interval would show
+   beside its marker (see CI_HIDDEN_FRACTION). */
+static void ci_note(const xyset *d, const ss__plot_fig *fig, double level, const char *of, char *buf,
+		    size_t len)
+{
+	double lo = INFINITY, hi = -INFINITY, maxrel = 0, maxfrac = 0;
+	long maxn = 0;
+	for (size_t i = 0; i < d->n; i++)
+		for (size_t k = 0; k < d->s[i].n; k++) {
+			const point *p = &d->s[i].p[k];
+			double a = fig->logy ? (p->lo > 0 ? p->lo : p->mean) : p->lo;
+			if (fig->logy && !(a > 0))
+				continue;
+			if (a < lo)
+				lo = a;
+			if (p->hi > hi)
+				hi = p->hi;
+			if (p->n > maxn)
+				maxn = p->n;
+		}
+	if (!fig->logy)
+		lo = !isnan(fig->ymin) ? fig->ymin : lo > 0 ? 0 : lo; /* a linear axis starts at zero */
+	double span = fig->logy ? log10(hi / lo) : hi - lo;
+	for (size_t i = 0; i < d->n; i++)
+		for (size_t k = 0; k < d->s[i].n; k++) {
+			const point *p = &d->s[i].p[k];
+			if (p->mean != 0 && fabs((p->hi - p->lo) / 2 / p->mean) > maxrel)
+				maxrel = fabs((p->hi - p->lo) / 2 / p->mean);
+			double w = fig->logy ? (p->lo > 0 ? log10(p->hi / p->lo) : 0) : p->hi - p->lo;
+			if (span > 0 && w / span > maxfrac)
+				maxfrac = w / span;
+		}
+	char base[64];
+	snprintf(base, sizeof base, "%s%s", of, fig->base_figure ? " (ratio bounds)" : "");
+	if (maxn < 2)
+		snprintf(buf, len, "one replication per point: no confidence intervals");
+	else if (maxrel == 0 && maxfrac == 0)
+		snprintf(buf, len, "%g%% CIs%s of zero width: the replications agree", 100 * level, base);
+	else if (maxfrac < CI_HIDDEN_FRACTION)
+		snprintf(buf, len, "%g%% CIs%s %s (largest half-width %.2g%% of the mean)", 100 * level, base,
+			 fig->kind == SS__PLOT_LEDGER ? "too narrow to see" : "narrower than the markers", 100 * maxrel);
+	else
+		snprintf(buf, len, "error bars: %g%% confidence intervals%s (largest half-width %.2g%% of the mean)",
+			 100 * level, base, 100 * maxrel);
+}
+
+/* The key's title of series s's paper points: "paper: NAME", or, for
+   points derived from a table, "paper Table 1 (derived): NAME". */
+static char *paper_title(const series *s, int derived)
+{
+	const char *from = NULL;
+	for (size_t k = 0; k < s->nrefs && derived; k++)
+		if (s->refs[k]->derived)
+			from = s->refs[k]->derived;
+	size_t len = strlen(s->name) + (from ? strlen(from) : 0) + 32;
+	char *t = malloc(len);
+	if (!t)
+		return NULL;
+	if (!derived)
+		snprintf(t, len, "paper: %s", s->name);
+	else
+		snprintf(t, len, "paper%s%s (derived): %s", from && *from ? " " : "", from ? from : "", s->name);
+	char *q = ss_plot_gp_quote(t);
+	free(t);
+	return q;
+}
+
+/* Writes the paper's points of s, as printed (derived = 0) or derived
+   (1), as datablock NAME; returns how many. */
+static size_t put_paper_block(FILE *f, const series *s, int derived, const char *name, int *rc)
+{
+	size_t count = 0;
+	for (size_t k = 0; k < s->nrefs; k++) {
+		if (!s->refs[k]->derived != !derived)
+			continue;
+		if (!count++) {
+			fputs(derived ? "# derived from the paper's numbers for " : "# the paper's points for ", f);
+			*rc |= put_q(f, s->name);
+			fprintf(f, ": x, value, reference id\n$%s << EOD\n", name);
+		}
+		put_num(f, s->refs[k]->x);
+		fputc(' ', f);
+		put_num(f, s->refs[k]->y);
+		/* Ids are checked against the store, but may hold anything; a
+		   datablock line is data, never a command, and EOD alone
+		   cannot occur after a number. */
+		fputs(" # ", f);
+		*rc |= put_q(f, s->refs[k]->id);
+		fputc('\n', f);
+	}
+	if (count)
+		fputs("EOD\n", f);
+	return count;
+}
+
+static long series_index(const xyset *d, const char *name)
+{
+	for (size_t i = 0; name && i < d->n; i++)
+		if (!strcmp(d->s[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+/* Key columns: as many as the longest title allows across the canvas
+   (a sample of 3 characters and a gap beside each), even when paper
+   entries follow their series, so each pair tends to share a row. */
+static int key_columns(size_t maxlen, size_t entries, int paired)
+{
+	double colw = ((double)maxlen + 6) * GP_KEY_CHAR_W + 20;
+	int cols = (int)((GP_CANVAS_W - 40) / colw);
+	if (cols > 4)
+		cols = 4;
+	if (paired && cols > 2 && cols % 2)
+		cols--;
+	if (cols < 1)
+		cols = 1;
+	if ((size_t)cols > entries)
+		cols = (int)entries;
+	return cols;
+}
+
+/* gnuplot sizes key columns by character count times the 12-point
+   font's widest glyphs; long 11-point proportional titles take about a
+   sixth less, so the key's width is trimmed by that many characters
+   (else they get one column where two fit). */
+static int key_width(size_t maxlen)
+{
+	return maxlen > 25 ? -(int)((double)maxlen * 0.15) : 0;
 }
 
 static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char *store, double level,
@@ -527,10 +767,27 @@ static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char
 {
 	int rc = put_header(f, fig, store, "figure");
 	ss__plot_str cmd = {0};
-	char buf[256];
-	/* Data: one block per simulated series, one per series' paper points. */
+	char buf[512];
+	/* Data: one block per simulated series, one per series' paper
+	   points and one per points derived from the paper's numbers. */
+	size_t *npaper = calloc(d->n ? d->n : 1, sizeof *npaper), *nderiv = calloc(d->n ? d->n : 1, sizeof *nderiv);
+	if (!npaper || !nderiv) {
+		free(npaper);
+		free(nderiv);
+		return SS_ENOMEM;
+	}
+	if (fig->base_figure) {
+		fputs("# each series over its own point of figure ", f);
+		rc |= put_q(f, fig->base_figure);
+		fprintf(f, " at x = %.10g (intervals: the ratio's outer bounds)\n", fig->base_x);
+	}
 	for (size_t i = 0; i < d->n; i++) {
 		const series *s = &d->s[i];
+		if (s->no_base) {
+			fputs("# left out, no baseline point: ", f);
+			rc |= put_q(f, s->name);
+			fputc('\n', f);
+		}
 		if (s->n) {
 			fputs("# series ", f);
 			rc |= put_q(f, s->name);
@@ -541,25 +798,10 @@ static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char
 			}
 			fputs("EOD\n", f);
 		}
-		if (s->nrefs) {
-			fputs("# the paper's points for ", f);
-			rc |= put_q(f, s->name);
-			fputs(": x, value, reference id\n", f);
-			fprintf(f, "$paper%zu << EOD\n", i + 1);
-			for (size_t k = 0; k < s->nrefs; k++) {
-				put_num(f, s->refs[k]->x);
-				fputc(' ', f);
-				put_num(f, s->refs[k]->y);
-				/* Ids are checked against the store, but may hold
-				   anything; a datablock line is data, never a
-				   command, and EOD alone cannot occur after a
-				   number. */
-				fputs(" # ", f);
-				rc |= put_q(f, s->refs[k]->id);
-				fputc('\n', f);
-			}
-			fputs("EOD\n", f);
-		}
+		snprintf(buf, sizeof buf, "paper%zu", i + 1);
+		npaper[i] = put_paper_block(f, s, 0, buf, &rc);
+		snprintf(buf, sizeof buf, "derived%zu", i + 1);
+		nderiv[i] = put_paper_block(f, s, 1, buf, &rc);
 	}
 	fputc('\n', f);
 	char ylab[160];
@@ -572,7 +814,7 @@ static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char
 		fputs("set logscale x 2\n", f);
 	if (fig->logy)
 		fputs("set logscale y 10\n", f);
-	xy_xtics(f, d);
+	xy_xtics(f, d, fig);
 	if (fig->logy)
 		log_ytics(f, d, fig);
 	/* Tight ranges (autoscale fix; before any fixed end) plus small
@@ -583,56 +825,113 @@ static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char
 	put_offsets(f, fig, !fig->logy, 0.03);
 	fputs("set grid back lc rgb '#d8d8d8' lw 1 dt 1\n"
 	      "set border 3 lw 1\nset tics nomirror out\n"
-	      "set bars 1.5\n"
-	      "set key outside right top vertical Left reverse spacing 1.2 samplen 3 nobox\n", f);
+	      "set bars 1.5\n", f);
+	/* The key's size: its entries and their longest title. When paper
+	   entries follow
+	   their series, every series gets a slot for one (a blank one when
+	   it has none), so with an even column count each series and its
+	   paper points share a row (when most series have paper points). */
+	size_t entries = fig->ideal ? 1 : 0, maxlen = fig->ideal ? 20 : 0, nsim = 0, nwith = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		size_t l = strlen(d->s[i].name);
+		for (int der = 0; der < 2; der++) {
+			char *t = (der ? nderiv[i] : npaper[i]) ? paper_title(&d->s[i], der) : NULL;
+			if (t && strlen(t) - 2 > l)
+				l = strlen(t) - 2; /* less the quotes */
+			free(t);
+		}
+		nsim += d->s[i].n ? 1 : 0;
+		nwith += d->s[i].n && (npaper[i] || nderiv[i]) ? 1 : 0;
+		entries += (d->s[i].n ? 1 : 0) + (npaper[i] ? 1 : 0) + (nderiv[i] ? 1 : 0);
+		if (l > maxlen)
+			maxlen = l;
+	}
+	for (size_t i = 0; i < fig->nhlines + fig->nvlines; i++) {
+		const ss__plot_ref *r = i < fig->nhlines ? &fig->hlines[i] : &fig->vlines[i - fig->nhlines];
+		if (i >= fig->nhlines && (!isfinite(r->x) || (fig->logx && !(r->x > 0))))
+			continue;
+		entries++;
+		if (strlen(r->title) > maxlen)
+			maxlen = strlen(r->title);
+	}
+	int paired = nwith > 0 && 2 * nwith >= nsim; /* blanks only where they are the few */
+	if (paired)
+		entries += nsim - nwith;
+	int cols = key_columns(maxlen, entries ? entries : 1, paired);
+	int rows = (int)((entries + (size_t)cols - 1) / (size_t)cols);
+	int height = GP_HEIGHT + (rows > 3 ? (rows - 3) * GP_KEY_ROW : 0);
+	/* height: room between the x axis' label and the key's first row. */
+	fprintf(f, "set key outside below center horizontal Left reverse maxcols %d spacing 1.1 samplen 3 height 1 width %d nobox font '%s'\n",
+		cols, key_width(maxlen), GP_KEY_FONT);
 	put_legend(f, fig);
-	fprintf(f, "set label 1 'error bars: %g%% confidence intervals' at graph 1, graph 1.02 right font '%s'\n",
-		100 * level, GP_NOTE_FONT);
+	/* Above the plot, under the title: the CI footnote, then the spec's
+	   note; the top margin grows to hold them. */
+	char note[256];
+	ci_note(d, fig, level, "", note, sizeof note);
+	fprintf(f, "set tmargin %d\nset title offset 0, char %g\n", fig->note ? 5 : 4, fig->note ? 2.0 : 1.0);
+	fputs("set label 1 ", f);
+	rc |= put_q(f, note);
+	fprintf(f, " at graph 0, graph 1 left offset 0, char 0.8 font '%s'\n", GP_NOTE_FONT);
+	if (fig->note) {
+		fputs("set label 2 ", f);
+		rc |= put_q(f, fig->note);
+		fprintf(f, " at graph 0, graph 1 left offset 0, char 1.9 font '%s'\n", GP_NOTE_FONT);
+	}
 	for (size_t i = 0; i < d->n; i++) {
 		size_t k = i % NSTYLES;
 		fprintf(f, "set style line %zu lc rgb '%s' dt %s lw 1.5 pt %d ps 1.2\n", i + 1,
 			series_style[k].color, series_style[k].dash, series_style[k].pt_filled);
-		fprintf(f, "set style line %zu lc rgb 'black' dt 1 lw 1.5 pt %d ps 2.6\n", i + 101,
-			series_style[k].pt_hollow);
+		fprintf(f, "set style line %zu lc rgb '%s' dt 1 lw 2 pt %d ps 2.4\n", i + 101,
+			series_style[k].color, series_style[k].pt_hollow);
 	}
 	fputs("set style line 90 lc rgb '#808080' dt (10,6) lw 1.5\n"
 	      "set style line 91 lc rgb 'black' dt (3,4) lw 2\n", f);
+	/* Marked x values: a vertical line in the colour of the series it
+	   is about (black otherwise), drawn as an arrow; its key entry is a
+	   NaN plot. */
+	for (size_t i = 0; i < fig->nvlines; i++) {
+		const ss__plot_ref *v = &fig->vlines[i];
+		long si = series_index(d, v->series);
+		const char *col = si >= 0 ? series_style[(size_t)si % NSTYLES].color : "black";
+		fprintf(f, "set style line %zu lc rgb '%s' dt (8,4) lw 2\n", i + 201, col);
+		if (!isfinite(v->x) || (fig->logx && !(v->x > 0)))
+			continue;
+		fprintf(f, "set arrow %zu from ", i + 1);
+		put_num(f, v->x);
+		fputs(", graph 0 to ", f);
+		put_num(f, v->x);
+		fprintf(f, ", graph 1 nohead back ls %zu\n", i + 201);
+	}
 	/* The plot command. */
 	ss__plot_str_adds(&cmd, "plot ");
 	int first = 1;
 	for (size_t i = 0; i < d->n; i++) {
 		const series *s = &d->s[i];
-		char *q = ss_plot_gp_quote(s->name);
-		if (!q) {
-			rc = SS_ENOMEM;
-			break;
-		}
 		if (s->n) {
+			char *q = ss_plot_gp_quote(s->name);
+			if (!q) {
+				rc = SS_ENOMEM;
+				break;
+			}
 			snprintf(buf, sizeof buf, "%s$sim%zu using 1:2:3:4 with yerrorlines ls %zu title ",
 				 first ? "" : ", \\\n     ", i + 1, i + 1);
 			ss__plot_str_adds(&cmd, buf);
 			ss__plot_str_adds(&cmd, q);
+			free(q);
 			first = 0;
+			if (paired && !npaper[i] && !nderiv[i])
+				ss__plot_str_adds(&cmd, ", \\\n     NaN with points ps 0 lc rgb 'white' title ' '");
 		}
-		free(q);
-		if (s->nrefs) {
-			/* The paper's entry follows its series' entry and repeats
-			   its shape hollow, so "paper" says enough; a series only
-			   the paper has is named. */
-			size_t len = strlen(s->name) + 16;
-			char *t = malloc(len);
-			char *qt = NULL;
-			if (t) {
-				snprintf(t, len, s->n ? "paper" : "%s (paper)", s->name);
-				qt = ss_plot_gp_quote(t);
-			}
-			free(t);
+		for (int der = 0; der < 2; der++) {
+			if (!(der ? nderiv[i] : npaper[i]))
+				continue;
+			char *qt = paper_title(s, der);
 			if (!qt) {
 				rc = SS_ENOMEM;
 				break;
 			}
-			snprintf(buf, sizeof buf, "%s$paper%zu using 1:2 with points ls %zu title ",
-				 first ? "" : ", \\\n     ", i + 1, i + 101);
+			snprintf(buf, sizeof buf, "%s$%s%zu using 1:2 with points ls %zu title ", first ? "" : ", \\\n     ",
+				 der ? "derived" : "paper", i + 1, i + 101);
 			ss__plot_str_adds(&cmd, buf);
 			ss__plot_str_adds(&cmd, qt);
 			free(qt);
@@ -657,8 +956,24 @@ static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char
 		free(qt);
 		first = 0;
 	}
+	for (size_t i = 0; i < fig->nvlines; i++) {
+		if (!isfinite(fig->vlines[i].x) || (fig->logx && !(fig->vlines[i].x > 0)))
+			continue;
+		char *qt = ss_plot_gp_quote(fig->vlines[i].title);
+		if (!qt) {
+			rc = SS_ENOMEM;
+			break;
+		}
+		snprintf(buf, sizeof buf, "%sNaN with lines ls %zu title ", first ? "" : ", \\\n     ", i + 201);
+		ss__plot_str_adds(&cmd, buf);
+		ss__plot_str_adds(&cmd, qt);
+		free(qt);
+		first = 0;
+	}
 	ss__plot_str_adds(&cmd, "\n");
-	return end_plot(f, fig, formats, &cmd, rc);
+	free(npaper);
+	free(nderiv);
+	return end_plot(f, fig, formats, height, &cmd, rc);
 }
 
 /* ---- ledger figures --------------------------------------------------- */
@@ -893,11 +1208,32 @@ static int write_ledger(FILE *f, const ss__plot_fig *fig, const ledger *l, const
 	put_offsets(f, fig, 1, 0);
 	fputs("set style data histograms\nset style histogram rowstacked\nset boxwidth 0.7 relative\n"
 	      "set grid ytics back lc rgb '#d8d8d8' lw 1 dt 1\n"
-	      "set border 3 lw 1\nset tics nomirror out\nset xtics scale 0\n"
-	      "set key outside right top vertical Left reverse invert spacing 1.2 samplen 2 nobox\n", f);
+	      "set border 3 lw 1\nset tics nomirror out\nset xtics scale 0\n", f);
+	/* The key under the plot, bottom segment first, as the xy figures. */
+	size_t maxlen = 16, nkey = 1;
+	for (size_t m = 0; m < fig->nmetrics; m++)
+		if (l->present[m]) {
+			nkey++;
+			if (strlen(fig->labels[m]) > maxlen)
+				maxlen = strlen(fig->labels[m]);
+		}
+	int cols = key_columns(maxlen, nkey, 0), rows = (int)((nkey + (size_t)cols - 1) / (size_t)cols);
+	int height = GP_HEIGHT + (rows > 3 ? (rows - 3) * GP_KEY_ROW : 0);
+	fprintf(f, "set key outside below center horizontal Left reverse maxcols %d spacing 1.1 samplen 2 height 1 width %d nobox font '%s'\n",
+		cols, key_width(maxlen), GP_KEY_FONT);
 	put_legend(f, fig);
-	fprintf(f, "set label 1 'error bars: %g%% confidence intervals of the total' at graph 1, graph 1.02 right font '%s'\n",
-		100 * level, GP_NOTE_FONT);
+	/* The footnote on the total's intervals, from the data. */
+	series ts = {0};
+	ts.p = l->tot;
+	ts.n = l->nx;
+	xyset tmp = {0};
+	tmp.s = &ts;
+	tmp.n = 1;
+	char note[256];
+	ci_note(&tmp, fig, level, " of the total", note, sizeof note);
+	fputs("set tmargin 4\nset title offset 0, char 1\nset label 1 ", f);
+	rc |= put_q(f, note);
+	fprintf(f, " at graph 0, graph 1 left offset 0, char 0.8 font '%s'\n", GP_NOTE_FONT);
 	ss__plot_str cmd = {0};
 	char buf[256];
 	ss__plot_str_adds(&cmd, "plot ");
@@ -925,7 +1261,7 @@ static int write_ledger(FILE *f, const ss__plot_fig *fig, const ledger *l, const
 				" lc rgb 'white' lw 4 notitle, \\\n"
 				"     $total using 1:3:(0):($4-$3) with vectors heads size screen 0.008,90"
 				" lc rgb 'black' lw 1.5 title 'total: interval'\n");
-	return end_plot(f, fig, formats, &cmd, rc);
+	return end_plot(f, fig, formats, height, &cmd, rc);
 }
 
 /* ---- running gnuplot -------------------------------------------------- */

@@ -5,6 +5,7 @@
 #include "ss_text.h"
 #include "ss_db.h"
 #include "ss_err.h"
+#include "ss_grow.h"
 
 #include <errno.h>
 #include <math.h>
@@ -21,14 +22,17 @@
 static const char *const top_keys[] = {"study", "formats", "figures", "tables", "notes", NULL};
 static const char *const xy_keys[] = {"kind", "id", "stem", "title", "xlabel", "ylabel",
 				      "metric", "logscale_x", "logscale_y", "ideal_speedup",
-				      "ymin", "ymax", "legend", "series", "refs", "hlines", NULL};
+				      "ymin", "ymax", "legend", "series", "refs", "hlines",
+				      "vlines", "note", "baseline", NULL};
 static const char *const ledger_keys[] = {"kind", "id", "stem", "title", "xlabel", "ylabel",
 					  "legend", "ymin", "ymax", "from_figure", "series",
 					  "metrics", "labels", NULL};
-static const char *const ref_keys[] = {"series", "ref", "x", NULL};
+static const char *const ref_keys[] = {"series", "ref", "x", "packet", NULL};
 static const char *const hline_keys[] = {"ref", "title", NULL};
-static const char *const table_keys[] = {"id", "title", "metric", "unit", "x", "rows", "notes", NULL};
-static const char *const row_keys[] = {"stack", "side", "series", "ref", "note", NULL};
+static const char *const vline_keys[] = {"ref", "figure", "param", "series", "title", NULL};
+static const char *const baseline_keys[] = {"figure", "x", NULL};
+static const char *const table_keys[] = {"id", "title", "metric", "unit", "x", "rows", "notes", "base_stack", NULL};
+static const char *const row_keys[] = {"stack", "side", "series", "ref", "note", "incr", NULL};
 
 static const char *const kinds[] = {"xy", "ledger", NULL};
 
@@ -233,6 +237,7 @@ static int stem_ok(const char *s)
 
 static void ref_fini(ss__plot_ref *r)
 {
+	free(r->derived);
 	free(r->id);
 	free(r->series);
 	free(r->title);
@@ -269,7 +274,79 @@ static int resolve(loader *ld, const config_setting_t *st, const char *where, co
 	if (dup_str(id, &r->id) || dup_str((const char *)sqlite3_column_text(q, 2), &r->unit) ||
 	    dup_str((const char *)sqlite3_column_text(q, 4), &r->qualifier))
 		rc = SS_ENOMEM;
+	/* Where in the paper the row comes from ("Table 1"), for the key of
+	   points derived from it: the source column names it. */
+	const char *from = (const char *)sqlite3_column_text(q, 5);
+	const char *tab = from ? strstr(from, "Table ") : NULL;
+	free(r->derived);
+	r->derived = NULL;
+	if (rc == SS_OK && tab) {
+		size_t n = 6;
+		while (tab[n] >= '0' && tab[n] <= '9')
+			n++;
+		if (n > 6 && !(r->derived = strndup(tab, n)))
+			rc = SS_ENOMEM;
+	}
 	sqlite3_reset(q);
+	return rc;
+}
+
+/* Bytes in one `unit` of size, or 0 when unknown. KB is 1024 bytes: the
+   paper's 4 KB packets are 4096 bytes (Table 1's latencies are
+   32768 bits over the uniprocessor throughput). */
+static double unit_bytes(const char *u)
+{
+	if (!strcmp(u, "KB") || !strcmp(u, "K bytes"))
+		return 1024;
+	if (!strcmp(u, "bytes") || !strcmp(u, "B"))
+		return 1;
+	return 0;
+}
+
+/* Seconds in one `unit` of time, or 0 when unknown. */
+static double unit_seconds(const char *u)
+{
+	if (!strcmp(u, "usec") || !strcmp(u, "us"))
+		return 1e-6;
+	if (!strcmp(u, "ms") || !strcmp(u, "msec"))
+		return 1e-3;
+	if (!strcmp(u, "s"))
+		return 1;
+	return 0;
+}
+
+/* A point derived from a per-packet latency row r: throughput = packet
+   bits / latency, in Mbit/s, the packet size read from reference row
+   `packet`. One processor handles one packet at a time, so its
+   throughput is the inverse of the latency (Table 1 states its
+   latencies were derived the other way round). r->derived keeps the
+   latency row's table; without one it says "derived". */
+static int derive_rate(loader *ld, const config_setting_t *g, const char *where, const char *packet,
+		       ss__plot_ref *r)
+{
+	ss__plot_ref pk = {0};
+	double px;
+	int rc = resolve(ld, g, where, packet, &pk, &px);
+	if (rc)
+		goto out;
+	double b = unit_bytes(pk.unit), t = unit_seconds(r->unit);
+	if (!(b > 0))
+		rc = fail(ld, g, SS_EINVAL, "%s: packet size '%s' is in '%s', not a size (KB, bytes)", where,
+			  packet, pk.unit);
+	else if (!(t > 0))
+		rc = fail(ld, g, SS_EINVAL, "%s: reference '%s' is in '%s', not a time (usec, ms, s)", where, r->id,
+			  r->unit);
+	else if (!(r->y > 0) || !(pk.y > 0))
+		rc = fail(ld, g, SS_EINVAL, "%s: packet size and latency must be positive", where);
+	if (rc)
+		goto out;
+	r->y = pk.y * b * 8 / (r->y * t) / 1e6;
+	if ((rc = dup_str("Mbit/s", &r->unit)))
+		goto out;
+	if (!r->derived)
+		rc = dup_str("", &r->derived);
+out:
+	ref_fini(&pk);
 	return rc;
 }
 
@@ -277,15 +354,22 @@ static int resolve(loader *ld, const config_setting_t *st, const char *where, co
 static int load_ref(loader *ld, const config_setting_t *g, const char *where, ss__plot_ref *r)
 {
 	int rc;
-	char *id = NULL;
+	char *id = NULL, *packet = NULL;
 	double spec_x = NAN, row_x;
 	if (!config_setting_is_group(g))
 		return fail(ld, g, SS_EPARSE, "%s: each of 'refs' must be a group { series = ...; ref = ...; }", where);
 	if ((rc = check_keys(ld, g, ref_keys, where)) || (rc = get_str(ld, g, "series", 1, where, &r->series)) ||
-	    (rc = get_str(ld, g, "ref", 1, where, &id)) || (rc = get_num(ld, g, "x", where, &spec_x)))
+	    (rc = get_str(ld, g, "ref", 1, where, &id)) || (rc = get_num(ld, g, "x", where, &spec_x)) ||
+	    (rc = get_str(ld, g, "packet", 0, where, &packet)))
 		goto out;
 	if ((rc = resolve(ld, g, where, id, r, &row_x)))
 		goto out;
+	if (!packet) {
+		free(r->derived); /* drawn as printed */
+		r->derived = NULL;
+	} else if ((rc = derive_rate(ld, g, where, packet, r))) {
+		goto out;
+	}
 	if (isnan(row_x) && isnan(spec_x)) {
 		rc = fail(ld, g, SS_EINVAL, "%s: reference '%s' has no x value: give x = ... here", where, id);
 	} else if (!isnan(row_x) && !isnan(spec_x) && fabs(row_x - spec_x) > 1e-9 * fabs(row_x)) {
@@ -296,6 +380,114 @@ static int load_ref(loader *ld, const config_setting_t *g, const char *where, ss
 	}
 out:
 	free(id);
+	free(packet);
+	return rc;
+}
+
+/* "TITLE: about 16 processors": a marked value's key title carries the
+   number, read from the store, and how exact the paper says it is. */
+static int title_with_value(const char *title, const ss__plot_ref *r, double v, char **out)
+{
+	const char *q = r->qualifier ? r->qualifier : "";
+	const char *how = !strcmp(q, "approx") ? "about " : !strcmp(q, "range_low") ? "at least " :
+			  !strcmp(q, "range_high") ? "at most " : "";
+	size_t len = strlen(title) + strlen(r->unit ? r->unit : "") + 64;
+	char *t = malloc(len);
+	if (!t)
+		return SS_ENOMEM;
+	char num[32];
+	ss__plot_si(v, num, sizeof num);
+	snprintf(t, len, "%s: %s%s%s%s", title, how, num, r->unit && *r->unit ? " " : "", r->unit ? r->unit : "");
+	free(*out);
+	*out = t;
+	return SS_OK;
+}
+
+/* The value parameter `param` had in every run of `figure`, from the
+   runs' config text ("model=M; params: k=v;k=v; sweep: ..."), so a
+   figure can mark a model default without retyping it. NaN in *v when
+   the store has no run of the figure (nothing is marked then). */
+static int param_of_figure(loader *ld, const config_setting_t *g, const char *where, const char *figure,
+			   const char *param, double *v)
+{
+	sqlite3_stmt *st = NULL;
+	*v = NAN;
+	if (sqlite3_prepare_v2(ss_db_handle(ld->db),
+			       "SELECT DISTINCT config FROM runs WHERE figure = ?1 AND status = 'done'", -1, &st,
+			       NULL) != SQLITE_OK)
+		return fail(ld, g, SS_EDB, "%s: cannot read runs: %s", where, sqlite3_errmsg(ss_db_handle(ld->db)));
+	sqlite3_bind_text(st, 1, figure, -1, SQLITE_STATIC);
+	int rc = SS_OK, src;
+	size_t plen = strlen(param);
+	while (rc == SS_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *cfg = (const char *)sqlite3_column_text(st, 0);
+		const char *p = cfg ? strstr(cfg, "params: ") : NULL;
+		const char *end = p ? strstr(p, "; ") : NULL;
+		double found = NAN;
+		for (const char *t = p ? p + 8 : NULL; t && t < (end ? end : t + strlen(t));) {
+			if (!strncmp(t, param, plen) && t[plen] == '=') {
+				char *e;
+				found = strtod(t + plen + 1, &e);
+				if (e == t + plen + 1 || (*e != ';' && *e != '\0'))
+					found = NAN;
+				break;
+			}
+			t = strchr(t, ';');
+			t = t ? t + 1 : NULL;
+		}
+		if (isnan(found))
+			rc = fail(ld, g, SS_EINVAL, "%s: the runs of figure '%s' have no numeric parameter '%s'", where,
+				  figure, param);
+		else if (!isnan(*v) && *v != found)
+			rc = fail(ld, g, SS_EINVAL, "%s: the runs of figure '%s' differ in '%s' (%g and %g)", where,
+				  figure, param, *v, found);
+		else
+			*v = found;
+	}
+	if (rc == SS_OK && src != SQLITE_DONE)
+		rc = fail(ld, g, SS_EDB, "%s: cannot read runs: %s", where, sqlite3_errmsg(ss_db_handle(ld->db)));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* One element of `vlines`: the x a paper's estimate names
+   ({ ref = "N95-070"; series = "TCP/MD5/IP"; title = "..."; }), or the
+   value a parameter had in another figure's runs
+   ({ figure = "fig7"; param = "bus_bandwidth"; title = "..."; }). */
+static int load_vline(loader *ld, const config_setting_t *g, const char *where, ss__plot_ref *r)
+{
+	int rc;
+	char *id = NULL, *figure = NULL, *param = NULL, *title = NULL;
+	double row_x;
+	r->x = NAN;
+	if (!config_setting_is_group(g))
+		return fail(ld, g, SS_EPARSE, "%s: each of 'vlines' must be a group { ref = ...; title = ...; }", where);
+	if ((rc = check_keys(ld, g, vline_keys, where)) || (rc = get_str(ld, g, "ref", 0, where, &id)) ||
+	    (rc = get_str(ld, g, "figure", 0, where, &figure)) || (rc = get_str(ld, g, "param", 0, where, &param)) ||
+	    (rc = get_str(ld, g, "series", 0, where, &r->series)) || (rc = get_str(ld, g, "title", 1, where, &title)))
+		goto out;
+	if (!(id && !figure && !param) && !(!id && figure && param)) {
+		rc = fail(ld, g, SS_EPARSE, "%s: a vline needs either ref = ... or both figure = ... and param = ...", where);
+		goto out;
+	}
+	if (id) {
+		if ((rc = resolve(ld, g, where, id, r, &row_x)))
+			goto out;
+		r->x = r->y;
+		rc = title_with_value(title, r, r->y, &r->title);
+	} else {
+		r->line = config_setting_source_line(g);
+		if ((rc = param_of_figure(ld, g, where, figure, param, &r->x)))
+			goto out;
+		ss__plot_ref none = {0};
+		rc = isnan(r->x) ? dup_str(title, &r->title) : title_with_value(title, &none, r->x, &r->title);
+	}
+	r->y = NAN;
+out:
+	free(id);
+	free(figure);
+	free(param);
+	free(title);
 	return rc;
 }
 
@@ -310,11 +502,10 @@ static int load_hline(loader *ld, const config_setting_t *g, const char *where, 
 	if (!(rc = check_keys(ld, g, hline_keys, where)) && !(rc = get_str(ld, g, "ref", 1, where, &id)) &&
 	    !(rc = get_str(ld, g, "title", 0, where, &r->title)) && !(rc = resolve(ld, g, where, id, r, &row_x))) {
 		r->x = NAN;
-		if (!r->title) {
-			char t[160];
-			snprintf(t, sizeof t, "paper (%s)", id);
-			rc = dup_str(t, &r->title);
-		}
+		char *t = r->title;
+		r->title = NULL;
+		rc = title_with_value(t ? t : "paper", r, r->y, &r->title);
+		free(t);
 	}
 	free(id);
 	return rc;
@@ -366,6 +557,8 @@ static void fig_fini(ss__plot_fig *f)
 	free(f->xlabel);
 	free(f->ylabel);
 	free(f->legend);
+	free(f->note);
+	free(f->base_figure);
 	free(f->metric);
 	free(f->from_figure);
 	free_strs(f->series, f->nseries);
@@ -377,6 +570,28 @@ static void fig_fini(ss__plot_fig *f)
 	for (size_t i = 0; i < f->nhlines; i++)
 		ref_fini(&f->hlines[i]);
 	free(f->hlines);
+	for (size_t i = 0; i < f->nvlines; i++)
+		ref_fini(&f->vlines[i]);
+	free(f->vlines);
+}
+
+/* baseline = { figure = "fig7"; x = 1; }: the figure's y is each series'
+   metric over its own point in that figure at that x. */
+static int load_baseline(loader *ld, const config_setting_t *fg, const char *where, ss__plot_fig *f)
+{
+	const config_setting_t *g = config_setting_get_member(fg, "baseline");
+	if (!g)
+		return SS_OK;
+	if (!config_setting_is_group(g))
+		return fail(ld, g, SS_EPARSE, "%s: 'baseline' must be a group { figure = ...; x = ...; }", where);
+	int rc;
+	f->base_x = NAN;
+	if ((rc = check_keys(ld, g, baseline_keys, where)) || (rc = get_str(ld, g, "figure", 1, where, &f->base_figure)) ||
+	    (rc = get_num(ld, g, "x", where, &f->base_x)))
+		return rc;
+	if (isnan(f->base_x))
+		return fail(ld, g, SS_EPARSE, "%s: 'baseline' needs x = ... (the x of the baseline points)", where);
+	return SS_OK;
 }
 
 static int load_figure(loader *ld, const config_setting_t *fg, size_t idx, ss__plot_fig *f)
@@ -433,7 +648,9 @@ static int load_figure(loader *ld, const config_setting_t *fg, size_t idx, ss__p
 		    (rc = get_bool(ld, fg, "ideal_speedup", where, &f->ideal)) ||
 		    (rc = get_strs(ld, fg, "series", 0, 1, where, &f->series, &f->nseries)) ||
 		    (rc = load_ref_list(ld, fg, "refs", where, &f->refs, &f->nrefs, load_ref)) ||
-		    (rc = load_ref_list(ld, fg, "hlines", where, &f->hlines, &f->nhlines, load_hline)))
+		    (rc = load_ref_list(ld, fg, "hlines", where, &f->hlines, &f->nhlines, load_hline)) ||
+		    (rc = load_ref_list(ld, fg, "vlines", where, &f->vlines, &f->nvlines, load_vline)) ||
+		    (rc = get_str(ld, fg, "note", 0, where, &f->note)) || (rc = load_baseline(ld, fg, where, f)))
 			return rc;
 		if (f->logy && !isnan(f->ymin) && f->ymin <= 0)
 			return fail(ld, fg, SS_EINVAL, "%s: ymin must be > 0 on a logarithmic y axis", where);
@@ -483,8 +700,10 @@ static void table_fini(ss__plot_table *t)
 	free(t->title);
 	free(t->metric);
 	free(t->unit);
+	free(t->base_stack);
 	for (size_t i = 0; i < t->nrows; i++) {
 		ss__plot_row *r = &t->rows[i];
+		ref_fini(&r->incr);
 		free(r->stack);
 		free(r->side);
 		free(r->series);
@@ -509,6 +728,16 @@ static int load_row(loader *ld, const config_setting_t *g, const char *where, ss
 		goto out;
 	if (!r->side && (rc = dup_str("", &r->side)))
 		goto out;
+	free(id);
+	id = NULL;
+	if ((rc = get_str(ld, g, "incr", 0, where, &id)))
+		goto out;
+	if (id) {
+		double ix;
+		if ((rc = resolve(ld, g, where, id, &r->incr, &ix)))
+			goto out;
+		r->has_incr = 1;
+	}
 	if (!r->series) {
 		size_t len = strlen(r->stack) + strlen(r->side) + 2;
 		if (!(r->series = malloc(len))) {
@@ -538,7 +767,8 @@ static int load_table(loader *ld, const config_setting_t *tg, size_t idx, ss__pl
 	if ((rc = check_keys(ld, tg, table_keys, where)) || (rc = get_str(ld, tg, "title", 0, where, &t->title)) ||
 	    (rc = get_str(ld, tg, "metric", 1, where, &t->metric)) || (rc = get_str(ld, tg, "unit", 0, where, &t->unit)) ||
 	    (rc = get_num(ld, tg, "x", where, &t->x)) ||
-	    (rc = get_strs(ld, tg, "notes", 0, 1, where, &t->notes, &t->nnotes)))
+	    (rc = get_strs(ld, tg, "notes", 0, 1, where, &t->notes, &t->nnotes)) ||
+	    (rc = get_str(ld, tg, "base_stack", 0, where, &t->base_stack)))
 		return rc;
 	if (isnan(t->x))
 		return fail(ld, tg, SS_EPARSE, "%s: missing required key 'x' (the x of the simulated points)", where);
@@ -556,6 +786,9 @@ static int load_table(loader *ld, const config_setting_t *tg, size_t idx, ss__pl
 		t->nrows = i + 1;
 		if ((rc = load_row(ld, config_setting_get_elem(rows, (unsigned)i), where, &t->rows[i])))
 			return rc;
+		if (t->rows[i].has_incr && !t->base_stack)
+			return fail(ld, config_setting_get_elem(rows, (unsigned)i), SS_EPARSE,
+				    "%s: a row with 'incr' needs the table's base_stack = ... (the stack it is over)", where);
 	}
 	return SS_OK;
 }
@@ -704,7 +937,7 @@ int ss_plot_spec_load(const char *path, ss_db *db, ss_plot_spec **out, char *err
 		goto done;
 	s->formats = SS__PLOT_PNG | SS__PLOT_SVG;
 	int src = sqlite3_prepare_v2(ss_db_handle(db),
-				     "SELECT value_num, x_value, unit, value, qualifier FROM reference WHERE id = ?1",
+				     "SELECT value_num, x_value, unit, value, qualifier, source FROM reference WHERE id = ?1",
 				     -1, &ld.ref_st, NULL);
 	if (src != SQLITE_OK) {
 		ss_errbuf(err, errlen, "%s: cannot read the store's reference table: %s", path,
@@ -723,5 +956,187 @@ done:
 		return rc;
 	}
 	*out = s;
+	return SS_OK;
+}
+
+/* ---- the default spec ------------------------------------------------- */
+
+/* The sweep axis whose values hold every x of a figure, from a run's
+   config text ("...; sweep: (k=[a,b,c] k2=[...]) (...); run: ..."):
+   the swept parameter the figure's x is. Malloc'd; NULL when none fits
+   (or out of memory, told apart by *oom). */
+static char *x_axis_name(const char *cfg, const double *xs, size_t nx, int *oom)
+{
+	const char *p = cfg ? strstr(cfg, "sweep:") : NULL;
+	const char *end = p ? strstr(p, "; run:") : NULL;
+	while (p && (p = strchr(p, '[')) && (!end || p < end)) {
+		const char *k = p;
+		while (k > cfg && k[-1] != ' ' && k[-1] != '(')
+			k--;
+		size_t klen = (size_t)(p - k);
+		if (klen < 2 || k[klen - 1] != '=') {
+			p++;
+			continue;
+		}
+		/* The values, and whether each x is one of them. */
+		const char *close = strchr(p, ']');
+		if (!close)
+			break;
+		size_t hit = 0;
+		for (size_t i = 0; i < nx; i++) {
+			for (const char *v = p + 1; v < close;) {
+				char *e;
+				double d = strtod(v, &e);
+				if (e != v && (d == xs[i] || fabs(d - xs[i]) <= 1e-9 * fabs(xs[i]))) {
+					hit++;
+					break;
+				}
+				v = strchr(v, ',');
+				v = v && v < close ? v + 1 : close;
+			}
+		}
+		if (hit == nx) {
+			char *name = strndup(k, klen - 1);
+			*oom = !name;
+			return name;
+		}
+		p = close;
+	}
+	return NULL;
+}
+
+/* A file stem from a figure id: unsafe characters become '_'. */
+static char *safe_stem(const char *id)
+{
+	size_t n = strlen(id);
+	char *s = malloc(n + 2);
+	if (!s)
+		return NULL;
+	size_t o = 0;
+	if (!n || id[0] == '.' || id[0] == '-')
+		s[o++] = 'f';
+	for (size_t i = 0; i < n && o < 100; i++) {
+		char c = id[i];
+		s[o++] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+				 c == '_' || c == '-' ? c : '_';
+	}
+	s[o] = '\0';
+	return s;
+}
+
+/* One default figure: id's first metric against x; see ss_plot_spec_default. */
+static int default_figure(sqlite3 *h, const char *id, size_t idx, ss_plot_spec *sp, ss__plot_fig *f)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SS_OK;
+	f->kind = SS__PLOT_XY;
+	f->ymin = f->ymax = NAN;
+	f->line = 0;
+	if (!(f->id = strdup(id)))
+		return SS_ENOMEM;
+	/* The primary metric: models report it first (metrics.pos 0). */
+	if (sqlite3_prepare_v2(h,
+			       "SELECT m.name FROM runs AS r JOIN metrics AS m ON m.run_id = r.id WHERE r.figure = ?1"
+			       " AND r.status = 'done' AND r.x IS NOT NULL ORDER BY m.pos, r.id LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return SS_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = dup_str((const char *)sqlite3_column_text(st, 0), &f->metric);
+	sqlite3_finalize(st);
+	if (rc || !f->metric)
+		return rc ? rc : SS_EDB;
+	/* The x values and one run's config, for the x axis' name. */
+	double *xs = NULL;
+	size_t nx = 0, cap = 0;
+	char *cfg = NULL;
+	if (sqlite3_prepare_v2(h,
+			       "SELECT DISTINCT x, (SELECT config FROM runs WHERE figure = ?1 LIMIT 1) FROM runs"
+			       " WHERE figure = ?1 AND status = 'done' AND x IS NOT NULL ORDER BY x",
+			       -1, &st, NULL) != SQLITE_OK)
+		return SS_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while (rc == SS_OK && sqlite3_step(st) == SQLITE_ROW) {
+		if (!cfg && sqlite3_column_text(st, 1) && dup_str((const char *)sqlite3_column_text(st, 1), &cfg))
+			rc = SS_ENOMEM;
+		else if (ss_grow(&xs, &cap, nx + 1, sizeof *xs, 16))
+			rc = SS_ENOMEM;
+		else
+			xs[nx++] = sqlite3_column_double(st, 0);
+	}
+	sqlite3_finalize(st);
+	int oom = 0;
+	if (rc == SS_OK)
+		f->xlabel = x_axis_name(cfg, xs, nx, &oom);
+	if (oom)
+		rc = SS_ENOMEM;
+	/* A sweep over two decades or more (bandwidths, connections) is
+	   read on a log axis. */
+	f->logx = nx > 2 && xs[0] > 0 && xs[nx - 1] / xs[0] >= 100;
+	free(xs);
+	free(cfg);
+	if (rc)
+		return rc;
+	char title[512];
+	snprintf(title, sizeof title, "%s: %s against %s (default plot of study %s)", id, f->metric,
+		 f->xlabel ? f->xlabel : "x", sp->study);
+	if (dup_str(title, &f->title) || !(f->stem = safe_stem(id)))
+		return SS_ENOMEM;
+	for (size_t j = 0; j < idx; j++)
+		if (!strcmp(sp->figs[j].stem, f->stem)) {
+			/* Two ids made the same stem: number this one. */
+			char *u = malloc(strlen(f->stem) + 24);
+			if (!u)
+				return SS_ENOMEM;
+			sprintf(u, "%s_%zu", f->stem, idx + 1);
+			free(f->stem);
+			f->stem = u;
+			break;
+		}
+	return SS_OK;
+}
+
+int ss_plot_spec_default(ss_db *db, const char *study, ss_plot_spec **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	ss_plot_spec *sp = calloc(1, sizeof *sp);
+	sqlite3 *h = ss_db_handle(db);
+	sqlite3_stmt *st = NULL;
+	int rc = SS_ENOMEM;
+	size_t cap = 0;
+	if (!sp || !(sp->study = strdup(study && *study ? study : "results")) || !(sp->path = strdup("(default spec)")))
+		goto done;
+	sp->formats = SS__PLOT_PNG | SS__PLOT_SVG;
+	rc = SS_OK;
+	if (sqlite3_prepare_v2(h,
+			       "SELECT DISTINCT figure FROM runs WHERE status = 'done' AND x IS NOT NULL ORDER BY figure",
+			       -1, &st, NULL) != SQLITE_OK) {
+		rc = SS_EDB;
+		goto done;
+	}
+	int src;
+	while (rc == SS_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (ss_grow(&sp->figs, &cap, sp->nfigs + 1, sizeof *sp->figs, 8)) {
+			rc = SS_ENOMEM;
+			break;
+		}
+		ss__plot_fig *f = &sp->figs[sp->nfigs];
+		memset(f, 0, sizeof *f);
+		sp->nfigs++;
+		rc = default_figure(h, (const char *)sqlite3_column_text(st, 0), sp->nfigs - 1, sp, f);
+	}
+	if (rc == SS_OK && src != SQLITE_DONE)
+		rc = SS_EDB;
+done:
+	sqlite3_finalize(st);
+	if (rc == SS_EDB)
+		ss_errbuf(err, errlen, "cannot read the store's runs: %s", sqlite3_errmsg(h));
+	else if (rc)
+		ss_errbuf(err, errlen, "out of memory");
+	if (rc) {
+		ss_plot_spec_free(sp);
+		return rc;
+	}
+	*out = sp;
 	return SS_OK;
 }

@@ -35,9 +35,27 @@ typedef struct ss_plot_spec ss_plot_spec;
      series = ["a", "b"]          draw order; the store's others follow
      refs = ( { series = "a"; ref = "ID"; x = 1; }, ... )
                                   the paper's points; x only when the row
-                                  has none
+                                  has none. With packet = "ID2" the point
+                                  is derived: the size in row ID2 over the
+                                  latency in row ID, in Mbit/s, keyed
+                                  "paper Table N (derived): a"
      hlines = ( { ref = "ID"; title = "..."; }, ... )
-                                  the paper's values as horizontal lines
+                                  the paper's values as horizontal lines,
+                                  keyed "title: about VALUE UNIT"
+     vlines = ( { ref = "ID"; series = "a"; title = "..."; }, ... )
+                                  x values marked by vertical lines (the
+                                  row's value; the series' colour), or
+              { figure = "f"; param = "p"; title = "..."; }
+                                  the value parameter p had in the runs
+                                  of figure f (a model default)
+     baseline = { figure = "f"; x = 1; }
+                                  draw each series over its own point of
+                                  figure f at x (a speedup)
+     note = "..."                 one line under the title
+   Every figure has its key under the plot (the canvas grows with the
+   key's rows) and a footnote on its confidence intervals computed from
+   the data (the largest half-width, and whether the intervals hide
+   behind the markers).
    A ledger figure (kind = "ledger") stacks per-packet times against x:
      id, from_figure, series, metrics = ["ledger.proto", ...]  required
      labels = [...]               key titles, one per metric (default:
@@ -48,7 +66,11 @@ typedef struct ss_plot_spec ss_plot_spec;
      title, unit                  heading and the unit in the headers
      rows = ( { stack = "TCP/IP"; side = "send"; ref = "ID";
                 series = "...";   default "STACK SIDE"
+                incr = "ID";      the paper's incremental cost of the row
                 note = "..."; }, ... )
+     base_stack = "TCP/IP"        adds incremental-cost columns: each
+                                  row less the base stack's row of its
+                                  side, simulated beside the paper's incr
      notes = ["...", ...]         printed under the table */
 
 /* Reads the specification at `path` and resolves its reference ids
@@ -58,16 +80,28 @@ typedef struct ss_plot_spec ss_plot_spec;
                 valid key), a figure kind is unknown (with the valid
                 kinds), or a reference id is not in the store;
      SS_EPARSE  libconfig syntax error, a value of the wrong type, a
-                required key missing;
+                required key missing, a vline with neither or both of
+                ref and figure/param, a baseline without x;
      SS_EINVAL  a value out of range: an unsafe or duplicated file
                 stem, an unknown legend word or format, a ledger without
                 exactly one series or with labels not matching its
                 metrics, a reference row without a numeric value or
                 without an x where one is needed, an x contradicting the
-                row's own;
+                row's own, a derived point whose rows are not a size
+                and a time, a vline parameter missing from (or
+                differing between) the figure's runs;
      SS_ENOMEM, SS_EDB. */
 int ss_plot_spec_load(const char *path, struct ss_db *db, ss_plot_spec **out,
 		      char *err, size_t errlen);
+
+/* A specification for a store no spec was written for: one xy figure
+   per figure id with runs at an x, its primary metric (the first the
+   model reports) against x, one series per series in the store (the
+   runs' other axes), the x axis named after the sweep axis whose values
+   are the x values (from the runs' config), logarithmic when x spans
+   two decades or more. No tables. Returns SS_OK (a spec with no
+   figures when the store has none), SS_ENOMEM or SS_EDB. */
+int ss_plot_spec_default(struct ss_db *db, const char *study, ss_plot_spec **out, char *err, size_t errlen);
 
 /* Frees; NULL is a no-op. */
 void ss_plot_spec_free(ss_plot_spec *spec);
@@ -111,7 +145,8 @@ int ss_plot_figures(struct ss_db *db, const ss_plot_spec *spec, const char *outd
 
 /* Writes the spec's tables as Markdown to md_path (replaced atomically):
    per row the stack, side, the paper's value, the simulated mean +- the
-   confidence half-width, n, the relative error and a note (cells
+   confidence half-width, n, the relative error, with base_stack the
+   incremental cost (paper, simulated, relative error) and a note (cells
    escaped by ss_plot_md_escape), then the table's notes and the spec's
    notes as written (Markdown allowed; control characters become
    spaces). Rows without simulated data are kept and say so.

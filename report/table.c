@@ -79,12 +79,27 @@ static int write_table(FILE *f, sqlite3_stmt *st, const ss__plot_table *t, doubl
 	rc |= put_md(f, unit);
 	fputs(") | simulated (", f);
 	rc |= put_md(f, unit);
-	fprintf(f, ", mean \u00b1 %g%% CI) | n | rel. error | note |\n", 100 * level);
-	fputs("| :--- | :--- | ---: | ---: | ---: | ---: | :--- |\n", f);
+	fprintf(f, ", mean \u00b1 %g%% CI) | n | rel. error |", 100 * level);
+	if (t->base_stack) {
+		fputs(" paper incr. over ", f);
+		rc |= put_md(f, t->base_stack);
+		fputs(" | simulated incr. | rel. error |", f);
+	}
+	fputs(" note |\n| :--- | :--- | ---: | ---: | ---: | ---: |", f);
+	fputs(t->base_stack ? " ---: | ---: | ---: | :--- |\n" : " :--- |\n", f);
 	for (size_t i = 0; i < t->nrows; i++) {
 		const ss__plot_row *r = &t->rows[i];
 		sim s;
 		if (lookup(st, t, r, &s))
+			return SS_EDB;
+		/* The incremental cost: this row less the base stack's row of
+		   the same side, as the paper's Tables 1 and 2 give it. */
+		const ss__plot_row *base = NULL;
+		sim b = {0};
+		for (size_t k = 0; t->base_stack && k < t->nrows; k++)
+			if (!strcmp(t->rows[k].stack, t->base_stack) && !strcmp(t->rows[k].side, r->side))
+				base = &t->rows[k];
+		if (base && lookup(st, t, base, &b))
 			return SS_EDB;
 		fputs("| ", f);
 		rc |= put_md(f, r->stack);
@@ -100,6 +115,28 @@ static int write_table(FILE *f, sqlite3_stmt *st, const ss__plot_table *t, doubl
 				fputs("\u2014 | ", f);
 		} else {
 			fputs("\u2014 | \u2014 | \u2014 | ", f);
+		}
+		if (t->base_stack) {
+			if (base == r) {
+				fputs("(base) | (base) | \u2014 | ", f);
+			} else {
+				if (r->has_incr)
+					fprintf(f, "%.10g | ", r->incr.y);
+				else
+					fputs("\u2014 | ", f);
+				if (s.found && base && b.found) {
+					double inc = s.mean - b.mean;
+					double hs = (s.hi - s.lo) / 2, hb = (b.hi - b.lo) / 2;
+					int d = decimals(inc);
+					fprintf(f, "%.*f \u00b1 %.*f | ", d, inc, d, sqrt(hs * hs + hb * hb));
+					if (r->has_incr && r->incr.y != 0)
+						fprintf(f, "%+.1f%% | ", 100 * (inc - r->incr.y) / r->incr.y);
+					else
+						fputs("\u2014 | ", f);
+				} else {
+					fputs("\u2014 | \u2014 | ", f);
+				}
+			}
 		}
 		/* The note: the spec's words, then what the reader must know
 		   to weigh the row, then where the paper's number comes from. */
@@ -121,6 +158,10 @@ static int write_table(FILE *f, sqlite3_stmt *st, const ss__plot_table *t, doubl
 		}
 		fputs("ref. ", f);
 		rc |= put_md(f, r->ref.id);
+		if (r->has_incr) {
+			fputs(", incr. ", f);
+			rc |= put_md(f, r->incr.id);
+		}
 		fputs(" |\n", f);
 	}
 	if (t->nnotes) {
@@ -173,8 +214,16 @@ int ss_plot_tables(ss_db *db, const ss_plot_spec *spec, const char *md_path, cha
 	rc |= put_md(f, spec_base ? spec_base + 1 : spec->path);
 	fprintf(f, ". Simulated: mean \u00b1 half-width of the %g%% Student-t confidence interval over "
 		   "n replications. Relative error: (simulated \u2212 paper) / paper. The paper's values are "
-		   "read from the store's reference table (ids in the note column).\n\n",
+		   "read from the store's reference table (ids in the note column).",
 		100 * level);
+	int incr = 0;
+	for (size_t i = 0; i < spec->ntables; i++)
+		incr |= spec->tables[i].base_stack != NULL;
+	if (incr)
+		fputs(" Incremental cost: a row's value less that of the base stack's row of the same side, as in "
+		      "the paper's tables; its \u00b1 combines both half-widths as if the two were independent "
+		      "(the runs share random numbers, which makes the true interval narrower).", f);
+	fputs("\n\n", f);
 	for (size_t i = 0; i < spec->ntables && rc == SS_OK; i++)
 		rc = write_table(f, st, &spec->tables[i], level);
 	if (rc == SS_OK && spec->nnotes) {

@@ -1,8 +1,11 @@
 /* Tests of plots/ (and the `plot` command): quoting known answers, the
    scripts' data, paper values and hostile names against a synthetic store
    holding reference/nahum95.csv, the drawn PNG/SVG when gnuplot is here,
-   the spec loader's errors with file:line, the Markdown tables, gnuplot
-   missing or failing, and the exit statuses of `secsim plot`. */
+   the spec loader's errors with file:line, the Markdown tables (with
+   incremental costs), gnuplot missing or failing, the exit statuses of
+   `secsim plot`, what a figure shows beside its points (key placement,
+   colours, CI footnote, derived paper points, marked x values, baseline,
+   x tics) and the default plots of a store without a spec. */
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -146,8 +149,8 @@ static void rm_rf(const char *dir)
 static int nrun;
 
 /* One run of figure/series at x, with name=value metric pairs. */
-static int add_run(ss_db *db, const char *figure, const char *series, double x, int rep, int nm,
-		   const char *const *names, const double *vals, const char *unit)
+static int add_run_cfg(ss_db *db, const char *figure, const char *series, double x, int rep, int nm,
+		       const char *const *names, const double *vals, const char *unit, const char *config)
 {
 	ss_metrics m;
 	char key[64];
@@ -161,6 +164,7 @@ static int add_run(ss_db *db, const char *figure, const char *series, double x, 
 	r.series = series;
 	r.x = x;
 	r.point_key = key;
+	r.config = config;
 	r.seed = 1;
 	r.replication = rep;
 	r.metrics = &m;
@@ -169,6 +173,12 @@ static int add_run(ss_db *db, const char *figure, const char *series, double x, 
 	if (rc)
 		printf("# add_run: %s\n", err);
 	return rc;
+}
+
+static int add_run(ss_db *db, const char *figure, const char *series, double x, int rep, int nm,
+		   const char *const *names, const double *vals, const char *unit)
+{
+	return add_run_cfg(db, figure, series, x, rep, nm, names, vals, unit, NULL);
 }
 
 static const char *const ledger_m[] = {"ledger.proto", "ledger.crypto", "ledger.lock_wait"};
@@ -251,9 +261,11 @@ static const char good_spec[] =
 	");\n"
 	"tables = (\n"
 	"  { id = \"table1\"; title = \"Table 1: PLP latency\"; metric = \"latency\"; unit = \"us\"; x = 1;\n"
+	"    base_stack = \"TCP/IP\";\n"
 	"    rows = ( { stack = \"TCP/IP\"; side = \"send\"; ref = \"N95-035\"; },\n"
 	"             { stack = \"TCP/IP\"; side = \"recv\"; ref = \"N95-036\"; },\n"
-	"             { stack = \"a|b\"; side = \"send\"; ref = \"N95-037\"; note = \"pipe | here\"; } );\n"
+	"             { stack = \"a|b\"; side = \"send\"; ref = \"N95-037\"; incr = \"N95-038\";\n"
+	"               note = \"pipe | here\"; } );\n"
 	"    notes = [ \"The 3-DES label follows each table.\" ]; }\n"
 	");\n";
 
@@ -364,12 +376,24 @@ static void test_figures(const char *db_path, const char *spec_path)
 		 "fig03: the paper's TCP/IP point (N95-025: 138 at x=1) read from the store");
 	SS_CHECK(contains(s3, "$paper2 << EOD\n12 50 # 'N95-033'\nEOD"),
 		 "fig03: the paper's DES point (N95-033: 50 at x=12, x from the row)");
-	SS_CHECK(contains(s3, "200 with lines ls 91 title 'lock bound'"), "fig03: N95-069 as a 200 Mbit/s line");
+	SS_CHECK(contains(s3, "200 with lines ls 91 title 'lock bound: about 200 Mbit/s'"),
+		 "fig03: N95-069 as a 200 Mbit/s line, keyed with its value and qualifier from the row");
 	SS_CHECK(contains(s3, "$sim1 using 1:2:3:4 with yerrorlines ls 1 title 'TCP/IP', \\\n"
-			      "     $paper1 using 1:2 with points ls 101 title 'paper'"),
-		 "fig03: the paper's points labelled 'paper', right after their series");
+			      "     $paper1 using 1:2 with points ls 101 title 'paper: TCP/IP'"),
+		 "fig03: the paper's points named 'paper: SERIES', right after their series");
+	SS_CHECK(contains(s3, "set style line 1 lc rgb '#0072B2' dt 1 lw 1.5 pt 7") &&
+			 contains(s3, "set style line 101 lc rgb '#0072B2' dt 1 lw 2 pt 6") &&
+			 contains(s3, "set style line 2 lc rgb '#D55E00'") && contains(s3, "set style line 102 lc rgb '#D55E00'"),
+		 "fig03: each series' paper points take its colour (hollow twin of its shape); series differ in colour");
+	SS_CHECK(contains(s3, "set key outside below center horizontal") && !contains(s3, "set key outside right") &&
+			 !contains(s3, "set key inside"),
+		 "fig03: the key is below the plot, clear of the data");
+	/* DES at x = 1: 5 +- 2.919986 * 0.2 / sqrt(3) = 0.337: 6.7 % of the
+	   mean, and 3.9 % of the log axis' span, wider than a marker. */
+	SS_CHECK(contains(s3, "set label 1 'error bars: 90% confidence intervals (largest half-width 6.7% of the mean)'"),
+		 "fig03: the CI footnote gives the largest half-width, from the data");
 	SS_CHECK(contains(s3, "$paper6 << EOD\n1 1.5 # 'N95-028'\nEOD") &&
-			 contains(s3, "$paper6 using 1:2 with points ls 106 title '3-DES/TCP/IP (paper)'"),
+			 contains(s3, "$paper6 using 1:2 with points ls 106 title 'paper: 3-DES/TCP/IP'"),
 		 "fig03: a series only the paper has is drawn, named, after the store's");
 	SS_CHECK(contains(s3, "with yerrorlines"), "fig03: series drawn with their intervals");
 	SS_CHECK(contains(s3, "set logscale y"), "fig03: log y");
@@ -379,9 +403,12 @@ static void test_figures(const char *db_path, const char *spec_path)
 	SS_CHECK(contains(s3, "title " EVIL_SQ_QUOTED), "fig03: single-quote hostile name with doubled quotes");
 	SS_CHECK(contains(s3, "title 'z system(''touch PWNED_NL'') `touch PWNED_BQ` @evil'"),
 		 "fig03: newline hostile name on one line, quotes doubled");
-	SS_CHECK(contains(s3, "pngcairo size 800,560") && contains(s3, "set output 'fig03.png'") &&
+	/* The hostile names' long titles leave one key column of 9 rows
+	   (8 series and paper entries, the line): six rows past three, 18
+	   pixels each. */
+	SS_CHECK(contains(s3, "maxcols 1 ") && contains(s3, "pngcairo size 800,708") && contains(s3, "set output 'fig03.png'") &&
 			 contains(s3, "set output 'fig03.svg'"),
-		 "fig03: PNG 800x560 and SVG outputs");
+		 "fig03: PNG and SVG outputs, the canvas taller for a 9-row key (800x708)");
 	SS_CHECK(contains(s3, "noenhanced"), "fig03: text is not enhanced-mode markup");
 	check_no_commands(s3, "fig03.gp");
 	free(s3);
@@ -389,9 +416,13 @@ static void test_figures(const char *db_path, const char *spec_path)
 	char *s4 = slurp(tpath("out/nested/dir/fig04.gp"));
 	SS_CHECK(contains(s4, "x with lines ls 90 title 'ideal linear speedup'"), "fig04: ideal speedup line");
 	SS_CHECK(contains(s4, "12 8 # 'N95-032'"), "fig04: N95-032 speedup 8 at 12");
-	SS_CHECK(contains(s4, "$paper2 using 1:2 with points ls 102 title 'paper'"), "fig04: paper point titled");
+	SS_CHECK(contains(s4, "$paper2 using 1:2 with points ls 102 title 'paper: TCP/MD5/IP'"), "fig04: paper point titled");
+	SS_CHECK(contains(s4, "title '<svg>&]] >', \\\n     NaN with points ps 0 lc rgb 'white' title ' '"),
+		 "fig04: a series without paper points keeps a blank slot, so pairs share key rows");
 	SS_CHECK(contains(s4, "title '<svg>&]] >'"), "fig04: XML-hostile name quoted, ]]> broken");
 	SS_CHECK(contains(s4, "set key inside left top"), "fig04: legend placement from the spec");
+	SS_CHECK(contains(s4, "maxcols 2 ") && contains(s4, "pngcairo size 800,600"),
+		 "fig04: two key columns, 3 rows: the standard 800x600 canvas");
 	SS_CHECK(!contains(s4, "set logscale"), "fig04: linear axes");
 	check_no_commands(s4, "fig04.gp");
 	free(s4);
@@ -415,7 +446,7 @@ static void test_figures(const char *db_path, const char *spec_path)
 			 "fig03.png drawn (%ld bytes)", file_size(tpath("out/nested/dir/fig03.png")));
 		free(png);
 		char *svg = slurp(tpath("out/nested/dir/fig03.svg"));
-		SS_CHECK(contains(svg, "<svg") && contains(svg, ">paper<") && contains(svg, "3-DES/TCP/IP (paper)"),
+		SS_CHECK(contains(svg, "<svg") && contains(svg, ">paper: TCP/IP<") && contains(svg, "paper: 3-DES/TCP/IP"),
 			 "fig03.svg drawn, key included");
 		free(svg);
 		svg = slurp(tpath("out/nested/dir/fig04.svg"));
@@ -465,12 +496,18 @@ static void test_figures(const char *db_path, const char *spec_path)
 	char *md = slurp(tpath("out/tables.md"));
 	/* TCP/IP send: 240, 250, 260: mean 250, half-width 2.919986 * 10 /
 	   sqrt(3) = 16.86; against 236 (N95-035): +5.93 %. */
-	SS_CHECK(contains(md, "| TCP/IP | send | 236 | 250.0 \u00b1 16.9 | 3 | +5.9% | ref. N95-035 |"),
-		 "tables: TCP/IP send row: paper 236, simulated 250.0 +- 16.9, n 3, +5.9%%");
-	SS_CHECK(contains(md, "| TCP/IP | recv | 189 | \u2014 | \u2014 | \u2014 | not simulated"),
+	SS_CHECK(contains(md, "| TCP/IP | send | 236 | 250.0 \u00b1 16.9 | 3 | +5.9% | (base) | (base) | \u2014 | ref. N95-035 |"),
+		 "tables: TCP/IP send row: paper 236, simulated 250.0 +- 16.9, n 3, +5.9%%, the incremental base");
+	SS_CHECK(contains(md, "| TCP/IP | recv | 189 | \u2014 | \u2014 | \u2014 | (base) | (base) | \u2014 | not simulated"),
 		 "tables: a row without simulated data is kept and says so");
-	SS_CHECK(contains(md, "| a\\|b | send | 1737 | 2000 \u00b1 0 | 3 | +15.1% | pipe \\| here; ref. N95-037 |"),
-		 "tables: hostile cells escaped (a\\|b), paper 1737, rel. error +15.1%%");
+	/* 2000 - 250 = 1750 against N95-038's 1500: +16.7 %; half-widths 0
+	   and 16.86 combined: 16.86. */
+	SS_CHECK(contains(md, "| a\\|b | send | 1737 | 2000 \u00b1 0 | 3 | +15.1% | 1500 | 1750 \u00b1 17 | +16.7% | "
+			      "pipe \\| here; ref. N95-037, incr. N95-038 |"),
+		 "tables: hostile cells escaped (a\\|b), paper 1737, +15.1%%; incremental cost 1750 over TCP/IP against "
+		 "the paper's 1500");
+	SS_CHECK(contains(md, "| paper incr. over TCP/IP | simulated incr. | rel. error |"),
+		 "tables: incremental-cost columns, paper beside simulated");
 	SS_CHECK(contains(md, "## Table 1: PLP latency") && contains(md, "- The 3-DES label follows each table."),
 		 "tables: heading and notes");
 	SS_CHECK(contains(md, "90% Student-t"), "tables: the store's confidence level is stated");
@@ -554,6 +591,10 @@ static void test_bad_specs(const char *db)
 	SS_CHECK(rc == SS_EINVAL && contains(err, "legend word"), "legend limited to gnuplot key words (%s)", err);
 	rc = try_spec(db, "formats = [ \"png\", \"gif\" ];\nfigures = ( { id = \"a\"; metric = \"m\"; } );\n");
 	SS_CHECK(rc == SS_EINVAL && contains(err, "format 'gif'"), "unknown output format refused (%s)", err);
+	rc = try_spec(db, "tables = ( { id = \"t\"; metric = \"latency\"; x = 1;\n"
+			  "  rows = ( { stack = \"A\"; ref = \"N95-037\";\n incr = \"N95-038\"; } ); } );\n");
+	SS_CHECK(rc == SS_EPARSE && contains(err, "bad.cfg:2:") && contains(err, "base_stack"),
+		 "a row with incr needs the table's base_stack (%s)", err);
 	rc = try_spec(db, "study = \"s\";\n");
 	SS_CHECK(rc == SS_EPARSE && contains(err, "neither 'figures' nor 'tables'"), "empty spec refused (%s)", err);
 	ss_db *d = NULL;
@@ -604,10 +645,150 @@ static void test_nahum_spec(const char *db)
 		SS_CHECK(rc == SS_OK && contains(md, "| 3-DES/TCP/IP | send | 21461 |") &&
 				 contains(md, "| 3-DES/TCP/MD5/IP | recv | 23237 |") && contains(md, "3.65"),
 			 "nahum95 tables: both 3-DES labels as printed, and the DES note");
+		SS_CHECK(contains(md, "| 3-DES/TCP/IP | send | 21461 | \u2014 | \u2014 | \u2014 | 21225 | \u2014 | \u2014 |") &&
+				 contains(md, "| TCP/MD5/IP | recv | 1769 | \u2014 | \u2014 | \u2014 | 1555 |"),
+			 "nahum95 tables: the paper's incremental costs (N95-046, N95-057) beside the totals");
 		free(md);
 	}
 	ss_plot_spec_free(sp);
 	ss_db_close(d);
+}
+
+/* What a figure shows beyond the points: derived paper points, marked x
+   values, a baseline, the CI footnote when intervals hide behind their
+   markers, and x tic labels that do not overlap. A store of its own:
+   fig5 (throughput, TCP/IP at the 15 x of a 1..64 processor sweep,
+   intervals of 0.001), fig7 (TCP/IP 50 at x = 1, runs whose config says
+   bus_bandwidth=1200000000), bus (TCP/IP 300 and 600 at 2e8 and
+   1.2e9; UDP/IP, which fig7 lacks) and flat (7 in every run). */
+static void test_presentation(void)
+{
+	char db_path[1024];
+	snprintf(db_path, sizeof db_path, "%s", tpath("present.db"));
+	const char *src = getenv("SS_SRCDIR");
+	char ref[1024];
+	ss_db *db = NULL;
+	int rc = ss_db_open(db_path, SS_DB_CREATE, &db, err, sizeof err);
+	snprintf(ref, sizeof ref, "%s/reference/nahum95.csv", src && *src ? src : ".");
+	if (rc == SS_OK)
+		rc = ss_db_load_reference(db, ref, err, sizeof err);
+	static const double xs[] = {1, 2, 4, 8, 12, 16, 20, 24, 28, 32, 40, 48, 56, 64};
+	static const double dev[] = {-1, 0, 1};
+	const char *thr[] = {"throughput"};
+	const char *cfg = "model=mpstack; params: stack=TCP/IP;bus_bandwidth=1200000000;shared_bytes=0; sweep: (processors=[1])";
+	for (int r = 0; r < 3 && rc == SS_OK; r++) {
+		for (size_t i = 0; i < sizeof xs / sizeof xs[0] && rc == SS_OK; i++) {
+			double v = 100 + xs[i] + dev[r] * 1e-3;
+			rc = add_run(db, "fig5", "TCP/IP", xs[i], r, 1, thr, &v, "Mbit/s");
+		}
+		double b = 50 + dev[r] * 1e-3, lo = 300 + dev[r] * 1e-3, hi = 600 + dev[r] * 1e-3;
+		if (rc == SS_OK)
+			rc = add_run_cfg(db, "fig7", "TCP/IP", 1, r, 1, thr, &b, "Mbit/s", cfg);
+		if (rc == SS_OK)
+			rc = add_run(db, "bus", "TCP/IP", 2e8, r, 1, thr, &lo, "Mbit/s");
+		if (rc == SS_OK)
+			rc = add_run(db, "bus", "TCP/IP", 1.2e9, r, 1, thr, &hi, "Mbit/s");
+		if (rc == SS_OK)
+			rc = add_run(db, "bus", "UDP/IP", 1.2e9, r, 1, thr, &hi, "Mbit/s");
+		double flat = 7;
+		for (int x = 1; x <= 2 && rc == SS_OK; x++)
+			rc = add_run(db, "flat", "A", x, r, 1, thr, &flat, "Mbit/s");
+	}
+	ss_db_close(db);
+	SS_CHECK_INT(rc, SS_OK, "presentation store (%s)", rc ? err : "ok");
+	if (rc)
+		return;
+	ss_test_write(tpath("present.cfg"),
+		      "figures = (\n"
+		      "  { id = \"fig5\"; metric = \"throughput\"; logscale_y = true; note = \"a note\";\n"
+		      "    refs = ( { series = \"TCP/IP\"; ref = \"N95-036\"; packet = \"N95-009\"; } );\n"
+		      "    vlines = ( { ref = \"N95-070\"; series = \"TCP/IP\"; title = \"est\"; } ); },\n"
+		      "  { id = \"bus\"; metric = \"throughput\"; logscale_x = true;\n"
+		      "    baseline = { figure = \"fig7\"; x = 1; };\n"
+		      "    vlines = ( { figure = \"fig7\"; param = \"bus_bandwidth\"; title = \"default\"; } ); }\n"
+		      ");\n");
+	ss_plot_spec *spec = NULL;
+	rc = ss_db_open(db_path, SS_DB_READ, &db, err, sizeof err);
+	if (rc == SS_OK)
+		rc = ss_plot_spec_load(tpath("present.cfg"), db, &spec, err, sizeof err);
+	SS_CHECK_INT(rc, SS_OK, "presentation spec loads (%s)", rc ? err : "ok");
+	ss_plot_opts o = {NULL, 1, NULL};
+	ss_plot_summary sum;
+	if (rc == SS_OK)
+		rc = ss_plot_figures(db, spec, tpath("present"), &o, &sum, err, sizeof err);
+	SS_CHECK(rc == SS_OK && sum.written == 2, "presentation: both scripts written (%s)", rc ? err : "ok");
+	ss_plot_spec_free(spec);
+	ss_db_close(db);
+
+	char *s = slurp(tpath("present/fig5.gp"));
+	/* 4 KB (N95-009) = 32768 bits over 189 us (N95-036): 173.3756614 Mbit/s. */
+	SS_CHECK(contains(s, "$derived1 << EOD\n1 173.3756614 # 'N95-036'\nEOD"),
+		 "derived point: 4 KB over Table 1's 189 us receive latency, read from the store");
+	SS_CHECK(contains(s, "$derived1 using 1:2 with points ls 101 title 'paper Table 1 (derived): TCP/IP'"),
+		 "derived point: marked as derived, with the table it comes from");
+	SS_CHECK(!contains(s, "$paper1"), "derived point: not drawn as a printed one");
+	SS_CHECK(contains(s, "set label 1 '90% CIs narrower than the markers (largest half-width 0.0017% of the mean)'"),
+		 "hidden intervals: the footnote says so, with the largest half-width (2.919986 * 0.001 / sqrt(3) / 101)");
+	SS_CHECK(contains(s, "set label 2 'a note'"), "the figure's note is drawn");
+	SS_CHECK(contains(s, "set arrow 1 from 16, graph 0 to 16, graph 1 nohead") &&
+			 contains(s, "NaN with lines ls 201 title 'est: about 16 processors'") && contains(s, "set style line 201 lc rgb '#0072B2'"),
+		 "vline: N95-070's 16 processors marked, the value and 'about' from the row, the series' colour");
+	SS_CHECK(contains(s, "set xtics ('1' 1, '' 2 1, '4' 4, '8' 8,") && contains(s, "'64' 64)"),
+		 "x tics: every x has a mark; 2 is too close to 1 for a label, 64 keeps its own");
+	free(s);
+	s = slurp(tpath("present/bus.gp"));
+	/* 300 / 50 and 600 / 50; intervals as the ratio's outer bounds. */
+	SS_CHECK(contains(s, "$sim1 << EOD\n200000000 6 ") && contains(s, "\n1200000000 12 "),
+		 "baseline: each point over its series' fig7 point at x = 1 (6 and 12)");
+	SS_CHECK(contains(s, "# left out, no baseline point: 'UDP/IP'") && !contains(s, "title 'UDP/IP'"),
+		 "baseline: a series without a baseline point is left out, and the script says so");
+	SS_CHECK(contains(s, "set arrow 1 from 1200000000, graph 0") && contains(s, "NaN with lines ls 201 title 'default: 1.2G'"),
+		 "vline: the bus bandwidth fig7's runs used, read from their config");
+	SS_CHECK(contains(s, "set xtics ('200M' 200000000, '1.2G' 1200000000)"), "x tics: large numbers with M and G");
+	SS_CHECK(contains(s, "(ratio bounds)"), "baseline: the footnote says the intervals are the ratio's bounds");
+	free(s);
+
+	/* The default spec names x after the swept axis its runs' config
+	   gives (fig7: processors=[1]); runs without a config give "x". */
+	rc = ss_db_open(db_path, SS_DB_READ, &db, err, sizeof err);
+	if (rc == SS_OK)
+		rc = ss_plot_spec_default(db, "present", &spec, err, sizeof err);
+	SS_CHECK(rc == SS_OK && ss_plot_spec_nfigures(spec) == 4, "default spec: one figure per figure id (%s)",
+		 rc ? err : "ok");
+	if (rc == SS_OK)
+		rc = ss_plot_figures(db, spec, tpath("default"), &o, &sum, err, sizeof err);
+	ss_plot_spec_free(spec);
+	spec = NULL;
+	ss_db_close(db);
+	s = slurp(tpath("default/fig7.gp"));
+	SS_CHECK(rc == SS_OK && contains(s, "set xlabel 'processors'") && contains(s, "set ylabel 'throughput (Mbit/s)'"),
+		 "default spec: x named after the sweep axis, y the primary metric with its unit");
+	free(s);
+	s = slurp(tpath("default/fig5.gp"));
+	SS_CHECK(contains(s, "set xlabel 'x'") && !contains(s, "set logscale x"),
+		 "default spec: no config, x is 'x'; 1..64 spans under two decades: linear x");
+	free(s);
+	s = slurp(tpath("default/flat.gp"));
+	SS_CHECK(contains(s, "set label 1 '90% CIs of zero width: the replications agree'"),
+		 "identical replications: the footnote says the intervals have zero width");
+	free(s);
+
+	/* Bad uses, each with file:line. */
+	rc = try_spec(db_path, "figures = ( { id = \"a\"; metric = \"m\";\n"
+			       " refs = ( { series = \"s\"; ref = \"N95-036\"; packet = \"N95-035\"; } ); } );\n");
+	SS_CHECK(rc == SS_EINVAL && contains(err, "bad.cfg:2:") && contains(err, "not a size"),
+		 "derived point: a packet size in usec refused (%s)", err);
+	rc = try_spec(db_path, "figures = ( { id = \"a\"; metric = \"m\";\n"
+			       " vlines = ( { ref = \"N95-070\"; figure = \"fig7\"; title = \"t\"; } ); } );\n");
+	SS_CHECK(rc == SS_EPARSE && contains(err, "bad.cfg:2:") && contains(err, "either ref"),
+		 "vline: ref and figure together refused (%s)", err);
+	rc = try_spec(db_path, "figures = ( { id = \"a\"; metric = \"m\";\n"
+			       " vlines = ( { figure = \"fig7\"; param = \"nope\"; title = \"t\"; } ); } );\n");
+	SS_CHECK(rc == SS_EINVAL && contains(err, "no numeric parameter 'nope'"),
+		 "vline: a parameter the runs lack refused (%s)", err);
+	rc = try_spec(db_path, "figures = ( { id = \"a\"; metric = \"m\";\n baseline = { figure = \"fig7\"; }; } );\n");
+	SS_CHECK(rc == SS_EPARSE && contains(err, "bad.cfg:2:") && contains(err, "needs x"),
+		 "baseline without x refused (%s)", err);
 }
 
 static int run_cmd(int n, ...)
@@ -666,9 +847,28 @@ static void test_cmd(const char *db, const char *spec)
 		SS_CHECK(ex == 0 && file_size(tpath("plots/store/fig03.gp")) > 0 &&
 				 file_size(tpath("plots/store/tables.md")) > 0,
 			 "secsim plot store.db: default spec and outdir plots/store (exit %d)", ex);
+		/* A store no spec was written for: the default plots. */
+		char *copy = slurp(db);
+		FILE *cf = fopen(tpath("nospec.db"), "wb");
+		if (cf && copy)
+			fwrite(copy, 1, (size_t)file_size(db), cf);
+		if (cf)
+			fclose(cf);
+		free(copy);
+		ex = run_cmd(4, "plot", "nospec.db", "--no-draw", "--quiet");
+		char *g = slurp(tpath("plots/nospec/fig3.gp"));
+		char *g4 = slurp(tpath("plots/nospec/fig4.gp"));
+		SS_CHECK(ex == 0 && contains(g, "set title 'fig3: throughput against x (default plot of study nospec)'") &&
+				 contains(g, "title 'TCP/IP'") && contains(g, "title 'DES/TCP/MD5/IP'") &&
+				 contains(g4, "set ylabel 'speedup (x)'") &&
+				 file_size(tpath("plots/nospec/table1.gp")) > 0 && file_size(tpath("plots/nospec/tables.md")) < 0,
+			 "secsim plot on a store without a spec: each figure's primary metric against x, one series per "
+			 "series, no tables (exit %d)", ex);
+		free(g);
+		free(g4);
 		ss_test_write(tpath("other.db"), "");
 		ex = run_cmd(3, "plot", "other.db", "--quiet");
-		SS_CHECK_INT(ex, 2, "secsim plot: no default spec for the study -> 2");
+		SS_CHECK_INT(ex, 2, "secsim plot: an empty file is no store -> 2");
 		if (chdir(cwd) != 0)
 			SS_DIAG("cannot return to %s", cwd);
 	}
@@ -697,6 +897,7 @@ int main(void)
 		test_bad_specs(db);
 		test_nahum_spec(db);
 		test_cmd(db, spec);
+		test_presentation();
 	}
 	if (getenv("SS_KEEP_TMP"))
 		SS_DIAG("kept %s", tmpdir);
