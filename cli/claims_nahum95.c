@@ -5,77 +5,34 @@
    paper contradicts itself (DES at 4.6 Mbit/s against Table 1's 3.65) the
    tables win, as reference/PROVENANCE.md explains. */
 #include <math.h>
-#include <stdarg.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "ss_claims.h"
-#include "ss_db.h"
 
 typedef struct ctx {
-	sqlite3 *h;
-	FILE *out;
-	ss_claims_result *r;
+	ss_claims *k;
 } ctx;
 
 static const char *const PLP[] = {"TCP/IP", "TCP/MD5/IP", "DES/TCP/MD5/IP", "3-DES/TCP/IP"};
 static const char *const CLP[] = {"TCP/IP", "TCP/MD5/IP", "DES/TCP/MD5/IP", "3-DES/TCP/MD5/IP"};
 
-/* Mean of a point and its confidence interval, NAN when absent. */
 static double pt_ci(ctx *c, const char *fig, const char *series, const char *metric, double x, double *lo, double *hi)
 {
-	sqlite3_stmt *st = NULL;
-	double v = NAN, l = NAN, h = NAN;
-	if (sqlite3_prepare_v2(c->h,
-			       "SELECT mean, ci_low, ci_high FROM points WHERE figure = ?1 AND series = ?2 AND metric = ?3 "
-			       "AND abs(x - ?4) < 1e-9",
-			       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, fig, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, series, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, metric, -1, SQLITE_STATIC);
-		sqlite3_bind_double(st, 4, x);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-			v = sqlite3_column_double(st, 0);
-			l = sqlite3_column_type(st, 1) != SQLITE_NULL ? sqlite3_column_double(st, 1) : v;
-			h = sqlite3_column_type(st, 2) != SQLITE_NULL ? sqlite3_column_double(st, 2) : v;
-		}
-	}
-	sqlite3_finalize(st);
-	if (lo)
-		*lo = l;
-	if (hi)
-		*hi = h;
-	return v;
+	return ss_claims_point(c->k, fig, series, metric, x, lo, hi);
 }
 
-/* Mean of a point, NAN when absent. */
 static double pt(ctx *c, const char *fig, const char *series, const char *metric, double x)
 {
-	return pt_ci(c, fig, series, metric, x, NULL, NULL);
+	return ss_claims_point(c->k, fig, series, metric, x, NULL, NULL);
 }
 
-/* A reference value by id, NAN when absent. */
-static double ref(ctx *c, const char *id)
-{
-	sqlite3_stmt *st = NULL;
-	double v = NAN;
-	if (sqlite3_prepare_v2(c->h, "SELECT value_num FROM reference WHERE id = ?1", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-			v = sqlite3_column_double(st, 0);
-	}
-	sqlite3_finalize(st);
-	return v;
-}
+static double ref(ctx *c, const char *id) { return ss_claims_ref(c->k, id); }
 
-/* Claims the model is known not to reproduce with its sourced
-   constants, and why. Their check still runs: a FAIL is reported as
-   XFAIL (expected), and a PASS as XPASS, which counts as a failure so
-   that a changed model cannot pass silently. */
-static const struct {
-	const char *id, *why;
-} known[] = {
+/* Checks the model is known not to reproduce with its sourced
+   constants, and why. They still run: a FAIL is reported as XFAIL, a
+   PASS as XPASS, which counts as a failure so that a changed model
+   cannot pass silently. */
+static const ss_claims_known known[] = {
 	{"N95-C12",
 	 "the bend is there but small: each processor's misses queue for the bus, and at 12 processors the send side "
 	 "waits about 3 us per packet, a 1% loss. With the POWERpath-2's 1.2 GB/s (measured usable: over 1.1 GB/s) and "
@@ -84,37 +41,11 @@ static const struct {
 	 "(nahum95/whatif_bus, whatif_shared; docs/nahum95.md)"},
 };
 
-static const char *known_why(const char *id)
-{
-	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-		if (!strcmp(known[i].id, id))
-			return known[i].why;
-	return NULL;
-}
-
-/* Prints one verdict. ok < 0: INFO. A NAN among the inputs is a FAIL
-   (the run that should hold the value is missing). */
-static void verdict(ctx *c, const char *id, int ok, const char *fmt, ...)
-{
-	const char *why = ok >= 0 ? known_why(id) : NULL;
-	const char *tag = ok < 0 ? "INFO" : why ? (ok ? "XPASS" : "XFAIL") : ok ? "PASS" : "FAIL";
-	if (ok < 0)
-		c->r->info++;
-	else if (why && !ok)
-		c->r->xfail++;
-	else if (ok && !why)
-		c->r->pass++;
-	else
-		c->r->fail++;
-	fprintf(c->out, "%-5s %-8s ", tag, id);
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(c->out, fmt, ap);
-	va_end(ap);
-	if (why)
-		fprintf(c->out, " [known: %s]", why);
-	fputc('\n', c->out);
-}
+/* Output checks (PASS/FAIL/XFAIL/XPASS), input checks (INPUT) and the
+   rest (INFO). */
+#define verdict(c, id, ok, ...) ss_claims_output((c)->k, id, ok, __VA_ARGS__)
+#define input(c, id, ok, ...) ss_claims_input((c)->k, id, ok, __VA_ARGS__)
+#define info(c, id, ...) ss_claims_info((c)->k, id, __VA_ARGS__)
 
 static int near(double v, double want, double rel) { return isfinite(v) && fabs(v - want) <= rel * fabs(want); }
 
@@ -174,12 +105,12 @@ static void c2(ctx *c)
 	/* DES: Table 1's 8982 us per 4 KB packet, not the text's 4.6. */
 	double rd = 4096 * 8 / ref(c, "N95-041");
 	int ok = near(t, rt, 0.10) && near(m, rm, 0.10) && near(e, re, 0.10) && near(d, rd, 0.10);
-	verdict(c, "N95-C2", ok,
+	input(c, "N95-C2", ok,
 		"1-processor PLP send: TCP/IP %.1f (paper %.0f), MD5 %.2f (%.0f), DES %.2f (Table 1: %.2f; text 4.6), "
 		"3-DES %.2f (%.1f) Mbit/s, each within 10%%",
 		t, rt, m, rm, d, rd, e, re);
 	double r1 = t / m, r2 = t / d, r3 = d / e;
-	verdict(c, "N95-C2", r1 >= 5 && r1 <= 12 && r2 >= 20 && r2 <= 60 && r3 >= 2 && r3 <= 3.5,
+	input(c, "N95-C2", r1 >= 5 && r1 <= 12 && r2 >= 20 && r2 <= 60 && r3 >= 2 && r3 <= 3.5,
 		"slowdowns: MD5 %.1fx (\"nearly an order of magnitude\": 5-12), DES %.1fx (\"nearly 2 orders\": 20-60), "
 		"3-DES/DES %.2fx (text \"3 times\"; Table 1 ratio 2.39 since its 3-DES row has no MD5: 2-3.5)",
 		r1, r2, r3);
@@ -212,11 +143,11 @@ static void c3(ctx *c)
 			wcell = cells[i].series;
 		}
 	}
-	verdict(c, "N95-C3", ok, "all 16 latencies of Tables 1-2 within 5%% (worst %.1f%%: %s)", 100 * worst, wcell);
+	input(c, "N95-C3", ok, "all 16 latencies of Tables 1-2 within 5%% (worst %.1f%%: %s)", 100 * worst, wcell);
 	double sd = pt(c, "table1", "DES/TCP/MD5/IP send", "latency", 1), rd = pt(c, "table1", "DES/TCP/MD5/IP recv", "latency", 1);
 	double sb = pt(c, "table1", "TCP/IP send", "latency", 1), rb = pt(c, "table1", "TCP/IP recv", "latency", 1);
 	double sb2 = pt(c, "table2", "TCP/IP send", "latency", 1), rb2 = pt(c, "table2", "TCP/IP recv", "latency", 1);
-	verdict(c, "N95-C3", fabs(sd - rd) / sd < 0.05 && rb < sb && rb2 < sb2,
+	input(c, "N95-C3", fabs(sd - rd) / sd < 0.05 && rb < sb && rb2 < sb2,
 		"crypto send and receive within 5%% (DES %.0f vs %.0f us); baseline receive cheaper (PLP %.0f < %.0f, CLP %.0f < %.0f us)",
 		sd, rd, rb, sb, rb2, sb2);
 }
@@ -381,14 +312,14 @@ static void c16_21(ctx *c)
 	double cr = pt(c, "table1", "DES/TCP/MD5/IP send", "ledger.crypto", 1);
 	double lat = pt(c, "table1", "DES/TCP/MD5/IP send", "latency", 1);
 	double bound = lat / cr;
-	verdict(c, "N95-C16", bound < 1.25,
+	input(c, "N95-C16", bound < 1.25,
 		"layered parallelism bound for DES/TCP/MD5/IP: the crypto stage is %.0f of %.0f us, so a pipeline gains at most "
 		"%.2fx over one processor (computed from the ledger; no layered mode is simulated)",
 		cr, lat, bound);
-	verdict(c, "N95-C17", -1,
+	info(c, "N95-C17",
 		"data-level parallelism (CBC decryption per block) is discussion in the paper; not simulated here");
 	double ms = pt(c, "table1", "TCP/MD5/IP send", "latency", 1), mr = pt(c, "table1", "TCP/MD5/IP recv", "latency", 1);
-	verdict(c, "N95-C18", fabs(ms - mr) / ms < 0.05,
+	input(c, "N95-C18", fabs(ms - mr) / ms < 0.05,
 		"in-memory drivers, no wire: the receive side still pays for verifying MD5 (%.0f us receive vs %.0f send)", mr, ms);
 	double s4[4], s8[4];
 	speedups(c, "fig4", PLP, s4);
@@ -396,19 +327,24 @@ static void c16_21(ctx *c)
 	verdict(c, "N95-C19", s4[2] >= 10.8 && s4[3] >= 10.8 && s8[1] >= 10.8 && s8[2] >= 10.8 && s8[3] >= 10.8 && s4[1] < 10.8,
 		"linear speedup for crypto stacks in both schemes except PLP MD5 (%.2f): PLP DES %.2f, 3-DES %.2f; CLP %.2f/%.2f/%.2f",
 		s4[1], s4[2], s4[3], s8[1], s8[2], s8[3]);
-	verdict(c, "N95-C20", -1, "background from Schmidt and Suda (PLP for few connections, CLP for many); not a result of this paper");
+	info(c, "N95-C20", "background from Schmidt and Suda (PLP for few connections, CLP for many); not a result of this paper");
 	double des = pt(c, "table1", "DES/TCP/MD5/IP send", "ledger.crypto", 1);
 	double md5 = pt(c, "table1", "TCP/MD5/IP send", "ledger.crypto", 1);
 	double tdes = pt(c, "table2", "3-DES/TCP/MD5/IP send", "ledger.crypto", 1);
 	double ratio = (tdes - md5) / (des - md5);
-	verdict(c, "N95-C21", ratio >= 2.5 && ratio <= 3.5,
+	input(c, "N95-C21", ratio >= 2.5 && ratio <= 3.5,
 		"3-DES runs DES three times: its per-packet crypto cost is %.2fx DES's (2.5-3.5)", ratio);
 }
 
 int ss_claims_nahum95(struct ss_db *db, FILE *out, ss_claims_result *res)
 {
-	ctx c = {ss_db_handle(db), out, res};
 	memset(res, 0, sizeof *res);
+	ctx c = {ss_claims_alloc(db, out, known, sizeof known / sizeof known[0])};
+	if (!c.k) {
+		res->fail = 1;
+		fprintf(out, "FAIL  N95         out of memory: no claim checked\n");
+		return 1;
+	}
 	c1(&c);
 	c2(&c);
 	c3(&c);
@@ -420,7 +356,7 @@ int ss_claims_nahum95(struct ss_db *db, FILE *out, ss_claims_result *res)
 	c14(&c);
 	c15(&c);
 	c16_21(&c);
-	fprintf(out, "%d passed, %d failed, %d expected failure(s), %d for information\n", res->pass, res->fail,
-		res->xfail, res->info);
-	return res->fail ? 1 : 0;
+	*res = *ss_claims_counts(c.k);
+	ss_claims_free(c.k);
+	return ss_claims_failed(res);
 }
