@@ -32,6 +32,7 @@ tests_test_plots_LDADD = $(SS_PLOTCMD_LIBS) $(SS_RESULTS_LIBS) $(SS_SIM_LIBS) \
 
 check_PROGRAMS += tests/test_claims
 TESTS += tests/test_claims
-tests_test_claims_SOURCES = tests/test_claims.c tests/ss_test.h
+# The study checkers live with the command (cli/); their tests link them here.
+tests_test_claims_SOURCES = tests/test_claims.c tests/ss_test.h cli/claims_nahum95.c
 tests_test_claims_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS)
 tests_test_claims_LDADD = $(SS_PLOTS_LIBS) $(SS_RESULTS_LIBS) $(SS_SIM_LIBS) $(SQLITE_LIBS)
