@@ -123,7 +123,7 @@ static ss_db *fresh(void)
    rest of its claims fail for want of points; only this line matters). */
 static const char *n95_line(ss_db *db, const char *id)
 {
-	static char out[8192], want[32], line[1024];
+	static char out[65536], want[32], line[2048];
 	FILE *f = tmpfile();
 	ss_claims_result r;
 	ss_claims_nahum95(db, f, &r);
