@@ -308,7 +308,9 @@ static void c10_13(ctx *c)
 	speedups(c, "fig4", PLP, p);
 	verdict(c, "N95-C10", s[0] >= 6 && s[0] > 2 * p[0],
 		"CLP send TCP/IP speedup at 12 is good: %.2f (>= 6, and more than twice PLP's %.2f)", s[0], p[0]);
-	verdict(c, "N95-C11", s[1] >= NEAR_LINEAR && s[2] >= NEAR_LINEAR && s[3] >= NEAR_LINEAR && r[1] >= NEAR_LINEAR && r[2] >= NEAR_LINEAR && r[3] >= NEAR_LINEAR,
+	verdict(c, "N95-C11",
+		s[1] >= NEAR_LINEAR && s[2] >= NEAR_LINEAR && s[3] >= NEAR_LINEAR && r[1] >= NEAR_LINEAR && r[2] >= NEAR_LINEAR &&
+			r[3] >= NEAR_LINEAR,
 		"CLP with any crypto essentially linear at 12 (>= 10.8): send %.2f/%.2f/%.2f, receive %.2f/%.2f/%.2f", s[1], s[2],
 		s[3], r[1], r[2], r[3]);
 	double bw = pt(c, "fig7", "TCP/IP", "ledger.bus_wait", 12), bw1 = pt(c, "fig7", "TCP/IP", "ledger.bus_wait", 1);
@@ -388,7 +390,9 @@ static void c16_21(ctx *c)
 	double s4[4], s8[4];
 	speedups(c, "fig4", PLP, s4);
 	speedups(c, "fig8", CLP, s8);
-	verdict(c, "N95-C19", s4[2] >= NEAR_LINEAR && s4[3] >= NEAR_LINEAR && s8[1] >= NEAR_LINEAR && s8[2] >= NEAR_LINEAR && s8[3] >= NEAR_LINEAR && s4[1] < NEAR_LINEAR,
+	verdict(c, "N95-C19",
+		s4[2] >= NEAR_LINEAR && s4[3] >= NEAR_LINEAR && s8[1] >= NEAR_LINEAR && s8[2] >= NEAR_LINEAR &&
+			s8[3] >= NEAR_LINEAR && s4[1] < NEAR_LINEAR,
 		"linear speedup for crypto stacks in both schemes except PLP MD5 (%.2f): PLP DES %.2f, 3-DES %.2f; CLP %.2f/%.2f/%.2f",
 		s4[1], s4[2], s4[3], s8[1], s8[2], s8[3]);
 	info(c, "N95-C20", "background from Schmidt and Suda (PLP for few connections, CLP for many); not a result of this paper");
