@@ -1,7 +1,7 @@
 # cli/: the secsim command and the sweep driver.
 bin_PROGRAMS += secsim
 secsim_SOURCES = cli/secsim.c cli/ss_sweep.h cli/sweep.c \
-	cli/ss_reproduce.h cli/reproduce.c cli/ss_claims.h cli/claims_nahum95.c \
+	cli/ss_reproduce.h cli/reproduce.c cli/claims_nahum95.c \
 	cli/ss_profiles.h cli/profiles.c cli/ss_trace.h cli/trace.c
 nodist_secsim_SOURCES = cli/ss_revision.h
 secsim_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(SQLITE_CFLAGS) $(CRYPTO_CFLAGS) $(LIBCONFIG_CFLAGS)

@@ -241,6 +241,7 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 		ss_claims_result res;
 		if (st->check(h, stdout, &res))
 			rc = 1;
+		ss_claims_print_counts(&res, stdout);
 		ss_db_close(h);
 	}
 	return rc;

@@ -1,12 +1,14 @@
 # report/: gnuplot scripts, PNG/SVG figures and Markdown tables from a
-# results store and a plot spec (report/specs/STUDY.cfg).  Reads the store
+# results store and a plot spec (report/specs/STUDY.cfg), and the verdicts
+# of a paper's claim checks (report/claims.c).  Reads the store
 # through store/ (ss_db_handle) and uses sim/ for the status codes, so
 # users link libss_results.a and libss_sim.a after it.
 noinst_LIBRARIES += libss_plots.a
 libss_plots_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(LIBCONFIG_CFLAGS)
 libss_plots_a_SOURCES = \
 	report/ss_plot.h report/plot-internal.h \
-	report/escape.c report/spec.c report/plot.c report/table.c
+	report/escape.c report/spec.c report/plot.c report/table.c \
+	report/ss_claims.h report/claims.c
 SS_PLOTS_LIBS = libss_plots.a
 
 # The `plot` command, in its own library so the secsim link line takes
@@ -27,3 +29,10 @@ tests_test_plots_SOURCES = tests/test_plots.c tests/ss_test.h
 tests_test_plots_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(LIBCONFIG_CFLAGS) $(GSL_CFLAGS)
 tests_test_plots_LDADD = $(SS_PLOTCMD_LIBS) $(SS_RESULTS_LIBS) $(SS_SIM_LIBS) \
 	$(LIBCONFIG_LIBS) $(SQLITE_LIBS) $(GSL_LIBS)
+
+check_PROGRAMS += tests/test_claims
+TESTS += tests/test_claims
+# The study checkers live with the command (cli/); their tests link them here.
+tests_test_claims_SOURCES = tests/test_claims.c tests/ss_test.h cli/claims_nahum95.c
+tests_test_claims_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS)
+tests_test_claims_LDADD = $(SS_PLOTS_LIBS) $(SS_RESULTS_LIBS) $(SS_SIM_LIBS) $(SQLITE_LIBS)

@@ -2,7 +2,11 @@
 # The Nahum et al. reproduction at reduced fidelity (--quick: 2 runs,
 # 30% of each scenario's lengths): every N95 claim through
 # `secsim reproduce nahum95 --check`,
-# one TAP line per claim; the figures and tables are written.
+# one TAP line per check; the figures and tables are written.
+# Input checks (INPUT: they re-read the paper's numbers the model is built
+# from) are TAP tests too, "ok" when the inputs are consistent, but named
+# as input checks and counted apart from the output checks by --check's
+# summary; an inconsistent input prints FAIL and is "not ok".
 set -u
 # Absolute paths: the run happens in a scratch directory, so the
 # calibration a host-profile scenario stores lands there too.
@@ -17,14 +21,32 @@ trap 'rm -rf "$T"' EXIT
 rc=$?
 n=0
 while IFS= read -r line; do
+  rest=$(printf '%s\n' "$line" | sed 's/^[A-Z]* *//')
   case "$line" in
-    PASS*) n=$((n + 1)); echo "ok $n - ${line#PASS }";;
-    FAIL*) n=$((n + 1)); echo "not ok $n - ${line#FAIL }";;
-    XFAIL*) n=$((n + 1)); echo "not ok $n - ${line#XFAIL } # TODO claim the model does not reproduce";;
-    XPASS*) n=$((n + 1)); echo "not ok $n - ${line#XPASS } (listed as not reproduced, but passes)";;
-    INFO*) n=$((n + 1)); echo "ok $n - # SKIP ${line#INFO }";;
+    PASS*) n=$((n + 1)); echo "ok $n - $rest";;
+    FAIL*) n=$((n + 1)); echo "not ok $n - $rest";;
+    XFAIL*) n=$((n + 1)); echo "not ok $n - $rest # TODO claim the model does not reproduce";;
+    XPASS*) n=$((n + 1)); echo "not ok $n - $rest (listed as not reproduced, but passes)";;
+    INPUT*) n=$((n + 1)); echo "ok $n - input check, not a model output: $rest";;
+    INFO*) n=$((n + 1)); echo "ok $n - # SKIP $rest";;
   esac
 done < "$T/claims"
+# Checks that only re-read Tables 1-2 or the crypto profile are input
+# checks, never output PASSes.
+for id in N95-C2 N95-C3 N95-C16 N95-C18 N95-C21; do
+  n=$((n + 1))
+  tags=$(awk -v id="$id" '$2 == id { print $1 }' "$T/claims" | sort -u | tr '\n' ' ')
+  if [ "$tags" = "INPUT " ]; then echo "ok $n - $id is reported as an input check"
+  else echo "not ok $n - $id is reported as an input check (got: ${tags:-nothing})"; fi
+done
+# The summary counts output and input checks apart, and agrees with the
+# lines printed.
+n=$((n + 1))
+cnt() { grep -c "^$1 " "$T/claims"; }
+p=$(cnt PASS); f=$(cnt FAIL); x=$(cnt XFAIL); xp=$(cnt XPASS); i=$(cnt INPUT)
+want="$((p + f + x + xp)) output checks: $p PASS, $f FAIL, $x XFAIL, $xp XPASS; $i input checks"
+if grep -q "^$want" "$T/claims"; then echo "ok $n - summary: $(grep "output checks:" "$T/claims")"
+else echo "not ok $n - summary line, wanted '$want...'"; grep "output checks" "$T/claims" | sed 's/^/# /'; fi
 n=$((n + 1))
 if [ $rc -eq 0 ]; then echo "ok $n - reproduce --check exits 0"; else echo "not ok $n - reproduce --check exits $rc"; sed 's/^/# /' "$T/err"; fi
 for f in fig03 fig04 fig05 fig06 fig07 fig08 fig09 fig10 fig11; do
