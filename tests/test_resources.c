@@ -236,6 +236,245 @@ static void lock_bound(void)
 	}
 }
 
+/* ---- Window boundaries ----
+   A probe model run by the real runner: a packet every `gap` (at 0.4 gap
+   into each period) re-arms a timeout 2.5 gaps ahead, so a cancelled
+   timeout always lies just before each multiple of the gap and the next
+   live event just after it, and a square wave (1 over [0.1, 0.6) of each
+   period) is tracked as a time average; with bus_load > 0 a
+   processor-sharing bus, which cancels its departure on every arrival,
+   serves Poisson transfers beside it. Every window boundary of the runner
+   (warm-up end, slices, MSER-5 pilot slices, batches) falls on a multiple
+   of the gap, exactly where a kernel that let a cancelled event carry it
+   past a bound would overshoot. The probe, a registered resource, notes
+   the clock at every reset and report, and how many progress reads (the
+   MSER-5 slice ends) fell off the grid of pilot slices. */
+typedef struct probe {
+	ss_sim *sim;
+	ss_time gap, transient, slice;
+	ss_timer timeout;
+	ss_timeavg wave;
+	ss_bus *bus;
+	ss_rng *rng;
+	double load;
+	double done;        /* deliveries: 2 per packet in the transient, then 1 */
+	ss_time window, reset_at;
+	double resets, offgrid, reads;
+} probe;
+
+static const ss_param_def probe_params[] = {
+	{"gap", SS_PARAM_REAL, "1e-5", 1e-9, 1e6, NULL, "s", "packet period"},
+	{"transient", SS_PARAM_REAL, "0", 0, 1e9, NULL, "s", "deliveries count double before this time"},
+	{"slice", SS_PARAM_REAL, "1e-4", 1e-9, 1e9, NULL, "s", "expected MSER-5 pilot slice"},
+	{"bus_load", SS_PARAM_REAL, "0.7", 0, 0.95, NULL, "", "PS bus utilisation (0: no bus)"},
+};
+
+static void probe_timeout(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim, (void)ctx, (void)arg; /* never fires: always re-armed first */
+}
+
+static void probe_packet(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)arg;
+	probe *pr = ctx;
+	ss_time now = ss_sim_now(sim);
+	pr->done += now < pr->transient ? 2 : 1;
+	ss_sim_cancel(sim, &pr->timeout);
+	pr->timeout = ss_sim_after(sim, pr->gap * 5 / 2, probe_timeout, pr, 0);
+	ss_sim_after(sim, pr->gap, probe_packet, pr, 0);
+}
+
+static void probe_wave(ss_sim *sim, void *ctx, uint64_t on)
+{
+	probe *pr = ctx;
+	ss_timeavg_set(&pr->wave, ss_sim_now(sim), (double)on);
+	ss_sim_after(sim, on ? pr->gap / 2 : pr->gap - pr->gap / 2, probe_wave, pr, !on);
+}
+
+static void probe_sent(ss_sim *sim, void *ctx, uint64_t arg) { (void)sim, (void)ctx, (void)arg; }
+
+static void probe_arrival(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)arg;
+	probe *pr = ctx;
+	/* 5 us transfers on average at 1 GB/s; Poisson arrivals at the load. */
+	ss_bus_transfer(pr->bus, ss_rng_exponential(pr->rng, 5000), probe_sent, pr, 0);
+	ss_sim_after(sim, ss_time_from_s(ss_rng_exponential(pr->rng, 5e-6 / pr->load)), probe_arrival, pr, 0);
+}
+
+static void probe_res_reset(void *res, ss_time now)
+{
+	probe *pr = res;
+	pr->reset_at = now;
+	pr->resets++;
+	ss_timeavg_reset(&pr->wave, now);
+}
+
+static void probe_res_report(void *res, ss_time now, ss_metrics *m)
+{
+	probe *pr = res;
+	ss_metrics_set(m, "probe.reset_ps", "ps", (double)pr->reset_at);
+	ss_metrics_set(m, "probe.report_ps", "ps", (double)now);
+	ss_metrics_set(m, "probe.resets", "count", pr->resets);
+	ss_metrics_set(m, "probe.wave", "fraction", ss_timeavg_mean(&pr->wave, now));
+	ss_metrics_set(m, "probe.offgrid", "count", pr->offgrid);
+	ss_metrics_set(m, "probe.reads", "count", pr->reads);
+}
+
+static double probe_res_util(void *res, ss_time now) { (void)res, (void)now; return 0; }
+static void probe_res_free(void *res) { free(res); }
+static const ss_resource_ops probe_ops = {probe_res_reset, probe_res_report, probe_res_util, probe_res_free};
+
+static int probe_create(ss_sim *sim, const ss_params *p, void **state, char *err, size_t errlen)
+{
+	(void)err, (void)errlen;
+	probe *pr = calloc(1, sizeof *pr);
+	if (!pr || ss_sim_add_resource(sim, "probe", pr, &probe_ops)) {
+		free(pr);
+		return SS_ENOMEM;
+	}
+	pr->sim = sim;
+	pr->gap = ss_time_from_s(ss_params_real(p, "gap"));
+	pr->transient = ss_time_from_s(ss_params_real(p, "transient"));
+	pr->slice = ss_time_from_s(ss_params_real(p, "slice"));
+	pr->load = ss_params_real(p, "bus_load");
+	ss_timeavg_init(&pr->wave, 0, 0);
+	ss_sim_at(sim, pr->gap * 2 / 5, probe_packet, pr, 0);
+	ss_sim_at(sim, pr->gap / 10, probe_wave, pr, 1);
+	if (pr->load > 0) {
+		pr->bus = ss_bus_alloc(sim, "bus", 1e9, 0, SS_BUS_PS);
+		pr->rng = ss_sim_rng(sim, "arrivals");
+		if (!pr->bus || !pr->rng)
+			return SS_ENOMEM;
+		ss_sim_at(sim, 0, probe_arrival, pr, 0);
+	}
+	*state = pr;
+	return SS_OK;
+}
+
+/* The model's own window: reset right after the resources' reset. */
+static void probe_reset(void *st)
+{
+	probe *pr = st;
+	pr->window = ss_sim_now(pr->sim);
+}
+
+static void probe_collect(void *st, ss_metrics *out)
+{
+	probe *pr = st;
+	ss_metrics_set(out, "span_ps", "ps", (double)(ss_sim_now(pr->sim) - pr->window));
+}
+
+/* Read at every MSER-5 pilot slice end: note reads off the slice grid. */
+static double probe_progress(void *st)
+{
+	probe *pr = st;
+	pr->reads++;
+	pr->offgrid += ss_sim_now(pr->sim) % pr->slice != 0;
+	return pr->done;
+}
+
+static void probe_destroy(void *st) { (void)st; /* the simulator owns the probe */ }
+
+static const ss_model_type probe_model = {
+	"probe", "window-boundary probe", probe_params, sizeof probe_params / sizeof probe_params[0], NULL, 0,
+	"span_ps", probe_create, probe_reset, probe_collect, probe_progress, probe_destroy,
+};
+
+typedef struct windows {
+	ss_time warm, dur;   /* expected warm-up end and window length, ps */
+	int batches, bad_at, bad_span, bad_wave, bad_measured;
+} windows;
+
+static double metric(const ss_metrics *m, const char *name)
+{
+	const ss_metric *x = ss_metrics_find(m, name);
+	return x ? x->value : NAN;
+}
+
+/* Batch b must be reset at exactly warm + b dur and reported at warm +
+   (b + 1) dur, over a window of exactly dur, with the wave's time average
+   exactly 1/2 (whole periods). */
+static int check_batch(void *ud, int b, const ss_metrics *m, const ss_run_info *info)
+{
+	windows *w = ud;
+	w->batches++;
+	w->bad_at += metric(m, "probe.reset_ps") != (double)(w->warm + b * w->dur) ||
+		     metric(m, "probe.report_ps") != (double)(w->warm + (b + 1) * w->dur) ||
+		     metric(m, "probe.resets") != b + 1;
+	w->bad_span += metric(m, "span_ps") != (double)w->dur;
+	w->bad_measured += info->measured != ss_time_to_s(w->dur);
+	w->bad_wave += fabs(metric(m, "probe.wave") - 0.5) > 1e-12;
+	return SS_OK;
+}
+
+static int run_probe(const char *const *sets, double warmup, double duration, int batches, windows *w,
+		     ss_run_info *info, ss_metrics *last)
+{
+	ss_params *p = ss_params_alloc(probe_model.params, probe_model.nparams);
+	char err[256] = "";
+	for (int i = 0; sets[i]; i++) {
+		char k[64];
+		const char *eq = strchr(sets[i], '=');
+		snprintf(k, sizeof k, "%.*s", (int)(eq - sets[i]), sets[i]);
+		if (ss_params_set_text(p, k, eq + 1, err, sizeof err)) {
+			printf("# bad probe setting %s: %s\n", sets[i], err);
+			ss_params_free(p);
+			return SS_EINVAL;
+		}
+	}
+	ss_run_spec spec = {&probe_model, p, 7, warmup, duration, NULL};
+	int rc = batches ? ss_model_run_batches(&spec, batches, check_batch, w, err, sizeof err)
+			 : ss_model_run(&spec, last, info, err, sizeof err);
+	if (rc)
+		printf("# probe run failed: %s\n", err);
+	ss_params_free(p);
+	return rc;
+}
+
+static void window_boundaries(void)
+{
+	/* Fixed warm-up (10 slices of 500 us), then 5 batches of 20 ms (100
+	   slices of 200 us each): every boundary a multiple of the 10 us gap. */
+	const char *fixed[] = {"gap=1e-5", NULL};
+	windows w = {ss_time_from_s(0.005), ss_time_from_s(0.02), 0, 0, 0, 0, 0};
+	int rc = run_probe(fixed, 0.005, 0.02, 5, &w, NULL, NULL);
+	SS_CHECK(rc == SS_OK && w.batches == 5, "probe: fixed warm-up and 5 batches run (rc %d, %d batches)", rc, w.batches);
+	SS_CHECK_INT(w.bad_at, 0, "every reset lands exactly on warm-up end + b x duration, every report one duration later");
+	SS_CHECK_INT(w.bad_span, 0, "the model's window is exactly the duration in every batch");
+	SS_CHECK_INT(w.bad_measured, 0, "the runner reports exactly the duration as measured");
+	SS_CHECK_INT(w.bad_wave, 0, "a time average over whole periods is exactly 1/2: the window is exactly its length");
+
+	/* MSER-5: the pilot is one duration in 200 slices of 100 us; deliveries
+	   count double for the first 37 slices, so the first batch of 5 slices
+	   clear of the transient starts at slice 40. */
+	const char *mser[] = {"gap=1e-5", "transient=0.0037", "slice=1e-4", NULL};
+	ss_metrics m;
+	ss_metrics_init(&m);
+	ss_run_info info;
+	memset(&info, 0, sizeof info);
+	rc = run_probe(mser, -1, 0.02, 0, NULL, &info, &m);
+	SS_CHECK_INT(rc, SS_OK, "probe with an MSER-5 warm-up runs");
+	SS_CHECK_INT(metric(&m, "probe.reads"), 201, "the pilot reads progress at its start and at each of its 200 slice ends");
+	SS_CHECK_INT(metric(&m, "probe.offgrid"), 0, "every pilot slice ends exactly on its boundary");
+	SS_CHECK_INT(info.mser_cut, 40, "MSER-5 truncates exactly the transient's batches (40 slices)");
+	SS_CHECK(info.warmup_used == 0.02 && metric(&m, "probe.reset_ps") == (double)ss_time_from_s(0.02),
+		 "the warm-up ends exactly at the end of the pilot (%g s, reset at %.0f ps)", info.warmup_used,
+		 metric(&m, "probe.reset_ps"));
+	SS_CHECK(metric(&m, "span_ps") == (double)ss_time_from_s(0.02) && fabs(metric(&m, "probe.wave") - 0.5) <= 1e-12,
+		 "after MSER-5 the window is exactly the duration and the wave averages 1/2");
+	ss_metrics_fini(&m);
+
+	/* A long window (over 2^53 ps, about 2.5 h simulated) of an arbitrary
+	   length: slice ends computed in floating point land a few ps off. */
+	const char *longrun[] = {"gap=1000", "bus_load=0", NULL};
+	windows wl = {ss_time_from_s(1000), ss_time_from_s(47739.705186216022), 0, 0, 0, 0, 0};
+	rc = run_probe(longrun, 1000, 47739.705186216022, 2, &wl, NULL, NULL);
+	SS_CHECK(rc == SS_OK && wl.batches == 2 && wl.bad_at == 0 && wl.bad_span == 0,
+		 "a 47739.7 s window ends exactly one duration after it starts (rc %d, %d off)", rc, wl.bad_at + wl.bad_span);
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
@@ -243,5 +482,6 @@ int main(void)
 	miss_streams();
 	closed_system();
 	lock_bound();
+	window_boundaries();
 	return ss_test_done();
 }
