@@ -346,6 +346,7 @@ static void test_grow(void)
 int main(void)
 {
 	gsl_set_error_handler_off();
+	ss_test_plan(61);
 	test_evq_order();
 	test_ordering();
 	test_zero_delay_and_step();

@@ -478,6 +478,7 @@ static void window_boundaries(void)
 int main(void)
 {
 	gsl_set_error_handler_off();
+	ss_test_plan(51);
 	open_queues();
 	miss_streams();
 	closed_system();
