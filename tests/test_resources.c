@@ -27,9 +27,21 @@ typedef struct result {
 } result;
 
 /* Runs `reps` replications of model `name` with the "k=v" settings and
-   collects the named metrics. */
-static int run(const char *name, const char *const *sets, double warmup, double duration,
-	       const char *const *metrics, int nmetrics, result *out)
+   collects the named metrics. A run that fails leaves every mean and
+   half-width NaN, so each check on it fails (none is skipped). */
+static int run_reps(const char *name, const char *const *sets, double warmup, double duration,
+		    const char *const *metrics, int nmetrics, result *out);
+
+static void run(const char *name, const char *const *sets, double warmup, double duration,
+		const char *const *metrics, int nmetrics, result *out)
+{
+	if (run_reps(name, sets, warmup, duration, metrics, nmetrics, out))
+		for (int k = 0; k < 8; k++)
+			out->mean[k] = out->half[k] = NAN;
+}
+
+static int run_reps(const char *name, const char *const *sets, double warmup, double duration,
+		    const char *const *metrics, int nmetrics, result *out)
 {
 	const ss_model_type *t = ss_model_find(name);
 	ss_params *p = ss_params_alloc(t->params, t->nparams);
@@ -76,41 +88,37 @@ static void open_queues(void)
 	const char *ms[] = {"W", "L", "X", "cpu.util"};
 	result r;
 	const char *mm1[] = {"resource=cpu", "arrival_rate=0.8", "service_mean=1", NULL};
-	if (run("queue", mm1, 2000, 40000, ms, 4, &r) == 0) {
-		WITHIN(r, 0, ss_qt_mmc_response(0.8, 1, 1), "processor pool as M/M/1 (rho 0.8): W = 1/(mu - lambda)");
-		WITHIN(r, 1, 0.8 * r.mean[0], "Little's law L = lambda W");
-		WITHIN(r, 3, 0.8, "utilisation law U = lambda S");
-	}
+	run("queue", mm1, 2000, 40000, ms, 4, &r);
+	WITHIN(r, 0, ss_qt_mmc_response(0.8, 1, 1), "processor pool as M/M/1 (rho 0.8): W = 1/(mu - lambda)");
+	WITHIN(r, 1, 0.8 * r.mean[0], "Little's law L = lambda W");
+	WITHIN(r, 3, 0.8, "utilisation law U = lambda S");
 	const char *mmc[] = {"resource=cpu", "servers=3", "arrival_rate=2.4", "service_mean=1", NULL};
-	if (run("queue", mmc, 2000, 20000, ms, 4, &r) == 0) {
-		WITHIN(r, 0, ss_qt_mmc_response(2.4, 1, 3), "processor pool as M/M/3 (rho 0.8): Erlang C");
-		WITHIN(r, 3, 0.8, "M/M/3 utilisation per processor");
-	}
+	run("queue", mmc, 2000, 20000, ms, 4, &r);
+	WITHIN(r, 0, ss_qt_mmc_response(2.4, 1, 3), "processor pool as M/M/3 (rho 0.8): Erlang C");
+	WITHIN(r, 3, 0.8, "M/M/3 utilisation per processor");
 	const char *md1[] = {"resource=cpu", "arrival_rate=0.7", "service_mean=1", "service=det(1)", NULL};
-	if (run("queue", md1, 2000, 40000, ms, 4, &r) == 0)
-		WITHIN(r, 0, ss_qt_mg1_response(0.7, 1, 0), "processor pool as M/D/1: Pollaczek-Khinchine");
+	run("queue", md1, 2000, 40000, ms, 4, &r);
+	WITHIN(r, 0, ss_qt_mg1_response(0.7, 1, 0), "processor pool as M/D/1: Pollaczek-Khinchine");
 	const char *lock[] = {"resource=lock", "arrival_rate=0.7", "service_mean=1", NULL};
 	const char *lms[] = {"W", "lock.util", "lock.wait"};
-	if (run("queue", lock, 2000, 40000, lms, 3, &r) == 0) {
-		WITHIN(r, 0, ss_qt_mg1_response(0.7, 1, 1), "lock as M/M/1: W = 1/(mu - lambda)");
-		WITHIN(r, 1, 0.7, "lock held a fraction lambda S of the time");
-		/* Mean wait (us) of M/M/1 = rho S/(1-rho) s. */
-		WITHIN(r, 2, 1e6 * 0.7 / 0.3, "lock wait time matches M/M/1 Wq");
-	}
+	run("queue", lock, 2000, 40000, lms, 3, &r);
+	WITHIN(r, 0, ss_qt_mg1_response(0.7, 1, 1), "lock as M/M/1: W = 1/(mu - lambda)");
+	WITHIN(r, 1, 0.7, "lock held a fraction lambda S of the time");
+	/* Mean wait (us) of M/M/1 = rho S/(1-rho) s. */
+	WITHIN(r, 2, 1e6 * 0.7 / 0.3, "lock wait time matches M/M/1 Wq");
 	const char *bms[] = {"W", "bus.util"};
 	const char *busf[] = {"resource=bus", "arrival_rate=0.75", "service_mean=1", NULL};
-	if (run("queue", busf, 2000, 40000, bms, 2, &r) == 0) {
-		WITHIN(r, 0, ss_qt_mg1_response(0.75, 1, 1), "FIFO bus as M/M/1");
-		WITHIN(r, 1, 0.75, "bus utilisation law");
-	}
+	run("queue", busf, 2000, 40000, bms, 2, &r);
+	WITHIN(r, 0, ss_qt_mg1_response(0.75, 1, 1), "FIFO bus as M/M/1");
+	WITHIN(r, 1, 0.75, "bus utilisation law");
 	const char *busp[] = {"resource=bus", "bus_arbitration=ps", "arrival_rate=0.75", "service_mean=1",
 			      "service=det(1)", NULL};
-	if (run("queue", busp, 2000, 40000, bms, 2, &r) == 0)
-		WITHIN(r, 0, ss_qt_ps_response(0.75, 1), "PS bus with deterministic sizes: W = S/(1 - rho)");
+	run("queue", busp, 2000, 40000, bms, 2, &r);
+	WITHIN(r, 0, ss_qt_ps_response(0.75, 1), "PS bus with deterministic sizes: W = S/(1 - rho)");
 	const char *busp2[] = {"resource=bus", "bus_arbitration=ps", "arrival_rate=0.75", "service_mean=1",
 			       "service=uniform(0,2)", NULL};
-	if (run("queue", busp2, 2000, 40000, bms, 2, &r) == 0)
-		WITHIN(r, 0, ss_qt_ps_response(0.75, 1), "PS bus is insensitive to the size distribution");
+	run("queue", busp2, 2000, 40000, bms, 2, &r);
+	WITHIN(r, 0, ss_qt_ps_response(0.75, 1), "PS bus is insensitive to the size distribution");
 }
 
 static void note_done(ss_sim *sim, void *ctx, uint64_t arg)
@@ -155,8 +163,7 @@ static void miss_streams(void)
 		char c[32];
 		snprintf(c, sizeof c, "customers=%d", ns[i]);
 		const char *set[] = {c, "think_mean=0.893", "service_mean=0.107", "service=det(1)", NULL};
-		if (run("closed", set, 100, 4000, ms, 1, &r))
-			continue;
+		run("closed", set, 100, 4000, ms, 1, &r);
 		double want = r.mean[0] * (z + s) / ns[i];
 		SS_CHECK_NEAR(miss_share(ns[i], line, z, s), want, 0.05 * want + r.half[0] * (z + s) / ns[i],
 			      "%d miss streams: each gets the share a line-by-line simulation gives (%.3f of the cap)", ns[i], want);
@@ -175,18 +182,15 @@ static void closed_system(void)
 	const char *ms[] = {"X", "R"};
 	result r;
 	const char *c[] = {"customers=10", "think_mean=5", "service_mean=1", NULL};
-	if (run("closed", c, 1000, 20000, ms, 2, &r) == 0) {
-		double x, rr;
-		ss_qt_mva(10, 1, 5, &x, &rr);
-		WITHIN(r, 0, x, "closed system throughput matches exact MVA");
-		WITHIN(r, 1, rr, "closed system response time matches exact MVA");
-	}
+	run("closed", c, 1000, 20000, ms, 2, &r);
+	double x, rr;
+	ss_qt_mva(10, 1, 5, &x, &rr);
+	WITHIN(r, 0, x, "closed system throughput matches exact MVA");
+	WITHIN(r, 1, rr, "closed system response time matches exact MVA");
 	const char *c2[] = {"customers=3", "think_mean=2", "service_mean=0.5", "think=det(1)", NULL};
-	if (run("closed", c2, 1000, 20000, ms, 2, &r) == 0) {
-		double x, rr;
-		ss_qt_mva(3, 0.5, 2, &x, &rr);
-		WITHIN(r, 0, x, "MVA holds with deterministic think times (delay station is insensitive)");
-	}
+	run("closed", c2, 1000, 20000, ms, 2, &r);
+	ss_qt_mva(3, 0.5, 2, &x, &rr);
+	WITHIN(r, 0, x, "MVA holds with deterministic think times (delay station is insensitive)");
 }
 
 static void lock_bound(void)
@@ -198,8 +202,7 @@ static void lock_bound(void)
 		char p[32];
 		snprintf(p, sizeof p, "processors=%d", procs[i]);
 		const char *s[] = {p, "serial_fraction=0.1", "work=1e-3", "times=det", NULL};
-		if (run("amdahl", s, 0.05, 1, ms, 5, &r))
-			continue;
+		run("amdahl", s, 0.05, 1, ms, 5, &r);
 		double want = procs[i] < 10 ? procs[i] : 10;
 		SS_CHECK_NEAR(r.mean[0], want, 0.01 * want, "deterministic lock-limited pool, %d processors: speedup = min(n, 1/f)",
 			      procs[i]);
@@ -213,8 +216,7 @@ static void lock_bound(void)
 		snprintf(p, sizeof p, "processors=%d", n);
 		const char *s[] = {p, "serial_fraction=0.2", "work=1e-3", "times=exp", NULL};
 		const char *m2[] = {"speedup"};
-		if (run("amdahl", s, 0.2, 4, m2, 1, &r))
-			continue;
+		run("amdahl", s, 0.2, 4, m2, 1, &r);
 		double x, rr;
 		ss_qt_mva(n, 0.2e-3, 0.8e-3, &x, &rr);
 		WITHIN(r, 0, x * 1e-3, "exponential lock-limited pool matches MVA");
@@ -229,11 +231,10 @@ static void lock_bound(void)
 	const char *b[] = {"processors=4", "threads=8", "serial_fraction=0.05", "lock=block",
 			   "context_switch=1e-5", "times=det", NULL};
 	const char *m3[] = {"speedup", "cpu.switches", "cpu.ctxsw"};
-	if (run("amdahl", b, 0.05, 1, m3, 3, &r) == 0) {
-		SS_CHECK(r.mean[1] > 0, "oversubscribed pool switches context (%.0f /s)", r.mean[1]);
-		SS_CHECK(r.mean[2] > 0 && r.mean[0] <= 4.0 + 1e-9, "context switches take processor time (%.3f) and speedup <= 4 (%.3f)",
-			 r.mean[2], r.mean[0]);
-	}
+	run("amdahl", b, 0.05, 1, m3, 3, &r);
+	SS_CHECK(r.mean[1] > 0, "oversubscribed pool switches context (%.0f /s)", r.mean[1]);
+	SS_CHECK(r.mean[2] > 0 && r.mean[0] <= 4.0 + 1e-9, "context switches take processor time (%.3f) and speedup <= 4 (%.3f)",
+		 r.mean[2], r.mean[0]);
 }
 
 /* ---- Window boundaries ----
