@@ -7,6 +7,7 @@
    Student-t interval widened by a 1% model tolerance; seeds are fixed, so
    the outcome is reproducible. Also Little's law and the utilisation law. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,9 @@
 #include <gsl/gsl_errno.h>
 
 #include "ss_bus.h"
+#include "ss_cpu.h"
 #include "ss_err.h"
+#include "ss_lock.h"
 #include "ss_model.h"
 #include "ss_queueing.h"
 #include "ss_stats.h"
@@ -476,14 +479,131 @@ static void window_boundaries(void)
 		 "a 47739.7 s window ends exactly one duration after it starts (rc %d, %d off)", rc, wl.bad_at + wl.bad_span);
 }
 
+/* ---- FIFO order ----
+   Threads arrive one per microsecond in a scrambled order of their ids
+   while the first holds the resource; they must be served in the order
+   they arrived (mean response times cannot show this: any order gives
+   the same means). */
+#define NORDER 8
+static const int arrival[NORDER] = {5, 2, 7, 0, 3, 6, 1, 4}; /* ids by arrival */
+
+typedef struct order {
+	ss_cpu_pool *pool;
+	ss_lock *lock;
+	ss_thread th[NORDER];
+	int served[NORDER], n;
+	ss_time hold;
+} order;
+
+static void order_note(order *o, ss_thread *t)
+{
+	if (o->n < NORDER)
+		o->served[o->n] = (int)t->id;
+	o->n++;
+}
+
+static order *order_of(ss_thread *t) { return (order *)((char *)(t - t->id) - offsetof(order, th)); }
+
+static void cpu_done(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim, (void)arg;
+	ss_thread *t = ctx;
+	ss_cpu_release(order_of(t)->pool, t);
+}
+
+static void cpu_granted(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim, (void)arg;
+	ss_thread *t = ctx;
+	order *o = order_of(t);
+	order_note(o, t);
+	ss_cpu_compute(o->pool, t, o->hold, 0, cpu_done, t, 0);
+}
+
+static void cpu_arrive(ss_sim *sim, void *ctx, uint64_t id)
+{
+	(void)sim;
+	order *o = ctx;
+	ss_cpu_acquire(o->pool, &o->th[id], cpu_granted, &o->th[id], 0);
+}
+
+static void lock_done(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim, (void)arg;
+	ss_thread *t = ctx;
+	order *o = order_of(t);
+	ss_lock_release(o->lock, t);
+	ss_cpu_release(o->pool, t);
+}
+
+static void lock_got(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim, (void)arg;
+	ss_thread *t = ctx;
+	order *o = order_of(t);
+	order_note(o, t);
+	ss_cpu_compute(o->pool, t, o->hold, 0, lock_done, t, 0);
+}
+
+static void lock_on_cpu(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim, (void)arg;
+	ss_thread *t = ctx;
+	ss_lock_acquire(order_of(t)->lock, t, lock_got, t, 0);
+}
+
+static void lock_arrive(ss_sim *sim, void *ctx, uint64_t id)
+{
+	(void)sim;
+	order *o = ctx;
+	ss_cpu_acquire(o->pool, &o->th[id], lock_on_cpu, &o->th[id], 0);
+}
+
+/* Runs NORDER arrivals at a pool of `cpus` processors (through `kind`'s
+   lock if lock >= 0) and checks the service order. */
+static void check_order(const char *what, int cpus, int lock, ss_lock_kind kind, ss_time ctxsw)
+{
+	ss_sim *sim = ss_sim_alloc(1);
+	order *o = calloc(1, sizeof *o);
+	o->pool = ss_cpu_pool_alloc(sim, "cpu", cpus, ctxsw);
+	o->lock = lock ? ss_lock_alloc(sim, "lock", kind, o->pool) : NULL;
+	o->hold = 20 * SS_PS_PER_US; /* longer than all arrivals together */
+	for (int i = 0; i < NORDER; i++)
+		ss_thread_init(&o->th[i], (uint32_t)i);
+	for (int j = 0; j < NORDER; j++)
+		ss_sim_at(sim, j * SS_PS_PER_US, lock ? lock_arrive : cpu_arrive, o, (uint64_t)arrival[j]);
+	ss_sim_run(sim);
+	int same = o->n == NORDER;
+	for (int j = 0; j < NORDER && same; j++)
+		same = o->served[j] == arrival[j];
+	char got[64] = "";
+	for (int j = 0; j < o->n && j < NORDER; j++)
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%d ", o->served[j]);
+	SS_CHECK(same, "%s: served in arrival order 5 2 7 0 3 6 1 4 (served %s)", what, got);
+	ss_sim_free(sim);
+	free(o);
+}
+
+static void fifo_order(void)
+{
+	check_order("run queue, 1 processor", 1, 0, SS_LOCK_SPIN, 0);
+	check_order("run queue, 3 processors", 3, 0, SS_LOCK_SPIN, 0);
+	check_order("run queue, 1 processor with context switches", 1, 0, SS_LOCK_SPIN, SS_PS_PER_US / 2);
+	check_order("spin lock, 8 processors", NORDER, 1, SS_LOCK_SPIN, 0);
+	check_order("spin lock, 3 processors (waiters also queue for a processor)", 3, 1, SS_LOCK_SPIN, 0);
+	check_order("blocking lock, 3 processors", 3, 1, SS_LOCK_BLOCK, 0);
+	check_order("blocking lock, 2 processors with context switches", 2, 1, SS_LOCK_BLOCK, SS_PS_PER_US / 2);
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
-	ss_test_plan(51);
+	ss_test_plan(58);
 	open_queues();
 	miss_streams();
 	closed_system();
 	lock_bound();
 	window_boundaries();
+	fifo_order();
 	return ss_test_done();
 }
