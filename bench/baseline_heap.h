@@ -1,6 +1,8 @@
 /* The benchmarks' baseline: a plain binary min-heap of (time, id) in a
    hold model, each event drawing Exp(1) from a secsim RNG stream, as the
-   kernel's events do. Header-only, for bench/ programs. */
+   kernel's events do; in the re-arm variant (bench/hold.h) it cancels
+   lazily, by a generation count per id, and runs `warm` events untimed
+   before timing `events`. Header-only, for bench/ programs. */
 #ifndef SS_BENCH_BASELINE_HEAP_H
 #define SS_BENCH_BASELINE_HEAP_H
 
@@ -9,17 +11,17 @@
 
 #include "ss_rng.h"
 
-static double bench_now_s(void)
+static inline double bench_now_s(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-typedef struct { double t; unsigned id; } hent;
+typedef struct { double t; unsigned id, gen; } hent;
 typedef struct { hent *a; size_t n, cap; } heap;
 
-static void hpush(heap *h, hent e)
+static inline void hpush(heap *h, hent e)
 {
 	if (h->n == h->cap) {
 		h->cap = h->cap ? 2 * h->cap : 1024;
@@ -35,7 +37,7 @@ static void hpush(heap *h, hent e)
 	h->a[i] = e;
 }
 
-static hent hpop(heap *h)
+static inline hent hpop(heap *h)
 {
 	hent top = h->a[0], last = h->a[--h->n];
 	size_t i = 0;
@@ -55,12 +57,12 @@ static hent hpop(heap *h)
 	return top;
 }
 
-static double bench_heap(size_t n, size_t events)
+static inline double bench_heap(size_t n, size_t events)
 {
 	ss_rng *r = ss_rng_alloc(1, "bench");
 	heap h = {0};
 	for (size_t i = 0; i < n; i++)
-		hpush(&h, (hent){ss_rng_exponential(r, 1.0), (unsigned)i});
+		hpush(&h, (hent){ss_rng_exponential(r, 1.0), (unsigned)i, 0});
 	double t0 = bench_now_s();
 	for (size_t k = 0; k < events; k++) {
 		hent e = hpop(&h);
@@ -68,6 +70,39 @@ static double bench_heap(size_t n, size_t events)
 		hpush(&h, e);
 	}
 	double dt = bench_now_s() - t0;
+	free(h.a);
+	ss_rng_free(r);
+	return (double)events / dt;
+}
+
+/* The re-arm hold of bench/hold.h: each fired event schedules its
+   successor and re-arms it k times; an entry whose generation is not its
+   id's current one was cancelled and is skipped when popped. */
+static inline double bench_heap_rearm(size_t n, size_t warm, size_t events, int k)
+{
+	ss_rng *r = ss_rng_alloc(1, "bench");
+	heap h = {0};
+	unsigned *gen = calloc(n, sizeof *gen);
+	if (!gen)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		hpush(&h, (hent){ss_rng_exponential(r, 1.0), (unsigned)i, 0});
+	double t0 = 0;
+	for (size_t fired = 0; fired < warm + events;) {
+		if (fired == warm && t0 == 0)
+			t0 = bench_now_s();
+		hent e = hpop(&h);
+		if (e.gen != gen[e.id])
+			continue;
+		fired++;
+		hpush(&h, (hent){e.t + ss_rng_exponential(r, 1.0), e.id, gen[e.id]});
+		for (int j = 0; j < k; j++) {
+			gen[e.id]++;
+			hpush(&h, (hent){e.t + ss_rng_exponential(r, 1.0), e.id, gen[e.id]});
+		}
+	}
+	double dt = bench_now_s() - t0;
+	free(gen);
 	free(h.a);
 	ss_rng_free(r);
 	return (double)events / dt;

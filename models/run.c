@@ -29,9 +29,13 @@ static int run_slices(ss_sim *sim, const ss_run_spec *spec, void *st, double len
 		      int slices, double *rates)
 {
 	ss_time t0 = ss_sim_now(sim), span = ss_time_from_s(len);
+	/* Slice ends floor(span i / slices) in integers: in floating point
+	   they land a few ps off once span * slices passes 2^53 ps, the last
+	   one too, and the window is then not its stated length. */
+	ss_time q = span / slices, r = span % slices;
 	double last = (rates && spec->type->progress) ? spec->type->progress(st) : 0;
 	for (int i = 1; i <= slices; i++) {
-		ss_time t = t0 + (ss_time)((double)span * i / slices);
+		ss_time t = t0 + q * i + r * i / slices;
 		ss_sim_run_until(sim, t);
 		if (rates) {
 			double now = spec->type->progress(st);

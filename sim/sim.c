@@ -10,10 +10,12 @@
 #include "ss_evq.h"
 #include "ss_rng.h"
 
-/* An event. `seq` first: the queue reads it to break ties. 32 bytes. */
+/* An event. The queue's header first: it breaks ties on seq and keeps
+   pos, so a cancelled event leaves the heap at once. 40 bytes (32 in
+   the lazy build, which has no pos). */
 typedef struct ss_event {
-	uint64_t seq;       /* insertion order; 0 once retired */
-	ss_handler fn;      /* NULL once cancelled */
+	ss_evq_item h;      /* h.seq: insertion order; 0 once retired */
+	ss_handler fn;      /* NULL once retired (or, lazy build, cancelled) */
 	void *ctx;
 	uint64_t arg;       /* reused as the free-list link when idle */
 } ss_event;
@@ -43,7 +45,9 @@ struct ss_sim {
 	ss_time now;            /* current simulated time, ps */
 	uint64_t next_seq;      /* next event sequence number (starts at 1) */
 	uint64_t nrun;          /* events run */
+#ifdef SS_EVQ_LAZY
 	size_t ncancelled;      /* cancelled events still in the queue */
+#endif
 	int stop;               /* set by ss_sim_stop */
 	uint64_t seed;          /* run seed */
 	ss_evq q;               /* pending events */
@@ -107,7 +111,11 @@ void ss_sim_free(ss_sim *sim)
 ss_time ss_sim_now(const ss_sim *sim) { return sim->now; }
 uint64_t ss_sim_seed(const ss_sim *sim) { return sim->seed; }
 uint64_t ss_sim_events(const ss_sim *sim) { return sim->nrun; }
+#ifdef SS_EVQ_LAZY
 size_t ss_sim_pending(const ss_sim *sim) { return ss_evq_size(&sim->q) - sim->ncancelled; }
+#else
+size_t ss_sim_pending(const ss_sim *sim) { return ss_evq_size(&sim->q); }
+#endif
 
 #ifdef SS_ALLOC_DEBUG
 /* Debug build: one allocation per event, kept until the simulator is freed,
@@ -125,7 +133,7 @@ static ss_event *event_get(ss_sim *sim)
 static void event_put(ss_sim *sim, ss_event *ev)
 {
 	(void)sim;
-	ev->seq = 0;
+	ev->h.seq = 0;
 	ev->fn = NULL;
 }
 #else
@@ -140,7 +148,7 @@ static ss_event *event_get(ss_sim *sim)
 		s->next = sim->slabs;
 		sim->slabs = s;
 		for (size_t i = 0; i < n; i++) {
-			s->ev[i].seq = 0;
+			s->ev[i].h.seq = 0;
 			s->ev[i].arg = (uint64_t)(uintptr_t)(i + 1 < n ? &s->ev[i + 1] : NULL);
 		}
 		sim->free_ev = &s->ev[0];
@@ -151,7 +159,7 @@ static ss_event *event_get(ss_sim *sim)
 }
 static void event_put(ss_sim *sim, ss_event *ev)
 {
-	ev->seq = 0; /* stale handles no longer match */
+	ev->h.seq = 0; /* stale handles no longer match */
 	ev->fn = NULL;
 	ev->arg = (uint64_t)(uintptr_t)sim->free_ev;
 	sim->free_ev = ev;
@@ -166,13 +174,13 @@ ss_timer ss_sim_at(ss_sim *sim, ss_time t, ss_handler fn, void *ctx, uint64_t ar
 	if (!fn)
 		ss_fatal(SS_LOC, "event without a handler");
 	ss_event *ev = event_get(sim);
-	ev->seq = sim->next_seq++;
+	ev->h.seq = sim->next_seq++;
 	ev->fn = fn;
 	ev->ctx = ctx;
 	ev->arg = arg;
-	if (ss_evq_push(&sim->q, t, ev) != SS_OK)
+	if (ss_evq_push(&sim->q, t, &ev->h) != SS_OK)
 		ss_fatal(SS_LOC, "out of memory for the event queue");
-	return (ss_timer){ev, ev->seq};
+	return (ss_timer){ev, ev->h.seq};
 }
 
 ss_timer ss_sim_after(ss_sim *sim, ss_time delay, ss_handler fn, void *ctx, uint64_t arg)
@@ -186,36 +194,47 @@ int ss_sim_timer_pending(const ss_sim *sim, const ss_timer *t)
 {
 	(void)sim;
 	const ss_event *ev = t->ev;
-	return ev && t->seq != 0 && ev->seq == t->seq && ev->fn != NULL;
+	return ev && t->seq != 0 && ev->h.seq == t->seq && ev->fn != NULL;
 }
 
 int ss_sim_cancel(ss_sim *sim, ss_timer *t)
 {
 	int pending = ss_sim_timer_pending(sim, t);
 	if (pending) {
+		ss_event *ev = t->ev;
+#ifdef SS_EVQ_LAZY
 		/* Lazy deletion: the event stays queued, inert, until popped. */
-		((ss_event *)t->ev)->fn = NULL;
+		ev->fn = NULL;
 		sim->ncancelled++;
+#else
+		/* Out of the heap now: re-arming timers (retransmission, polling)
+		   then costs no heap growth (bench/bench_kernel, re-arm hold). */
+		ss_evq_remove(&sim->q, &ev->h);
+		event_put(sim, ev);
+#endif
 	}
 	*t = SS_TIMER_NONE;
 	return pending;
 }
 
-/* Runs the next live event whose time is <= limit. Cancelled events are
-   discarded on the way, but the bound is checked before every pop: a
-   cancelled event inside the bound must not let a live one beyond it run. */
+/* Runs the next live event whose time is <= limit. In the lazy build
+   cancelled events are discarded on the way, and the bound is checked
+   before every pop: a cancelled event inside the bound must not let a
+   live one beyond it run. */
 static int step_until(ss_sim *sim, ss_time limit)
 {
 	ss_evq_entry e;
 	while (!sim->stop && ss_evq_size(&sim->q) && ss_evq_peek_time(&sim->q) <= limit) {
 		ss_evq_pop(&sim->q, &e);
-		ss_event *ev = e.item;
+		ss_event *ev = (ss_event *)e.item;
 		ss_handler fn = ev->fn;
+#ifdef SS_EVQ_LAZY
 		if (!fn) {
 			sim->ncancelled--;
 			event_put(sim, ev);
 			continue;
 		}
+#endif
 		void *ctx = ev->ctx;
 		uint64_t arg = ev->arg;
 		/* Retire before running, so the handler may reuse the slot. */

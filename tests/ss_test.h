@@ -1,5 +1,8 @@
 /* Minimal TAP test harness: one "ok"/"not ok" line per check, values printed
-   on failure, plan printed at the end (TAP allows a trailing plan). */
+   on failure. Each test declares its number of checks first
+   (ss_test_plan), so the plan leads the output: a check that never ran,
+   because a branch skipped it or the program stopped early, makes the
+   test fail (here and in the TAP driver), instead of shrinking the plan. */
 #ifndef SS_TEST_H
 #define SS_TEST_H
 
@@ -7,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int ss_test_n, ss_test_failed;
+static int ss_test_n, ss_test_failed, ss_test_planned = -1;
 
 #define SS_CHECK(cond, ...)                                                  \
 	do {                                                                 \
@@ -84,10 +87,39 @@ static inline int ss_test_write(const char *path, const char *text)
 	return fclose(f);
 }
 
-/* Call at the end of main: prints the plan, exit status 1 if any failed. */
+/* Call first in main: the number of checks the test will run. */
+static inline void ss_test_plan(int n)
+{
+	ss_test_planned = n;
+	printf("1..%d\n", n);
+	fflush(stdout);
+}
+
+/* Counts n checks that cannot run here (a tool is missing) as skipped,
+   so that the plan still holds; say why. */
+#define SS_SKIP(n, ...)                                                      \
+	do {                                                                 \
+		for (int s_ = 0; s_ < (n); s_++) {                           \
+			printf("ok %d - # SKIP ", ++ss_test_n);              \
+			printf(__VA_ARGS__);                                 \
+			printf("\n");                                        \
+		}                                                            \
+		fflush(stdout);                                              \
+	} while (0)
+
+/* Call at the end of main: exit status 1 if any check failed, no plan
+   was declared, or the checks run differ from the plan. */
 static inline int ss_test_done(void)
 {
-	printf("1..%d\n", ss_test_n);
+	if (ss_test_planned < 0) {
+		printf("not ok %d - the test declares its plan (ss_test_plan)\n", ++ss_test_n);
+		printf("1..%d\n", ss_test_n);
+		return 1;
+	}
+	if (ss_test_n != ss_test_planned) {
+		printf("# planned %d checks, ran %d\n", ss_test_planned, ss_test_n);
+		return 1;
+	}
 	return ss_test_failed ? 1 : 0;
 }
 

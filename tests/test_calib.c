@@ -257,6 +257,7 @@ out:
 
 int main(void)
 {
+	ss_test_plan(47);
 	test_summarize();
 	test_fit();
 	test_container();

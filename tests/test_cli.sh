@@ -9,6 +9,10 @@ SECSIM="$BLD/secsim"
 export SECSIM_DATADIR="$SRC"
 T=$(mktemp -d /tmp/ss_cli.XXXXXX)
 trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+# The plan comes first: a check that never runs (an early exit, a
+# skipped branch) then fails the test instead of shrinking the plan.
+plan=24
+echo "1..$plan"
 n=0
 fails=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
@@ -145,5 +149,5 @@ check "show of a missing database: exit 2" "test \$? -eq 2"
 "$SECSIM" frobnicate 2> "$T/err"
 check "unknown command: exit 2" "test \$? -eq 2"
 
-echo "1..$n"
+[ $n -eq $plan ] || { echo "# planned $plan checks, ran $n"; exit 1; }
 [ $fails -eq 0 ]

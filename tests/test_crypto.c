@@ -421,6 +421,7 @@ static void test_rsa(void)
 
 int main(void)
 {
+	ss_test_plan(111);
 	int rc = ss_crypto_alloc(&ctx, err, sizeof err);
 	SS_CHECK(rc == SS_OK, "ss_crypto_alloc (%s)", rc ? err : "ok");
 	if (rc != SS_OK)

@@ -29,28 +29,74 @@ static void record(ss_sim *sim, void *ctx, uint64_t arg)
 	r->n++;
 }
 
-static void test_evq_order(void)
+/* Pops every entry of q, checking (time, seq) order; returns the count or
+   -1 on an order violation. */
+static int drain_in_order(ss_evq *q)
 {
-	ss_evq q;
-	ss_evq_init(&q);
-	/* Items start with their sequence number, as the kernel's events do. */
-	static uint64_t items[20000];
-	ss_rng *r = ss_rng_alloc(42, "evq");
-	for (int i = 0; i < 20000; i++) {
-		items[i] = (uint64_t)i + 1;
-		ss_evq_push(&q, (ss_time)ss_rng_uniform_int(r, 500), &items[i]);
-	}
 	ss_evq_entry e, prev = {-1, NULL};
 	int ok = 1, n = 0;
-	while (ss_evq_pop(&q, &e)) {
-		if (prev.item && (e.time < prev.time ||
-				  (e.time == prev.time && *(uint64_t *)e.item < *(uint64_t *)prev.item)))
+	while (ss_evq_pop(q, &e)) {
+		if (prev.item && (e.time < prev.time || (e.time == prev.time && e.item->seq < prev.item->seq)))
 			ok = 0;
 		prev = e;
 		n++;
 	}
-	SS_CHECK(ok, "heap pops 20000 entries in (time, seq) order with many ties");
-	SS_CHECK_INT(n, 20000, "heap returns every entry");
+	return ok ? n : -1;
+}
+
+static void test_evq_order(void)
+{
+	ss_evq q;
+	ss_evq_init(&q);
+	static ss_evq_item items[20000];
+	ss_rng *r = ss_rng_alloc(42, "evq");
+	for (int i = 0; i < 20000; i++) {
+		items[i].seq = (uint64_t)i + 1;
+		ss_evq_push(&q, (ss_time)ss_rng_uniform_int(r, 500), &items[i]);
+	}
+	SS_CHECK_INT(drain_in_order(&q), 20000, "heap pops 20000 entries in (time, seq) order with many ties");
+
+	/* Removal: every item knows its place, whichever entries moved. Remove
+	   a random half (including the minimum and the last entry), then the
+	   rest must still pop in order, and none of the removed ones. */
+	static ss_time when[20000];
+	static unsigned char gone[20000];
+	for (int i = 0; i < 20000; i++) {
+		when[i] = (ss_time)ss_rng_uniform_int(r, 500);
+		ss_evq_push(&q, when[i], &items[i]);
+	}
+	int placed = 1, removed = 0;
+	for (int i = 0; i < 20000; i++) {
+		if (gone[i])
+			continue; /* removed earlier as the minimum */
+		placed &= q.a[SS_EVQ_PAD + items[i].pos].item == &items[i];
+		if (ss_rng_uniform(r) < 0.5 || i == 19999) {
+			ss_evq_remove(&q, &items[i]);
+			gone[i] = 1;
+			removed++;
+		}
+		if (i % 1000 == 0 && q.n) {
+			ss_evq_item *top = q.a[SS_EVQ_PAD].item;
+			ss_evq_remove(&q, top);
+			gone[top - items] = 1;
+			removed++;
+		}
+	}
+	SS_CHECK(placed, "every queued item's pos names its heap slot");
+	SS_CHECK_INT(ss_evq_size(&q), 20000 - removed, "removal shrinks the heap by one each");
+	ss_evq_entry e;
+	int ok = 1, n = 0;
+	ss_evq_entry prev = {-1, NULL};
+	while (ss_evq_pop(&q, &e)) {
+		size_t i = (size_t)(e.item - items);
+		ok &= !gone[i] && e.time == when[i];
+		if (prev.item && (e.time < prev.time || (e.time == prev.time && e.item->seq < prev.item->seq)))
+			ok = 0;
+		prev = e;
+		n++;
+	}
+	SS_CHECK(ok && n == 20000 - removed, "after %d removals the other %d pop in order, none removed (%d popped)",
+		 removed, 20000 - removed, n);
 	ss_rng_free(r);
 	ss_evq_fini(&q);
 }
@@ -300,6 +346,7 @@ static void test_grow(void)
 int main(void)
 {
 	gsl_set_error_handler_off();
+	ss_test_plan(61);
 	test_evq_order();
 	test_ordering();
 	test_zero_delay_and_step();

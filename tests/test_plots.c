@@ -464,8 +464,8 @@ static void test_figures(const char *db_path, const char *spec_path)
 				 file_size("PWNED_DQ") < 0 && file_size("PWNED_SQ") < 0,
 			 "gnuplot ran the scripts and no hostile name ran a command");
 	} else {
-		printf("ok %d - # SKIP drawn PNG/SVG: gnuplot not found\n", ++ss_test_n);
-		printf("ok %d - # SKIP hostile names under gnuplot: gnuplot not found\n", ++ss_test_n);
+		SS_SKIP(1, "drawn PNG/SVG: gnuplot not found");
+		SS_SKIP(1, "hostile names under gnuplot: gnuplot not found");
 	}
 
 	/* Gnuplot missing, then failing: scripts kept, clear errors. */
@@ -877,6 +877,7 @@ static void test_cmd(const char *db, const char *spec)
 
 int main(void)
 {
+	ss_test_plan(115);
 	if (!mkdtemp(tmpdir)) {
 		printf("Bail out! mkdtemp: %s\n", strerror(errno));
 		return 1;

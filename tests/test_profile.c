@@ -324,6 +324,7 @@ static void test_cli_options(void)
 
 int main(void)
 {
+	ss_test_plan(60);
 	const char *src = getenv("SS_SRCDIR");
 #ifdef SS_DATADIR
 	if (!src)

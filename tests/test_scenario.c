@@ -158,6 +158,7 @@ static void shipped(void)
 int main(void)
 {
 	gsl_set_error_handler_off();
+	ss_test_plan(37);
 	if (!mkdtemp(dir))
 		return 1;
 	good();

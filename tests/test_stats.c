@@ -329,6 +329,7 @@ static void test_metrics(void)
 int main(void)
 {
 	gsl_set_error_handler_off();
+	ss_test_plan(88);
 	test_tally();
 	test_timeavg();
 	test_t_quantiles();
