@@ -267,6 +267,7 @@ static void window(void)
 
 int main(void)
 {
+	ss_test_plan(24);
 	gsl_set_error_handler_off();
 	rule();
 	workloads();

@@ -239,6 +239,7 @@ static void c1(void)
 
 int main(void)
 {
+	ss_test_plan(42);
 	verdicts();
 	order();
 	if (!mkdtemp(dir)) {

@@ -247,6 +247,7 @@ static void check_deterministic(void)
 
 int main(void)
 {
+	ss_test_plan(20);
 	gsl_set_error_handler_off();
 	int lo, hi;
 	binomial_band(SETS, 0.90, BAND, &lo, &hi);

@@ -321,7 +321,7 @@ static void determinism(void)
 int main(void)
 {
 	gsl_set_error_handler_off();
-	ss_test_plan(44);
+	ss_test_plan(54);
 	const char *src = getenv("SS_SRCDIR");
 	char dir[] = "/tmp/ss_mp_XXXXXX", path[600], csv[1024], err[1024];
 	if (!mkdtemp(dir))

@@ -877,7 +877,7 @@ static void test_cmd(const char *db, const char *spec)
 
 int main(void)
 {
-	ss_test_plan(115);
+	ss_test_plan(147);
 	if (!mkdtemp(tmpdir)) {
 		printf("Bail out! mkdtemp: %s\n", strerror(errno));
 		return 1;
