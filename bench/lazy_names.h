@@ -30,5 +30,6 @@
 #define ss_sim_add_resource lazy_ss_sim_add_resource
 #define ss_sim_reset_stats lazy_ss_sim_reset_stats
 #define ss_sim_report lazy_ss_sim_report
+#define ss_sim_set_workload_limit lazy_ss_sim_set_workload_limit
 
 #endif
