@@ -57,7 +57,7 @@ const char *ss_db_errmsg(const ss_db *db);
    name, NULL series, config or version mean "". */
 typedef struct ss_run_record {
 	const char *scenario;      /* scenario name; required */
-	const char *figure;        /* figure id, e.g. "fig3" or the scenario name */
+	const char *figure;        /* figure id, e.g. "fig03" or the scenario name */
 	const char *series;        /* series label within the figure */
 	double x;                  /* x value of the point (NaN stored as NULL) */
 	const char *point_key;     /* canonical "k=v;k=v" of every parameter; required */
