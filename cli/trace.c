@@ -253,10 +253,12 @@ int ss_cmd_trace(int argc, char **argv)
 		} else if (!strcmp(a, "--set") && more && nsets < 60)
 			sets[nsets++] = argv[++i];
 		else {
-			fprintf(stderr, "usage: secsim trace [--stack STACK] [--processors N] [--start-us T] [--window-us W]\n"
-					"                    [--set KEY=VALUE ...] [-d DIR]\n"
-					"  default: PLP TCP/IP/FDDI and DES/TCP/MD5/IP/FDDI on 4 processors into plots/trace/\n");
-			return 2;
+			int help = !strcmp(a, "--help") || !strcmp(a, "-h");
+			fprintf(help ? stdout : stderr,
+				"usage: secsim trace [--stack STACK] [--processors N] [--start-us T] [--window-us W]\n"
+				"                    [--set KEY=VALUE ...] [-d DIR]\n"
+				"  default: PLP TCP/IP/FDDI and DES/TCP/MD5/IP/FDDI on 4 processors into plots/trace/\n");
+			return help ? 0 : 2;
 		}
 	}
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {

@@ -141,6 +141,23 @@ check "--jobs 0 is refused (exit 2)" "test \$? -eq 2 && grep -q 'jobs' '$T/err'"
 check "a missing scenario file: exit 2 naming it" "test \$? -eq 2 && grep -q 'none.cfg' '$T/err'"
 "$SECSIM" show "$T/missing.db" 2> "$T/err"
 check "show of a missing database: exit 2" "test \$? -eq 2"
+# Every command answers --help: its usage on stdout, exit 0.
+for c in run show reproduce plot trace dump list models calibrate; do
+  "$SECSIM" $c --help > "$T/help" 2> "$T/err"
+  check "$c --help: usage on stdout, exit 0" "test \$? -eq 0 && grep -q 'usage' '$T/help' && grep -q '$c' '$T/help' && test ! -s '$T/err'"
+done
+
+# show filters: figure, series and metric globs; a miss lists the figures.
+"$SECSIM" show "$T/a.db" --metric W > "$T/show"
+check "show --metric W prints only W" "test \$(wc -l < '$T/show') -gt 1 && ! awk 'NR > 1 && \$4 != \"W\"' '$T/show' | grep -q ."
+"$SECSIM" show "$T/a.db" --figure 'mm*' --series 'M/M/1*' --metric '[LW]' > "$T/show"
+check "show globs combine (figure, series, metric)" "awk 'NR > 1 {print \$4}' '$T/show' | sort -u | tr '\\n' ' ' | grep -qx 'L W '"
+"$SECSIM" show "$T/a.db" --figure fig3 > "$T/show" 2> "$T/err"
+check "show --figure that matches nothing: exit 2, the store's figures listed" \
+  "test \$? -eq 2 && grep -q '(figures: mm1)' '$T/err' && test ! -s '$T/show'"
+ls "$T"/a.db-wal "$T"/a.db-shm > "$T/wal" 2> /dev/null
+check "no -wal or -shm file left beside a database after run and show" "test ! -s '$T/wal'"
+
 "$SECSIM" frobnicate 2> "$T/err"
 check "unknown command: exit 2" "test \$? -eq 2"
 

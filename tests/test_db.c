@@ -372,7 +372,7 @@ static void test_show(void)
 		return;
 	}
 	f = tmpfile();
-	rc = ss_db_show(db, f, "fig03", errbuf, sizeof errbuf);
+	rc = ss_db_show(db, f, &(ss_db_filter){"fig03", NULL, NULL}, errbuf, sizeof errbuf);
 	SS_CHECK_INT(rc, SS_OK, "show fig03 from a read-only open (%s)", rc ? errbuf : "ok");
 	s = slurp(f);
 	fclose(f);
@@ -398,12 +398,44 @@ static void test_show(void)
 	free(s);
 
 	f = tmpfile();
-	rc = ss_db_show(db, f, "no-such-figure", errbuf, sizeof errbuf);
+	rc = ss_db_show(db, f, &(ss_db_filter){"fig3", NULL, NULL}, errbuf, sizeof errbuf);
 	s = slurp(f);
 	fclose(f);
 	SS_CHECK(rc == SS_ENOENT && s && s[0] == '\0', "unknown figure: SS_ENOENT, nothing printed (%s)",
 		 errbuf);
+	SS_CHECK(strstr(errbuf, "figure 'fig3'") && strstr(errbuf, "(figures: fig03, figb, fign)"),
+		 "the message names the filter and lists the store's figures (%s)", errbuf);
 	free(s);
+	/* Series and metric filters; globs. */
+	f = tmpfile();
+	rc = ss_db_show(db, f, &(ss_db_filter){"fig0[0-9]", "DES/*", "lat*"}, errbuf, sizeof errbuf);
+	s = slurp(f);
+	fclose(f);
+	lines = 0;
+	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		lines++;
+	SS_CHECK(rc == SS_OK && lines == 3, "figure, series and metric globs: header + latency at x = 4, 16 (%d lines)",
+		 lines);
+	free(s);
+	f = tmpfile();
+	rc = ss_db_show(db, f, &(ss_db_filter){NULL, NULL, "throughput"}, errbuf, sizeof errbuf);
+	s = slurp(f);
+	fclose(f);
+	SS_CHECK(rc == SS_OK && s && !strstr(s, "latency") && !strstr(s, "fign") && strstr(s, "throughput"),
+		 "a metric filter alone, and without wildcards it is exact");
+	free(s);
+	f = tmpfile();
+	rc = ss_db_show(db, f, &(ss_db_filter){NULL, NULL, "lat*"}, errbuf, sizeof errbuf);
+	s = slurp(f);
+	fclose(f);
+	SS_CHECK(rc == SS_OK && s && strstr(s, "fign") && strstr(s, "fig03") && !strstr(s, "throughput"),
+		 "a metric glob alone matches in every figure");
+	free(s);
+	f = tmpfile();
+	rc = ss_db_show(db, f, &(ss_db_filter){"fig03", "DES", NULL}, errbuf, sizeof errbuf);
+	fclose(f);
+	SS_CHECK(rc == SS_ENOENT && strstr(errbuf, "series 'DES'"), "a series name is matched whole, not as a prefix (%s)",
+		 errbuf);
 	f = tmpfile();
 	rc = ss_db_show(db, f, NULL, errbuf, sizeof errbuf);
 	s = slurp(f);
@@ -423,6 +455,43 @@ static void test_show(void)
 		SS_CHECK_INT(ss_db_set_level(db, 0.95), SS_OK, "setting the stored level on a READ open is a no-op");
 	}
 	ss_db_close(db);
+}
+
+static int exists(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0;
+}
+
+/* Closing leaves no -wal or -shm file beside the database, after a
+   write and after a read-only open. */
+static void test_no_wal_left(void)
+{
+	char wal[600], shm[600];
+	ss_db *db = NULL;
+	FILE *f;
+
+	snprintf(wal, sizeof wal, "%s-wal", tpath("runs.db"));
+	snprintf(shm, sizeof shm, "%s-shm", tpath("runs.db"));
+	SS_CHECK(!exists(wal) && !exists(shm), "no -wal/-shm beside runs.db after the writers closed");
+	if (ss_db_open(tpath("runs.db"), SS_DB_READ, &db, errbuf, sizeof errbuf) != SS_OK) {
+		SS_CHECK(0, "open runs.db to read: %s", errbuf);
+		return;
+	}
+	f = tmpfile();
+	ss_db_show(db, f, NULL, errbuf, sizeof errbuf);
+	fclose(f);
+	ss_db_close(db);
+	SS_CHECK(!exists(wal) && !exists(shm), "no -wal/-shm after a read-only open and show");
+	db = NULL;
+	if (ss_db_open(tpath("runs.db"), SS_DB_CREATE, &db, errbuf, sizeof errbuf) == SS_OK) {
+		char t[32];
+		SS_CHECK(strcmp(q_text(db, t, sizeof t, "PRAGMA journal_mode", NULL), "wal") == 0,
+			 "a writer works in WAL mode while it is open");
+		ss_db_close(db);
+	}
+	SS_CHECK(!exists(wal) && !exists(shm), "and leaves none when it closes");
 }
 
 static void test_foreign(void)
@@ -741,7 +810,7 @@ static void test_injection(void)
 	SS_CHECK(q_double(db, "SELECT count(*) FROM runs", NULL) > 10 &&
 		 q_double(db, "SELECT count(*) FROM metrics", NULL) > 10, "tables intact");
 	f = tmpfile();
-	rc = ss_db_show(db, f, evil_s, errbuf, sizeof errbuf);
+	rc = ss_db_show(db, f, &(ss_db_filter){evil_s, NULL, NULL}, errbuf, sizeof errbuf);
 	fclose(f);
 	SS_CHECK_INT(rc, SS_OK, "show filtered by that figure name");
 	ss_metrics_fini(&m);
@@ -882,6 +951,7 @@ int main(void)
 	test_create();
 	test_runs();
 	test_show();
+	test_no_wal_left();
 	test_foreign();
 	test_readonly();
 	test_reference();
