@@ -141,6 +141,18 @@ check "--jobs 0 is refused (exit 2)" "test \$? -eq 2 && grep -q 'jobs' '$T/err'"
 check "a missing scenario file: exit 2 naming it" "test \$? -eq 2 && grep -q 'none.cfg' '$T/err'"
 "$SECSIM" show "$T/missing.db" 2> "$T/err"
 check "show of a missing database: exit 2" "test \$? -eq 2"
+# Sweeps from the command line and the paper's names of its stacks.
+NQ="--set duration=0.05 --set warmup=0.01 --set replications=2 --quiet"
+"$SECSIM" run nahum95/fig03_04 --set 'processors=[1,16,32]' --set stack=3-DES/TCP/IP -o "$T/n3.db" $NQ 2> "$T/err"
+"$SECSIM" show "$T/n3.db" --metric throughput > "$T/show"
+check "--set processors=[1,16,32] sweeps; --set stack=3-DES/TCP/IP names the paper's stack" \
+  "test \$(awk 'NR > 1 && \$2 == \"3-DES/TCP/IP\"' '$T/show' | wc -l) -eq 3 && grep -q ' 32 ' '$T/show'"
+"$SECSIM" run nahum95/fig03_04 --set stack=3-DES/TCP/MD5/IP -o "$T/nx.db" $NQ 2> "$T/err"
+check "a stack the figure does not sweep: exit 2, the choices listed, nothing written" \
+  "test \$? -eq 2 && grep -q 'one of: TCP/IP/FDDI (label TCP/IP),' '$T/err' && test ! -e '$T/nx.db'"
+"$SECSIM" run nahum95/fig03_04 --set 'processors=[1,2' -o "$T/nx.db" $NQ 2> "$T/err"
+check "a malformed list: exit 2, nothing written" "test \$? -eq 2 && grep -q \"end with ']'\" '$T/err' && test ! -e '$T/nx.db'"
+
 # Every command answers --help: its usage on stdout, exit 0.
 for c in run show reproduce plot trace dump list models calibrate; do
   "$SECSIM" $c --help > "$T/help" 2> "$T/err"

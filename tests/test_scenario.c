@@ -155,6 +155,120 @@ static void shipped(void)
 	SS_CHECK(c.n >= 5 && c.bad == 0, "all %d shipped scenarios load", c.n);
 }
 
+/* The paper's stacks as fig03_04 sweeps them: a stack and its label vary
+   together; speedups are a figure of their own. */
+#define STACKS_CFG                                                                              \
+	"name = \"st\";\nmodel = \"mpstack\";\n"                                                   \
+	"sweep = ( { processors = [1, 2, 4]; },\n"                                                  \
+	"          { stack = [\"TCP/IP/FDDI\", \"3DES/TCP/IP/FDDI\", \"AES/TCP/SHA1/IP/FDDI\"];\n"     \
+	"            label = [\"TCP/IP\", \"3-DES/TCP/IP\", \"AES/TCP/SHA-1/IP\"]; } );\n"            \
+	"run = { replications = 2; duration = 1.0; };\n"                                            \
+	"output = { figure = \"f\"; speedup = \"s\"; series = \"{label}\"; x = \"processors\"; };\n"
+
+static ss_scenario *load_stacks(void)
+{
+	ss_scenario *s = NULL;
+	char err[1024] = "";
+	if (ss_scenario_load(write_file("stacks.cfg", STACKS_CFG), &s, err, sizeof err))
+		SS_DIAG("stacks.cfg: %s", err);
+	return s;
+}
+
+/* The point whose series and x are given, or NULL. */
+static const ss_point *find_point(const ss_point *pts, size_t n, const char *series, double x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(pts[i].series, series) && pts[i].x == x)
+			return &pts[i];
+	return NULL;
+}
+
+/* --set KEY=[a,b,c] sweeps; malformed lists are refused. */
+static void list_sweeps(void)
+{
+	ss_scenario *s = load_stacks();
+	char err[1024] = "";
+	ss_point *pts = NULL;
+	size_t n = 0;
+	SS_CHECK(s != NULL, "the stacks scenario loads");
+	if (!s)
+		return;
+	int rc = ss_scenario_set(s, "processors=[1,16, 32]", err, sizeof err);
+	SS_CHECK(rc == SS_OK, "--set processors=[1,16, 32] (%s)", rc ? err : "ok");
+	rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK(rc == SS_OK && n == 9 && find_point(pts, n, "TCP/IP", 32) && find_point(pts, n, "AES/TCP/SHA-1/IP", 16) &&
+		 !find_point(pts, n, "TCP/IP", 2),
+		 "the list replaces the swept values: 3 x 3 points (%zu)", n);
+	ss_points_free(pts, n);
+	rc = ss_scenario_set(s, "stack=[\"3des/tcp/ip/fddi\", TCP/IP]", err, sizeof err);
+	SS_CHECK(rc == SS_OK, "a list of strings over an axis swept with a label (%s)", rc ? err : "ok");
+	rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK(rc == SS_OK && n == 6 && find_point(pts, n, "3-DES/TCP/IP", 16) && find_point(pts, n, "TCP/IP", 1) &&
+		 !strstr(pts[0].key, "3des") && strstr(find_point(pts, n, "TCP/IP", 1)->key, "stack=TCP/IP/FDDI;"),
+		 "its label follows each value; the paper's names give the swept stacks (%zu points)", n);
+	ss_points_free(pts, n);
+	ss_scenario_free(s);
+
+	s = load_stacks();
+	rc = ss_scenario_set(s, "connections=[1, 4]", err, sizeof err);
+	ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK(rc == SS_OK && n == 18, "an unswept parameter gets a group of its own: 3 x 3 x 2 points (%zu)", n);
+	ss_points_free(pts, n);
+	const struct {
+		const char *set, *expect;
+	} refused[] = {
+		{"processors=[1,2", "must end with ']'"},
+		{"processors=[]", "empty list"},
+		{"processors=[1,,2]", "item 2 is empty"},
+		{"processors=[1,0]", "item 2: "},
+		{"processors=[x]", "must be an integer"},
+		{"processors=[2,2]", "listed twice"},
+		{"processors=[1,2]3", "must end with ']'"},
+		{"label=[\"a,b]", "unterminated"},
+		{"stack=[TCP/IP, UDP/IP/FDDI]", "one of: TCP/IP/FDDI (label TCP/IP)"},
+		{"procesors=[1,2]", "did you mean 'processors'"},
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		err[0] = '\0';
+		rc = ss_scenario_set(s, refused[i].set, err, sizeof err);
+		SS_CHECK(rc != SS_OK && strstr(err, refused[i].expect), "--set %s refused: %s", refused[i].set, err);
+	}
+	ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK_INT(n, 18, "refused lists leave the sweep as it was");
+	ss_points_free(pts, n);
+	ss_scenario_free(s);
+}
+
+/* Fixing a stack swept with its label: the paper's spellings name it. */
+static void stack_spellings(void)
+{
+	const char *ok[][2] = {
+		{"3-DES/TCP/IP", "3-DES/TCP/IP"}, {"3DES/TCP/IP", "3-DES/TCP/IP"}, {"3des/tcp/ip/fddi", "3-DES/TCP/IP"},
+		{"TCP/IP", "TCP/IP"}, {"AES/TCP/SHA1/IP", "AES/TCP/SHA-1/IP"}, {"aes/tcp/sha-1/ip/fddi", "AES/TCP/SHA-1/IP"},
+	};
+	char err[1024] = "";
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		ss_scenario *s = load_stacks();
+		char set[128];
+		ss_point *pts = NULL;
+		size_t n = 0;
+		snprintf(set, sizeof set, "stack=%s", ok[i][0]);
+		int rc = s ? ss_scenario_set(s, set, err, sizeof err) : SS_ENOMEM;
+		if (rc == SS_OK)
+			rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+		SS_CHECK(rc == SS_OK && n == 3 && !strcmp(pts[0].series, ok[i][1]),
+			 "--set %s runs the swept stack labelled %s (%s)", set, ok[i][1], rc ? err : n ? pts[0].series : "");
+		ss_points_free(pts, n);
+		ss_scenario_free(s);
+	}
+	ss_scenario *s = load_stacks();
+	int rc = ss_scenario_set(s, "stack=DES/TCP/MD5/IP", err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && strstr(err, "one of: TCP/IP/FDDI (label TCP/IP), 3DES/TCP/IP/FDDI (label 3-DES/TCP/IP), "
+					    "AES/TCP/SHA1/IP/FDDI (label AES/TCP/SHA-1/IP)"),
+		 "a stack that is not swept: refused with the choices (%s)", err);
+	ss_scenario_free(s);
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
@@ -163,6 +277,8 @@ int main(void)
 	good();
 	bad_files();
 	shipped();
+	list_sweeps();
+	stack_spellings();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
