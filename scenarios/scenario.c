@@ -946,6 +946,56 @@ void ss_points_free(ss_point *pts, size_t n)
 	free(pts);
 }
 
+/* Speedup baselines: for every point, the point with its parameters and
+   x = 1, appended when the sweep lacks it (a sweep of processors = 16
+   alone would otherwise divide by itself). */
+static int add_baselines(const ss_scenario *s, ss_point **pts, size_t *n, size_t *cap, char *err, size_t errlen)
+{
+	size_t swept = *n;
+	for (size_t i = 0; i < swept; i++) {
+		ss_params *bp = ss_params_clone((*pts)[i].params);
+		char msg[256];
+		if (!bp)
+			return SS_ENOMEM;
+		if (ss_params_set_text(bp, s->x, "1", msg, sizeof msg)) {
+			ss_params_free(bp);
+			ss_errbuf(err, errlen, "%s: output.speedup divides by the point at %s = 1: %s", s->path, s->x, msg);
+			return SS_EINVAL;
+		}
+		char *key = ss_params_key(bp);
+		if (!key) {
+			ss_params_free(bp);
+			return SS_ENOMEM;
+		}
+		size_t b = 0;
+		while (b < *n && strcmp((*pts)[b].key, key))
+			b++;
+		if (b == *n) {
+			ss_point *q;
+			if (ss_grow(pts, cap, *n + 1, sizeof **pts, 8)) {
+				free(key);
+				ss_params_free(bp);
+				return SS_ENOMEM;
+			}
+			q = &(*pts)[(*n)++];
+			memset(q, 0, sizeof *q);
+			q->params = bp;
+			q->key = key;
+			q->x = 1;
+			q->base = b;
+			q->baseline_only = 1;
+			const char *st = s->series && s->series[0] ? s->series : s->name;
+			if (!(q->series = expand(st, bp)))
+				return SS_ENOMEM;
+		} else {
+			free(key);
+			ss_params_free(bp);
+		}
+		(*pts)[i].base = b;
+	}
+	return SS_OK;
+}
+
 int ss_scenario_points(const ss_scenario *s, ss_point **pts, size_t *n, char *err, size_t errlen)
 {
 	size_t total = 1;
@@ -984,6 +1034,13 @@ int ss_scenario_points(const ss_scenario *s, ss_point **pts, size_t *n, char *er
 		if (!(pt->series = expand(st, pt->params)))
 			goto nomem;
 		pt->x = s->x ? pt->params->v[ss_params_index(pt->params, s->x)].r : (double)i;
+		pt->base = i;
+	}
+	size_t cap = total;
+	int rc = s->speedup ? add_baselines(s, &p, &total, &cap, err, errlen) : SS_OK;
+	if (rc) {
+		ss_points_free(p, total);
+		return rc;
 	}
 	*pts = p;
 	*n = total;

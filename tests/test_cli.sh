@@ -141,8 +141,13 @@ check "--jobs 0 is refused (exit 2)" "test \$? -eq 2 && grep -q 'jobs' '$T/err'"
 check "a missing scenario file: exit 2 naming it" "test \$? -eq 2 && grep -q 'none.cfg' '$T/err'"
 "$SECSIM" show "$T/missing.db" 2> "$T/err"
 check "show of a missing database: exit 2" "test \$? -eq 2"
-# Sweeps from the command line and the paper's names of its stacks.
+# The README's example: one processor count, speedup against one processor.
 NQ="--set duration=0.05 --set warmup=0.01 --set replications=2 --quiet"
+"$SECSIM" run nahum95/fig03_04 --set processors=16 --set stack=DES/TCP/MD5/IP/FDDI -o "$T/n16.db" $NQ 2> "$T/err"
+"$SECSIM" show "$T/n16.db" --figure fig04 --metric speedup > "$T/show"
+check "speedup at 16 processors divides by an added 1-processor run, not by itself" \
+  "awk '\$1 == \"fig04\" && \$4 == 16 && \$5 > 4 {a = 1} \$1 == \"fig04\" && \$4 == 1 && \$5 == 1 {b = 1} END {exit !(a && b)}' '$T/show'"
+# Sweeps from the command line and the paper's names of its stacks.
 "$SECSIM" run nahum95/fig03_04 --set 'processors=[1,16,32]' --set stack=3-DES/TCP/IP -o "$T/n3.db" $NQ 2> "$T/err"
 "$SECSIM" show "$T/n3.db" --metric throughput > "$T/show"
 check "--set processors=[1,16,32] sweeps; --set stack=3-DES/TCP/IP names the paper's stack" \

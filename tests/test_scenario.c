@@ -269,6 +269,37 @@ static void stack_spellings(void)
 	ss_scenario_free(s);
 }
 
+/* A speedup divides by the same parameters at x = 1: a sweep without
+   that point gets it, and each point names its baseline. */
+static void speedup_baselines(void)
+{
+	ss_scenario *s = load_stacks();
+	char err[1024] = "";
+	ss_point *pts = NULL;
+	size_t n = 0;
+	int rc = s ? ss_scenario_set(s, "processors=16", err, sizeof err) : SS_ENOMEM;
+	if (rc == SS_OK)
+		rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	int good = rc == SS_OK && n == 6;
+	for (size_t i = 0; good && i < n; i++) {
+		const ss_point *b = &pts[pts[i].base];
+		good = b->x == 1 && !strcmp(b->series, pts[i].series) && (pts[i].x == 1) == (pts[i].base == i) &&
+		       pts[i].baseline_only == (i >= 3);
+	}
+	SS_CHECK(good, "processors = 16: three points at 1 added as their baselines (%zu points)", n);
+	ss_points_free(pts, n);
+	rc = ss_scenario_set(s, "processors=[1,8]", err, sizeof err);
+	if (rc == SS_OK)
+		rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	good = rc == SS_OK && n == 6;
+	for (size_t i = 0; good && i < n; i++)
+		good = pts[pts[i].base].x == 1 && !pts[i].baseline_only &&
+		       !strcmp(pts[pts[i].base].series, pts[i].series);
+	SS_CHECK(good, "a sweep with x = 1 adds nothing and divides by its own points (%zu points)", n);
+	ss_points_free(pts, n);
+	ss_scenario_free(s);
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
@@ -279,6 +310,7 @@ int main(void)
 	shipped();
 	list_sweeps();
 	stack_spellings();
+	speedup_baselines();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
