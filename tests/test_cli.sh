@@ -90,6 +90,13 @@ check "batch means with --precision is refused (exit 2)" "test \$? -eq 2"
 check "trace draws the TCP/IP and DES timelines" \
   "test -s '$T/trace/trace_tcpip.gp' -a -s '$T/trace/trace_des.gp' && grep -q 'wait TCP lock' '$T/trace/trace_tcpip.txt' && \
    { ! command -v gnuplot >/dev/null || test -s '$T/trace/trace_tcpip.png'; }"
+check "trace: a lock wait or stall open at the window's end is drawn to the end (no processor idles before 1500 us)" \
+  "test \$(awk '!/^#/ {if (\$3 > m[\$1]) m[\$1] = \$3} END {for (c in m) if (m[c] == 1500) k++; print k + 0}' '$T/trace/trace_tcpip.txt') -eq 4"
+# Colours repeated within one timeline's script (none expected).
+dup_colours() { for g in "$@"; do grep '^set linetype' "$g" | awk '{print $6}' | sort | uniq -d; done; }
+check "trace: every activity of a timeline has its own colour (driver and driver (top) too)" \
+  "grep -q \"title 'driver (top)'\" '$T/trace/trace_tcpip.gp' && test -z \"\$(dup_colours '$T/trace/trace_tcpip.gp' '$T/trace/trace_des.gp')\" && \
+   test \$(grep -c '^set linetype' '$T/trace/trace_tcpip.gp') -ge 8"
 "$SECSIM" trace -d "$T/trace" --processors 0 2> "$T/err"
 check "trace refuses 0 processors (exit 2)" "test \$? -eq 2"
 "$SECSIM" trace -d "$T/trace" --stack 'TCP/IPX' 2> "$T/err"
