@@ -14,7 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ss_env.h"
 #include "ss_err.h"
+#include "ss_host.h"
 #include "ss_mpstack.h"
 #include "ss_plot.h"
 
@@ -178,6 +180,13 @@ static int one(const char *dir, const char *name, const char *const *sets, size_
 			ss_params_free(p);
 			return rc;
 		}
+	}
+	char hdir[4096];
+	snprintf(hdir, sizeof hdir, "%s/hosts", ss_datadir());
+	int hrc = ss_host_apply(p, hdir, err, errlen);
+	if (hrc) {
+		ss_params_free(p);
+		return hrc == SS_ENOMEM ? hrc : SS_EINVAL;
 	}
 	ss_sim *sim = ss_sim_alloc(1);
 	void *st = NULL;

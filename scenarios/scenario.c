@@ -14,8 +14,10 @@
 
 #include <libconfig.h>
 
+#include "ss_env.h"
 #include "ss_err.h"
 #include "ss_grow.h"
+#include "ss_host.h"
 #include "ss_text.h"
 
 static const char *const top_keys[] = {"name", "description", "reproduces", "model",
@@ -803,6 +805,35 @@ static int set_list(ss_scenario *s, const char *key, const char *k, const char *
 	return rc;
 }
 
+/* --set host=NAME (or a list of hosts): the parameters each host sets
+   return to unset defaults, so the host replaces what the file gave for
+   them; later --set settings still override it. */
+static int release_hosts(ss_scenario *s, const char *key, const char *val, char *err, size_t errlen)
+{
+	char hdir[4096], msg[1024];
+	char **items = NULL, *one = NULL;
+	size_t n = 0;
+	int rc = SS_OK;
+	snprintf(hdir, sizeof hdir, "%s/hosts", ss_datadir());
+	if (val[0] == '[') {
+		if (split_list(val, &items, &n, msg, sizeof msg))
+			return SS_OK; /* set_list reports it */
+	} else if (val[0]) {
+		if (!(one = strdup(val)))
+			return SS_ENOMEM;
+		items = &one;
+		n = 1;
+	}
+	for (size_t i = 0; i < n && rc == SS_OK; i++)
+		if ((rc = ss_host_release(s->base, items[i], hdir, msg, sizeof msg)))
+			ss_errbuf(err, errlen, "--set %s: %s", key, msg);
+	for (size_t i = 0; i < n; i++)
+		free(items[i]);
+	if (items != &one)
+		free(items);
+	return rc == SS_ENOMEM || rc == SS_OK ? rc : SS_EINVAL;
+}
+
 int ss_scenario_set(ss_scenario *s, const char *assignment, char *err, size_t errlen)
 {
 	const char *eq = strchr(assignment, '=');
@@ -829,6 +860,7 @@ int ss_scenario_set(ss_scenario *s, const char *assignment, char *err, size_t er
 		want_param = 1;
 	}
 	char msg[512];
+	int rc0;
 	if (!want_param && in_list(run_keys, k)) {
 		char *end;
 		double v = strtod(val, &end);
@@ -853,6 +885,8 @@ int ss_scenario_set(ss_scenario *s, const char *assignment, char *err, size_t er
 			  n ? n : "", n ? "'?)" : "");
 		return SS_ENOENT;
 	}
+	if (!strcmp(k, "host") && ss_params_index(s->base, "host") >= 0 && (rc0 = release_hosts(s, key, val, err, errlen)))
+		return rc0;
 	if (val[0] == '[')
 		return set_list(s, key, k, val, err, errlen);
 	int rc = ss_params_set_text(s->base, k, val, msg, sizeof msg);
@@ -1028,6 +1062,14 @@ int ss_scenario_points(const ss_scenario *s, ss_point **pts, size_t *n, char *er
 				}
 			}
 		}
+		char hmsg[1024], hdir[4096];
+		snprintf(hdir, sizeof hdir, "%s/hosts", ss_datadir());
+		int hrc = ss_host_apply(pt->params, hdir, hmsg, sizeof hmsg);
+		if (hrc) {
+			ss_errbuf(err, errlen, "%s: %s", s->path, hmsg);
+			ss_points_free(p, total);
+			return hrc == SS_ENOMEM ? hrc : SS_EINVAL;
+		}
 		if (!(pt->key = ss_params_key(pt->params)))
 			goto nomem;
 		const char *st = s->series && s->series[0] ? s->series : s->name;
@@ -1052,7 +1094,15 @@ nomem:
 
 char *ss_scenario_describe(const ss_scenario *s)
 {
-	char *pk = ss_params_key(s->base);
+	/* The parameters as they run: with the host's values (a host that
+	   does not load was reported by ss_scenario_points already). */
+	ss_params *eff = ss_params_clone(s->base);
+	char hdir[4096], msg[512];
+	snprintf(hdir, sizeof hdir, "%s/hosts", ss_datadir());
+	if (eff)
+		ss_host_apply(eff, hdir, msg, sizeof msg);
+	char *pk = eff ? ss_params_key(eff) : NULL;
+	ss_params_free(eff);
 	if (!pk)
 		return NULL;
 	size_t len = strlen(pk) + 1024;

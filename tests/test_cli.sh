@@ -165,6 +165,18 @@ check "a stack the figure does not sweep: exit 2, the choices listed, nothing wr
 "$SECSIM" run nahum95/fig03_04 --set 'processors=[1,2' -o "$T/nx.db" $NQ 2> "$T/err"
 check "a malformed list: exit 2, nothing written" "test \$? -eq 2 && grep -q \"end with ']'\" '$T/err' && test ! -e '$T/nx.db'"
 
+# One switch for a whole host: crypto (a quick calibration here),
+# protocol and memory costs. The crypto profile alone leaves PLP DES at
+# 32 processors under the R4400's TCP lock; the host profile does not.
+HQ="--set processors=32 --set stack=DES/TCP/MD5/IP/FDDI --set duration=0.01 --set warmup=0.002 --set replications=2 --quiet"
+(cd "$T" && "$SECSIM" run nahum95/fig03_04 $HQ --set host=this-host -o "$T/host.db" 2> "$T/err")
+"$SECSIM" show "$T/host.db" --figure fig03 --metric throughput > "$T/show"
+check "--set host=this-host: PLP DES at 32 processors is no longer held at the R4400's lock bound" \
+  "awk '\$4 == 32 && \$5 > 1000 && \$10 != \"lock.tcp\" {ok = 1} END {exit !ok}' '$T/show'"
+"$SECSIM" run nahum95/fig03_04 $HQ --set host=today -o "$T/nx.db" 2> "$T/err"
+check "an unknown host: exit 2, the hosts listed, nothing written" \
+  "test \$? -eq 2 && grep -q 'no such host profile (hosts: .*challenge-xl' '$T/err' && grep -q 'this-host' '$T/err' && test ! -e '$T/nx.db'"
+
 # Every command answers --help: its usage on stdout, exit 0.
 for c in run show reproduce plot trace dump list models calibrate; do
   "$SECSIM" $c --help > "$T/help" 2> "$T/err"

@@ -300,6 +300,93 @@ static void speedup_baselines(void)
 	ss_scenario_free(s);
 }
 
+/* Host profiles: one switch for the whole machine. */
+#define MP_HEAD "name = \"h\";\nmodel = \"mpstack\";\nrun = { duration = 1.0; };\n"
+
+static ss_point *host_points(const char *cfg, const char *const *sets, size_t *n, int *rc, char *err, size_t errlen)
+{
+	ss_scenario *s = NULL;
+	ss_point *pts = NULL;
+	*n = 0;
+	*rc = ss_scenario_load(write_file("host.cfg", cfg), &s, err, errlen);
+	for (size_t i = 0; *rc == SS_OK && sets && sets[i]; i++)
+		*rc = ss_scenario_set(s, sets[i], err, errlen);
+	if (*rc == SS_OK)
+		*rc = ss_scenario_points(s, &pts, n, err, errlen);
+	ss_scenario_free(s);
+	return pts;
+}
+
+static void host_profiles(void)
+{
+	char err[1024] = "";
+	size_t n = 0, n2 = 0;
+	int rc, rc2;
+	ss_point *a = host_points(MP_HEAD, NULL, &n, &rc, err, sizeof err);
+	ss_point *b = host_points(MP_HEAD "params = { host = \"challenge-xl\"; };\n", NULL, &n2, &rc2, err, sizeof err);
+	char *bk = rc == SS_OK && rc2 == SS_OK && n == 1 && n2 == 1 ? strdup(b[0].key) : NULL;
+	char *at = bk ? strstr(bk, "host=challenge-xl;") : NULL;
+	if (at)
+		memmove(at + 5, at + strlen("host=challenge-xl"), strlen(at + strlen("host=challenge-xl")) + 1);
+	SS_CHECK(at && !strcmp(bk, a[0].key), "hosts/challenge-xl holds exactly the model's defaults (%s)", rc ? err : "");
+	free(bk);
+	ss_points_free(a, n);
+	ss_points_free(b, n2);
+
+	a = host_points(MP_HEAD "params = { host = \"this-host\"; cpu_bandwidth = 5.0e9; };\n", NULL, &n, &rc, err, sizeof err);
+	SS_CHECK(rc == SS_OK && n == 1 && !strcmp(ss_params_string(a[0].params, "profile"), "host") &&
+		 ss_params_real(a[0].params, "bus_bandwidth") == 20e9 && ss_params_real(a[0].params, "proto_scale") == 0 &&
+		 ss_params_real(a[0].params, "cache_line") == 0 && ss_params_real(a[0].params, "quantum_us") == 4000 &&
+		 ss_params_real(a[0].params, "context_switch_us") == 2,
+		 "host = \"this-host\" sets crypto profile, protocol scale, memory and scheduler (%s)", rc ? err : "");
+	SS_CHECK(rc == SS_OK && n == 1 && ss_params_real(a[0].params, "cpu_bandwidth") == 5e9,
+		 "a parameter the scenario gives beside the host wins");
+	ss_points_free(a, n);
+
+	const char *sets[] = {"host=this-host", "cache_line=64", NULL};
+	a = host_points(MP_HEAD "params = { profile = \"r4400-100\"; bus_bandwidth = 1.0e9; };\n", sets, &n, &rc, err, sizeof err);
+	SS_CHECK(rc == SS_OK && n == 1 && !strcmp(ss_params_string(a[0].params, "profile"), "host") &&
+		 ss_params_real(a[0].params, "bus_bandwidth") == 20e9 && ss_params_real(a[0].params, "cache_line") == 64,
+		 "--set host=this-host replaces the file's host settings; a later --set overrides the host (%s)", rc ? err : "");
+	ss_points_free(a, n);
+
+	const char *sweep[] = {"host=[challenge-xl, this-host]", NULL};
+	a = host_points(MP_HEAD, sweep, &n, &rc, err, sizeof err);
+	SS_CHECK(rc == SS_OK && n == 2 && ss_params_real(a[0].params, "bus_bandwidth") == 1.2e9 &&
+		 ss_params_real(a[1].params, "bus_bandwidth") == 20e9,
+		 "--set host=[challenge-xl, this-host] sweeps whole hosts (%s)", rc ? err : "");
+	ss_points_free(a, n);
+
+	const char *nope[] = {"host=nope", NULL};
+	a = host_points(MP_HEAD, nope, &n, &rc, err, sizeof err);
+	SS_CHECK(rc != SS_OK && strstr(err, "no such host profile (hosts: ") && strstr(err, "challenge-xl") &&
+		 strstr(err, "this-host"), "an unknown host is refused with the hosts listed (%s)", err);
+	ss_points_free(a, n);
+	a = host_points(MP_HEAD "params = {\n  host = \"nope\"; };\n", NULL, &n, &rc, err, sizeof err);
+	SS_CHECK(rc != SS_OK && strstr(err, "no such host profile"), "also in a scenario file (%s)", err);
+	ss_points_free(a, n);
+
+	const struct {
+		const char *text, *expect;
+	} badh[] = {
+		{"name = \"hb\";\nsettings = (\n { param = \"bus_bandwidth\"; value = 1.0e9; } );\n", "hb.cfg:3: setting 'bus_bandwidth': every value needs its 'source'"},
+		{"name = \"hb\";\nsettings = (\n { param = \"bus_bandwith\"; value = 1.0e9; source = \"x\"; } );\n", "hb.cfg:3: setting 'bus_bandwith': no such parameter"},
+		{"name = \"hb\";\nsettings = (\n { param = \"bus_bandwidth\"; value = 0.0; source = \"x\"; } );\n", "hb.cfg:3: setting 'bus_bandwidth': "},
+		{"name = \"other\";\nsettings = ();\n", "hb.cfg:1: name 'other' must equal"},
+		{"name = \"hb\";\nsetings = ();\n", "hb.cfg:2: unknown key 'setings'"},
+	};
+	for (size_t i = 0; i < sizeof badh / sizeof badh[0]; i++) {
+		char set[1200];
+		const char *hp = write_file("hb.cfg", badh[i].text);
+		snprintf(set, sizeof set, "host=%s", hp);
+		const char *one[] = {set, NULL};
+		err[0] = '\0';
+		a = host_points(MP_HEAD, one, &n, &rc, err, sizeof err);
+		SS_CHECK(rc != SS_OK && strstr(err, badh[i].expect), "bad host file refused: %s", err);
+		ss_points_free(a, n);
+	}
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
@@ -311,6 +398,7 @@ int main(void)
 	list_sweeps();
 	stack_spellings();
 	speedup_baselines();
+	host_profiles();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
