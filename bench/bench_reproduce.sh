@@ -3,7 +3,10 @@
 # (`secsim reproduce nahum95 --jobs $(nproc) --check`: every scenario at
 # the default fidelity, the plots and the claim checks), in a scratch
 # directory as on a fresh clone, so the host profile's quick calibration
-# is included. Target: under 2 minutes; the README states this time.
+# is included. Target: under 2 minutes of wall time, what a user
+# measures. Processor time and the load average are printed with it: on
+# a machine that other work shares, the wall time is longer than the
+# processor time over the cores suggests.
 # Fails when the reproduction fails or takes longer.
 set -u
 BLD=$(cd "${1:-.}" && pwd)
@@ -22,4 +25,13 @@ if [ $rc -ne 0 ]; then
   echo "secsim reproduce nahum95 --jobs $JOBS --check: exit status $rc: FAIL"
   exit 1
 fi
-awk -v a="$start" -v b="$end" -v j="$JOBS" 'BEGIN { w = b - a; printf "secsim reproduce nahum95 --jobs %d --check: %.1f s wall (target < 120 s): %s\n", j, w, w < 120 ? "PASS" : "FAIL"; exit !(w < 120) }'
+# Processor time of this shell's children so far (no subshell: `times`
+# reports the shell's own children).
+times > times.txt
+cpu=$(awk 'NR == 2 { n = split($0, f, " "); s = 0; for (i = 1; i <= n; i++) { split(f[i], ms, "m"); s += ms[1] * 60 + ms[2] } print s }' times.txt)
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+awk -v a="$start" -v b="$end" -v j="$JOBS" -v c="$cpu" -v l="$load" 'BEGIN {
+  w = b - a
+  printf "secsim reproduce nahum95 --jobs %d --check: %.1f s wall (target < 120 s): %s\n", j, w, w < 120 ? "PASS" : "FAIL"
+  printf "  %.1f s of processor time on %d core(s); load average %s\n", c, j, l
+  exit !(w < 120) }'
