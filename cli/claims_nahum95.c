@@ -113,7 +113,7 @@ static const char *tie_note(char *buf, size_t len, int ties, const char *first)
 
 static void c1(ctx *c)
 {
-	const char *figs[] = {"fig3", "fig5", "fig7", "fig9"};
+	const char *figs[] = {"fig03", "fig05", "fig07", "fig09"};
 	int ok = 1, ties = 0;
 	char where[200] = "", tie[200] = "", note[300];
 	for (int f = 0; f < 4; f++) {
@@ -134,8 +134,8 @@ static void c1(ctx *c)
 
 static void c2(ctx *c)
 {
-	double t = pt(c, "fig3", "TCP/IP", "throughput", 1), m = pt(c, "fig3", "TCP/MD5/IP", "throughput", 1);
-	double d = pt(c, "fig3", "DES/TCP/MD5/IP", "throughput", 1), e = pt(c, "fig3", "3-DES/TCP/IP", "throughput", 1);
+	double t = pt(c, "fig03", "TCP/IP", "throughput", 1), m = pt(c, "fig03", "TCP/MD5/IP", "throughput", 1);
+	double d = pt(c, "fig03", "DES/TCP/MD5/IP", "throughput", 1), e = pt(c, "fig03", "3-DES/TCP/IP", "throughput", 1);
 	double rt = ref(c, "N95-025"), rm = ref(c, "N95-026"), re = ref(c, "N95-028");
 	/* DES: Table 1's 8982 us per 4 KB packet, not the text's 4.6. */
 	double rd = 4096 * 8 / ref(c, "N95-041");
@@ -190,24 +190,24 @@ static void c3(ctx *c)
 static void c4_6(ctx *c)
 {
 	double s[4];
-	speedups(c, "fig4", PLP, s);
+	speedups(c, "fig04", PLP, s);
 	verdict(c, "N95-C4", s[0] < 2, "PLP send TCP/IP speedup at 12 is minimal: %.2f (< 2; the TCP lock's bound allows %.2f)", s[0],
-		ref(c, "N95-069") / pt(c, "fig3", PLP[0], "throughput", 1));
+		ref(c, "N95-069") / pt(c, "fig03", PLP[0], "throughput", 1));
 	double r = ref(c, "N95-032");
 	verdict(c, "N95-C5/MD5", fabs(s[1] - r) <= 1.5,
 		"PLP send speedup at 12: MD5 %.2f (paper %.0f, +-1.5); the TCP lock's bound allows %.2f", s[1], r,
-		ref(c, "N95-069") / pt(c, "fig3", PLP[1], "throughput", 1));
+		ref(c, "N95-069") / pt(c, "fig03", PLP[1], "throughput", 1));
 	verdict(c, "N95-C5/DES", s[2] >= NEAR_LINEAR && s[3] >= NEAR_LINEAR,
 		"PLP send speedup at 12: DES %.2f and 3-DES %.2f (very close to linear: >= 10.8)", s[2], s[3]);
 	double v[4];
-	speedups(c, "fig6", PLP, v);
+	speedups(c, "fig06", PLP, v);
 	int mono = 1, ties = 0;
 	char tie[200] = "", note[300];
 	double t[4];
 	for (int i = 0; i < 4; i++)
-		t[i] = pt(c, "fig5", PLP[i], "throughput", 12);
+		t[i] = pt(c, "fig05", PLP[i], "throughput", 12);
 	for (int i = 0; i < 3; i++)
-		if (!(ordered(c, "fig5", PLP[i], PLP[i + 1], 12, &ties, tie, sizeof tie) && rising(v[i], v[i + 1])))
+		if (!(ordered(c, "fig05", PLP[i], PLP[i + 1], 12, &ties, tie, sizeof tie) && rising(v[i], v[i + 1])))
 			mono = 0;
 	verdict(c, "N95-C6", mono && v[3] >= NEAR_LINEAR,
 		"PLP receive at 12: throughput %.1f, %.1f, %.1f, %.1f Mbit/s falling%s; speedups %.2f, %.2f, %.2f, %.2f rising "
@@ -217,7 +217,7 @@ static void c4_6(ctx *c)
 
 static void c7(ctx *c)
 {
-	const char *figs[] = {"fig4", "fig6", "fig8", "fig10"};
+	const char *figs[] = {"fig04", "fig06", "fig08", "fig10"};
 	int ok = 1;
 	char buf[256] = "";
 	size_t w = 0;
@@ -303,9 +303,9 @@ static void c9(ctx *c)
 static void c10_13(ctx *c)
 {
 	double s[4], r[4], p[4];
-	speedups(c, "fig8", CLP, s);
+	speedups(c, "fig08", CLP, s);
 	speedups(c, "fig10", CLP, r);
-	speedups(c, "fig4", PLP, p);
+	speedups(c, "fig04", PLP, p);
 	verdict(c, "N95-C10", s[0] >= 6 && s[0] > 2 * p[0],
 		"CLP send TCP/IP speedup at 12 is good: %.2f (>= 6, and more than twice PLP's %.2f)", s[0], p[0]);
 	verdict(c, "N95-C11",
@@ -313,17 +313,17 @@ static void c10_13(ctx *c)
 			r[3] >= NEAR_LINEAR,
 		"CLP with any crypto essentially linear at 12 (>= 10.8): send %.2f/%.2f/%.2f, receive %.2f/%.2f/%.2f", s[1], s[2],
 		s[3], r[1], r[2], r[3]);
-	double bw = pt(c, "fig7", "TCP/IP", "ledger.bus_wait", 12), bw1 = pt(c, "fig7", "TCP/IP", "ledger.bus_wait", 1);
+	double bw = pt(c, "fig07", "TCP/IP", "ledger.bus_wait", 12), bw1 = pt(c, "fig07", "TCP/IP", "ledger.bus_wait", 1);
 	verdict(c, "N95-C12", s[0] < s[1] && s[0] < 0.95 * 12 && bw > 10 * bw1 + 1,
 		"CLP TCP/IP held below linear by memory contention: speedup %.2f < MD5's %.2f; bus wait %.1f us per packet at 12 "
 		"processors against %.2f at 1",
 		s[0], s[1], bw, bw1);
-	double ts = pt(c, "fig7", "TCP/IP", "throughput", 12), tr = pt(c, "fig9", "TCP/IP", "throughput", 12);
+	double ts = pt(c, "fig07", "TCP/IP", "throughput", 12), tr = pt(c, "fig09", "TCP/IP", "throughput", 12);
 	/* "Better" speedup: the receive side's interval lies wholly above the
 	   send side's (the paper's 90% intervals), so that noise between two
 	   equal curves does not count (reference/tolerances.md). */
 	double slo, shi, rlo, rhi;
-	pt_ci(c, "fig8", "TCP/IP", "speedup", 12, &slo, &shi);
+	pt_ci(c, "fig08", "TCP/IP", "speedup", 12, &slo, &shi);
 	pt_ci(c, "fig10", "TCP/IP", "speedup", 12, &rlo, &rhi);
 	verdict(c, "N95-C13", tr > ts && rlo > shi,
 		"CLP receive baseline beats send: %.0f > %.0f Mbit/s, speedup %.3f [%.3f, %.3f] above %.3f [%.3f, %.3f]; "
@@ -333,8 +333,8 @@ static void c10_13(ctx *c)
 
 static void c14(ctx *c)
 {
-	double pd = pt(c, "fig3", "DES/TCP/MD5/IP", "throughput", 12), cd = pt(c, "fig7", "DES/TCP/MD5/IP", "throughput", 12);
-	double pb = pt(c, "fig3", "TCP/IP", "throughput", 12), cb = pt(c, "fig7", "TCP/IP", "throughput", 12);
+	double pd = pt(c, "fig03", "DES/TCP/MD5/IP", "throughput", 12), cd = pt(c, "fig07", "DES/TCP/MD5/IP", "throughput", 12);
+	double pb = pt(c, "fig03", "TCP/IP", "throughput", 12), cb = pt(c, "fig07", "TCP/IP", "throughput", 12);
 	double r = ref(c, "N95-033");
 	verdict(c, "N95-C14", fabs(pd - cd) / cd < ABOUT && pb < 0.5 * cb && near(pd, r, 0.15) && near(cd, r, 0.15),
 		"PLP and CLP converge with crypto: DES at 12 gives %.1f (PLP) and %.1f (CLP) Mbit/s (paper: roughly %.0f, within 15%%; "
@@ -388,8 +388,8 @@ static void c16_21(ctx *c)
 	input(c, "N95-C18", fabs(ms - mr) / ms < 0.05,
 		"in-memory drivers, no wire: the receive side still pays for verifying MD5 (%.0f us receive vs %.0f send)", mr, ms);
 	double s4[4], s8[4];
-	speedups(c, "fig4", PLP, s4);
-	speedups(c, "fig8", CLP, s8);
+	speedups(c, "fig04", PLP, s4);
+	speedups(c, "fig08", CLP, s8);
 	verdict(c, "N95-C19",
 		s4[2] >= NEAR_LINEAR && s4[3] >= NEAR_LINEAR && s8[1] >= NEAR_LINEAR && s8[2] >= NEAR_LINEAR &&
 			s8[3] >= NEAR_LINEAR && s4[1] < NEAR_LINEAR,

@@ -8,15 +8,29 @@
 
 #include "ss_cmd_calibrate.h"
 #include "ss_err.h"
+#include "ss_host.h"
 #include "ss_profile.h"
 
 int ss_profiles_resolve(ss_scenario *s, const char *datadir, char *err, size_t errlen)
 {
 	if (ss_params_index(s->base, "profile") < 0)
 		return SS_OK;
+	char dir[4096], name_buf[256];
 	const char *name = ss_params_text(s->base, "profile");
-	char dir[4096];
 	snprintf(dir, sizeof dir, "%s/crypto/profiles", datadir);
+	if (ss_params_index(s->base, "host") >= 0) {
+		/* The crypto profile a host profile names counts as given. */
+		char hdir[4096];
+		ss_params *eff = ss_params_clone(s->base);
+		snprintf(hdir, sizeof hdir, "%s/hosts", datadir);
+		int hrc = eff ? ss_host_apply(eff, hdir, err, errlen) : SS_ENOMEM;
+		if (hrc == SS_OK)
+			snprintf(name_buf, sizeof name_buf, "%s", ss_params_text(eff, "profile"));
+		ss_params_free(eff);
+		if (hrc)
+			return hrc == SS_ENOMEM ? hrc : SS_EINVAL;
+		name = name_buf;
+	}
 	for (size_t g = 0; g < s->ngroups; g++)
 		for (size_t a = 0; a < s->groups[g].naxes; a++)
 			if (!strcmp(s->groups[g].axes[a].key, "profile")) {

@@ -45,9 +45,9 @@ static void add_file(const char *path, void *ud)
 		f->v[f->n++] = d;
 }
 
-static void usage(void)
+static void usage(FILE *f)
 {
-	fprintf(stderr, "usage: secsim reproduce STUDY [--jobs N] [--paper | --quick] [--check] [--set KEY=VALUE ...] [-o DB] [-d PLOTDIR] [--quiet]\n"
+	fprintf(f, "usage: secsim reproduce STUDY [--jobs N] [--paper | --quick] [--check] [--set KEY=VALUE ...] [-o DB] [-d PLOTDIR] [--quiet]\n"
 			"studies: nahum95\n");
 }
 
@@ -67,7 +67,10 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 	int jobs = 1, paper = 0, check = 0, quiet = 0, quick = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--jobs") || !strcmp(a, "-j")) {
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--jobs") || !strcmp(a, "-j")) {
 			char *end;
 			long v = i + 1 < argc ? strtol(argv[++i], &end, 10) : 0;
 			if (v < 1 || v > 1024 || *end) {
@@ -96,12 +99,12 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 				dir = argv[++i];
 		} else if (a[0] == '-') {
 			fprintf(stderr, "secsim reproduce: unknown option %s\n", a);
-			usage();
+			usage(stderr);
 			return 2;
 		} else if (!name) {
 			name = a;
 		} else {
-			usage();
+			usage(stderr);
 			return 2;
 		}
 	}
@@ -116,7 +119,7 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 	if (!st) {
 		if (name)
 			fprintf(stderr, "secsim reproduce: unknown study '%s'\n", name);
-		usage();
+		usage(stderr);
 		return 2;
 	}
 	/* The paper's method gets its own database: runs of another length

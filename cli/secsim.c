@@ -42,34 +42,67 @@ static const char *version_string(void)
 	return PACKAGE_VERSION " (" SS_REVISION ")";
 }
 
+/* Each command's synopsis and what it does: the overview lists them
+   all, `secsim COMMAND --help` prints its own. */
+typedef struct cmd_help {
+	const char *name;
+	const char *text;
+} cmd_help;
+
+static const cmd_help helps[] = {
+	{"run", "  run FILE|NAME [-o DB] [--set KEY=VALUE ...] [--seed N] [--jobs N]\n"
+		"               [--replications N] [--precision R] [--quiet]\n"
+		"                     run a scenario's sweep into a database (default results/NAME.db);\n"
+		"                     --set KEY=[a,b,c] sweeps KEY over those values, --set KEY=v fixes it.\n"
+		"                     A speedup figure divides by the same series on one processor\n"
+		"                     (x = 1): a sweep without that point runs it too\n"},
+	{"reproduce", "  reproduce STUDY [--jobs N] [--paper | --quick] [--check] [--set KEY=VALUE ...]\n"
+		      "               [-o DB] [-d PLOTDIR] [--quiet]\n"
+		      "                     run a paper's scenarios into results/STUDY.db, plot them into\n"
+		      "                     plots/STUDY/ and, with --check, test the paper's claims\n"
+		      "                     (--paper: 10 runs of 30 s after 30 s, into results/STUDY-paper.db;\n"
+		      "                     --quick: 2 runs at 30% of the lengths, into results/STUDY-quick.db)\n"
+		      "                     studies: nahum95\n"},
+	{"plot", "  plot DB [--spec FILE] [-d DIR]\n"
+		 "                     redraw a study's figures and tables from its database\n"},
+	{"trace", "  trace [--stack S] [--processors N] [--start-us T] [--window-us W]\n"
+		  "               [--set KEY=VALUE ...] [-d DIR]\n"
+		  "                     timeline of who runs which layer and who waits for the TCP lock\n"
+		  "                     (default: PLP TCP/IP and DES on 4 processors, into plots/trace/)\n"},
+	{"show", "  show DB [--figure F] [--series S] [--metric M]\n"
+		 "                     print the aggregated points with confidence intervals; each filter\n"
+		 "                     is a shell glob (*, ?, [...], case-sensitive), exact without them:\n"
+		 "                     --figure fig03 --metric 'ledger.*'\n"},
+	{"dump", "  dump DB            print every run's metrics at full precision\n"},
+	{"list", "  list               list the scenarios that ship with secsim\n"},
+	{"models", "  models             list the model types and their parameters\n"},
+	{"calibrate", "  calibrate [-o DB] [--quick]\n"
+		      "                     time the crypto algorithms on this host\n"},
+};
+
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: secsim COMMAND [options]\n"
-		"\n"
-		"commands:\n"
-		"  run FILE|NAME [-o DB] [--set KEY=VALUE ...] [--seed N] [--jobs N]\n"
-		"               [--replications N] [--precision R] [--quiet]\n"
-		"                     run a scenario's sweep into a database (default results/NAME.db)\n"
-		"  reproduce STUDY [--jobs N] [--paper | --quick] [--check]\n"
-		"                     run a paper's scenarios into results/STUDY.db, plot them into\n"
-		"                     plots/STUDY/ and, with --check, test the paper's claims\n"
-		"                     (--paper: 10 runs of 30 s after 30 s, into results/STUDY-paper.db;\n"
-		"                     --quick: 2 runs at 30%% of the lengths, into results/STUDY-quick.db)\n"
-		"  plot DB [--spec FILE] [-d DIR]\n"
-		"                     redraw a study's figures and tables from its database\n"
-		"  trace [--stack S] [--processors N] [--window-us W]\n"
-		"                     timeline of who runs which layer and who waits for the TCP lock\n"
-		"                     (default: PLP TCP/IP and DES on 4 processors, into plots/trace/)\n"
-		"  show DB [--figure F]\n"
-		"                     print the aggregated points with confidence intervals\n"
-		"  dump DB            print every run's metrics at full precision\n"
-		"  list               list the scenarios that ship with secsim\n"
-		"  models             list the model types and their parameters\n"
-		"  calibrate [-o DB] [--quick]\n"
-		"                     time the crypto algorithms on this host\n"
-		"  --version          print the version and the git revision built from\n"
-		"  --help             this text\n");
+	fprintf(f, "usage: secsim COMMAND [options]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++)
+		fputs(helps[i].text, f);
+	fprintf(f, "  --version          print the version and the git revision built from\n"
+		   "  --help             this text (secsim COMMAND --help: that command's)\n");
+}
+
+static int is_help(const char *a)
+{
+	return !strcmp(a, "--help") || !strcmp(a, "-h");
+}
+
+/* `secsim CMD --help`: the command's usage on stdout, exit 0. */
+static int command_help(const char *cmd)
+{
+	for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++)
+		if (!strcmp(helps[i].name, cmd)) {
+			printf("usage:\n%s", helps[i].text);
+			return 0;
+		}
+	return -1;
 }
 
 /* Resolves NAME to a shipped scenario when it is not a file. */
@@ -138,7 +171,11 @@ static int cmd_run(int argc, char **argv)
 	}
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "-o") || !strcmp(a, "--db")) {
+		if (is_help(a)) {
+			free(sets);
+			free(shorts);
+			return command_help("run");
+		} else if (!strcmp(a, "-o") || !strcmp(a, "--db")) {
 			if (++i >= argc) {
 				fprintf(stderr, "secsim run: %s needs a database path\n", a);
 				goto bad;
@@ -239,15 +276,25 @@ bad:
 
 static int cmd_show(int argc, char **argv)
 {
-	const char *db = NULL, *figure = NULL;
+	const char *db = NULL;
+	ss_db_filter flt = {NULL, NULL, NULL};
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--figure") && i + 1 < argc)
-			figure = argv[++i];
-		else if (argv[i][0] == '-') {
-			fprintf(stderr, "secsim show: unknown option %s\n", argv[i]);
+		const char *a = argv[i];
+		const char **dst = !strcmp(a, "--figure") ? &flt.figure : !strcmp(a, "--series") ? &flt.series
+				 : !strcmp(a, "--metric") ? &flt.metric : NULL;
+		if (is_help(a))
+			return command_help("show");
+		if (dst) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "secsim show: %s needs a pattern\n", a);
+				return EXIT_BAD;
+			}
+			*dst = argv[++i];
+		} else if (a[0] == '-') {
+			fprintf(stderr, "secsim show: unknown option %s (see secsim show --help)\n", a);
 			return EXIT_BAD;
 		} else if (!db)
-			db = argv[i];
+			db = a;
 		else {
 			fprintf(stderr, "secsim show: one database at a time\n");
 			return EXIT_BAD;
@@ -264,7 +311,7 @@ static int cmd_show(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return EXIT_BAD;
 	}
-	rc = ss_db_show(h, stdout, figure, err, sizeof err);
+	rc = ss_db_show(h, stdout, &flt, err, sizeof err);
 	ss_db_close(h);
 	if (rc) {
 		fprintf(stderr, "%s\n", err);
@@ -277,7 +324,9 @@ static int cmd_show(int argc, char **argv)
    what the determinism checks compare. */
 static int cmd_dump(int argc, char **argv)
 {
-	if (argc != 2) {
+	if (argc == 2 && is_help(argv[1]))
+		return command_help("dump");
+	if (argc != 2 || argv[1][0] == '-') {
 		fprintf(stderr, "usage: secsim dump DB\n");
 		return EXIT_BAD;
 	}
@@ -376,6 +425,10 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(c, "show"))
 		return cmd_show(argc - 1, argv + 1);
+	/* Commands without options answer --help here; the others parse it
+	   with their options. */
+	if (argc > 2 && is_help(argv[2]) && (!strcmp(c, "list") || !strcmp(c, "models")))
+		return command_help(c);
 	if (!strcmp(c, "list"))
 		return cmd_list();
 	if (!strcmp(c, "dump"))

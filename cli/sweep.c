@@ -177,9 +177,10 @@ static int run_point(shared *sh, size_t pi)
 	return SS_OK;
 }
 
-/* Speedup figures: each point's primary metric over that of the point of
-   the same series at the smallest x, replication by replication (common
-   random numbers make the ratio sharp), stored as runs of their own. */
+/* Speedup figures: each point's primary metric over that of the point
+   with the same parameters at x = 1 (one processor; the sweep adds it
+   when missing), replication by replication (common random numbers make
+   the ratio sharp), stored as runs of their own. */
 static int derive_speedups(shared *sh, char *err, size_t errlen)
 {
 	const ss_scenario *s = sh->s;
@@ -190,10 +191,7 @@ static int derive_speedups(shared *sh, char *err, size_t errlen)
 	ss_metrics_init(&out);
 	int rc = SS_OK;
 	for (size_t p = 0; p < npts && rc == SS_OK; p++) {
-		size_t base = p;
-		for (size_t q = 0; q < npts; q++)
-			if (!strcmp(sh->pts[q].series, sh->pts[p].series) && sh->pts[q].x < sh->pts[base].x)
-				base = q;
+		size_t base = sh->pts[p].base;
 		size_t klen = strlen(sh->pts[p].key) + 32;
 		char *key = malloc(klen);
 		if (!key) {
@@ -351,6 +349,12 @@ int ss_sweep_run(const ss_scenario *s, const ss_sweep_opts *o, ss_sweep_stats *s
 		return rc;
 	st->points = npts;
 	sh.npts = npts;
+	size_t nbase = 0;
+	for (size_t p = 0; p < npts; p++)
+		nbase += sh.pts[p].baseline_only != 0;
+	if (nbase && o->log)
+		fprintf(o->log, "secsim: %zu point(s) at %s = 1 added: the baseline of the speedups in '%s'\n", nbase, s->x,
+			s->speedup);
 	if ((rc = check_points(s, sh.pts, npts, err, errlen)))
 		goto out;
 	if (!(sh.config = ss_scenario_describe(s))) {

@@ -14,7 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ss_env.h"
 #include "ss_err.h"
+#include "ss_host.h"
 #include "ss_mpstack.h"
 #include "ss_plot.h"
 
@@ -25,9 +27,17 @@ typedef struct ival {
 } ival;
 
 #define MAXACT 32
+/* How far past the window to look for the end of intervals open at its
+   end: longer than any lock wait of a 64-processor queue for a 164 us
+   critical section (about 10 ms). */
+#define TRACE_TAIL_US 50000.0
+
+/* Processors tracked for intervals still open at the window's end. */
+#define MAXCPU 64
 
 typedef struct rec {
 	ss_time from, to;
+	ss_time seen[MAXCPU]; /* per processor: latest end of anything reported */
 	ival *v;
 	size_t n, cap;
 	const char *acts[MAXACT];
@@ -50,6 +60,8 @@ static void record(void *ud, int cpu, int thread, ss_time start, ss_time end, co
 {
 	(void)thread;
 	rec *r = ud;
+	if (cpu >= 0 && cpu < MAXCPU && end > r->seen[cpu])
+		r->seen[cpu] = start >= r->to && r->seen[cpu] < r->to ? r->to : end;
 	if (end <= r->from || start >= r->to || cpu < 0)
 		return;
 	if (ss_grow(&r->v, &r->cap, r->n + 1, sizeof *r->v, 1024)) {
@@ -70,7 +82,7 @@ static const char *colour(const char *what, int i)
 	} map[] = {
 		{"TCP (locked)", "#2c7bb6"}, {"TCP", "#abd9e9"},     {"UDP", "#abd9e9"},
 		{"IP", "#fdae61"},           {"FDDI", "#e6ab02"},    {"driver", "#d9ef8b"},
-		{"driver (top)", "#d9ef8b"}, {"map lookup", "#7570b3"}, {"DES", "#1b9e77"},
+		{"driver (top)", "#a6d96a"}, {"map lookup", "#7570b3"}, {"DES", "#1b9e77"},
 		{"3-DES", "#1b9e77"},        {"AES", "#1b9e77"},     {"MD5", "#66a61e"},
 		{"SHA-1", "#66a61e"},        {"memory", "#969696"},  {"state migration", "#404040"},
 		{"wait TCP lock", "#d7191c"}, {"wait map lock", "#f4a582"},
@@ -169,15 +181,35 @@ static int one(const char *dir, const char *name, const char *const *sets, size_
 			return rc;
 		}
 	}
+	char hdir[4096];
+	snprintf(hdir, sizeof hdir, "%s/hosts", ss_datadir());
+	int hrc = ss_host_apply(p, hdir, err, errlen);
+	if (hrc) {
+		ss_params_free(p);
+		return hrc == SS_ENOMEM ? hrc : SS_EINVAL;
+	}
 	ss_sim *sim = ss_sim_alloc(1);
 	void *st = NULL;
-	rec r = {ss_time_from_us(start_us), ss_time_from_us(start_us + window_us), NULL, 0, 0, {0}, 0, 0};
+	rec r = {ss_time_from_us(start_us), ss_time_from_us(start_us + window_us), {0}, NULL, 0, 0, {0}, 0, 0};
 	int rc = sim ? t->create(sim, p, &st, err, errlen) : SS_ENOMEM;
+	int nproc = (int)ss_params_int(p, "processors");
 	if (rc == SS_OK) {
 		ss_mpstack_set_trace(st, record, &r);
 		ss_sim_run_until(sim, r.to);
+		/* A lock wait or a bus stall is reported when it ends: run on
+		   until each processor's activity at the window's end has ended
+		   (or it took up new work, so it was idle), and the recorder
+		   clips those intervals to the window. The cap only bounds a
+		   processor that stays idle forever. */
+		ss_time cap = r.to + ss_time_from_us(TRACE_TAIL_US);
+		for (int open = 1; open && ss_sim_now(sim) < cap;) {
+			open = 0;
+			for (int c = 0; c < nproc && c < MAXCPU; c++)
+				open |= r.seen[c] < r.to;
+			if (open)
+				ss_sim_run_until(sim, ss_sim_now(sim) + r.to - r.from);
+		}
 	}
-	int nproc = (int)ss_params_int(p, "processors");
 	char title[512];
 	snprintf(title, sizeof title, "PLP %s side, %s, %d processors: who runs what (window of %.0f us after %.0f us)",
 		 ss_params_string(p, "side"), ss_params_string(p, "stack"), nproc, window_us, start_us);
@@ -253,10 +285,12 @@ int ss_cmd_trace(int argc, char **argv)
 		} else if (!strcmp(a, "--set") && more && nsets < 60)
 			sets[nsets++] = argv[++i];
 		else {
-			fprintf(stderr, "usage: secsim trace [--stack STACK] [--processors N] [--start-us T] [--window-us W]\n"
-					"                    [--set KEY=VALUE ...] [-d DIR]\n"
-					"  default: PLP TCP/IP/FDDI and DES/TCP/MD5/IP/FDDI on 4 processors into plots/trace/\n");
-			return 2;
+			int help = !strcmp(a, "--help") || !strcmp(a, "-h");
+			fprintf(help ? stdout : stderr,
+				"usage: secsim trace [--stack STACK] [--processors N] [--start-us T] [--window-us W]\n"
+				"                    [--set KEY=VALUE ...] [-d DIR]\n"
+				"  default: PLP TCP/IP/FDDI and DES/TCP/MD5/IP/FDDI on 4 processors into plots/trace/\n");
+			return help ? 0 : 2;
 		}
 	}
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {

@@ -133,6 +133,7 @@ static const ss_param_def mp_params[] = {
 	{"threads", SS_PARAM_INT, "0", 0, 100000, NULL, "", "PLP threads (0: one per processor); CLP sets its own"},
 	{"packet_bytes", SS_PARAM_INT, "4096", 64, 4096, NULL, "bytes", "user data per packet (FDDI MTU 4352 leaves room for 4 KB + headers; N95 sec. 3.3)"},
 	{"profile", SS_PARAM_STRING, "r4400-100", 0, 0, NULL, "", "crypto cost profile: a name in crypto/profiles, or a path to a profile file"},
+	{"host", SS_PARAM_STRING, "", 0, 0, NULL, "", "host profile (hosts/NAME.cfg): crypto profile, protocol scale, memory and scheduler costs for every one of them not set otherwise; empty: the defaults here (the SGI Challenge XL, as hosts/challenge-xl)"},
 	{"crypto_set", SS_PARAM_STRING, "", 0, 0, NULL, "", "profile overrides, e.g. \"md5.per_byte_ns=300,des-cbc.per_byte_ns=1700\""},
 	{"base_plp_send_us", SS_PARAM_REAL, "236", 0, 1e9, NULL, "us", "TCP/IP/FDDI per 4 KB packet, PLP send (Table 1, N95-035)"},
 	{"base_plp_recv_us", SS_PARAM_REAL, "189", 0, 1e9, NULL, "us", "TCP/IP/FDDI per 4 KB packet, PLP receive (Table 1, N95-036)"},

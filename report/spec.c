@@ -105,7 +105,7 @@ static void join(const char *const *list, char *buf, size_t len)
 }
 
 /* Every member of `group` must be in `keys`; `where` names the group in
-   the message ("figure 'fig3'"). */
+   the message ("figure 'fig03'"). */
 static int check_keys(loader *ld, const config_setting_t *group, const char *const *keys,
 		      const char *where)
 {

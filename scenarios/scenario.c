@@ -3,6 +3,7 @@
    hints, and every error carries the file and line. */
 #include "ss_scenario.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -13,8 +14,10 @@
 
 #include <libconfig.h>
 
+#include "ss_env.h"
 #include "ss_err.h"
 #include "ss_grow.h"
+#include "ss_host.h"
 #include "ss_text.h"
 
 static const char *const top_keys[] = {"name", "description", "reproduces", "model",
@@ -572,6 +575,265 @@ done:
 	return SS_OK;
 }
 
+/* Names compared loosely: case and hyphens ignored, so the paper's
+   "3-DES/TCP/IP" and "SHA-1" meet the files' "3DES" and "SHA1". */
+static int loose_eq(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == '-')
+			a++;
+		while (*b == '-')
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+		a++;
+		b++;
+	}
+}
+
+/* Position in group G of the value `text` (canonical `canon`) of axis a:
+   its own value first, then, loosely, its own or that of any axis swept
+   with it (a label such as the paper's name of a stack). G->n when none. */
+static size_t swept_index(const ss_sweep_group *G, size_t a, const char *text, const char *canon)
+{
+	for (size_t i = 0; i < G->n; i++)
+		if (!strcmp(G->axes[a].values[i], canon))
+			return i;
+	for (size_t i = 0; i < G->n; i++)
+		for (size_t b = 0; b < G->naxes; b++)
+			if (loose_eq(G->axes[b].values[i], text))
+				return i;
+	return G->n;
+}
+
+/* "one of: A (label a), B (label b)" for an error message. */
+static void swept_choices(const ss_sweep_group *G, size_t a, char *buf, size_t len)
+{
+	size_t w = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < G->n && w + 1 < len; i++) {
+		int r = snprintf(buf + w, len - w, "%s%s", i ? ", " : "", G->axes[a].values[i]);
+		for (size_t b = 0; r > 0 && b < G->naxes; b++)
+			if (b != a && (size_t)r < len - w && strcmp(G->axes[b].values[i], G->axes[a].values[i])) {
+				int r2 = snprintf(buf + w + (size_t)r, len - w - (size_t)r, " (%s %s)", G->axes[b].key,
+						  G->axes[b].values[i]);
+				if (r2 > 0)
+					r += r2;
+			}
+		if (r < 0 || (size_t)r >= len - w)
+			break;
+		w += (size_t)r;
+	}
+}
+
+static void axis_free(ss_axis *A)
+{
+	for (size_t i = 0; i < A->n; i++)
+		free(A->values[i]);
+	free(A->values);
+	free(A->key);
+}
+
+/* Splits "[a, b, "c d"]" into items; double quotes keep commas and
+   blanks. Items are malloc'd. Returns SS_OK or SS_EINVAL with msg. */
+static int split_list(const char *val, char ***items, size_t *n, char *msg, size_t len)
+{
+	*items = NULL;
+	*n = 0;
+	size_t cap = 0, vl = strlen(val);
+	while (vl && isspace((unsigned char)val[vl - 1]))
+		vl--;
+	if (vl < 2 || val[vl - 1] != ']') {
+		ss_errbuf(msg, len, "a list must end with ']': [a,b,c]");
+		return SS_EINVAL;
+	}
+	const char *p = val + 1, *end = val + vl - 1;
+	for (;;) {
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		if (p == end && *n == 0) {
+			ss_errbuf(msg, len, "an empty list sweeps nothing");
+			return SS_EINVAL;
+		}
+		const char *a = p, *b;
+		if (p < end && *p == '"') {
+			a = ++p;
+			while (p < end && *p != '"')
+				p++;
+			if (p == end) {
+				ss_errbuf(msg, len, "unterminated '\"' in item %zu", *n + 1);
+				return SS_EINVAL;
+			}
+			b = p++;
+			while (p < end && isspace((unsigned char)*p))
+				p++;
+			if (p < end && *p != ',') {
+				ss_errbuf(msg, len, "text after the closing '\"' of item %zu", *n + 1);
+				return SS_EINVAL;
+			}
+		} else {
+			while (p < end && *p != ',' && *p != '[' && *p != ']' && *p != '"')
+				p++;
+			if (p < end && *p != ',') {
+				ss_errbuf(msg, len, "unexpected '%c' in item %zu (quote items that contain it)", *p, *n + 1);
+				return SS_EINVAL;
+			}
+			b = p;
+			while (b > a && isspace((unsigned char)b[-1]))
+				b--;
+			if (b == a) {
+				ss_errbuf(msg, len, "item %zu is empty", *n + 1);
+				return SS_EINVAL;
+			}
+		}
+		char *it = malloc((size_t)(b - a) + 1);
+		if (!it || ss_grow(items, &cap, *n + 1, sizeof **items, 8)) {
+			free(it);
+			return SS_ENOMEM;
+		}
+		memcpy(it, a, (size_t)(b - a));
+		it[b - a] = '\0';
+		(*items)[(*n)++] = it;
+		if (p == end)
+			return SS_OK;
+		p++; /* the comma */
+	}
+}
+
+/* --set KEY=[a,b,c]: sweeps KEY over the values. A parameter already
+   swept alone takes the new values in place; one swept with others
+   (a stack and its label) keeps them in step, so each value must be
+   one of the swept ones; an unswept parameter gets a group of its own,
+   varied innermost. */
+static int set_list(ss_scenario *s, const char *key, const char *k, const char *val, char *err, size_t errlen)
+{
+	char msg[512];
+	char **items = NULL;
+	size_t n = 0;
+	if (ss_params_index(s->base, k) < 0) {
+		const char *near = ss_params_nearest(s->base, k);
+		ss_errbuf(err, errlen, "--set %s: model '%s' has no parameter '%s'%s%s%s", key, s->model->name, k,
+			  near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+		return SS_ENOENT;
+	}
+	int rc = split_list(val, &items, &n, msg, sizeof msg);
+	ss_params *scratch = rc == SS_OK ? ss_params_clone(s->base) : NULL;
+	char **canon = rc == SS_OK ? calloc(n, sizeof *canon) : NULL;
+	if (rc == SS_OK && (!scratch || !canon))
+		rc = SS_ENOMEM;
+	else if (rc)
+		ss_errbuf(err, errlen, "--set %s: %s", key, msg);
+	for (size_t i = 0; rc == SS_OK && i < n; i++) {
+		if ((rc = ss_params_set_text(scratch, k, items[i], msg, sizeof msg)))
+			ss_errbuf(err, errlen, "--set %s: item %zu: %s", key, i + 1, msg);
+		else if (!(canon[i] = strdup(ss_params_text(scratch, k))))
+			rc = SS_ENOMEM;
+		for (size_t j = 0; rc == SS_OK && j < i; j++)
+			if (!strcmp(canon[i], canon[j])) {
+				ss_errbuf(err, errlen, "--set %s: '%s' is listed twice", key, items[i]);
+				rc = SS_EINVAL;
+			}
+	}
+	ss_sweep_group *G = NULL;
+	size_t ga = 0;
+	for (size_t g = 0; g < s->ngroups && !G; g++)
+		for (size_t a = 0; a < s->groups[g].naxes && !G; a++)
+			if (!strcmp(s->groups[g].axes[a].key, k)) {
+				G = &s->groups[g];
+				ga = a;
+			}
+	ss_sweep_group ng = {NULL, 0, n};
+	if (rc == SS_OK && !(ng.axes = calloc(G ? G->naxes : 1, sizeof *ng.axes)))
+		rc = SS_ENOMEM;
+	if (rc == SS_OK) {
+		ng.naxes = G ? G->naxes : 1;
+		for (size_t a = 0; rc == SS_OK && a < ng.naxes; a++)
+			if (!(ng.axes[a].key = strdup(G ? G->axes[a].key : k)) ||
+			    !(ng.axes[a].values = calloc(n, sizeof *ng.axes[a].values)))
+				rc = SS_ENOMEM;
+	}
+	for (size_t i = 0; rc == SS_OK && i < n; i++) {
+		size_t at = 0;
+		if (G && G->naxes > 1) {
+			at = swept_index(G, ga, items[i], canon[i]);
+			if (at == G->n) {
+				char choices[1024];
+				swept_choices(G, ga, choices, sizeof choices);
+				ss_errbuf(err, errlen, "--set %s: '%s' is not one of the swept values, so the parameters swept with it cannot follow; one of: %s",
+					  key, items[i], choices);
+				rc = SS_EINVAL;
+				break;
+			}
+		}
+		for (size_t a = 0; rc == SS_OK && a < ng.naxes; a++) {
+			const char *v = G && G->naxes > 1 ? G->axes[a].values[at] : canon[i];
+			if (!(ng.axes[a].values[i] = strdup(v)))
+				rc = SS_ENOMEM;
+			else
+				ng.axes[a].n++;
+		}
+	}
+	if (rc == SS_OK && !G) {
+		if (ss_grow(&s->groups, &(size_t){s->ngroups}, s->ngroups + 1, sizeof *s->groups, 4))
+			rc = SS_ENOMEM;
+		else
+			G = &s->groups[s->ngroups++];
+	} else if (rc == SS_OK) {
+		for (size_t a = 0; a < G->naxes; a++)
+			axis_free(&G->axes[a]);
+		free(G->axes);
+	}
+	if (rc == SS_OK) {
+		*G = ng;
+	} else {
+		for (size_t a = 0; a < ng.naxes; a++)
+			axis_free(&ng.axes[a]);
+		free(ng.axes);
+		if (rc == SS_ENOMEM)
+			ss_errbuf(err, errlen, "--set %s: out of memory", key);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(items[i]);
+		if (canon)
+			free(canon[i]);
+	}
+	free(items);
+	free(canon);
+	ss_params_free(scratch);
+	return rc;
+}
+
+/* --set host=NAME (or a list of hosts): the parameters each host sets
+   return to unset defaults, so the host replaces what the file gave for
+   them; later --set settings still override it. */
+static int release_hosts(ss_scenario *s, const char *key, const char *val, char *err, size_t errlen)
+{
+	char hdir[4096], msg[1024];
+	char **items = NULL, *one = NULL;
+	size_t n = 0;
+	int rc = SS_OK;
+	snprintf(hdir, sizeof hdir, "%s/hosts", ss_datadir());
+	if (val[0] == '[') {
+		if (split_list(val, &items, &n, msg, sizeof msg))
+			return SS_OK; /* set_list reports it */
+	} else if (val[0]) {
+		if (!(one = strdup(val)))
+			return SS_ENOMEM;
+		items = &one;
+		n = 1;
+	}
+	for (size_t i = 0; i < n && rc == SS_OK; i++)
+		if ((rc = ss_host_release(s->base, items[i], hdir, msg, sizeof msg)))
+			ss_errbuf(err, errlen, "--set %s: %s", key, msg);
+	for (size_t i = 0; i < n; i++)
+		free(items[i]);
+	if (items != &one)
+		free(items);
+	return rc == SS_ENOMEM || rc == SS_OK ? rc : SS_EINVAL;
+}
+
 int ss_scenario_set(ss_scenario *s, const char *assignment, char *err, size_t errlen)
 {
 	const char *eq = strchr(assignment, '=');
@@ -598,6 +860,7 @@ int ss_scenario_set(ss_scenario *s, const char *assignment, char *err, size_t er
 		want_param = 1;
 	}
 	char msg[512];
+	int rc0;
 	if (!want_param && in_list(run_keys, k)) {
 		char *end;
 		double v = strtod(val, &end);
@@ -622,6 +885,10 @@ int ss_scenario_set(ss_scenario *s, const char *assignment, char *err, size_t er
 			  n ? n : "", n ? "'?)" : "");
 		return SS_ENOENT;
 	}
+	if (!strcmp(k, "host") && ss_params_index(s->base, "host") >= 0 && (rc0 = release_hosts(s, key, val, err, errlen)))
+		return rc0;
+	if (val[0] == '[')
+		return set_list(s, key, k, val, err, errlen);
 	int rc = ss_params_set_text(s->base, k, val, msg, sizeof msg);
 	if (rc) {
 		if (rc == SS_ENOENT && !want_param) {
@@ -643,29 +910,25 @@ int ss_scenario_set(ss_scenario *s, const char *assignment, char *err, size_t er
 			if (strcmp(A->key, k))
 				continue;
 			const char *canon = ss_params_text(s->base, k);
-			size_t at = G->n;
-			for (size_t i = 0; i < A->n && at == G->n; i++)
-				if (!strcmp(A->values[i], canon))
-					at = i;
+			size_t at = swept_index(G, a, val, canon);
 			if (G->naxes > 1 && at == G->n) {
-				ss_errbuf(err, errlen, "--set %s: '%s' is not one of the swept values, so the parameters swept with it cannot follow",
-					  key, val);
+				char choices[1024];
+				swept_choices(G, a, choices, sizeof choices);
+				ss_errbuf(err, errlen, "--set %s: '%s' is not one of the swept values, so the parameters swept with it cannot follow; one of: %s",
+					  key, val, choices);
 				return SS_EINVAL;
 			}
-			for (size_t b2 = 0; b2 < G->naxes; b2++) {
-				ss_axis *B = &G->axes[b2];
-				if (b2 != a) {
-					char msg2[256];
-					if (ss_params_set_text(s->base, B->key, B->values[at], msg2, sizeof msg2)) {
-						ss_errbuf(err, errlen, "--set %s: %s", key, msg2);
-						return SS_EINVAL;
-					}
+			/* A value named by its label or another spelling runs
+			   as the swept value itself: same point, same key. */
+			for (size_t b2 = 0; b2 < G->naxes && at < G->n; b2++) {
+				char msg2[256];
+				if (ss_params_set_text(s->base, G->axes[b2].key, G->axes[b2].values[at], msg2, sizeof msg2)) {
+					ss_errbuf(err, errlen, "--set %s: %s", key, msg2);
+					return SS_EINVAL;
 				}
-				for (size_t i = 0; i < B->n; i++)
-					free(B->values[i]);
-				free(B->values);
-				free(B->key);
 			}
+			for (size_t b2 = 0; b2 < G->naxes; b2++)
+				axis_free(&G->axes[b2]);
 			free(G->axes);
 			memmove(G, G + 1, (s->ngroups - g - 1) * sizeof *G);
 			s->ngroups--;
@@ -717,6 +980,56 @@ void ss_points_free(ss_point *pts, size_t n)
 	free(pts);
 }
 
+/* Speedup baselines: for every point, the point with its parameters and
+   x = 1, appended when the sweep lacks it (a sweep of processors = 16
+   alone would otherwise divide by itself). */
+static int add_baselines(const ss_scenario *s, ss_point **pts, size_t *n, size_t *cap, char *err, size_t errlen)
+{
+	size_t swept = *n;
+	for (size_t i = 0; i < swept; i++) {
+		ss_params *bp = ss_params_clone((*pts)[i].params);
+		char msg[256];
+		if (!bp)
+			return SS_ENOMEM;
+		if (ss_params_set_text(bp, s->x, "1", msg, sizeof msg)) {
+			ss_params_free(bp);
+			ss_errbuf(err, errlen, "%s: output.speedup divides by the point at %s = 1: %s", s->path, s->x, msg);
+			return SS_EINVAL;
+		}
+		char *key = ss_params_key(bp);
+		if (!key) {
+			ss_params_free(bp);
+			return SS_ENOMEM;
+		}
+		size_t b = 0;
+		while (b < *n && strcmp((*pts)[b].key, key))
+			b++;
+		if (b == *n) {
+			ss_point *q;
+			if (ss_grow(pts, cap, *n + 1, sizeof **pts, 8)) {
+				free(key);
+				ss_params_free(bp);
+				return SS_ENOMEM;
+			}
+			q = &(*pts)[(*n)++];
+			memset(q, 0, sizeof *q);
+			q->params = bp;
+			q->key = key;
+			q->x = 1;
+			q->base = b;
+			q->baseline_only = 1;
+			const char *st = s->series && s->series[0] ? s->series : s->name;
+			if (!(q->series = expand(st, bp)))
+				return SS_ENOMEM;
+		} else {
+			free(key);
+			ss_params_free(bp);
+		}
+		(*pts)[i].base = b;
+	}
+	return SS_OK;
+}
+
 int ss_scenario_points(const ss_scenario *s, ss_point **pts, size_t *n, char *err, size_t errlen)
 {
 	size_t total = 1;
@@ -749,12 +1062,27 @@ int ss_scenario_points(const ss_scenario *s, ss_point **pts, size_t *n, char *er
 				}
 			}
 		}
+		char hmsg[1024], hdir[4096];
+		snprintf(hdir, sizeof hdir, "%s/hosts", ss_datadir());
+		int hrc = ss_host_apply(pt->params, hdir, hmsg, sizeof hmsg);
+		if (hrc) {
+			ss_errbuf(err, errlen, "%s: %s", s->path, hmsg);
+			ss_points_free(p, total);
+			return hrc == SS_ENOMEM ? hrc : SS_EINVAL;
+		}
 		if (!(pt->key = ss_params_key(pt->params)))
 			goto nomem;
 		const char *st = s->series && s->series[0] ? s->series : s->name;
 		if (!(pt->series = expand(st, pt->params)))
 			goto nomem;
 		pt->x = s->x ? pt->params->v[ss_params_index(pt->params, s->x)].r : (double)i;
+		pt->base = i;
+	}
+	size_t cap = total;
+	int rc = s->speedup ? add_baselines(s, &p, &total, &cap, err, errlen) : SS_OK;
+	if (rc) {
+		ss_points_free(p, total);
+		return rc;
 	}
 	*pts = p;
 	*n = total;
@@ -766,7 +1094,15 @@ nomem:
 
 char *ss_scenario_describe(const ss_scenario *s)
 {
-	char *pk = ss_params_key(s->base);
+	/* The parameters as they run: with the host's values (a host that
+	   does not load was reported by ss_scenario_points already). */
+	ss_params *eff = ss_params_clone(s->base);
+	char hdir[4096], msg[512];
+	snprintf(hdir, sizeof hdir, "%s/hosts", ss_datadir());
+	if (eff)
+		ss_host_apply(eff, hdir, msg, sizeof msg);
+	char *pk = eff ? ss_params_key(eff) : NULL;
+	ss_params_free(eff);
 	if (!pk)
 		return NULL;
 	size_t len = strlen(pk) + 1024;

@@ -44,7 +44,7 @@ typedef struct ss_scenario {
 	char *figure;          /* figure id stored with each run */
 	char *series;          /* series template: "{param}" expands to its value */
 	char *x;               /* parameter giving the x value, or NULL */
-	char *speedup;         /* figure for speedups relative to the smallest x, or NULL */
+	char *speedup;         /* figure for speedups over the same parameters at x = 1, or NULL */
 	char **metrics;        /* metrics to store (NULL: all) */
 	size_t nmetrics;
 } ss_scenario;
@@ -54,6 +54,8 @@ typedef struct ss_point {
 	char *key;          /* canonical parameter key */
 	char *series;       /* expanded series label */
 	double x;           /* x value */
+	size_t base;        /* speedup: the point with the same parameters at x = 1 */
+	int baseline_only;  /* added by the sweep for `base` (not in the sweep as given) */
 } ss_point;
 
 /* Loads and checks a file. Returns 0, or SS_ENOENT/SS_EPARSE/SS_EINVAL with
@@ -66,7 +68,10 @@ void ss_scenario_free(ss_scenario *s);
    Error messages start with "--set KEY:". */
 int ss_scenario_set(ss_scenario *s, const char *assignment, char *err, size_t errlen);
 
-/* Expands the sweep into points. */
+/* Expands the sweep into points. A scenario with a speedup figure gets,
+   after the swept points, the points at x = 1 that its sweep lacks (a
+   speedup divides by one processor's throughput); each point's `base`
+   names its baseline. */
 int ss_scenario_points(const ss_scenario *s, ss_point **pts, size_t *n, char *err, size_t errlen);
 void ss_points_free(ss_point *pts, size_t n);
 

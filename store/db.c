@@ -507,6 +507,15 @@ void ss_db_close(ss_db *db)
 	sqlite3_finalize(db->st_metric);
 	sqlite3_finalize(db->st_done);
 	sqlite3_finalize(db->st_values);
+	/* The last writer leaves the file in rollback-journal mode, which
+	   checkpoints and removes the -wal and -shm files; readers of a file
+	   in that mode create none (a read-only connection could not remove
+	   them). With other connections open the switch is refused at once
+	   (no busy wait) and the last of them does it. */
+	if (db->h && !db->readonly) {
+		sqlite3_busy_timeout(db->h, 0);
+		sqlite3_exec(db->h, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	}
 	sqlite3_close_v2(db->h);
 	free(db->path);
 	free(db);
@@ -990,43 +999,73 @@ static void show_line(FILE *out, const show_table *t, const char *const *cells)
 	}
 }
 
+/* The figures the store has, for the message when a filter matches
+   nothing: "fig03, fig04, ..." (at most what fits in buf). */
+static void list_figures(ss_db *db, char *buf, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	size_t w = 0;
+
+	buf[0] = '\0';
+	if (sqlite3_prepare_v2(db->h, "SELECT DISTINCT figure FROM runs WHERE status = 'done' ORDER BY figure",
+			       -1, &st, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW && w + 1 < len) {
+		int r = snprintf(buf + w, len - w, "%s%s", w ? ", " : "", (const char *)sqlite3_column_text(st, 0));
+		if (r < 0 || (size_t)r >= len - w) {
+			buf[w] = '\0';
+			break;
+		}
+		w += (size_t)r;
+	}
+	sqlite3_finalize(st);
+}
+
 /* The whole table is built before printing because column widths depend
    on every row. The bottleneck is looked up per row with an indexed query
    instead of joining the point_bottleneck view, which SQLite would
    materialise for every figure and scan once per row. */
-int ss_db_show(ss_db *db, FILE *out, const char *figure, char *err, size_t errlen)
+int ss_db_show(ss_db *db, FILE *out, const ss_db_filter *filter, char *err, size_t errlen)
 {
-	static const char sql_points[] =
-		"SELECT figure, series, metric, x, mean, ci_low, ci_high, n, unit"
-		" FROM points ORDER BY figure, series, metric, x";
-	static const char sql_points_fig[] =
-		"SELECT figure, series, metric, x, mean, ci_low, ci_high, n, unit"
-		" FROM points WHERE figure = ?1"
-		" ORDER BY figure, series, metric, x";
+	static const char *const cols[3] = {"figure", "series", "metric"};
 	static const char sql_bottleneck[] =
 		"SELECT bottleneck, count(*) AS c, avg(bottleneck_util),"
 		"       sum(count(*)) OVER ()"
 		" FROM runs WHERE status = 'done' AND figure = ?1 AND series = ?2 AND x IS ?3"
 		" GROUP BY bottleneck ORDER BY c DESC, bottleneck = '', bottleneck LIMIT 1";
+	const char *pat[3] = {filter ? filter->figure : NULL, filter ? filter->series : NULL,
+			      filter ? filter->metric : NULL};
+	char sql[512], what[600] = "", figs[400];
 	show_table t = {0};
 	sqlite3_stmt *st = NULL, *bst = NULL;
 	size_t c, r;
-	int rc = SS_OK, src = SQLITE_DONE, began;
+	int rc = SS_OK, src = SQLITE_DONE, began, np = 0;
 
 	db->msg[0] = '\0';
 	if (!out)
 		return db_error(db, SS_EINVAL, err, errlen, "ss_db_show: no output stream");
-	/* A separate statement for the filtered case: "?1 IS NULL OR ..."
-	   would hide the figure from the planner's push-down. */
-	src = sqlite3_prepare_v2(db->h, figure ? sql_points_fig : sql_points, -1, &st, NULL);
+	/* Only the filters given appear in the WHERE: "?1 IS NULL OR ..."
+	   would hide the column from the planner's push-down into the
+	   points view's windows. */
+	snprintf(sql, sizeof sql, "SELECT figure, series, metric, x, mean, ci_low, ci_high, n, unit FROM points");
+	for (c = 0; c < 3; c++)
+		if (pat[c]) {
+			size_t w = strlen(sql), ww = strlen(what);
+			snprintf(sql + w, sizeof sql - w, "%s %s GLOB ?%d", np ? " AND" : " WHERE", cols[c], np + 1);
+			snprintf(what + ww, sizeof what - ww, "%s%s '%.150s'", ww ? ", " : " for ", cols[c], pat[c]);
+			np++;
+		}
+	snprintf(sql + strlen(sql), sizeof sql - strlen(sql), " ORDER BY figure, series, metric, x");
+	src = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
 	if (src == SQLITE_OK)
 		src = sqlite3_prepare_v2(db->h, sql_bottleneck, -1, &bst, NULL);
 	if (src != SQLITE_OK) {
 		sqlite3_finalize(st);
 		return ss__db_fail(db, src, "cannot query points", err, errlen);
 	}
-	if (figure)
-		sqlite3_bind_text(st, 1, figure, -1, SQLITE_TRANSIENT);
+	for (c = 0, np = 0; c < 3; c++)
+		if (pat[c])
+			sqlite3_bind_text(st, ++np, pat[c], -1, SQLITE_TRANSIENT);
 	for (c = 0; c < SHOW_COLS; c++)
 		t.width[c] = strlen(show_head[c]);
 	/* One read transaction: points and bottlenecks from one snapshot
@@ -1047,10 +1086,9 @@ int ss_db_show(ss_db *db, FILE *out, const char *figure, char *err, size_t errle
 	if (began && !sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
 	if (rc == SS_OK && t.rows == 0) {
-		if (figure)
-			rc = db_error(db, SS_ENOENT, err, errlen, "no finished runs for figure '%s'", figure);
-		else
-			rc = db_error(db, SS_ENOENT, err, errlen, "no finished runs");
+		list_figures(db, figs, sizeof figs);
+		rc = db_error(db, SS_ENOENT, err, errlen, "no finished runs%s%s%s%s", what,
+			      figs[0] ? " (figures: " : "", figs, figs[0] ? ")" : "");
 	}
 	if (rc != SS_OK) {
 		show_free(&t);

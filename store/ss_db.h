@@ -57,7 +57,7 @@ const char *ss_db_errmsg(const ss_db *db);
    name, NULL series, config or version mean "". */
 typedef struct ss_run_record {
 	const char *scenario;      /* scenario name; required */
-	const char *figure;        /* figure id, e.g. "fig3" or the scenario name */
+	const char *figure;        /* figure id, e.g. "fig03" or the scenario name */
 	const char *series;        /* series label within the figure */
 	double x;                  /* x value of the point (NaN stored as NULL) */
 	const char *point_key;     /* canonical "k=v;k=v" of every parameter; required */
@@ -127,9 +127,16 @@ int ss_db_load_reference(ss_db *db, const char *csv_path, char *err, size_t errl
    mean, ci_low, ci_high, n, unit, then the point's bottleneck (the
    resource most often the bottleneck over its replications, with the
    count when not unanimous) and that resource's mean utilisation over
-   the runs where it was the bottleneck. figure NULL means all figures.
-   Returns SS_OK, SS_ENOENT when there is nothing to show (nothing is
-   printed), SS_EIO, SS_ENOMEM or SS_EDB. */
-int ss_db_show(ss_db *db, FILE *out, const char *figure, char *err, size_t errlen);
+   the runs where it was the bottleneck. Each filter is a shell glob as
+   SQLite's GLOB reads it (*, ?, [...], case-sensitive; without those
+   characters it matches exactly); NULL or a NULL filter shows all.
+   Returns SS_OK, SS_ENOENT when nothing matches (nothing is printed; the
+   message lists the figures the store has), SS_EIO, SS_ENOMEM or SS_EDB. */
+typedef struct ss_db_filter {
+	const char *figure;
+	const char *series;
+	const char *metric;
+} ss_db_filter;
+int ss_db_show(ss_db *db, FILE *out, const ss_db_filter *filter, char *err, size_t errlen);
 
 #endif

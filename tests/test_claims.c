@@ -200,7 +200,7 @@ static void c8(void)
    `lift` times that. */
 static ss_db *ordered_figs(double lift)
 {
-	static const char *const figs[] = {"fig3", "fig5", "fig7", "fig9"};
+	static const char *const figs[] = {"fig03", "fig05", "fig07", "fig09"};
 	static const char *const plp[] = {"TCP/IP", "TCP/MD5/IP", "DES/TCP/MD5/IP", "3-DES/TCP/IP"};
 	static const char *const clp[] = {"TCP/IP", "TCP/MD5/IP", "DES/TCP/MD5/IP", "3-DES/TCP/MD5/IP"};
 	static const double rate[] = {138, 18.9, 3.65, 1.53};

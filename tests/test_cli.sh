@@ -95,6 +95,13 @@ check "batch means with --precision is refused (exit 2)" "test \$? -eq 2"
 check "trace draws the TCP/IP and DES timelines" \
   "test -s '$T/trace/trace_tcpip.gp' -a -s '$T/trace/trace_des.gp' && grep -q 'wait TCP lock' '$T/trace/trace_tcpip.txt' && \
    { ! command -v gnuplot >/dev/null || test -s '$T/trace/trace_tcpip.png'; }"
+check "trace: a lock wait or stall open at the window's end is drawn to the end (no processor idles before 1500 us)" \
+  "test \$(awk '!/^#/ {if (\$3 > m[\$1]) m[\$1] = \$3} END {for (c in m) if (m[c] == 1500) k++; print k + 0}' '$T/trace/trace_tcpip.txt') -eq 4"
+# Colours repeated within one timeline's script (none expected).
+dup_colours() { for g in "$@"; do grep '^set linetype' "$g" | awk '{print $6}' | sort | uniq -d; done; }
+check "trace: every activity of a timeline has its own colour (driver and driver (top) too)" \
+  "grep -q \"title 'driver (top)'\" '$T/trace/trace_tcpip.gp' && test -z \"\$(dup_colours '$T/trace/trace_tcpip.gp' '$T/trace/trace_des.gp')\" && \
+   test \$(grep -c '^set linetype' '$T/trace/trace_tcpip.gp') -ge 8"
 "$SECSIM" trace -d "$T/trace" --processors 0 2> "$T/err"
 check "trace refuses 0 processors (exit 2)" "test \$? -eq 2"
 "$SECSIM" trace -d "$T/trace" --stack 'TCP/IPX' 2> "$T/err"
@@ -146,6 +153,52 @@ check "--jobs 0 is refused (exit 2)" "test \$? -eq 2 && grep -q 'jobs' '$T/err'"
 check "a missing scenario file: exit 2 naming it" "test \$? -eq 2 && grep -q 'none.cfg' '$T/err'"
 "$SECSIM" show "$T/missing.db" 2> "$T/err"
 check "show of a missing database: exit 2" "test \$? -eq 2"
+# The README's example: one processor count, speedup against one processor.
+NQ="--set duration=0.05 --set warmup=0.01 --set replications=2 --quiet"
+"$SECSIM" run nahum95/fig03_04 --set processors=16 --set stack=DES/TCP/MD5/IP/FDDI -o "$T/n16.db" $NQ 2> "$T/err"
+"$SECSIM" show "$T/n16.db" --figure fig04 --metric speedup > "$T/show"
+check "speedup at 16 processors divides by an added 1-processor run, not by itself" \
+  "awk '\$1 == \"fig04\" && \$4 == 16 && \$5 > 4 {a = 1} \$1 == \"fig04\" && \$4 == 1 && \$5 == 1 {b = 1} END {exit !(a && b)}' '$T/show'"
+# Sweeps from the command line and the paper's names of its stacks.
+"$SECSIM" run nahum95/fig03_04 --set 'processors=[1,16,32]' --set stack=3-DES/TCP/IP -o "$T/n3.db" $NQ 2> "$T/err"
+"$SECSIM" show "$T/n3.db" --metric throughput > "$T/show"
+check "--set processors=[1,16,32] sweeps; --set stack=3-DES/TCP/IP names the paper's stack" \
+  "test \$(awk 'NR > 1 && \$2 == \"3-DES/TCP/IP\"' '$T/show' | wc -l) -eq 3 && grep -q ' 32 ' '$T/show'"
+"$SECSIM" run nahum95/fig03_04 --set stack=3-DES/TCP/MD5/IP -o "$T/nx.db" $NQ 2> "$T/err"
+check "a stack the figure does not sweep: exit 2, the choices listed, nothing written" \
+  "test \$? -eq 2 && grep -q 'one of: TCP/IP/FDDI (label TCP/IP),' '$T/err' && test ! -e '$T/nx.db'"
+"$SECSIM" run nahum95/fig03_04 --set 'processors=[1,2' -o "$T/nx.db" $NQ 2> "$T/err"
+check "a malformed list: exit 2, nothing written" "test \$? -eq 2 && grep -q \"end with ']'\" '$T/err' && test ! -e '$T/nx.db'"
+
+# One switch for a whole host: crypto (a quick calibration here),
+# protocol and memory costs. The crypto profile alone leaves PLP DES at
+# 32 processors under the R4400's TCP lock; the host profile does not.
+HQ="--set processors=32 --set stack=DES/TCP/MD5/IP/FDDI --set duration=0.01 --set warmup=0.002 --set replications=2 --quiet"
+(cd "$T" && "$SECSIM" run nahum95/fig03_04 $HQ --set host=this-host -o "$T/host.db" 2> "$T/err")
+"$SECSIM" show "$T/host.db" --figure fig03 --metric throughput > "$T/show"
+check "--set host=this-host: PLP DES at 32 processors is no longer held at the R4400's lock bound" \
+  "awk '\$4 == 32 && \$5 > 1000 && \$10 != \"lock.tcp\" {ok = 1} END {exit !ok}' '$T/show'"
+"$SECSIM" run nahum95/fig03_04 $HQ --set host=today -o "$T/nx.db" 2> "$T/err"
+check "an unknown host: exit 2, the hosts listed, nothing written" \
+  "test \$? -eq 2 && grep -q 'no such host profile (hosts: .*challenge-xl' '$T/err' && grep -q 'this-host' '$T/err' && test ! -e '$T/nx.db'"
+
+# Every command answers --help: its usage on stdout, exit 0.
+for c in run show reproduce plot trace dump list models calibrate; do
+  "$SECSIM" $c --help > "$T/help" 2> "$T/err"
+  check "$c --help: usage on stdout, exit 0" "test \$? -eq 0 && grep -q 'usage' '$T/help' && grep -q '$c' '$T/help' && test ! -s '$T/err'"
+done
+
+# show filters: figure, series and metric globs; a miss lists the figures.
+"$SECSIM" show "$T/a.db" --metric W > "$T/show"
+check "show --metric W prints only W" "test \$(wc -l < '$T/show') -gt 1 && ! awk 'NR > 1 && \$4 != \"W\"' '$T/show' | grep -q ."
+"$SECSIM" show "$T/a.db" --figure 'mm*' --series 'M/M/1*' --metric '[LW]' > "$T/show"
+check "show globs combine (figure, series, metric)" "awk 'NR > 1 {print \$4}' '$T/show' | sort -u | tr '\\n' ' ' | grep -qx 'L W '"
+"$SECSIM" show "$T/a.db" --figure fig3 > "$T/show" 2> "$T/err"
+check "show --figure that matches nothing: exit 2, the store's figures listed" \
+  "test \$? -eq 2 && grep -q '(figures: mm1)' '$T/err' && test ! -s '$T/show'"
+ls "$T"/a.db-wal "$T"/a.db-shm > "$T/wal" 2> /dev/null
+check "no -wal or -shm file left beside a database after run and show" "test ! -s '$T/wal'"
+
 "$SECSIM" frobnicate 2> "$T/err"
 check "unknown command: exit 2" "test \$? -eq 2"
 

@@ -197,7 +197,7 @@ static void test_runs(void)
 		/* Replications disagree on the bottleneck: cpu 7 times, bus 3. */
 		strcpy(m.bottleneck, i < 7 ? "cpu" : "membus");
 		m.bottleneck_util = i < 7 ? 0.90 + 0.01 * (double)i : 0.5;
-		r = rec_of("nahum-plp", "fig3", "DES/TCP/MD5/IP", 4.0, "cpus=4;stack=DES/TCP/MD5/IP",
+		r = rec_of("nahum-plp", "fig03", "DES/TCP/MD5/IP", 4.0, "cpus=4;stack=DES/TCP/MD5/IP",
 			   (int)i, &m);
 		if (ss_db_write_run(db, &r, errbuf, sizeof errbuf) != SS_OK) {
 			ok = 0;
@@ -208,25 +208,25 @@ static void test_runs(void)
 	/* A single replication at x = 8: no interval. */
 	ss_metrics_clear(&m);
 	ss_metrics_set(&m, "throughput", "Mbit/s", 180.0);
-	r = rec_of("nahum-plp", "fig3", "DES/TCP/MD5/IP", 8.0, "cpus=8;stack=DES/TCP/MD5/IP", 0, &m);
+	r = rec_of("nahum-plp", "fig03", "DES/TCP/MD5/IP", 8.0, "cpus=8;stack=DES/TCP/MD5/IP", 0, &m);
 	SS_CHECK_INT(ss_db_write_run(db, &r, errbuf, sizeof errbuf), SS_OK, "single run at x=8");
 
 	ss_ci_t(thr, 10, 0.90, &cmean, &chalf);
-	rc = get_point(db, "fig3", "DES/TCP/MD5/IP", "throughput", 4.0, &mean, &lo, &hi, &n, unit);
+	rc = get_point(db, "fig03", "DES/TCP/MD5/IP", "throughput", 4.0, &mean, &lo, &hi, &n, unit);
 	SS_CHECK_INT(rc, 1, "exactly one points row for (fig3, series, throughput, 4)");
 	SS_CHECK_INT(n, 10, "points.n counts the replications");
 	SS_CHECK_NEAR(mean, cmean, 1e-9, "points.mean equals ss_ci_t mean");
 	SS_CHECK_NEAR(hi - mean, chalf, 1e-9, "points.ci_high - mean equals ss_ci_t half-width (90%%)");
 	SS_CHECK_NEAR(mean - lo, chalf, 1e-9, "points interval symmetric");
 	SS_CHECK(strcmp(unit, "Mbit/s") == 0, "points.unit");
-	rc = get_point(db, "fig3", "DES/TCP/MD5/IP", "throughput", 8.0, &mean, &lo, &hi, &n, unit);
+	rc = get_point(db, "fig03", "DES/TCP/MD5/IP", "throughput", 8.0, &mean, &lo, &hi, &n, unit);
 	SS_CHECK(rc == 1 && n == 1 && mean == 180.0 && lo == 180.0 && hi == 180.0,
 		 "n = 1: ci_low = ci_high = mean");
 
 	/* Changing the level refills tquantile; the view follows. */
 	SS_CHECK_INT(ss_db_set_level(db, 0.95), SS_OK, "set level 0.95");
 	ss_ci_t(thr, 10, 0.95, &cmean, &chalf);
-	get_point(db, "fig3", "DES/TCP/MD5/IP", "throughput", 4.0, &mean, &lo, &hi, &n, unit);
+	get_point(db, "fig03", "DES/TCP/MD5/IP", "throughput", 4.0, &mean, &lo, &hi, &n, unit);
 	SS_CHECK_NEAR(hi - mean, chalf, 1e-9, "points half-width follows the 95%% level");
 	SS_CHECK_NEAR(q_double(db, "SELECT count(DISTINCT level) FROM tquantile", NULL), 1.0, 0.0,
 		      "tquantile holds one level");
@@ -263,7 +263,7 @@ static void test_runs(void)
 
 	/* The bottleneck of the point: cpu 7 of 10, util mean of those 7. */
 	SS_CHECK(strcmp(q_text(db, t, sizeof t, "SELECT bottleneck FROM point_bottleneck"
-			       " WHERE figure = 'fig3' AND x = 4", NULL), "cpu") == 0,
+			       " WHERE figure = 'fig03' AND x = 4", NULL), "cpu") == 0,
 		 "point bottleneck is the most frequent");
 	SS_CHECK_NEAR(q_double(db, "SELECT n_bottleneck FROM point_bottleneck WHERE x = 4", NULL),
 		      7.0, 0.0, "named in 7 runs");
@@ -273,7 +273,7 @@ static void test_runs(void)
 	/* A finished run is never replaced. */
 	ss_metrics_clear(&m);
 	ss_metrics_set(&m, "throughput", "Mbit/s", 1.0);
-	r = rec_of("nahum-plp", "fig3", "DES/TCP/MD5/IP", 4.0, "cpus=4;stack=DES/TCP/MD5/IP", 3, &m);
+	r = rec_of("nahum-plp", "fig03", "DES/TCP/MD5/IP", 4.0, "cpus=4;stack=DES/TCP/MD5/IP", 3, &m);
 	rc = ss_db_write_run(db, &r, errbuf, sizeof errbuf);
 	SS_CHECK(rc == SS_EINVAL && strstr(errbuf, "already recorded"),
 		 "writing a done run again: SS_EINVAL (%s)", errbuf);
@@ -286,7 +286,7 @@ static void test_runs(void)
 	ss_metrics_set(&m, "throughput", "Mbit/s", 5.0);
 	ss_metrics_set(&m, "latency", "us", 6.0);
 	strcpy(m.v[1].name, "throughput"); /* by hand: the API would replace */
-	r = rec_of("nahum-plp", "fig3", "DES/TCP/MD5/IP", 16.0, "cpus=16;stack=DES/TCP/MD5/IP", 0, &m);
+	r = rec_of("nahum-plp", "fig03", "DES/TCP/MD5/IP", 16.0, "cpus=16;stack=DES/TCP/MD5/IP", 0, &m);
 	rc = ss_db_write_run(db, &r, errbuf, sizeof errbuf);
 	SS_CHECK(rc == SS_EINVAL && strstr(errbuf, "twice"), "duplicate metric refused (%s)", errbuf);
 	ss_db_run_done(db, "nahum-plp", "cpus=16;stack=DES/TCP/MD5/IP", 0, &done);
@@ -372,8 +372,8 @@ static void test_show(void)
 		return;
 	}
 	f = tmpfile();
-	rc = ss_db_show(db, f, "fig3", errbuf, sizeof errbuf);
-	SS_CHECK_INT(rc, SS_OK, "show fig3 from a read-only open (%s)", rc ? errbuf : "ok");
+	rc = ss_db_show(db, f, &(ss_db_filter){"fig03", NULL, NULL}, errbuf, sizeof errbuf);
+	SS_CHECK_INT(rc, SS_OK, "show fig03 from a read-only open (%s)", rc ? errbuf : "ok");
 	s = slurp(f);
 	fclose(f);
 	SS_CHECK(s && strncmp(s, "figure", 6) == 0 && strstr(s, "ci_high") && strstr(s, "bottleneck"),
@@ -392,23 +392,55 @@ static void test_show(void)
 		}
 		lines++;
 	}
-	/* fig3: throughput at x = 4, 8, 16 and latency at x = 4, 16. */
+	/* fig03: throughput at x = 4, 8, 16 and latency at x = 4, 16. */
 	SS_CHECK_INT(lines, 6, "header + 5 points for fig3");
 	SS_CHECK(aligned && col > 0, "columns aligned (mean ends at %ld in every line)", col);
 	free(s);
 
 	f = tmpfile();
-	rc = ss_db_show(db, f, "no-such-figure", errbuf, sizeof errbuf);
+	rc = ss_db_show(db, f, &(ss_db_filter){"fig3", NULL, NULL}, errbuf, sizeof errbuf);
 	s = slurp(f);
 	fclose(f);
 	SS_CHECK(rc == SS_ENOENT && s && s[0] == '\0', "unknown figure: SS_ENOENT, nothing printed (%s)",
 		 errbuf);
+	SS_CHECK(strstr(errbuf, "figure 'fig3'") && strstr(errbuf, "(figures: fig03, figb, fign)"),
+		 "the message names the filter and lists the store's figures (%s)", errbuf);
 	free(s);
+	/* Series and metric filters; globs. */
+	f = tmpfile();
+	rc = ss_db_show(db, f, &(ss_db_filter){"fig0[0-9]", "DES/*", "lat*"}, errbuf, sizeof errbuf);
+	s = slurp(f);
+	fclose(f);
+	lines = 0;
+	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		lines++;
+	SS_CHECK(rc == SS_OK && lines == 3, "figure, series and metric globs: header + latency at x = 4, 16 (%d lines)",
+		 lines);
+	free(s);
+	f = tmpfile();
+	rc = ss_db_show(db, f, &(ss_db_filter){NULL, NULL, "throughput"}, errbuf, sizeof errbuf);
+	s = slurp(f);
+	fclose(f);
+	SS_CHECK(rc == SS_OK && s && !strstr(s, "latency") && !strstr(s, "fign") && strstr(s, "throughput"),
+		 "a metric filter alone, and without wildcards it is exact");
+	free(s);
+	f = tmpfile();
+	rc = ss_db_show(db, f, &(ss_db_filter){NULL, NULL, "lat*"}, errbuf, sizeof errbuf);
+	s = slurp(f);
+	fclose(f);
+	SS_CHECK(rc == SS_OK && s && strstr(s, "fign") && strstr(s, "fig03") && !strstr(s, "throughput"),
+		 "a metric glob alone matches in every figure");
+	free(s);
+	f = tmpfile();
+	rc = ss_db_show(db, f, &(ss_db_filter){"fig03", "DES", NULL}, errbuf, sizeof errbuf);
+	fclose(f);
+	SS_CHECK(rc == SS_ENOENT && strstr(errbuf, "series 'DES'"), "a series name is matched whole, not as a prefix (%s)",
+		 errbuf);
 	f = tmpfile();
 	rc = ss_db_show(db, f, NULL, errbuf, sizeof errbuf);
 	s = slurp(f);
 	fclose(f);
-	SS_CHECK(rc == SS_OK && s && strstr(s, "fign") && strstr(s, "fig3"), "show all figures");
+	SS_CHECK(rc == SS_OK && s && strstr(s, "fign") && strstr(s, "fig03"), "show all figures");
 	free(s);
 
 	/* Writes through a read-only open are refused up front. */
@@ -423,6 +455,43 @@ static void test_show(void)
 		SS_CHECK_INT(ss_db_set_level(db, 0.95), SS_OK, "setting the stored level on a READ open is a no-op");
 	}
 	ss_db_close(db);
+}
+
+static int exists(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0;
+}
+
+/* Closing leaves no -wal or -shm file beside the database, after a
+   write and after a read-only open. */
+static void test_no_wal_left(void)
+{
+	char wal[600], shm[600];
+	ss_db *db = NULL;
+	FILE *f;
+
+	snprintf(wal, sizeof wal, "%s-wal", tpath("runs.db"));
+	snprintf(shm, sizeof shm, "%s-shm", tpath("runs.db"));
+	SS_CHECK(!exists(wal) && !exists(shm), "no -wal/-shm beside runs.db after the writers closed");
+	if (ss_db_open(tpath("runs.db"), SS_DB_READ, &db, errbuf, sizeof errbuf) != SS_OK) {
+		SS_CHECK(0, "open runs.db to read: %s", errbuf);
+		return;
+	}
+	f = tmpfile();
+	ss_db_show(db, f, NULL, errbuf, sizeof errbuf);
+	fclose(f);
+	ss_db_close(db);
+	SS_CHECK(!exists(wal) && !exists(shm), "no -wal/-shm after a read-only open and show");
+	db = NULL;
+	if (ss_db_open(tpath("runs.db"), SS_DB_CREATE, &db, errbuf, sizeof errbuf) == SS_OK) {
+		char t[32];
+		SS_CHECK(strcmp(q_text(db, t, sizeof t, "PRAGMA journal_mode", NULL), "wal") == 0,
+			 "a writer works in WAL mode while it is open");
+		ss_db_close(db);
+	}
+	SS_CHECK(!exists(wal) && !exists(shm), "and leaves none when it closes");
 }
 
 static void test_foreign(void)
@@ -741,7 +810,7 @@ static void test_injection(void)
 	SS_CHECK(q_double(db, "SELECT count(*) FROM runs", NULL) > 10 &&
 		 q_double(db, "SELECT count(*) FROM metrics", NULL) > 10, "tables intact");
 	f = tmpfile();
-	rc = ss_db_show(db, f, evil_s, errbuf, sizeof errbuf);
+	rc = ss_db_show(db, f, &(ss_db_filter){evil_s, NULL, NULL}, errbuf, sizeof errbuf);
 	fclose(f);
 	SS_CHECK_INT(rc, SS_OK, "show filtered by that figure name");
 	ss_metrics_fini(&m);
@@ -883,6 +952,7 @@ int main(void)
 	test_create();
 	test_runs();
 	test_show();
+	test_no_wal_left();
 	test_foreign();
 	test_readonly();
 	test_reference();

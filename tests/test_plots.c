@@ -215,13 +215,13 @@ static int build_store(const char *path)
 			double vals[4] = {w, led[0], led[1], led[2]};
 			double sp = xs[i] * (0.9 + dev[r] / 100);
 			const char *spn[] = {"speedup"};
-			if ((rc = add_run(db, "fig3", "TCP/IP", xs[i], r, 1, thr, &v, "Mbit/s")) ||
-			    (rc = add_run(db, "fig3", "DES/TCP/MD5/IP", xs[i], r, 4, names, vals, "Mbit/s")) ||
-			    (rc = add_run(db, "fig3", EVIL_DQ, xs[i], r, 1, thr, &v, "Mbit/s")) ||
-			    (rc = add_run(db, "fig3", EVIL_SQ, xs[i], r, 1, thr, &v, "Mbit/s")) ||
-			    (rc = add_run(db, "fig3", EVIL_NL, xs[i], r, 1, thr, &v, "Mbit/s")) ||
-			    (rc = add_run(db, "fig4", "TCP/MD5/IP", xs[i], r, 1, spn, &sp, "x")) ||
-			    (rc = add_run(db, "fig4", "<svg>&]]>", xs[i], r, 1, spn, &sp, "x")))
+			if ((rc = add_run(db, "fig03", "TCP/IP", xs[i], r, 1, thr, &v, "Mbit/s")) ||
+			    (rc = add_run(db, "fig03", "DES/TCP/MD5/IP", xs[i], r, 4, names, vals, "Mbit/s")) ||
+			    (rc = add_run(db, "fig03", EVIL_DQ, xs[i], r, 1, thr, &v, "Mbit/s")) ||
+			    (rc = add_run(db, "fig03", EVIL_SQ, xs[i], r, 1, thr, &v, "Mbit/s")) ||
+			    (rc = add_run(db, "fig03", EVIL_NL, xs[i], r, 1, thr, &v, "Mbit/s")) ||
+			    (rc = add_run(db, "fig04", "TCP/MD5/IP", xs[i], r, 1, spn, &sp, "x")) ||
+			    (rc = add_run(db, "fig04", "<svg>&]]>", xs[i], r, 1, spn, &sp, "x")))
 				goto out;
 		}
 	const char *lat[] = {"latency"};
@@ -242,7 +242,7 @@ static const char good_spec[] =
 	"# a small spec over the synthetic store\n"
 	"study = \"synthetic\";\n"
 	"figures = (\n"
-	"  { id = \"fig3\"; stem = \"fig03\"; title = \"Fig. 3: it's \\\"hostile\\\" `too`\";\n"
+	"  { id = \"fig03\"; stem = \"fig03\"; title = \"Fig. 3: it's \\\"hostile\\\" `too`\";\n"
 	"    xlabel = \"processors\"; ylabel = \"throughput (Mbit/s)\";\n"
 	"    metric = \"throughput\"; logscale_y = true;\n"
 	"    series = [ \"TCP/IP\", \"DES/TCP/MD5/IP\" ];\n"
@@ -251,11 +251,11 @@ static const char good_spec[] =
 	"             { series = \"3-DES/TCP/IP\"; ref = \"N95-028\"; } );\n"
 	"    hlines = ( { ref = \"N95-069\"; title = \"lock bound\"; } );\n"
 	"  },\n"
-	"  { id = \"fig4\"; stem = \"fig04\"; title = \"Fig. 4\"; metric = \"speedup\";\n"
+	"  { id = \"fig04\"; stem = \"fig04\"; title = \"Fig. 4\"; metric = \"speedup\";\n"
 	"    ideal_speedup = true; legend = \"inside left top\";\n"
 	"    refs = ( { series = \"TCP/MD5/IP\"; ref = \"N95-032\"; } ); },\n"
-	"  { id = \"fig5\"; stem = \"fig05\"; metric = \"throughput\"; },\n"
-	"  { kind = \"ledger\"; id = \"ledger_des\"; from_figure = \"fig3\";\n"
+	"  { id = \"fig05\"; stem = \"fig05\"; metric = \"throughput\"; },\n"
+	"  { kind = \"ledger\"; id = \"ledger_des\"; from_figure = \"fig03\";\n"
 	"    series = \"DES/TCP/MD5/IP\"; xlabel = \"processors\";\n"
 	"    metrics = [ \"ledger.proto\", \"ledger.crypto\", \"ledger.lock_wait\" ]; }\n"
 	");\n"
@@ -534,13 +534,13 @@ static void test_figures(const char *db_path, const char *spec_path)
 static void test_bad_specs(const char *db)
 {
 	int rc;
-	rc = try_spec(db, "figures = (\n  { id = \"fig3\"; metric = \"throughput\";\n    titel = \"x\"; }\n);\n");
-	SS_CHECK(rc == SS_ENOENT && contains(err, "bad.cfg:3: figure 'fig3': unknown key 'titel' (did you mean 'title'?)"),
+	rc = try_spec(db, "figures = (\n  { id = \"fig03\"; metric = \"throughput\";\n    titel = \"x\"; }\n);\n");
+	SS_CHECK(rc == SS_ENOENT && contains(err, "bad.cfg:3: figure 'fig03': unknown key 'titel' (did you mean 'title'?)"),
 		 "unknown key: SS_ENOENT with file:line and a suggestion (%s)", err);
 	rc = try_spec(db, "figures = ( { id = \"f\"; metric = \"m\"; }\n);\nplots = 1;\n");
 	SS_CHECK(rc == SS_ENOENT && contains(err, "bad.cfg:3: top level: unknown key 'plots'"),
 		 "unknown top-level key at its line (%s)", err);
-	rc = try_spec(db, "figures = ( { id = \"fig3\"; metric = \"m\";\n"
+	rc = try_spec(db, "figures = ( { id = \"fig03\"; metric = \"m\";\n"
 			  "  refs = ( { series = \"TCP/IP\";\n ref = \"N95-999\"; } ); } );\n");
 	SS_CHECK(rc == SS_ENOENT && contains(err, "bad.cfg:2:") && contains(err, "unknown reference id 'N95-999'"),
 		 "unknown reference id: SS_ENOENT at the ref's line (%s)", err);

@@ -155,6 +155,238 @@ static void shipped(void)
 	SS_CHECK(c.n >= 5 && c.bad == 0, "all %d shipped scenarios load", c.n);
 }
 
+/* The paper's stacks as fig03_04 sweeps them: a stack and its label vary
+   together; speedups are a figure of their own. */
+#define STACKS_CFG                                                                              \
+	"name = \"st\";\nmodel = \"mpstack\";\n"                                                   \
+	"sweep = ( { processors = [1, 2, 4]; },\n"                                                  \
+	"          { stack = [\"TCP/IP/FDDI\", \"3DES/TCP/IP/FDDI\", \"AES/TCP/SHA1/IP/FDDI\"];\n"     \
+	"            label = [\"TCP/IP\", \"3-DES/TCP/IP\", \"AES/TCP/SHA-1/IP\"]; } );\n"            \
+	"run = { replications = 2; duration = 1.0; };\n"                                            \
+	"output = { figure = \"f\"; speedup = \"s\"; series = \"{label}\"; x = \"processors\"; };\n"
+
+static ss_scenario *load_stacks(void)
+{
+	ss_scenario *s = NULL;
+	char err[1024] = "";
+	if (ss_scenario_load(write_file("stacks.cfg", STACKS_CFG), &s, err, sizeof err))
+		SS_DIAG("stacks.cfg: %s", err);
+	return s;
+}
+
+/* The point whose series and x are given, or NULL. */
+static const ss_point *find_point(const ss_point *pts, size_t n, const char *series, double x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(pts[i].series, series) && pts[i].x == x)
+			return &pts[i];
+	return NULL;
+}
+
+/* --set KEY=[a,b,c] sweeps; malformed lists are refused. */
+static void list_sweeps(void)
+{
+	ss_scenario *s = load_stacks();
+	char err[1024] = "";
+	ss_point *pts = NULL;
+	size_t n = 0;
+	SS_CHECK(s != NULL, "the stacks scenario loads");
+	if (!s)
+		return;
+	int rc = ss_scenario_set(s, "processors=[1,16, 32]", err, sizeof err);
+	SS_CHECK(rc == SS_OK, "--set processors=[1,16, 32] (%s)", rc ? err : "ok");
+	rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK(rc == SS_OK && n == 9 && find_point(pts, n, "TCP/IP", 32) && find_point(pts, n, "AES/TCP/SHA-1/IP", 16) &&
+		 !find_point(pts, n, "TCP/IP", 2),
+		 "the list replaces the swept values: 3 x 3 points (%zu)", n);
+	ss_points_free(pts, n);
+	rc = ss_scenario_set(s, "stack=[\"3des/tcp/ip/fddi\", TCP/IP]", err, sizeof err);
+	SS_CHECK(rc == SS_OK, "a list of strings over an axis swept with a label (%s)", rc ? err : "ok");
+	rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK(rc == SS_OK && n == 6 && find_point(pts, n, "3-DES/TCP/IP", 16) && find_point(pts, n, "TCP/IP", 1) &&
+		 !strstr(pts[0].key, "3des") && strstr(find_point(pts, n, "TCP/IP", 1)->key, "stack=TCP/IP/FDDI;"),
+		 "its label follows each value; the paper's names give the swept stacks (%zu points)", n);
+	ss_points_free(pts, n);
+	ss_scenario_free(s);
+
+	s = load_stacks();
+	rc = ss_scenario_set(s, "connections=[1, 4]", err, sizeof err);
+	ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK(rc == SS_OK && n == 18, "an unswept parameter gets a group of its own: 3 x 3 x 2 points (%zu)", n);
+	ss_points_free(pts, n);
+	const struct {
+		const char *set, *expect;
+	} refused[] = {
+		{"processors=[1,2", "must end with ']'"},
+		{"processors=[]", "empty list"},
+		{"processors=[1,,2]", "item 2 is empty"},
+		{"processors=[1,0]", "item 2: "},
+		{"processors=[x]", "must be an integer"},
+		{"processors=[2,2]", "listed twice"},
+		{"processors=[1,2]3", "must end with ']'"},
+		{"label=[\"a,b]", "unterminated"},
+		{"stack=[TCP/IP, UDP/IP/FDDI]", "one of: TCP/IP/FDDI (label TCP/IP)"},
+		{"procesors=[1,2]", "did you mean 'processors'"},
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		err[0] = '\0';
+		rc = ss_scenario_set(s, refused[i].set, err, sizeof err);
+		SS_CHECK(rc != SS_OK && strstr(err, refused[i].expect), "--set %s refused: %s", refused[i].set, err);
+	}
+	ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK_INT(n, 18, "refused lists leave the sweep as it was");
+	ss_points_free(pts, n);
+	ss_scenario_free(s);
+}
+
+/* Fixing a stack swept with its label: the paper's spellings name it. */
+static void stack_spellings(void)
+{
+	const char *ok[][2] = {
+		{"3-DES/TCP/IP", "3-DES/TCP/IP"}, {"3DES/TCP/IP", "3-DES/TCP/IP"}, {"3des/tcp/ip/fddi", "3-DES/TCP/IP"},
+		{"TCP/IP", "TCP/IP"}, {"AES/TCP/SHA1/IP", "AES/TCP/SHA-1/IP"}, {"aes/tcp/sha-1/ip/fddi", "AES/TCP/SHA-1/IP"},
+	};
+	char err[1024] = "";
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		ss_scenario *s = load_stacks();
+		char set[128];
+		ss_point *pts = NULL;
+		size_t n = 0;
+		snprintf(set, sizeof set, "stack=%s", ok[i][0]);
+		int rc = s ? ss_scenario_set(s, set, err, sizeof err) : SS_ENOMEM;
+		if (rc == SS_OK)
+			rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+		SS_CHECK(rc == SS_OK && n == 3 && !strcmp(pts[0].series, ok[i][1]),
+			 "--set %s runs the swept stack labelled %s (%s)", set, ok[i][1], rc ? err : n ? pts[0].series : "");
+		ss_points_free(pts, n);
+		ss_scenario_free(s);
+	}
+	ss_scenario *s = load_stacks();
+	int rc = ss_scenario_set(s, "stack=DES/TCP/MD5/IP", err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && strstr(err, "one of: TCP/IP/FDDI (label TCP/IP), 3DES/TCP/IP/FDDI (label 3-DES/TCP/IP), "
+					    "AES/TCP/SHA1/IP/FDDI (label AES/TCP/SHA-1/IP)"),
+		 "a stack that is not swept: refused with the choices (%s)", err);
+	ss_scenario_free(s);
+}
+
+/* A speedup divides by the same parameters at x = 1: a sweep without
+   that point gets it, and each point names its baseline. */
+static void speedup_baselines(void)
+{
+	ss_scenario *s = load_stacks();
+	char err[1024] = "";
+	ss_point *pts = NULL;
+	size_t n = 0;
+	int rc = s ? ss_scenario_set(s, "processors=16", err, sizeof err) : SS_ENOMEM;
+	if (rc == SS_OK)
+		rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	int good = rc == SS_OK && n == 6;
+	for (size_t i = 0; good && i < n; i++) {
+		const ss_point *b = &pts[pts[i].base];
+		good = b->x == 1 && !strcmp(b->series, pts[i].series) && (pts[i].x == 1) == (pts[i].base == i) &&
+		       pts[i].baseline_only == (i >= 3);
+	}
+	SS_CHECK(good, "processors = 16: three points at 1 added as their baselines (%zu points)", n);
+	ss_points_free(pts, n);
+	rc = ss_scenario_set(s, "processors=[1,8]", err, sizeof err);
+	if (rc == SS_OK)
+		rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	good = rc == SS_OK && n == 6;
+	for (size_t i = 0; good && i < n; i++)
+		good = pts[pts[i].base].x == 1 && !pts[i].baseline_only &&
+		       !strcmp(pts[pts[i].base].series, pts[i].series);
+	SS_CHECK(good, "a sweep with x = 1 adds nothing and divides by its own points (%zu points)", n);
+	ss_points_free(pts, n);
+	ss_scenario_free(s);
+}
+
+/* Host profiles: one switch for the whole machine. */
+#define MP_HEAD "name = \"h\";\nmodel = \"mpstack\";\nrun = { duration = 1.0; };\n"
+
+static ss_point *host_points(const char *cfg, const char *const *sets, size_t *n, int *rc, char *err, size_t errlen)
+{
+	ss_scenario *s = NULL;
+	ss_point *pts = NULL;
+	*n = 0;
+	*rc = ss_scenario_load(write_file("host.cfg", cfg), &s, err, errlen);
+	for (size_t i = 0; *rc == SS_OK && sets && sets[i]; i++)
+		*rc = ss_scenario_set(s, sets[i], err, errlen);
+	if (*rc == SS_OK)
+		*rc = ss_scenario_points(s, &pts, n, err, errlen);
+	ss_scenario_free(s);
+	return pts;
+}
+
+static void host_profiles(void)
+{
+	char err[1024] = "";
+	size_t n = 0, n2 = 0;
+	int rc, rc2;
+	ss_point *a = host_points(MP_HEAD, NULL, &n, &rc, err, sizeof err);
+	ss_point *b = host_points(MP_HEAD "params = { host = \"challenge-xl\"; };\n", NULL, &n2, &rc2, err, sizeof err);
+	char *bk = rc == SS_OK && rc2 == SS_OK && n == 1 && n2 == 1 ? strdup(b[0].key) : NULL;
+	char *at = bk ? strstr(bk, "host=challenge-xl;") : NULL;
+	if (at)
+		memmove(at + 5, at + strlen("host=challenge-xl"), strlen(at + strlen("host=challenge-xl")) + 1);
+	SS_CHECK(at && !strcmp(bk, a[0].key), "hosts/challenge-xl holds exactly the model's defaults (%s)", rc ? err : "");
+	free(bk);
+	ss_points_free(a, n);
+	ss_points_free(b, n2);
+
+	a = host_points(MP_HEAD "params = { host = \"this-host\"; cpu_bandwidth = 5.0e9; };\n", NULL, &n, &rc, err, sizeof err);
+	SS_CHECK(rc == SS_OK && n == 1 && !strcmp(ss_params_string(a[0].params, "profile"), "host") &&
+		 ss_params_real(a[0].params, "bus_bandwidth") == 20e9 && ss_params_real(a[0].params, "proto_scale") == 0 &&
+		 ss_params_real(a[0].params, "cache_line") == 0 && ss_params_real(a[0].params, "quantum_us") == 4000 &&
+		 ss_params_real(a[0].params, "context_switch_us") == 2,
+		 "host = \"this-host\" sets crypto profile, protocol scale, memory and scheduler (%s)", rc ? err : "");
+	SS_CHECK(rc == SS_OK && n == 1 && ss_params_real(a[0].params, "cpu_bandwidth") == 5e9,
+		 "a parameter the scenario gives beside the host wins");
+	ss_points_free(a, n);
+
+	const char *sets[] = {"host=this-host", "cache_line=64", NULL};
+	a = host_points(MP_HEAD "params = { profile = \"r4400-100\"; bus_bandwidth = 1.0e9; };\n", sets, &n, &rc, err, sizeof err);
+	SS_CHECK(rc == SS_OK && n == 1 && !strcmp(ss_params_string(a[0].params, "profile"), "host") &&
+		 ss_params_real(a[0].params, "bus_bandwidth") == 20e9 && ss_params_real(a[0].params, "cache_line") == 64,
+		 "--set host=this-host replaces the file's host settings; a later --set overrides the host (%s)", rc ? err : "");
+	ss_points_free(a, n);
+
+	const char *sweep[] = {"host=[challenge-xl, this-host]", NULL};
+	a = host_points(MP_HEAD, sweep, &n, &rc, err, sizeof err);
+	SS_CHECK(rc == SS_OK && n == 2 && ss_params_real(a[0].params, "bus_bandwidth") == 1.2e9 &&
+		 ss_params_real(a[1].params, "bus_bandwidth") == 20e9,
+		 "--set host=[challenge-xl, this-host] sweeps whole hosts (%s)", rc ? err : "");
+	ss_points_free(a, n);
+
+	const char *nope[] = {"host=nope", NULL};
+	a = host_points(MP_HEAD, nope, &n, &rc, err, sizeof err);
+	SS_CHECK(rc != SS_OK && strstr(err, "no such host profile (hosts: ") && strstr(err, "challenge-xl") &&
+		 strstr(err, "this-host"), "an unknown host is refused with the hosts listed (%s)", err);
+	ss_points_free(a, n);
+	a = host_points(MP_HEAD "params = {\n  host = \"nope\"; };\n", NULL, &n, &rc, err, sizeof err);
+	SS_CHECK(rc != SS_OK && strstr(err, "no such host profile"), "also in a scenario file (%s)", err);
+	ss_points_free(a, n);
+
+	const struct {
+		const char *text, *expect;
+	} badh[] = {
+		{"name = \"hb\";\nsettings = (\n { param = \"bus_bandwidth\"; value = 1.0e9; } );\n", "hb.cfg:3: setting 'bus_bandwidth': every value needs its 'source'"},
+		{"name = \"hb\";\nsettings = (\n { param = \"bus_bandwith\"; value = 1.0e9; source = \"x\"; } );\n", "hb.cfg:3: setting 'bus_bandwith': no such parameter"},
+		{"name = \"hb\";\nsettings = (\n { param = \"bus_bandwidth\"; value = 0.0; source = \"x\"; } );\n", "hb.cfg:3: setting 'bus_bandwidth': "},
+		{"name = \"other\";\nsettings = ();\n", "hb.cfg:1: name 'other' must equal"},
+		{"name = \"hb\";\nsetings = ();\n", "hb.cfg:2: unknown key 'setings'"},
+	};
+	for (size_t i = 0; i < sizeof badh / sizeof badh[0]; i++) {
+		char set[1200];
+		const char *hp = write_file("hb.cfg", badh[i].text);
+		snprintf(set, sizeof set, "host=%s", hp);
+		const char *one[] = {set, NULL};
+		err[0] = '\0';
+		a = host_points(MP_HEAD, one, &n, &rc, err, sizeof err);
+		SS_CHECK(rc != SS_OK && strstr(err, badh[i].expect), "bad host file refused: %s", err);
+		ss_points_free(a, n);
+	}
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
@@ -164,6 +396,10 @@ int main(void)
 	good();
 	bad_files();
 	shipped();
+	list_sweeps();
+	stack_spellings();
+	speedup_baselines();
+	host_profiles();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
