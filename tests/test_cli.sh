@@ -11,7 +11,7 @@ T=$(mktemp -d /tmp/ss_cli.XXXXXX)
 trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
 # The plan comes first: a check that never runs (an early exit, a
 # skipped branch) then fails the test instead of shrinking the plan.
-plan=24
+plan=45
 echo "1..$plan"
 n=0
 fails=0

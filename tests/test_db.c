@@ -944,7 +944,7 @@ static void cleanup(void)
 int main(void)
 {
 	gsl_set_error_handler_off();
-	ss_test_plan(119);
+	ss_test_plan(128);
 	if (!mkdtemp(tmpdir)) {
 		printf("Bail out! mkdtemp: %s\n", strerror(errno));
 		return 1;

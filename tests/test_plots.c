@@ -856,9 +856,9 @@ static void test_cmd(const char *db, const char *spec)
 			fclose(cf);
 		free(copy);
 		ex = run_cmd(4, "plot", "nospec.db", "--no-draw", "--quiet");
-		char *g = slurp(tpath("plots/nospec/fig3.gp"));
-		char *g4 = slurp(tpath("plots/nospec/fig4.gp"));
-		SS_CHECK(ex == 0 && contains(g, "set title 'fig3: throughput against x (default plot of study nospec)'") &&
+		char *g = slurp(tpath("plots/nospec/fig03.gp"));
+		char *g4 = slurp(tpath("plots/nospec/fig04.gp"));
+		SS_CHECK(ex == 0 && contains(g, "set title 'fig03: throughput against x (default plot of study nospec)'") &&
 				 contains(g, "title 'TCP/IP'") && contains(g, "title 'DES/TCP/MD5/IP'") &&
 				 contains(g4, "set ylabel 'speedup (x)'") &&
 				 file_size(tpath("plots/nospec/table1.gp")) > 0 && file_size(tpath("plots/nospec/tables.md")) < 0,

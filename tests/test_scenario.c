@@ -390,7 +390,7 @@ static void host_profiles(void)
 int main(void)
 {
 	gsl_set_error_handler_off();
-	ss_test_plan(37);
+	ss_test_plan(75);
 	if (!mkdtemp(dir))
 		return 1;
 	good();
