@@ -97,7 +97,7 @@ static int record(shared *sh, size_t pi, int rep, uint64_t seed, const ss_metric
 		sh->events += info->events;
 		if (sh->o->log) {
 			const ss_metric *pm = ss_metrics_find(m, s->model->primary);
-			fprintf(sh->o->log, "[%zu/%zu] %s x=%g %s %d: %s=%.6g  bottleneck %s (%.0f%%)  %.2fs\n",
+			fprintf(sh->o->log, "[%zu/%zu] %s x=%g %s %d: %s=%.6g  bottleneck %s (busiest resource %.0f%% used)  %.2fs\n",
 				sh->done_runs, sh->total_runs, pt->series, pt->x, s->batch_means ? "batch" : "rep", rep,
 				s->model->primary, pm ? pm->value : NAN, m->bottleneck[0] ? m->bottleneck : "-",
 				100 * m->bottleneck_util, t1 - t0);
