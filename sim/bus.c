@@ -18,6 +18,7 @@ typedef struct req {
 	double size;        /* bytes, including the overhead's equivalent */
 	double finish;      /* PS: virtual finish tag */
 	ss_time arrived;
+	ss_time served;     /* FIFO: when its service began */
 	ss_time own;        /* service time alone on the bus, ps */
 	ss_handler k;
 	void *ctx;
@@ -41,7 +42,7 @@ struct ss_bus {
 	ss_timer next;        /* next departure */
 	ss_timeavg busy, present;
 	ss_tally wait, resp;  /* s */
-	double bytes;         /* moved in the window */
+	double bytes;         /* payload of transfers finished in the window */
 	double moved;         /* bytes of service given in the window, overhead included */
 	ss_time window;       /* start of the statistics window */
 	char name[48];
@@ -59,13 +60,25 @@ static void bus_reset(void *res, ss_time now)
 	b->window = now;
 }
 
+static double fifo_moved(const ss_bus *b, const req *r, ss_time now);
+static double ps_moved(ss_bus *b, ss_time now);
+
 /* Share of the bandwidth used: with a per-transfer cap the bus can be
-   busy (some transfer active) while most of its capacity is idle. */
+   busy (some transfer active) while most of its capacity is idle. The
+   service given so far to transfers still in progress counts too, so a
+   window gets exactly the bytes moved inside it. */
 static double bus_util(void *res, ss_time now)
 {
 	ss_bus *b = res;
 	double span = (double)(now - b->window);
-	return span > 0 ? b->moved / (b->bw * span) : 0;
+	if (!(span > 0))
+		return 0;
+	double open = 0;
+	if (b->arb == SS_BUS_FIFO)
+		open = b->head ? fifo_moved(b, b->head, now) : 0;
+	else
+		open = ps_moved(b, now);
+	return (b->moved + open) / (b->bw * span);
 }
 
 static void bus_report(void *res, ss_time now, ss_metrics *m)
@@ -140,11 +153,20 @@ static void finish(ss_bus *b, req *r)
 
 /* ---- FIFO ---- */
 
+/* Bytes the transfer in service, served at a constant rate over
+   [served, served + own], has moved in the window up to now. */
+static double fifo_moved(const ss_bus *b, const req *r, ss_time now)
+{
+	ss_time from = r->served > b->window ? r->served : b->window;
+	return now > from && r->own > 0 ? r->size * (double)(now - from) / (double)r->own : 0;
+}
+
 static void fifo_done(ss_sim *sim, void *ctx, uint64_t arg);
 
 static void fifo_start(ss_bus *b)
 {
 	/* Alone on the bus a transfer still moves at most at the cap. */
+	b->head->served = ss_sim_now(b->sim);
 	b->next = ss_sim_after(b->sim, b->head->own, fifo_done, b, 0);
 }
 
@@ -153,12 +175,7 @@ static void fifo_done(ss_sim *sim, void *ctx, uint64_t arg)
 	(void)arg;
 	ss_bus *b = ctx;
 	req *r = b->head;
-	/* Its service ran over [now - own, now]: count the part in the window. */
-	ss_time now = ss_sim_now(sim), start = now - r->own;
-	if (start < b->window)
-		start = b->window;
-	if (now > start && r->own > 0)
-		b->moved += r->size * (double)(now - start) / (double)r->own;
+	b->moved += fifo_moved(b, r, ss_sim_now(sim));
 	b->head = r->next;
 	if (!b->head)
 		b->tail = NULL;
@@ -228,15 +245,20 @@ static double ps_rate(ss_bus *b)
 	return share < b->cap ? share : b->cap;
 }
 
+/* Bytes the active transfers have moved in the window since the rate
+   last changed (vlast): the rate has been constant since. */
+static double ps_moved(ss_bus *b, ss_time now)
+{
+	ss_time from = b->vlast > b->window ? b->vlast : b->window;
+	return b->n && now > from ? (double)(now - from) * ps_rate(b) * (double)b->n : 0;
+}
+
 static void ps_advance(ss_bus *b)
 {
 	ss_time now = ss_sim_now(b->sim);
 	if (b->n) {
-		double rate = ps_rate(b);
-		b->v += (double)(now - b->vlast) * rate;
-		ss_time from = b->vlast > b->window ? b->vlast : b->window;
-		if (now > from)
-			b->moved += (double)(now - from) * rate * (double)b->n;
+		b->v += (double)(now - b->vlast) * ps_rate(b);
+		b->moved += ps_moved(b, now);
 	}
 	b->vlast = now;
 }

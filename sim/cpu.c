@@ -14,7 +14,8 @@ typedef struct cpu {
 	uint32_t last_id;   /* last thread that ran here */
 	int ran;            /* has run any thread */
 	ss_timeavg busy;    /* 0/1 over time */
-	double waiting_ps;  /* held but waiting for a lock or bus, in the window */
+	ss_timeavg spin;    /* 0/1: spinning on a lock, all of it waiting */
+	double queued_ps;   /* queued for a bus in holds ended in the window */
 } cpu;
 
 struct ss_cpu_pool {
@@ -30,7 +31,7 @@ struct ss_cpu_pool {
 	ss_tally wait;           /* run-queue waiting times, s */
 	uint64_t nswitch;        /* context switches in the window */
 	ss_time window;          /* start of the statistics window */
-	double tag_ps[SS_CPU_NTAGS];     /* processor-ps per tag in the window */
+	ss_timeavg tag[SS_CPU_NTAGS];    /* processors in each tag over time */
 	char tag_names[SS_CPU_NTAGS][16];
 	char name[48];
 };
@@ -43,14 +44,35 @@ void ss_thread_init(ss_thread *t, uint32_t id)
 	t->id = id;
 }
 
-/* Adds the part of [start, now] inside the window to tag's account. */
-static void account(ss_cpu_pool *p, int tag, ss_time start)
+/* Tagged intervals are counted as processors in each tag over time, like
+   the held count: a window then gets exactly the part of an interval
+   inside it, whether the interval began before the window or is still
+   open at its end. */
+static void tag_begin(ss_cpu_pool *p, ss_thread *t, int tag)
 {
 	ss_time now = ss_sim_now(p->sim);
-	if (start < p->window)
-		start = p->window;
-	if (now > start && tag >= 0 && tag < SS_CPU_NTAGS)
-		p->tag_ps[tag] += (double)(now - start);
+	t->tag = tag;
+	t->hold_since = now;
+	if (tag >= 0 && tag < SS_CPU_NTAGS)
+		ss_timeavg_add(&p->tag[tag], now, 1);
+	if (tag == SS_CPU_TAG_SPIN)
+		ss_timeavg_set(&p->cpus[t->cpu].spin, now, 1);
+}
+
+static void tag_end(ss_cpu_pool *p, ss_thread *t)
+{
+	ss_time now = ss_sim_now(p->sim);
+	if (t->tag >= 0 && t->tag < SS_CPU_NTAGS)
+		ss_timeavg_add(&p->tag[t->tag], now, -1);
+	if (t->tag == SS_CPU_TAG_SPIN && t->cpu >= 0)
+		ss_timeavg_set(&p->cpus[t->cpu].spin, now, 0);
+	t->tag = -1;
+}
+
+/* Processor-ps of c waiting for a lock or bus in the window of span ps. */
+static double waiting_ps(const cpu *c, ss_time now, double span)
+{
+	return ss_timeavg_mean(&c->spin, now) * span + c->queued_ps;
 }
 
 static void pool_reset(void *res, ss_time now)
@@ -61,11 +83,13 @@ static void pool_reset(void *res, ss_time now)
 	ss_timeavg_reset(&p->held, now);
 	for (int i = 0; i < p->n; i++) {
 		ss_timeavg_reset(&p->cpus[i].busy, now);
-		p->cpus[i].waiting_ps = 0;
+		ss_timeavg_reset(&p->cpus[i].spin, now);
+		p->cpus[i].queued_ps = 0;
 	}
 	ss_tally_reset(&p->wait);
 	p->nswitch = 0;
-	memset(p->tag_ps, 0, sizeof p->tag_ps);
+	for (int t = 0; t < SS_CPU_NTAGS; t++)
+		ss_timeavg_reset(&p->tag[t], now);
 }
 
 /* Fraction of the processors doing work: held, less spinning on a lock
@@ -79,7 +103,7 @@ static double pool_util(void *res, ss_time now)
 	double span = (double)(now - p->window);
 	double waiting = 0;
 	for (int i = 0; i < p->n; i++)
-		waiting += p->cpus[i].waiting_ps;
+		waiting += waiting_ps(&p->cpus[i], now, span);
 	double u = ss_timeavg_mean(&p->held, now) / p->n - (span > 0 ? waiting / (span * p->n) : 0);
 	return u > 0 ? u : 0;
 }
@@ -92,8 +116,9 @@ static void pool_report(void *res, ss_time now, ss_metrics *m)
 	/* Per processor, doing work as in cpu.util. */
 	for (int i = 0; i < p->n; i++) {
 		double u = ss_timeavg_mean(&p->cpus[i].busy, now);
+		double w = waiting_ps(&p->cpus[i], now, span);
 		if (span > 0)
-			u = u > p->cpus[i].waiting_ps / span ? u - p->cpus[i].waiting_ps / span : 0;
+			u = u > w / span ? u - w / span : 0;
 		lo = u < lo ? u : lo;
 		hi = u > hi ? u : hi;
 	}
@@ -115,7 +140,7 @@ static void pool_report(void *res, ss_time now, ss_metrics *m)
 		if (!p->tag_names[t][0] || span <= 0)
 			continue;
 		snprintf(key, sizeof key, "%s.%s", p->name, p->tag_names[t]);
-		ss_metrics_set(m, key, "fraction", p->tag_ps[t] / (span * p->n));
+		ss_metrics_set(m, key, "fraction", ss_timeavg_mean(&p->tag[t], now) / p->n);
 	}
 }
 
@@ -146,8 +171,12 @@ ss_cpu_pool *ss_cpu_pool_alloc(ss_sim *sim, const char *name, int n, ss_time ctx
 	ss_time now = ss_sim_now(sim);
 	ss_timeavg_init(&p->rq, now, 0);
 	ss_timeavg_init(&p->held, now, 0);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		ss_timeavg_init(&p->cpus[i].busy, now, 0);
+		ss_timeavg_init(&p->cpus[i].spin, now, 0);
+	}
+	for (int t = 0; t < SS_CPU_NTAGS; t++)
+		ss_timeavg_init(&p->tag[t], now, 0);
 	p->window = now;
 	return p;
 }
@@ -180,8 +209,7 @@ static void switch_done(ss_sim *sim, void *ctx, uint64_t arg)
 {
 	(void)arg;
 	ss_thread *t = ctx;
-	ss_cpu_pool *p = t->pool;
-	account(p, SS_CPU_TAG_CTXSW, t->hold_since);
+	tag_end(t->pool, t);
 	t->k(sim, t->ctx, t->arg);
 }
 
@@ -203,7 +231,7 @@ static void grant(ss_cpu_pool *p, int i, ss_thread *t)
 	if (sw)
 		p->nswitch++;
 	if (sw && p->ctxsw > 0) {
-		t->hold_since = now;
+		tag_begin(p, t, SS_CPU_TAG_CTXSW);
 		ss_sim_after(p->sim, p->ctxsw, switch_done, t, 0);
 	} else {
 		ss_sim_after(p->sim, 0, ss_thread_resume, t, 0);
@@ -266,8 +294,7 @@ static void compute_done(ss_sim *sim, void *ctx, uint64_t arg)
 {
 	(void)arg;
 	ss_thread *t = ctx;
-	account(t->pool, t->tag, t->hold_since);
-	t->tag = -1;
+	tag_end(t->pool, t);
 	t->k(sim, t->ctx, t->arg);
 }
 
@@ -281,8 +308,7 @@ void ss_cpu_compute(ss_cpu_pool *p, ss_thread *t, ss_time d, int tag,
 	t->k = k;
 	t->ctx = ctx;
 	t->arg = arg;
-	t->tag = tag;
-	t->hold_since = ss_sim_now(p->sim);
+	tag_begin(p, t, tag);
 	ss_sim_after(p->sim, d, compute_done, t, 0);
 }
 
@@ -317,8 +343,7 @@ void ss_cpu_hold_begin(ss_cpu_pool *p, ss_thread *t, int tag)
 {
 	if (t->cpu < 0 || p->cpus[t->cpu].cur != t)
 		ss_fatal(SS_LOC, "thread %u holds no processor", t->id);
-	t->tag = tag;
-	t->hold_since = ss_sim_now(p->sim);
+	tag_begin(p, t, tag);
 }
 
 void ss_cpu_hold_end(ss_cpu_pool *p, ss_thread *t) { ss_cpu_hold_end_queued(p, t, 0); }
@@ -326,21 +351,14 @@ void ss_cpu_hold_end(ss_cpu_pool *p, ss_thread *t) { ss_cpu_hold_end_queued(p, t
 void ss_cpu_hold_end_queued(ss_cpu_pool *p, ss_thread *t, ss_time queued)
 {
 	ss_time now = ss_sim_now(p->sim), start = t->hold_since;
-	account(p, t->tag, start);
 	/* The queueing is spread over the hold (a shared bus slows the whole
-	   transfer), so a window that cuts the hold gets its share of it. */
+	   transfer), so a window that cuts the hold's start gets its share of
+	   it. Spinning is all waiting and is counted as it goes (tag_begin). */
 	ss_time from = start < p->window ? p->window : start;
-	double q = 0;
-	if (now > from) {
-		if (t->tag == SS_CPU_TAG_SPIN)
-			q = (double)(now - from); /* spinning is all waiting */
-		else if (queued > 0)
-			q = (double)(queued < now - start ? queued : now - start) * (double)(now - from) /
-			    (double)(now - start);
-	}
-	if (t->cpu >= 0)
-		p->cpus[t->cpu].waiting_ps += q;
-	t->tag = -1;
+	if (now > from && queued > 0 && t->tag != SS_CPU_TAG_SPIN && t->cpu >= 0)
+		p->cpus[t->cpu].queued_ps += (double)(queued < now - start ? queued : now - start) *
+					     (double)(now - from) / (double)(now - start);
+	tag_end(p, t);
 }
 
 double ss_cpu_utilisation(const ss_cpu_pool *p)
@@ -350,7 +368,10 @@ double ss_cpu_utilisation(const ss_cpu_pool *p)
 
 double ss_cpu_tag_time(const ss_cpu_pool *p, int tag)
 {
-	return (tag >= 0 && tag < SS_CPU_NTAGS) ? p->tag_ps[tag] * 1e-12 : 0;
+	if (tag < 0 || tag >= SS_CPU_NTAGS)
+		return 0;
+	ss_time now = ss_sim_now(p->sim);
+	return ss_timeavg_mean(&p->tag[tag], now) * (double)(now - p->window) * 1e-12;
 }
 
 double ss_cpu_mean_runq(const ss_cpu_pool *p) { return ss_timeavg_mean(&p->rq, ss_sim_now(p->sim)); }

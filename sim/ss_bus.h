@@ -37,10 +37,12 @@ int ss_bus_set_line(ss_bus *b, double line_bytes);
 /* Moves `bytes` (>= 0) across the bus, then calls k. */
 void ss_bus_transfer(ss_bus *b, double bytes, ss_handler k, void *ctx, uint64_t arg);
 
-double ss_bus_utilisation(const ss_bus *b);   /* fraction of time transferring */
+/* Share of the bandwidth used in the window: bytes moved inside it,
+   those of transfers still in progress included, over bandwidth * span. */
+double ss_bus_utilisation(const ss_bus *b);
 const ss_tally *ss_bus_wait(const ss_bus *b); /* time beyond the transfer's own service, s */
 const ss_tally *ss_bus_response(const ss_bus *b); /* whole transfer time, s */
 double ss_bus_mean_queue(const ss_bus *b);    /* time-average transfers present */
-double ss_bus_bytes(const ss_bus *b);         /* bytes moved in the window */
+double ss_bus_bytes(const ss_bus *b);         /* bytes of transfers finished in the window */
 
 #endif

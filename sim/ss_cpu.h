@@ -71,10 +71,15 @@ void ss_cpu_hold_end(ss_cpu_pool *p, ss_thread *t);
 /* Ends a hold of which `queued` (clipped to the hold) was spent queueing
    for another resource: a bus transfer's time beyond its own service.
    The tag is charged the whole hold, as by ss_cpu_hold_end; the queued
-   part is left out of the utilisation (the processor did no work). */
+   part is left out of the utilisation (the processor did no work),
+   spread evenly over the hold when a window's start cuts it. It is
+   known only when the hold ends: a window that ends inside the hold
+   counts the hold's part in it as work. */
 void ss_cpu_hold_end_queued(ss_cpu_pool *p, ss_thread *t, ss_time queued);
 
-/* Statistics over the current window (since the last reset). */
+/* Statistics over the current window (since the last reset). Tagged
+   intervals (compute, spin, stall, context switch) count for exactly
+   their part inside the window, those still open included. */
 /* Mean fraction of the N doing work: held, less spinning on locks and
    queueing for a bus (ss_cpu_hold_end_queued). cpu.held in the report
    is the plain held fraction, cpu.stall and cpu.spin the holds by tag. */
