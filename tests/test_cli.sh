@@ -17,7 +17,7 @@ n=0
 fails=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
+check() { if eval "$2"; then ok "$1"; else nok "$1"; return 1; fi; }
 
 # A small, fast version of the M/M/1 validation.
 FAST="--set duration=2000 --set warmup=200 --set replications=4 --quiet"
@@ -175,9 +175,11 @@ check "a malformed list: exit 2, nothing written" "test \$? -eq 2 && grep -q \"e
 # 32 processors under the R4400's TCP lock; the host profile does not.
 HQ="--set processors=32 --set stack=DES/TCP/MD5/IP/FDDI --set duration=0.01 --set warmup=0.002 --set replications=2 --quiet"
 (cd "$T" && "$SECSIM" run nahum95/fig03_04 $HQ --set host=this-host -o "$T/host.db" 2> "$T/err")
-"$SECSIM" show "$T/host.db" --figure fig03 --metric throughput > "$T/show"
+hrc=$?
+"$SECSIM" show "$T/host.db" --figure fig03 --metric throughput > "$T/show" 2>&1
 check "--set host=this-host: PLP DES at 32 processors is no longer held at the R4400's lock bound" \
-  "awk '\$4 == 32 && \$5 > 1000 && \$10 != \"lock.tcp\" {ok = 1} END {exit !ok}' '$T/show'"
+  "test $hrc -eq 0 && awk '\$4 == 32 && \$5 > 1000 && \$10 != \"lock.tcp\" {ok = 1} END {exit !ok}' '$T/show'" ||
+  { echo "# run exit $hrc"; sed 's/^/# /' "$T/err" "$T/show"; }
 "$SECSIM" run nahum95/fig03_04 $HQ --set host=today -o "$T/nx.db" 2> "$T/err"
 check "an unknown host: exit 2, the hosts listed, nothing written" \
   "test \$? -eq 2 && grep -q 'no such host profile (hosts: .*challenge-xl' '$T/err' && grep -q 'this-host' '$T/err' && test ! -e '$T/nx.db'"
