@@ -330,7 +330,7 @@ static void figures(page *p, const store *s, int si)
 				if (fig->vlines[k].id)
 					ref_row(p, rq, pq, fig, &fig->vlines[k], "marked x");
 			put(p, "</table>");
-		} else {
+		} else if (!s->default_spec) {
 			put(p, "<p class=\"muted small\">The paper states no number for this figure.</p>");
 		}
 		put(p, "</div>\n</figure>\n");
