@@ -46,3 +46,9 @@ tests_test_report_SOURCES = tests/test_report.c tests/ss_test.h
 tests_test_report_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(LIBCONFIG_CFLAGS)
 tests_test_report_LDADD = $(SS_PLOTS_LIBS) $(SS_RESULTS_LIBS) $(SS_SIM_LIBS) $(LIBCONFIG_LIBS) $(SQLITE_LIBS) $(GSL_LIBS)
 
+# The page in a real browser: headless chromium and python3, which the
+# main suite does not need, so in a target of its own (CI runs it).
+EXTRA_DIST += tests/test_report_browser.sh tests/report_browser.py
+check-report: secsim
+	SS_SRCDIR='$(abs_top_srcdir)' SS_BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/tests/test_report_browser.sh
+.PHONY: check-report
