@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "ss_claims.h"
+#include "ss_claimsdb.h"
 #include "ss_db.h"
 #include "ss_err.h"
 #include "ss_plot.h"
@@ -43,6 +44,30 @@ static void add_file(const char *path, void *ud)
 	char *d = strdup(path);
 	if (d)
 		f->v[f->n++] = d;
+}
+
+/* Stores the printed verdict lines in `text` as one check of study `name`. */
+static int store_verdicts(ss_db *h, const char *name, const char *version, char *text, char *err, size_t errlen)
+{
+	ss_claimsdb_row *rows = NULL;
+	size_t n = 0, cap = 0;
+	int rc = SS_OK;
+	for (char *line = text, *next; line && *line && rc == SS_OK; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		ss_claims_line cl;
+		if (ss_claims_parse_line(line, &cl))
+			continue;
+		if ((rc = ss_grow(&rows, &cap, n + 1, sizeof *rows, 32)))
+			ss_errbuf(err, errlen, "out of memory");
+		else
+			rows[n++] = (ss_claimsdb_row){cl.id, cl.verdict, cl.text, cl.known};
+	}
+	if (rc == SS_OK)
+		rc = ss_claimsdb_store(h, name, version, time(NULL), rows, n, NULL, err, errlen);
+	free(rows);
+	return rc;
 }
 
 static void usage(FILE *f)
@@ -237,14 +262,31 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 	}
 	if (check) {
 		ss_db *h = NULL;
-		if (ss_db_open(dbpath, SS_DB_READ, &h, err, sizeof err)) {
+		if (ss_db_open(dbpath, SS_DB_CREATE, &h, err, sizeof err)) {
 			fprintf(stderr, "%s\n", err);
 			return 1;
 		}
+		/* The verdicts are printed as they are stored (secsim report
+		   shows them): one text, read back line by line. */
+		char *text = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&text, &len);
 		ss_claims_result res;
-		if (st->check(h, stdout, &res))
+		int failed = mem ? st->check(h, mem, &res) : 1;
+		if (mem && fclose(mem) == 0 && text) {
+			fputs(text, stdout);
+			ss_claims_print_counts(&res, stdout);
+			if (store_verdicts(h, st->name, version, text, err, sizeof err)) {
+				fprintf(stderr, "secsim reproduce: %s\n", err);
+				rc = 1;
+			}
+		} else {
+			fprintf(stderr, "secsim reproduce: out of memory: no claim checked\n");
 			rc = 1;
-		ss_claims_print_counts(&res, stdout);
+		}
+		if (failed)
+			rc = 1;
+		free(text);
 		ss_db_close(h);
 	}
 	return rc;

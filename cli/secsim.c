@@ -13,6 +13,7 @@
 #include "config.h"
 #include "ss_cmd_calibrate.h"
 #include "ss_cmd_plot.h"
+#include "ss_cmd_report.h"
 #include "ss_profiles.h"
 #include "ss_reproduce.h"
 #include "ss_db.h"
@@ -76,6 +77,8 @@ static const cmd_help helps[] = {
 	{"dump", "  dump DB            print every run's metrics at full precision\n"},
 	{"list", "  list               list the scenarios that ship with secsim\n"},
 	{"models", "  models             list the model types and their parameters\n"},
+	{"report", "  report [DB ...] [-o FILE]  one HTML page of figures, paper numbers, claims, parameters,\n"
+		   "                     bottlenecks and provenance (default: results/*.db -> plots/index.html)\n"},
 	{"calibrate", "  calibrate [-o DB] [--quick]\n"
 		      "                     time the crypto algorithms on this host\n"},
 };
@@ -444,6 +447,8 @@ int main(int argc, char **argv)
 		return ss_cmd_trace(argc - 1, argv + 1);
 	if (!strcmp(c, "plot"))
 		return ss_cmd_plot(argc - 1, argv + 1);
+	if (!strcmp(c, "report"))
+		return ss_cmd_report(argc - 1, argv + 1, version_string());
 	if (!strcmp(c, "calibrate"))
 		return ss_cmd_calibrate(argc - 1, argv + 1);
 	fprintf(stderr, "secsim: unknown command '%s'\n", c);

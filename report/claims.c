@@ -81,12 +81,18 @@ static const char *known_why(const ss_claims *c, const char *id)
 	return NULL;
 }
 
+/* The format of every verdict line: the verdict in 5 columns, the id
+   in 11 (longer ids push the text on), the text, and for a listed
+   deviation " [known: WHY]" at the end (ss_claims_parse_line reads it
+   back). */
+#define KNOWN_OPEN " [known: "
+
 static void line(ss_claims *c, const char *tag, const char *id, const char *why, const char *fmt, va_list ap)
 {
 	fprintf(c->out, "%-5s %-11s ", tag, id);
 	vfprintf(c->out, fmt, ap);
 	if (why)
-		fprintf(c->out, " [known: %s]", why);
+		fprintf(c->out, KNOWN_OPEN "%s]", why);
 	fputc('\n', c->out);
 }
 
@@ -167,4 +173,37 @@ void ss_claims_print_counts(const ss_claims_result *r, FILE *out)
 	else
 		fprintf(out, " (consistent)");
 	fprintf(out, "; %d for information\n", r->info);
+}
+
+int ss_claims_parse_line(char *s, ss_claims_line *out)
+{
+	static const char *const tags[] = {"PASS", "FAIL", "XFAIL", "XPASS", "INPUT", "INFO"};
+	memset(out, 0, sizeof *out);
+	s[strcspn(s, "\n")] = '\0';
+	char *sp = strchr(s, ' ');
+	if (!sp)
+		return -1;
+	*sp = '\0';
+	for (size_t i = 0; i < sizeof tags / sizeof tags[0] && !out->verdict; i++)
+		if (!strcmp(s, tags[i]))
+			out->verdict = tags[i];
+	if (!out->verdict)
+		return -1;
+	char *id = sp + 1 + strspn(sp + 1, " ");
+	if (!*id)
+		return -1;
+	char *text = id + strcspn(id, " ");
+	if (*text)
+		*text++ = '\0';
+	text += strspn(text, " ");
+	out->id = id;
+	out->text = text;
+	size_t n = strlen(text);
+	char *k = strstr(text, KNOWN_OPEN);
+	if ((out->verdict[0] == 'X') && k && n && text[n - 1] == ']') {
+		text[n - 1] = '\0';
+		*k = '\0';
+		out->known = k + strlen(KNOWN_OPEN);
+	}
+	return 0;
 }

@@ -1,6 +1,7 @@
-/* Plots: quoting for gnuplot scripts and escaping for Markdown cells, so
-   that text from a store or a spec stays text in what we write. */
+/* Plots: quoting for gnuplot scripts and escaping for Markdown cells and
+   HTML, so that text from a store or a spec stays text in what we write. */
 #include "plot-internal.h"
+#include "ss_html.h"
 #include "ss_grow.h"
 
 #include <stdlib.h>
@@ -147,6 +148,55 @@ char *ss_plot_md_escape(const char *s)
 	ss__plot_str out = {0};
 	ss__plot_str_add(&out, "", 0);
 	clean(&out, s ? s : "", md_special);
+	if (out.oom) {
+		free(out.p);
+		return NULL;
+	}
+	return out.p;
+}
+
+/* The five characters that can end text or an attribute value in HTML
+   (HTML Living Standard, 13.1.2.6 and 13.2.5): with them escaped, text
+   stays text both in element content and in a quoted attribute. */
+static const char *html_special(char c)
+{
+	switch (c) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	default: return NULL;
+	}
+}
+
+char *ss_html_escape(const char *s)
+{
+	ss__plot_str out = {0};
+	ss__plot_str_add(&out, "", 0);
+	clean(&out, s ? s : "", html_special);
+	if (out.oom) {
+		free(out.p);
+		return NULL;
+	}
+	return out.p;
+}
+
+char *ss_html_url_path(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	ss__plot_str out = {0};
+	ss__plot_str_add(&out, "", 0);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		int keep = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			   *p == '-' || *p == '.' || *p == '_' || *p == '~' || *p == '/';
+		if (keep) {
+			ss__plot_str_add(&out, (const char *)p, 1);
+		} else {
+			char enc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+			ss__plot_str_add(&out, enc, 3);
+		}
+	}
 	if (out.oom) {
 		free(out.p);
 		return NULL;

@@ -8,7 +8,8 @@ libss_plots_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(LIBCONFIG_CFLAGS)
 libss_plots_a_SOURCES = \
 	report/ss_plot.h report/plot-internal.h \
 	report/escape.c report/spec.c report/plot.c report/table.c \
-	report/ss_claims.h report/claims.c
+	report/ss_claims.h report/claims.c \
+	report/ss_html.h report/html.c
 SS_PLOTS_LIBS = libss_plots.a
 
 # The `plot` command, in its own library so the secsim link line takes
@@ -36,3 +37,18 @@ TESTS += tests/test_claims
 tests_test_claims_SOURCES = tests/test_claims.c tests/ss_test.h cli/claims_nahum95.c
 tests_test_claims_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS)
 tests_test_claims_LDADD = $(SS_PLOTS_LIBS) $(SS_RESULTS_LIBS) $(SS_SIM_LIBS) $(SQLITE_LIBS)
+
+# The HTML report: escaping, the stored claim verdicts and a page from a
+# hostile store (the page in a browser: make check-report).
+check_PROGRAMS += tests/test_report
+TESTS += tests/test_report
+tests_test_report_SOURCES = tests/test_report.c tests/ss_test.h
+tests_test_report_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(LIBCONFIG_CFLAGS)
+tests_test_report_LDADD = $(SS_PLOTS_LIBS) $(SS_RESULTS_LIBS) $(SS_SIM_LIBS) $(LIBCONFIG_LIBS) $(SQLITE_LIBS) $(GSL_LIBS)
+
+# The page in a real browser: headless chromium and python3, which the
+# main suite does not need, so in a target of its own (CI runs it).
+EXTRA_DIST += tests/test_report_browser.sh tests/report_browser.py
+check-report: secsim
+	SS_SRCDIR='$(abs_top_srcdir)' SS_BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/tests/test_report_browser.sh
+.PHONY: check-report

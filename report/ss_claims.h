@@ -72,6 +72,16 @@ int ss_claims_failed(const ss_claims_result *r);
    (k inconsistent); I for information". */
 void ss_claims_print_counts(const ss_claims_result *r, FILE *out);
 
+/* One printed verdict line split back into its parts, so that what was
+   printed can be stored as it was printed: `line` is cut in place
+   (its trailing newline dropped) and the parts point into it. known is
+   the listed deviation's reason of an XFAIL or XPASS, else NULL.
+   Returns 0, or -1 when the line is not a verdict line (the counts). */
+typedef struct ss_claims_line {
+	const char *verdict, *id, *text, *known;
+} ss_claims_line;
+int ss_claims_parse_line(char *line, ss_claims_line *out);
+
 /* Nahum et al. (N95-C1 .. N95-C21). Fills *res; returns 1 if any check
    failed (ss_claims_failed). */
 int ss_claims_nahum95(struct ss_db *db, FILE *out, ss_claims_result *res);

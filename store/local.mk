@@ -7,7 +7,7 @@ noinst_LIBRARIES += libss_results.a
 libss_results_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(GSL_CFLAGS)
 libss_results_a_SOURCES = \
 	store/ss_db.h store/db-internal.h store/db.c \
-	store/reference.c
+	store/reference.c store/ss_claimsdb.h store/claimsdb.c
 SS_RESULTS_LIBS = libss_results.a $(SQLITE_LIBS)
 
 # Statistics of sim/ (stats.c, metrics.c) and the results store.

@@ -22,10 +22,10 @@ rc=$?
 # The plan comes first and counts what must be checked, not what ran:
 # one line per claim listed in reference/claims.md (a claim without a
 # verdict fails), five claims that must be input checks, the summary
-# line, the exit status, nine figures and the tables.
+# line, the exit status, nine figures, the tables and the stored verdicts.
 ids=$(grep -oE '\*\*N95-C[0-9]+ ' "$SRC/reference/claims.md" | tr -d '* ' | sort -u | sort -t C -k 2 -n)
 figs="fig03 fig04 fig05 fig06 fig07 fig08 fig09 fig10 fig11"
-plan=$(( $(echo "$ids" | grep -c .) + 5 + 1 + 1 + $(echo $figs | wc -w) + 1 ))
+plan=$(( $(echo "$ids" | grep -c .) + 5 + 1 + 1 + $(echo $figs | wc -w) + 1 + 1 ))
 echo "1..$plan"
 n=0
 # A claim may print several verdicts (N95-C5/MD5, N95-C5/DES): it passes
@@ -72,3 +72,10 @@ for f in $figs; do
 done
 n=$((n + 1))
 if grep -q "N95-035" "$T/plots/tables.md" 2>/dev/null; then echo "ok $n - tables.md compares Tables 1-2"; else echo "not ok $n - tables.md missing"; fi
+# --check stores what it printed: the report of the store shows as many
+# verdicts as there are verdict lines.
+n=$((n + 1))
+printed=$(grep -cE '^(PASS|FAIL|XFAIL|XPASS|INPUT|INFO) ' "$T/claims")
+shown=$("$BLD/secsim" report "$T/n.db" -o "$T/page/index.html" 2>&1 | sed -n 's/.* \([0-9]*\) claim verdict(s).*/\1/p')
+if [ "${shown:-x}" = "$printed" ] && [ "$printed" -gt 0 ]; then echo "ok $n - the $printed verdicts printed are stored (secsim report shows them)"
+else echo "not ok $n - verdicts printed $printed, shown by secsim report ${shown:-none}"; fi
