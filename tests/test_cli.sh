@@ -172,13 +172,16 @@ check "a malformed list: exit 2, nothing written" "test \$? -eq 2 && grep -q \"e
 
 # One switch for a whole host: crypto (a quick calibration here),
 # protocol and memory costs. The crypto profile alone leaves PLP DES at
-# 32 processors under the R4400's TCP lock; the host profile does not.
+# 32 processors under the R4400's TCP lock (200 Mbit/s); the host profile
+# does not. Whether this host's own TCP lock then limits depends on the
+# calibration, which moves with the machine's load, so only the R4400's
+# bound is tested.
 HQ="--set processors=32 --set stack=DES/TCP/MD5/IP/FDDI --set duration=0.01 --set warmup=0.002 --set replications=2 --quiet"
 (cd "$T" && "$SECSIM" run nahum95/fig03_04 $HQ --set host=this-host -o "$T/host.db" 2> "$T/err")
 hrc=$?
 "$SECSIM" show "$T/host.db" --figure fig03 --metric throughput > "$T/show" 2>&1
 check "--set host=this-host: PLP DES at 32 processors is no longer held at the R4400's lock bound" \
-  "test $hrc -eq 0 && awk '\$4 == 32 && \$5 > 1000 && \$10 != \"lock.tcp\" {ok = 1} END {exit !ok}' '$T/show'" ||
+  "test $hrc -eq 0 && awk '\$4 == 32 && \$5 > 1000  {ok = 1} END {exit !ok}' '$T/show'" ||
   { echo "# run exit $hrc"; sed 's/^/# /' "$T/err" "$T/show"; }
 "$SECSIM" run nahum95/fig03_04 $HQ --set host=today -o "$T/nx.db" 2> "$T/err"
 check "an unknown host: exit 2, the hosts listed, nothing written" \
