@@ -273,6 +273,21 @@ static void test_derived(void)
 		}
 	}
 	SS_CHECK(same, "write/read round trip keeps every cost and source");
+	ss_profile_free(q);
+	q = NULL;
+
+	/* A whole number of ns past 2^31 (libconfig reads such an integer
+	   literal as a wrapped 32-bit int) reads back as itself. */
+	rc = ss_profile_set(p, "des-cbc.per_call_ns", 5e9, err, sizeof err);
+	f = rc == SS_OK ? fopen(path, "w") : NULL;
+	rc = f ? ss_profile_write(p, f, NULL, err, sizeof err) : -1;
+	if (f)
+		fclose(f);
+	rc2 = rc == SS_OK ? ss_profile_load(tmpdir, "slow", NULL, &q, err, sizeof err) : -1;
+	double got = -1;
+	SS_CHECK(rc2 == SS_OK && ss_profile_get(q, "des-cbc.per_call_ns", &got, err, sizeof err) == SS_OK &&
+			 got == 5e9,
+		 "a cost of 5e9 ns is written so that it reads back (got %.17g)", got);
 	ss_profile_free(p);
 	ss_profile_free(q);
 	SS_CHECK(ss_profile_from_calib(cal, "x", -1, &q, err, sizeof err) == SS_EINVAL &&
@@ -324,7 +339,7 @@ static void test_cli_options(void)
 
 int main(void)
 {
-	ss_test_plan(60);
+	ss_test_plan(61);
 	const char *src = getenv("SS_SRCDIR");
 #ifdef SS_DATADIR
 	if (!src)
