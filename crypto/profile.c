@@ -729,9 +729,10 @@ static void put_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* %.17g round-trips a double exactly, but prints a whole number without
-   a point, and libconfig 1.5 reads an integer literal past 2^31 as a
-   wrapped 32-bit int: such a cost gets ".0" to stay a real. */
+/* %.17g round-trips a double exactly (a clock of 0.0001 MHz too), but
+   prints a whole number without a point, and libconfig 1.5 reads an
+   integer literal past 2^31 as a wrapped 32-bit int: such a number gets
+   ".0" to stay a real. */
 static void put_real(FILE *f, double v)
 {
 	char buf[32];
@@ -763,8 +764,11 @@ int ss_profile_write(const ss_profile *p, FILE *f, const char *comment,
 		put_string(f, p->cpu);
 		fputs(";\n", f);
 	}
-	if (p->clock_mhz > 0)
-		fprintf(f, "clock_mhz = %.1f;\n", p->clock_mhz);
+	if (p->clock_mhz > 0) {
+		fputs("clock_mhz = ", f);
+		put_real(f, p->clock_mhz);
+		fputs(";\n", f);
+	}
 	fputs("costs = (\n", f);
 	int first = 1;
 	for (size_t i = 0; i < p->nalg; i++) {
