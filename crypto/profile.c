@@ -729,6 +729,17 @@ static void put_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* %.17g round-trips a double exactly (a clock of 0.0001 MHz too), but
+   prints a whole number without a point, and libconfig 1.5 reads an
+   integer literal past 2^31 as a wrapped 32-bit int: such a number gets
+   ".0" to stay a real. */
+static void put_real(FILE *f, double v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%.17g", v);
+	fprintf(f, "%s%s", buf, strpbrk(buf, ".e") ? "" : ".0");
+}
+
 int ss_profile_write(const ss_profile *p, FILE *f, const char *comment,
 		     char *err, size_t errlen)
 {
@@ -753,8 +764,11 @@ int ss_profile_write(const ss_profile *p, FILE *f, const char *comment,
 		put_string(f, p->cpu);
 		fputs(";\n", f);
 	}
-	if (p->clock_mhz > 0)
-		fprintf(f, "clock_mhz = %.1f;\n", p->clock_mhz);
+	if (p->clock_mhz > 0) {
+		fputs("clock_mhz = ", f);
+		put_real(f, p->clock_mhz);
+		fputs(";\n", f);
+	}
 	fputs("costs = (\n", f);
 	int first = 1;
 	for (size_t i = 0; i < p->nalg; i++) {
@@ -763,12 +777,16 @@ int ss_profile_write(const ss_profile *p, FILE *f, const char *comment,
 		if (!c->present)
 			continue;
 		fprintf(f, "%s  { alg = \"%s\"; ", first ? "" : ",\n", a->name);
-		/* %.17g round-trips a double exactly. */
-		if (a->kind == SS_CRYPTO_PK)
-			fprintf(f, "per_op_ns = %.17g;", c->per_call_ns);
-		else
-			fprintf(f, "per_call_ns = %.17g; per_byte_ns = %.17g;",
-				c->per_call_ns, c->per_byte_ns);
+		if (a->kind == SS_CRYPTO_PK) {
+			fputs("per_op_ns = ", f);
+			put_real(f, c->per_call_ns);
+		} else {
+			fputs("per_call_ns = ", f);
+			put_real(f, c->per_call_ns);
+			fputs("; per_byte_ns = ", f);
+			put_real(f, c->per_byte_ns);
+		}
+		fputc(';', f);
 		fputs("\n    source = ", f);
 		put_string(f, c->source[0] ? c->source : "unknown");
 		fputs("; }", f);

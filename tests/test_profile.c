@@ -144,6 +144,18 @@ static int load_text(const char *name, const char *text, ss_profile **p)
 	return ss_profile_load(tmpdir, name, NULL, p, err, sizeof err);
 }
 
+/* Writes p to tmpdir/NAME.cfg and loads it into *q. */
+static int write_back(const ss_profile *p, ss_profile **q)
+{
+	char file[256];
+	snprintf(file, sizeof file, "%s.cfg", ss_profile_name(p));
+	FILE *f = fopen(ss_test_path(tmpdir, file), "w");
+	int rc = f ? ss_profile_write(p, f, NULL, err, sizeof err) : -1;
+	if (f && fclose(f) != 0)
+		rc = -1;
+	return rc == SS_OK ? ss_profile_load(tmpdir, ss_profile_name(p), NULL, q, err, sizeof err) : -1;
+}
+
 /* Does err start with "tmpdir/NAME.cfg:LINE:"? */
 static int at_line(const char *name, int line)
 {
@@ -273,6 +285,25 @@ static void test_derived(void)
 		}
 	}
 	SS_CHECK(same, "write/read round trip keeps every cost and source");
+	ss_profile_free(q);
+	q = NULL;
+
+	/* A whole number of ns past 2^31 (libconfig reads such an integer
+	   literal as a wrapped 32-bit int) reads back as itself. */
+	rc = ss_profile_set(p, "des-cbc.per_call_ns", 5e9, err, sizeof err);
+	rc2 = rc == SS_OK ? write_back(p, &q) : -1;
+	double got = -1;
+	SS_CHECK(rc2 == SS_OK && ss_profile_get(q, "des-cbc.per_call_ns", &got, err, sizeof err) == SS_OK &&
+			 got == 5e9,
+		 "a cost of 5e9 ns is written so that it reads back (got %.17g)", got);
+	ss_profile_free(p);
+	ss_profile_free(q);
+	/* So is a clock too slow for one decimal. */
+	p = q = NULL;
+	rc = load_text("slowclock", "name = \"slowclock\";\ndescription = \"x\";\nclock_mhz = 0.0001;\n"
+			   "costs = ( { alg = \"md5\"; per_call_ns = 1; per_byte_ns = 2; source = \"s\"; } );\n", &p);
+	rc2 = rc == SS_OK ? write_back(p, &q) : -1;
+	SS_CHECK(rc2 == SS_OK, "a clock of 0.0001 MHz is written so that it reads back (%s)", rc2 ? err : "ok");
 	ss_profile_free(p);
 	ss_profile_free(q);
 	SS_CHECK(ss_profile_from_calib(cal, "x", -1, &q, err, sizeof err) == SS_EINVAL &&
@@ -324,7 +355,7 @@ static void test_cli_options(void)
 
 int main(void)
 {
-	ss_test_plan(60);
+	ss_test_plan(62);
 	const char *src = getenv("SS_SRCDIR");
 #ifdef SS_DATADIR
 	if (!src)
