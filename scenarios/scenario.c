@@ -66,27 +66,26 @@ void ss_scenario_free(ss_scenario *s)
 	free(s);
 }
 
-/* A scalar setting as text, for the parameter parser. */
-static int scalar_text(const config_setting_t *st, char *buf, size_t len)
+/* A scalar setting as text, for the parameter parser: numbers formatted
+   into buf, strings as they are (a long label is not cut to buf's size).
+   NULL when the setting is not a scalar. */
+static const char *scalar_text(const config_setting_t *st, char *buf, size_t len)
 {
 	switch (config_setting_type(st)) {
 	case CONFIG_TYPE_INT:
-		snprintf(buf, len, "%d", config_setting_get_int(st));
-		return 1;
 	case CONFIG_TYPE_INT64:
 		snprintf(buf, len, "%lld", config_setting_get_int64(st));
-		return 1;
+		return buf;
 	case CONFIG_TYPE_FLOAT:
 		snprintf(buf, len, "%.17g", config_setting_get_float(st));
-		return 1;
+		return buf;
 	case CONFIG_TYPE_BOOL:
 		snprintf(buf, len, "%s", config_setting_get_bool(st) ? "true" : "false");
-		return 1;
+		return buf;
 	case CONFIG_TYPE_STRING:
-		snprintf(buf, len, "%s", config_setting_get_string(st));
-		return 1;
+		return config_setting_get_string(st);
 	default:
-		return 0;
+		return NULL;
 	}
 }
 
@@ -219,8 +218,9 @@ static int load_params(loader *ld, ss_scenario *s, const config_setting_t *ps)
 		FAIL(ld, ps, SS_EPARSE, "'params' must be a group { ... }");
 	for (int i = 0; i < config_setting_length(ps); i++) {
 		config_setting_t *st = config_setting_get_elem(ps, (unsigned)i);
-		char text[512], msg[512];
-		if (!scalar_text(st, text, sizeof text))
+		char buf[64], msg[512];
+		const char *text = scalar_text(st, buf, sizeof buf);
+		if (!text)
 			FAIL(ld, st, SS_EINVAL, "parameter '%s' must be a single value (sweeps go in 'sweep')",
 			     config_setting_name(st));
 		int rc = ss_params_set_text(s->base, config_setting_name(st), text, msg, sizeof msg);
@@ -285,8 +285,9 @@ static int load_sweep(loader *ld, ss_scenario *s, const config_setting_t *sw)
 				return SS_ENOMEM;
 			for (int v = 0; v < nv; v++) {
 				config_setting_t *el = config_setting_get_elem(ax, (unsigned)v);
-				char text[512], msg[512];
-				if (!scalar_text(el, text, sizeof text)) {
+				char buf[64], msg[512];
+				const char *text = scalar_text(el, buf, sizeof buf);
+				if (!text) {
 					ss_params_free(scratch);
 					FAIL(ld, el, SS_EINVAL, "sweep value %d of '%s' must be a scalar", v + 1, k);
 				}
@@ -319,10 +320,10 @@ static int check_template(const ss_scenario *s, const char *tpl, char *msg, size
 		char name[128];
 		size_t n = (size_t)(e - p - 1);
 		if (n >= sizeof name)
-			n = sizeof name - 1;
+			n = sizeof name - 1; /* longer than any parameter's name: unknown */
 		memcpy(name, p + 1, n);
 		name[n] = '\0';
-		if (ss_params_index(s->base, name) < 0) {
+		if ((size_t)(e - p - 1) >= sizeof name || ss_params_index(s->base, name) < 0) {
 			ss_errbuf(msg, len, "series template refers to unknown parameter '{%s}'", name);
 			return SS_ENOENT;
 		}
@@ -937,35 +938,44 @@ int ss_scenario_set(ss_scenario *s, const char *assignment, char *err, size_t er
 	return SS_OK;
 }
 
+/* The series label of a point: "{name}" replaced by the parameter's
+   text. Two passes, the first measuring, so a template that repeats a
+   long value gets room for every copy. */
 static char *expand(const char *tpl, const ss_params *p)
 {
-	size_t len = 1;
-	for (const char *c = tpl; *c; c++)
-		len++;
-	for (size_t i = 0; i < p->n; i++)
-		len += strlen(p->v[i].text) * 4;
-	char *out = malloc(len + 64), *w = out;
-	if (!out)
-		return NULL;
-	for (const char *c = tpl; *c;) {
-		const char *e;
-		if (*c == '{' && (e = strchr(c, '}'))) {
-			char name[128];
-			size_t n = (size_t)(e - c - 1);
-			if (n >= sizeof name)
-				n = sizeof name - 1;
-			memcpy(name, c + 1, n);
-			name[n] = '\0';
-			const char *v = ss_params_text(p, name);
-			if (v)
-				w += sprintf(w, "%s", v);
-			c = e + 1;
-		} else {
-			*w++ = *c++;
+	char *out = NULL;
+	for (;;) {
+		size_t w = 0;
+		for (const char *c = tpl; *c;) {
+			const char *e;
+			if (*c == '{' && (e = strchr(c, '}'))) {
+				char name[128];
+				size_t n = (size_t)(e - c - 1);
+				const char *v = NULL;
+				if (n < sizeof name) {
+					memcpy(name, c + 1, n);
+					name[n] = '\0';
+					v = ss_params_text(p, name);
+				}
+				size_t vl = v ? strlen(v) : 0;
+				if (out && vl)
+					memcpy(out + w, v, vl);
+				w += vl;
+				c = e + 1;
+			} else {
+				if (out)
+					out[w] = *c;
+				w++;
+				c++;
+			}
 		}
+		if (out) {
+			out[w] = '\0';
+			return out;
+		}
+		if (!(out = malloc(w + 1)))
+			return NULL;
 	}
-	*w = '\0';
-	return out;
 }
 
 void ss_points_free(ss_point *pts, size_t n)

@@ -387,10 +387,39 @@ static void host_profiles(void)
 	}
 }
 
+/* A series template that repeats a long parameter: every copy fits (the
+   buffer was once sized for four copies of each value), and a long
+   string value is kept whole. */
+static void long_series(void)
+{
+	enum { LABEL = 2000, COPIES = 8 };
+	char label[LABEL + 1], text[LABEL + 512];
+	memset(label, 'a', LABEL);
+	label[LABEL] = '\0';
+	snprintf(text, sizeof text,
+		 "name = \"t\";\nmodel = \"mpstack\";\nparams = { label = \"%s\"; };\n"
+		 "run = { replications = 1; duration = 1.0; };\n"
+		 "output = { series = \"{label}{label}{label}{label}{label}{label}{label}{label}\"; };\n", label);
+	const char *p = write_file("long.cfg", text);
+	ss_scenario *s = NULL;
+	char err[1024] = "";
+	int rc = ss_scenario_load(p, &s, err, sizeof err);
+	SS_CHECK(rc == SS_OK && strlen(ss_params_text(s->base, "label")) == LABEL,
+		 "a %d-byte label loads whole (%s)", LABEL, err);
+	ss_point *pts = NULL;
+	size_t n = 0;
+	if (rc == SS_OK)
+		rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK(rc == SS_OK && n == 1 && strlen(pts[0].series) == (size_t)LABEL * COPIES,
+		 "the series repeats the label %d times (%zu bytes)", COPIES, n ? strlen(pts[0].series) : 0);
+	ss_points_free(pts, n);
+	ss_scenario_free(s);
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
-	ss_test_plan(75);
+	ss_test_plan(77);
 	if (!mkdtemp(dir))
 		return 1;
 	good();
@@ -400,6 +429,7 @@ int main(void)
 	stack_spellings();
 	speedup_baselines();
 	host_profiles();
+	long_series();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
