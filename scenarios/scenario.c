@@ -179,6 +179,22 @@ static int run_value(ss_scenario *s, const char *key, double v, const char *text
 	return SS_OK;
 }
 
+/* Warm-up and measurement together must fit the simulated clock; each
+   alone is checked by run_value, the sum once all settings are known. */
+static int check_span(const ss_scenario *s, char *msg, size_t len)
+{
+	double span = ss_model_run_span(s->warmup, s->duration, s->batch_means ? s->replications : 1);
+	if (span <= SS_RUN_MAX_S)
+		return SS_OK;
+	if (s->warmup < 0)
+		ss_errbuf(msg, len, "an automatic warm-up (up to 15 x 'duration') and the measurement need %.6g s of simulated time; "
+			  "the clock holds %.6g s: shorten 'duration'", span, SS_RUN_MAX_S);
+	else
+		ss_errbuf(msg, len, "'warmup' + %s'duration' = %.6g s of simulated time; the clock holds %.6g s",
+			  s->batch_means ? "'replications' x " : "", span, SS_RUN_MAX_S);
+	return SS_EINVAL;
+}
+
 static int load_run(loader *ld, ss_scenario *s, const config_setting_t *run)
 {
 	if (!config_setting_is_group(run))
@@ -519,6 +535,13 @@ int ss_scenario_load(const char *path, ss_scenario **out, char *err, size_t errl
 		st = config_lookup(&cf, "run");
 		ss_errbuf(err, errlen, "%s:%d: 'precision' adds replications; with method \"batches\" give the number of batches instead",
 			  path, config_setting_source_line(st));
+		rc = SS_EINVAL;
+		goto done;
+	}
+	char spanmsg[256];
+	if (check_span(s, spanmsg, sizeof spanmsg)) {
+		st = config_lookup(&cf, "run");
+		ss_errbuf(err, errlen, "%s:%d: %s", path, config_setting_source_line(st), spanmsg);
 		rc = SS_EINVAL;
 		goto done;
 	}
@@ -1042,6 +1065,12 @@ static int add_baselines(const ss_scenario *s, ss_point **pts, size_t *n, size_t
 
 int ss_scenario_points(const ss_scenario *s, ss_point **pts, size_t *n, char *err, size_t errlen)
 {
+	/* --set may have changed the run settings since loading. */
+	char msg0[256];
+	if (check_span(s, msg0, sizeof msg0)) {
+		ss_errbuf(err, errlen, "%s: %s", s->path, msg0);
+		return SS_EINVAL;
+	}
 	size_t total = 1;
 	for (size_t g = 0; g < s->ngroups; g++) {
 		total *= s->groups[g].n;

@@ -416,10 +416,54 @@ static void long_series(void)
 	ss_scenario_free(s);
 }
 
+/* Warm-up plus measurement past the int64 picosecond clock (9.22e6 s)
+   once wrapped to a short, wrong run: refused in the file, after --set,
+   and by the runner itself. */
+static void clock_span(void)
+{
+	const char *p = write_file("span.cfg", GOOD_HEAD "run = { replications = 2;\n warmup = 9e6; duration = 1e6; };\n");
+	ss_scenario *s = NULL;
+	char err[1024] = "", want[600];
+	int rc = ss_scenario_load(p, &s, err, sizeof err);
+	snprintf(want, sizeof want, "%s:3: ", p);
+	SS_CHECK(rc == SS_EINVAL && !strncmp(err, want, strlen(want)) && strstr(err, "clock"),
+		 "warmup 9e6 + duration 1e6 in a file refused: %s", err);
+	ss_scenario_free(s);
+	s = NULL;
+	p = write_file("span.cfg", GOOD_HEAD "run = { replications = 2; method = \"batches\";\n duration = 5e6; };\n");
+	rc = ss_scenario_load(p, &s, err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && !strncmp(err, want, strlen(want)) && strstr(err, "replications"),
+		 "two batches of 5e6 s refused: %s", err);
+	ss_scenario_free(s);
+	s = NULL;
+	p = write_file("span.cfg", GOOD_HEAD GOOD_RUN);
+	rc = ss_scenario_load(p, &s, err, sizeof err);
+	ss_point *pts = NULL;
+	size_t n = 0;
+	if (rc == SS_OK && !ss_scenario_set(s, "warmup=9e6", err, sizeof err) && !ss_scenario_set(s, "duration=1e6", err, sizeof err))
+		rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && pts == NULL && strstr(err, "clock"), "--set warmup=9e6 --set duration=1e6 refused: %s", err);
+	ss_points_free(pts, n);
+	if (s && !ss_scenario_set(s, "warmup=auto", err, sizeof err) && !ss_scenario_set(s, "duration=1e6", err, sizeof err))
+		rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && strstr(err, "automatic"), "an automatic warm-up counts its pilots: %s", err);
+	ss_scenario_free(s);
+
+	ss_params *qp = ss_params_alloc(ss_model_find("queue")->params, ss_model_find("queue")->nparams);
+	ss_run_spec spec = {ss_model_find("queue"), qp, 1, 9e6, 1e6, NULL};
+	ss_metrics m;
+	ss_run_info info;
+	ss_metrics_init(&m);
+	rc = ss_model_run(&spec, &m, &info, err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && strstr(err, "clock"), "the runner refuses it too: %s", err);
+	ss_metrics_fini(&m);
+	ss_params_free(qp);
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
-	ss_test_plan(77);
+	ss_test_plan(82);
 	if (!mkdtemp(dir))
 		return 1;
 	good();
@@ -430,6 +474,7 @@ int main(void)
 	speedup_baselines();
 	host_profiles();
 	long_series();
+	clock_span();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
