@@ -1,6 +1,7 @@
 /* Cost profiles: libconfig files of per-algorithm costs with sources,
    or costs derived from a calibration. */
 #include "ss_profile.h"
+#include "ss_cfgfile.h"
 #include "ss_err.h"
 #include "ss_grow.h"
 
@@ -284,21 +285,8 @@ static const char *const top_keys[] = {"name", "description", "cpu",
 /* Parse path into cfg; SS_ENOENT if unreadable, SS_EPARSE if malformed. */
 static int parse(const char *path, config_t *cfg, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		ss_errbuf(err, errlen, "%s: %s", path, strerror(errno));
-		return SS_ENOENT;
-	}
-	config_init(cfg);
-	if (!config_read(cfg, f)) {
-		ss_errbuf(err, errlen, "%s:%d: %s", path, config_error_line(cfg),
-			  config_error_text(cfg));
-		fclose(f);
-		config_destroy(cfg);
-		return SS_EPARSE;
-	}
-	fclose(f);
-	return SS_OK;
+	int rc = ss_cfgfile_read(cfg, path, err, errlen);
+	return rc == SS_OK || rc == SS_ENOENT || rc == SS_ENOMEM ? rc : SS_EPARSE;
 }
 
 /* Stem of a path: "dir/p4-1800.cfg" -> "p4-1800". */

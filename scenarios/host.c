@@ -10,6 +10,7 @@
 
 #include <libconfig.h>
 
+#include "ss_cfgfile.h"
 #include "ss_err.h"
 #include "ss_grow.h"
 
@@ -115,12 +116,9 @@ static int host_read(const ss_params *p, const char *name, const char *dir, host
 		return SS_ENOENT;
 	}
 	config_t cf;
-	config_init(&cf);
-	if (config_read_file(&cf, path) != CONFIG_TRUE) {
-		ss_errbuf(err, errlen, "%s:%d: %s", path, config_error_line(&cf), config_error_text(&cf));
-		config_destroy(&cf);
-		return SS_EPARSE;
-	}
+	int rrc = ss_cfgfile_read(&cf, path, err, errlen);
+	if (rrc)
+		return rrc == SS_ENOMEM ? rrc : SS_EPARSE;
 	int rc_ = SS_OK;
 	ss_params *q = ss_params_clone(p);
 	size_t cap = 0;

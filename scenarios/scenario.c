@@ -14,6 +14,7 @@
 
 #include <libconfig.h>
 
+#include "ss_cfgfile.h"
 #include "ss_env.h"
 #include "ss_err.h"
 #include "ss_grow.h"
@@ -431,15 +432,9 @@ int ss_scenario_load(const char *path, ss_scenario **out, char *err, size_t errl
 		return SS_ENOENT;
 	}
 	config_t cf;
-	config_init(&cf);
-	if (config_read_file(&cf, path) != CONFIG_TRUE) {
-		int line = config_error_line(&cf);
-		ss_errbuf(err, errlen, "%s:%d: %s", config_error_file(&cf) ? config_error_file(&cf) : path, line,
-			  config_error_text(&cf));
-		int io = config_error_type(&cf) == CONFIG_ERR_FILE_IO;
-		config_destroy(&cf);
-		return io ? SS_ENOENT : SS_EPARSE;
-	}
+	int rrc = ss_cfgfile_read(&cf, path, err, errlen);
+	if (rrc)
+		return rrc;
 	loader ld = {path, err, errlen};
 	ss_scenario *s = calloc(1, sizeof *s);
 	int rc = SS_ENOMEM;

@@ -105,6 +105,13 @@ static void bad_files(void)
 		{"x not numeric", GOOD_HEAD GOOD_RUN "output = {\n x = \"resource\"; };\n", "numeric", 5},
 		{"missing model", "name = \"t\";\n" GOOD_RUN, "missing required key 'model'", 1},
 		{"bad name", "name = \"../evil\";\nmodel = \"queue\";\n" GOOD_RUN, "'name' must be", 1},
+		{"integer past 32 bits (libconfig wraps it)", GOOD_HEAD "params = {\n  servers = 4294967298;\n};\n" GOOD_RUN, "does not fit in 32 bits", 4},
+		{"negative integer past 32 bits", GOOD_HEAD "sweep = ( { servers = [1,\n -2147483649]; } );\n" GOOD_RUN, "does not fit", 4},
+		{"hexadecimal past 31 bits", GOOD_HEAD "params = {\n  servers = 0x100000002;\n};\n" GOOD_RUN, "out of range", 4},
+		{"seed past 32 bits", GOOD_HEAD "run = { duration = 1.0;\n seed = 4294967297; };\n", "does not fit", 4},
+		{"a 64-bit literal is range-checked whole", GOOD_HEAD "params = {\n  servers = 4294967298L;\n};\n" GOOD_RUN, "out of range [1, 1024]", 4},
+		{"@include of a directory", GOOD_HEAD "@include \"/tmp\"\n" GOOD_RUN, "/tmp: not a regular file", 3},
+		{"@include of a missing file", GOOD_HEAD "@include \"/nonexistent/x.cfg\"\n" GOOD_RUN, "cannot open", 3},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *p = write_file("bad.cfg", cases[i].text);
@@ -374,6 +381,8 @@ static void host_profiles(void)
 		{"name = \"hb\";\nsettings = (\n { param = \"bus_bandwidth\"; value = 0.0; source = \"x\"; } );\n", "hb.cfg:3: setting 'bus_bandwidth': "},
 		{"name = \"other\";\nsettings = ();\n", "hb.cfg:1: name 'other' must equal"},
 		{"name = \"hb\";\nsetings = ();\n", "hb.cfg:2: unknown key 'setings'"},
+		{"name = \"hb\";\nsettings = (\n { param = \"processors\"; value = 4294967297; source = \"x\"; } );\n", "hb.cfg:3: integer 4294967297 does not fit"},
+		{"name = \"hb\";\n@include \"/tmp\"\n", "hb.cfg:2: /tmp: not a regular file"},
 	};
 	for (size_t i = 0; i < sizeof badh / sizeof badh[0]; i++) {
 		char set[1200];
@@ -460,10 +469,39 @@ static void clock_span(void)
 	ss_params_free(qp);
 }
 
+/* Integer literals: only real ones are checked (not in strings or
+   comments), a 64-bit literal keeps its value; a NUL byte is refused. */
+static void literals(void)
+{
+	const char *p = write_file("lit.cfg", GOOD_HEAD "# 4294967298 in a comment\n/* 99999999999 */\n"
+				   "description = \"4294967298 // 1e999\";\n"
+				   "run = { duration = 1.0; seed = 4294967297L; warmup = 4294967298.0e-6; };\n");
+	ss_scenario *s = NULL;
+	char err[1024] = "";
+	int rc = ss_scenario_load(p, &s, err, sizeof err);
+	SS_CHECK(rc == SS_OK && s->seed == 4294967297ULL && s->warmup == 4294967298.0e-6,
+		 "numbers in comments and strings pass; 4294967297L and reals keep their values (%s)", err);
+	ss_scenario_free(s);
+	s = NULL;
+	p = ss_test_path(dir, "nul.cfg");
+	FILE *f = fopen(p, "wb");
+	if (f) {
+		fputs(GOOD_HEAD GOOD_RUN "notes = \"a", f);
+		fputc('\0', f);
+		fputs("b\";\n", f);
+		fclose(f);
+	}
+	rc = ss_scenario_load(p, &s, err, sizeof err);
+	char want[600];
+	snprintf(want, sizeof want, "%s:4: NUL byte", p);
+	SS_CHECK(rc == SS_EPARSE && s == NULL && !strncmp(err, want, strlen(want)), "a NUL byte is refused: %s", err);
+	ss_scenario_free(s);
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
-	ss_test_plan(82);
+	ss_test_plan(93);
 	if (!mkdtemp(dir))
 		return 1;
 	good();
@@ -475,6 +513,7 @@ int main(void)
 	host_profiles();
 	long_series();
 	clock_span();
+	literals();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
