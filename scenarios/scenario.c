@@ -180,10 +180,17 @@ static int run_value(ss_scenario *s, const char *key, double v, const char *text
 	return SS_OK;
 }
 
-/* Warm-up and measurement together must fit the simulated clock; each
-   alone is checked by run_value, the sum once all settings are known. */
-static int check_span(const ss_scenario *s, char *msg, size_t len)
+/* The run settings that depend on each other, checked once all are
+   known (each alone is checked by run_value): warm-up and measurement
+   together must fit the simulated clock, and precision mode cannot stop
+   below the replications it starts with. */
+static int check_run(const ss_scenario *s, char *msg, size_t len)
 {
+	if (s->precision > 0 && s->max_replications < s->replications) {
+		ss_errbuf(msg, len, "'max_replications' = %d is below 'replications' = %d: precision mode starts with "
+			  "'replications' runs and adds up to 'max_replications'", s->max_replications, s->replications);
+		return SS_EINVAL;
+	}
 	double span = ss_model_run_span(s->warmup, s->duration, s->batch_means ? s->replications : 1);
 	if (span <= SS_RUN_MAX_S)
 		return SS_OK;
@@ -533,8 +540,8 @@ int ss_scenario_load(const char *path, ss_scenario **out, char *err, size_t errl
 		rc = SS_EINVAL;
 		goto done;
 	}
-	char spanmsg[256];
-	if (check_span(s, spanmsg, sizeof spanmsg)) {
+	char spanmsg[512];
+	if (check_run(s, spanmsg, sizeof spanmsg)) {
 		st = config_lookup(&cf, "run");
 		ss_errbuf(err, errlen, "%s:%d: %s", path, config_setting_source_line(st), spanmsg);
 		rc = SS_EINVAL;
@@ -1061,8 +1068,8 @@ static int add_baselines(const ss_scenario *s, ss_point **pts, size_t *n, size_t
 int ss_scenario_points(const ss_scenario *s, ss_point **pts, size_t *n, char *err, size_t errlen)
 {
 	/* --set may have changed the run settings since loading. */
-	char msg0[256];
-	if (check_span(s, msg0, sizeof msg0)) {
+	char msg0[512];
+	if (check_run(s, msg0, sizeof msg0)) {
 		ss_errbuf(err, errlen, "%s: %s", s->path, msg0);
 		return SS_EINVAL;
 	}

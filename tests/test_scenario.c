@@ -111,6 +111,7 @@ static void bad_files(void)
 		{"seed past 32 bits", GOOD_HEAD "run = { duration = 1.0;\n seed = 4294967297; };\n", "does not fit", 4},
 		{"a 64-bit literal is range-checked whole", GOOD_HEAD "params = {\n  servers = 4294967298L;\n};\n" GOOD_RUN, "out of range [1, 1024]", 4},
 		{"@include of a directory", GOOD_HEAD "@include \"/tmp\"\n" GOOD_RUN, "/tmp: not a regular file", 3},
+		{"precision mode capped below its first replications", GOOD_HEAD "run = { duration = 1.0; precision = 0.05;\n replications = 10; max_replications = 3; };\n", "'max_replications' = 3 is below 'replications' = 10", 3},
 		{"@include of a missing file", GOOD_HEAD "@include \"/nonexistent/x.cfg\"\n" GOOD_RUN, "cannot open", 3},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -457,6 +458,16 @@ static void clock_span(void)
 		rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
 	SS_CHECK(rc == SS_EINVAL && strstr(err, "automatic"), "an automatic warm-up counts its pilots: %s", err);
 	ss_scenario_free(s);
+	s = NULL;
+	p = write_file("span.cfg", GOOD_HEAD GOOD_RUN);
+	pts = NULL;
+	rc = ss_scenario_load(p, &s, err, sizeof err);
+	if (rc == SS_OK && !ss_scenario_set(s, "precision=0.05", err, sizeof err) &&
+	    !ss_scenario_set(s, "max_replications=2", err, sizeof err))
+		rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && pts == NULL && strstr(err, "below 'replications' = 3"),
+		 "--set max_replications below replications in precision mode refused: %s", err);
+	ss_scenario_free(s);
 
 	ss_params *qp = ss_params_alloc(ss_model_find("queue")->params, ss_model_find("queue")->nparams);
 	ss_run_spec spec = {ss_model_find("queue"), qp, 1, 9e6, 1e6, NULL};
@@ -501,7 +512,7 @@ static void literals(void)
 int main(void)
 {
 	gsl_set_error_handler_off();
-	ss_test_plan(93);
+	ss_test_plan(95);
 	if (!mkdtemp(dir))
 		return 1;
 	good();
