@@ -91,8 +91,9 @@ int ss_model_run_batches(const ss_run_spec *spec, int batches, ss_batch_fn fn, v
 {
 	ss_run_info info;
 	memset(&info, 0, sizeof info);
-	if (!(spec->duration > 0) || batches < 1 || isnan(spec->warmup)) {
-		ss_errbuf(err, errlen, "the measured duration must be > 0 and batches >= 1");
+	/* A duration under half a picosecond rounds to no measurement. */
+	if (!(spec->duration > 0) || ss_time_from_s(spec->duration) < 1 || batches < 1 || isnan(spec->warmup)) {
+		ss_errbuf(err, errlen, "the measured duration must be at least one picosecond and batches >= 1");
 		return SS_EINVAL;
 	}
 	double span = ss_model_run_span(spec->warmup, spec->duration, batches);

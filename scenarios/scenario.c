@@ -153,8 +153,10 @@ static int run_value(ss_scenario *s, const char *key, double v, const char *text
 			s->warmup = v;
 		}
 	} else if (!strcmp(key, "duration")) {
-		if (!(v > 0) || !isfinite(v) || v > 9e6) {
-			ss_errbuf(msg, len, "'duration' must be > 0 seconds (and at most 9e6)");
+		/* At least one tick of the picosecond clock: a shorter one
+		   rounds to a measurement of nothing. */
+		if (!(v >= 1e-12) || !isfinite(v) || v > 9e6) {
+			ss_errbuf(msg, len, "'duration' must be between 1e-12 s (one clock tick) and 9e6 s");
 			return SS_EINVAL;
 		}
 		s->duration = v;
@@ -328,6 +330,18 @@ static int load_sweep(loader *ld, ss_scenario *s, const config_setting_t *sw)
 			}
 			ss_params_free(scratch);
 		}
+		/* Two equal rows would be one point run twice: the store
+		   refuses the second after the first ran. */
+		for (size_t v = 1; v < G->n; v++)
+			for (size_t w = 0; w < v; w++) {
+				size_t a = 0;
+				while (a < G->naxes && !strcmp(G->axes[a].values[w], G->axes[a].values[v]))
+					a++;
+				if (a == G->naxes)
+					FAIL(ld, config_setting_get_elem(config_setting_get_elem(grp, 0), (unsigned)v), SS_EINVAL,
+					     "sweep value %zu of '%s' repeats value %zu (%s)%s", v + 1, G->axes[0].key, w + 1,
+					     G->axes[0].values[v], G->naxes > 1 ? " and so do the axes swept with it" : "");
+			}
 	}
 	return SS_OK;
 }

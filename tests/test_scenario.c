@@ -112,6 +112,8 @@ static void bad_files(void)
 		{"a 64-bit literal is range-checked whole", GOOD_HEAD "params = {\n  servers = 4294967298L;\n};\n" GOOD_RUN, "out of range [1, 1024]", 4},
 		{"@include of a directory", GOOD_HEAD "@include \"/tmp\"\n" GOOD_RUN, "/tmp: not a regular file", 3},
 		{"precision mode capped below its first replications", GOOD_HEAD "run = { duration = 1.0; precision = 0.05;\n replications = 10; max_replications = 3; };\n", "'max_replications' = 3 is below 'replications' = 10", 3},
+		{"a sweep value given twice (one point run twice)", GOOD_HEAD "sweep = ( { service = [\"exp(1)\",\n \"exp(1.0)\"]; } );\n" GOOD_RUN, "repeats value 1", 4},
+		{"a duration below one clock tick", GOOD_HEAD "run = {\n duration = 1e-13; };\n", "one clock tick", 4},
 		{"@include of a missing file", GOOD_HEAD "@include \"/nonexistent/x.cfg\"\n" GOOD_RUN, "cannot open", 3},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -476,6 +478,10 @@ static void clock_span(void)
 	ss_metrics_init(&m);
 	rc = ss_model_run(&spec, &m, &info, err, sizeof err);
 	SS_CHECK(rc == SS_EINVAL && strstr(err, "clock"), "the runner refuses it too: %s", err);
+	spec.warmup = 0;
+	spec.duration = 1e-15;
+	rc = ss_model_run(&spec, &m, &info, err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && strstr(err, "picosecond"), "the runner refuses a measurement that rounds to 0 ps: %s", err);
 	ss_metrics_fini(&m);
 	ss_params_free(qp);
 }
@@ -512,7 +518,7 @@ static void literals(void)
 int main(void)
 {
 	gsl_set_error_handler_off();
-	ss_test_plan(95);
+	ss_test_plan(98);
 	if (!mkdtemp(dir))
 		return 1;
 	good();
