@@ -58,7 +58,14 @@ void ss_profile_free(ss_profile *p)
 const char *ss_profile_name(const ss_profile *p) { return p->name; }
 const char *ss_profile_description(const ss_profile *p) { return p->description; }
 
-static int valid_cost(double v) { return isfinite(v) && v >= 0; }
+/* A bound on every cost, 1 s per call or per byte: far above any
+   cipher on any CPU (the slowest shipped, 3-DES on the R4400, costs 5.1
+   us per byte), and low enough that a packet's cost stays well inside
+   the picosecond clock (a cost of 1e300 ns once saturated it, and the
+   processor's busy time then wrapped negative). */
+#define MAX_COST_NS 1e9
+
+static int valid_cost(double v) { return isfinite(v) && v >= 0 && v <= MAX_COST_NS; }
 
 /* Profile names become file names: keep them to a safe alphabet so a name
    can never climb out of the profiles directory. */
@@ -216,7 +223,7 @@ static int get_cost(const char *path, const config_setting_t *g,
 	*v = number(s);
 	if (!valid_cost(*v))
 		return at(err, errlen, path, s, SS_EINVAL,
-			  "%s: '%s' = %g: a cost must be finite and >= 0", alg,
+			  "%s: '%s' = %g: a cost must be >= 0 and at most 1e9 ns", alg,
 			  key, *v);
 	return SS_OK;
 }
@@ -394,9 +401,9 @@ int ss_profile_load_file(const char *path, const ss_calib *cal,
 		goto done;
 	config_setting_t *ck = config_setting_get_member(root, "clock_mhz");
 	if (ck) {
-		if (!is_number(ck) || !(number(ck) > 0)) {
+		if (!is_number(ck) || !(number(ck) > 0) || !isfinite(number(ck))) {
 			rc = at(err, errlen, path, ck, SS_EINVAL,
-				"clock_mhz must be a number > 0");
+				"clock_mhz must be a finite number > 0");
 			goto done;
 		}
 		p->clock_mhz = number(ck);
@@ -609,7 +616,7 @@ int ss_profile_set(ss_profile *p, const char *key, double value, char *err,
 	if (rc != SS_OK)
 		return rc;
 	if (!valid_cost(value)) {
-		ss_errbuf(err, errlen, "%s = %g: a cost must be finite and >= 0",
+		ss_errbuf(err, errlen, "%s = %g: a cost must be >= 0 and at most 1e9 ns",
 			  key, value);
 		return SS_EINVAL;
 	}

@@ -112,6 +112,8 @@ static void test_shipped(void)
 		 "setting an absent RSA cost adds it (per op, bytes ignored)");
 	rc = ss_profile_set(p, "md5.per_byte_ns", -1, err, sizeof err);
 	SS_CHECK(rc == SS_EINVAL, "negative override: SS_EINVAL (%s)", err);
+	rc = ss_profile_set(p, "md5.per_byte_ns", 1e300, err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL, "an override past the clock's range: SS_EINVAL (%s)", err);
 	rc = ss_profile_set(p, "md5.per_op_ns", 1, err, sizeof err);
 	SS_CHECK(rc == SS_EINVAL, "per_op_ns on a hash: SS_EINVAL (%s)", err);
 	rc = ss_profile_set(p, "rsa1024-sign.per_byte_ns", 1, err, sizeof err);
@@ -192,6 +194,11 @@ static void test_bad_files(void)
 		 "derive = \"magic\";\n", "unknown derive", SS_EINVAL, 3},
 		{"bigint", "name = \"bigint\";\ndescription = \"x\";\n"
 		 "clock_mhz = 4294967298;\ncosts = ();\n", "integer past 32 bits", SS_EPARSE, 3},
+		{"hugecost", "name = \"hugecost\";\ndescription = \"x\";\ncosts = (\n"
+		 " { alg = \"md5\";\n   per_call_ns = 0;\n   per_byte_ns = 1e300;"
+		 " source = \"s\"; }\n);\n", "cost that would saturate the clock", SS_EINVAL, 6},
+		{"infclock", "name = \"infclock\";\ndescription = \"x\";\n"
+		 "clock_mhz = 1e999;\ncosts = ();\n", "infinite clock_mhz", SS_EINVAL, 3},
 		{"incdir", "name = \"incdir\";\ndescription = \"x\";\n"
 		 "@include \"/tmp\"\ncosts = ();\n", "@include of a directory", SS_ENOENT, 3},
 	};
@@ -331,7 +338,7 @@ static void test_cli_options(void)
 
 int main(void)
 {
-	ss_test_plan(63);
+	ss_test_plan(66);
 	const char *src = getenv("SS_SRCDIR");
 #ifdef SS_DATADIR
 	if (!src)
