@@ -293,8 +293,13 @@ int ss_cmd_trace(int argc, char **argv)
 		const char *a = argv[i];
 		int more = i + 1 < argc;
 		char *end = NULL;
-		if (!strcmp(a, "-d") && more)
+		if (!strcmp(a, "-d") && more) {
 			dir = argv[++i];
+			if (!dir[0]) {
+				fprintf(stderr, "secsim trace: -d needs a directory, not an empty name\n");
+				return 2;
+			}
+		}
 		else if (!strcmp(a, "--stack") && more)
 			stack = argv[++i];
 		else if (!strcmp(a, "--processors") && more) {

@@ -217,6 +217,26 @@ static int scan(const char *path, const origin *o, int depth, char *err, size_t 
 	return rc;
 }
 
+const char *ss_cfgfile_scalar_text(const config_setting_t *st, char *buf, size_t len)
+{
+	switch (config_setting_type(st)) {
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		snprintf(buf, len, "%lld", config_setting_get_int64(st));
+		return buf;
+	case CONFIG_TYPE_FLOAT:
+		snprintf(buf, len, "%.17g", config_setting_get_float(st));
+		return buf;
+	case CONFIG_TYPE_BOOL:
+		snprintf(buf, len, "%s", config_setting_get_bool(st) ? "true" : "false");
+		return buf;
+	case CONFIG_TYPE_STRING:
+		return config_setting_get_string(st);
+	default:
+		return NULL;
+	}
+}
+
 int ss_cfgfile_read(config_t *cf, const char *path, char *err, size_t errlen)
 {
 	int rc = scan(path, NULL, 0, err, errlen);

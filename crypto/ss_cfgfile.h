@@ -17,4 +17,9 @@
    "file:line: what is wrong" in err. */
 int ss_cfgfile_read(config_t *cf, const char *path, char *err, size_t errlen);
 
+/* A scalar setting as text for a parameter parser: a number or boolean
+   formatted into buf (64 bytes hold any of them), a string as it is (a
+   long one is not cut to buf's size). NULL when st is not a scalar. */
+const char *ss_cfgfile_scalar_text(const config_setting_t *st, char *buf, size_t len);
+
 #endif

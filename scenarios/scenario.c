@@ -67,29 +67,6 @@ void ss_scenario_free(ss_scenario *s)
 	free(s);
 }
 
-/* A scalar setting as text, for the parameter parser: numbers formatted
-   into buf, strings as they are (a long label is not cut to buf's size).
-   NULL when the setting is not a scalar. */
-static const char *scalar_text(const config_setting_t *st, char *buf, size_t len)
-{
-	switch (config_setting_type(st)) {
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64:
-		snprintf(buf, len, "%lld", config_setting_get_int64(st));
-		return buf;
-	case CONFIG_TYPE_FLOAT:
-		snprintf(buf, len, "%.17g", config_setting_get_float(st));
-		return buf;
-	case CONFIG_TYPE_BOOL:
-		snprintf(buf, len, "%s", config_setting_get_bool(st) ? "true" : "false");
-		return buf;
-	case CONFIG_TYPE_STRING:
-		return config_setting_get_string(st);
-	default:
-		return NULL;
-	}
-}
-
 typedef struct loader {
 	const char *path;
 	char *err;
@@ -139,7 +116,7 @@ static int run_value(ss_scenario *s, const char *key, double v, const char *text
 			s->max_replications = (int)v;
 	} else if (!strcmp(key, "seed")) {
 		if (v != floor(v) || v < 0 || v > 9e15) {
-			ss_errbuf(msg, len, "'seed' must be a non-negative integer");
+			ss_errbuf(msg, len, "'seed' must be an integer in [0, 9e15] (exact in a double)");
 			return SS_EINVAL;
 		}
 		s->seed = (uint64_t)v;
@@ -245,7 +222,7 @@ static int load_params(loader *ld, ss_scenario *s, const config_setting_t *ps)
 	for (int i = 0; i < config_setting_length(ps); i++) {
 		config_setting_t *st = config_setting_get_elem(ps, (unsigned)i);
 		char buf[64], msg[512];
-		const char *text = scalar_text(st, buf, sizeof buf);
+		const char *text = ss_cfgfile_scalar_text(st, buf, sizeof buf);
 		if (!text)
 			FAIL(ld, st, SS_EINVAL, "parameter '%s' must be a single value (sweeps go in 'sweep')",
 			     config_setting_name(st));
@@ -312,7 +289,7 @@ static int load_sweep(loader *ld, ss_scenario *s, const config_setting_t *sw)
 			for (int v = 0; v < nv; v++) {
 				config_setting_t *el = config_setting_get_elem(ax, (unsigned)v);
 				char buf[64], msg[512];
-				const char *text = scalar_text(el, buf, sizeof buf);
+				const char *text = ss_cfgfile_scalar_text(el, buf, sizeof buf);
 				if (!text) {
 					ss_params_free(scratch);
 					FAIL(ld, el, SS_EINVAL, "sweep value %d of '%s' must be a scalar", v + 1, k);

@@ -11,7 +11,7 @@ T=$(mktemp -d /tmp/ss_cli.XXXXXX)
 trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
 # The plan comes first: a check that never runs (an early exit, a
 # skipped branch) then fails the test instead of shrinking the plan.
-plan=53
+plan=54
 echo "1..$plan"
 n=0
 fails=0
@@ -213,6 +213,8 @@ for bad in '' nan -1 1x; do
   "$SECSIM" trace --start-us "$bad" -d "$T/tr" 2> "$T/err"
   check "trace --start-us '$bad': exit 2" "test \$? -eq 2 && grep -q 'start-us needs' '$T/err'"
 done
+(cd "$T" && "$SECSIM" trace -d '' 2> "$T/err")
+check "trace -d '': exit 2, nothing drawn" "test \$? -eq 2 && grep -q 'needs a directory' '$T/err' && test ! -e '$T/trace_tcpip.gp'"
 
 # A reference CSV that is not a regular file: refused by name (a FIFO
 # once blocked the run forever; timeout only guards that).

@@ -426,6 +426,17 @@ static void long_series(void)
 		 "the series repeats the label %d times (%zu bytes)", COPIES, n ? strlen(pts[0].series) : 0);
 	ss_points_free(pts, n);
 	ss_scenario_free(s);
+
+	/* The same in a host profile (its values were cut at 511 bytes). */
+	snprintf(text, sizeof text, "name = \"hl\";\nsettings = (\n { param = \"label\"; value = \"%s\"; source = \"x\"; } );\n",
+		 label);
+	char set[1200];
+	snprintf(set, sizeof set, "host=%s", write_file("hl.cfg", text));
+	const char *one[] = {set, NULL};
+	pts = host_points(MP_HEAD, one, &n, &rc, err, sizeof err);
+	SS_CHECK(rc == SS_OK && n == 1 && strlen(ss_params_text(pts[0].params, "label")) == LABEL,
+		 "a %d-byte label from a host profile is kept whole (%s)", LABEL, err);
+	ss_points_free(pts, n);
 }
 
 /* Warm-up plus measurement past the int64 picosecond clock (9.22e6 s)
@@ -518,7 +529,7 @@ static void literals(void)
 int main(void)
 {
 	gsl_set_error_handler_off();
-	ss_test_plan(98);
+	ss_test_plan(99);
 	if (!mkdtemp(dir))
 		return 1;
 	good();
