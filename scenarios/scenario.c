@@ -21,6 +21,8 @@
 #include "ss_host.h"
 #include "ss_text.h"
 
+#define SS_SCENARIO_NAME_MAX 200
+
 static const char *const top_keys[] = {"name", "description", "reproduces", "model",
 				       "params", "sweep", "run", "output", "notes", NULL};
 static const char *const run_keys[] = {"replications", "seed", "warmup", "duration", "level",
@@ -470,10 +472,11 @@ int ss_scenario_load(const char *path, ss_scenario **out, char *err, size_t errl
 		}
 	if ((rc = get_string(&ld, config_lookup(&cf, "name"), &s->name)))
 		goto done;
-	if (!s->name[0] || strpbrk(s->name, "/\\") || s->name[0] == '.') {
+	/* results/NAME.db must be a file name the system takes (NAME_MAX 255). */
+	if (!s->name[0] || strpbrk(s->name, "/\\") || s->name[0] == '.' || strlen(s->name) > SS_SCENARIO_NAME_MAX) {
 		st = config_lookup(&cf, "name");
-		ss_errbuf(err, errlen, "%s:%d: 'name' must be non-empty, without '/' or a leading '.' (it names the database)",
-			  path, config_setting_source_line(st));
+		ss_errbuf(err, errlen, "%s:%d: 'name' must be non-empty, at most %d bytes, without '/' or a leading '.' (it names the database)",
+			  path, config_setting_source_line(st), SS_SCENARIO_NAME_MAX);
 		rc = SS_EINVAL;
 		goto done;
 	}

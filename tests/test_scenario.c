@@ -501,6 +501,17 @@ static void clock_span(void)
    comments), a 64-bit literal keeps its value; a NUL byte is refused. */
 static void literals(void)
 {
+	char longname[600];
+	memset(longname, 'n', 300);
+	longname[300] = '\0';
+	char text[1000];
+	snprintf(text, sizeof text, "name = \"%s\";\nmodel = \"queue\";\n" GOOD_RUN, longname);
+	ss_scenario *s0 = NULL;
+	char err0[1024] = "";
+	int rc0 = ss_scenario_load(write_file("lname.cfg", text), &s0, err0, sizeof err0);
+	SS_CHECK(rc0 == SS_EINVAL && strstr(err0, ":1: 'name' must be non-empty, at most 200 bytes"),
+		 "a 300-byte name (too long for the database's file name) is refused: %.80s", err0);
+	ss_scenario_free(s0);
 	const char *p = write_file("lit.cfg", GOOD_HEAD "# 4294967298 in a comment\n/* 99999999999 */\n"
 				   "description = \"4294967298 // 1e999\";\n"
 				   "run = { duration = 1.0; seed = 4294967297L; warmup = 4294967298.0e-6; };\n");
@@ -529,7 +540,7 @@ static void literals(void)
 int main(void)
 {
 	gsl_set_error_handler_off();
-	ss_test_plan(99);
+	ss_test_plan(100);
 	if (!mkdtemp(dir))
 		return 1;
 	good();
