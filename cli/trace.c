@@ -35,6 +35,13 @@ typedef struct ival {
 /* Processors tracked for intervals still open at the window's end. */
 #define MAXCPU 64
 
+/* Intervals one timeline holds at most (24 bytes each): 25 times the
+   default DES timeline on 64 processors (about 4,000), far more boxes
+   than a readable plot has; a longer window is refused early instead of
+   growing to gigabytes. */
+#define MAXIVAL 100000
+#define TRACE_STEP_US 10000.0
+
 typedef struct rec {
 	ss_time from, to;
 	ss_time seen[MAXCPU]; /* per processor: latest end of anything reported */
@@ -43,6 +50,7 @@ typedef struct rec {
 	const char *acts[MAXACT];
 	int nacts;
 	int oom;
+	int full; /* MAXIVAL reached: the window is too long */
 } rec;
 
 static int act_index(rec *r, const char *what)
@@ -62,8 +70,12 @@ static void record(void *ud, int cpu, int thread, ss_time start, ss_time end, co
 	rec *r = ud;
 	if (cpu >= 0 && cpu < MAXCPU && end > r->seen[cpu])
 		r->seen[cpu] = start >= r->to && r->seen[cpu] < r->to ? r->to : end;
-	if (end <= r->from || start >= r->to || cpu < 0)
+	if (end <= r->from || start >= r->to || cpu < 0 || r->full)
 		return;
+	if (r->n == MAXIVAL) {
+		r->full = 1;
+		return;
+	}
 	if (ss_grow(&r->v, &r->cap, r->n + 1, sizeof *r->v, 1024)) {
 		r->oom = 1;
 		return;
@@ -188,21 +200,33 @@ static int one(const char *dir, const char *name, const char *const *sets, size_
 		ss_params_free(p);
 		return hrc == SS_ENOMEM ? hrc : SS_EINVAL;
 	}
+	/* --set or a host may give more processors than --processors allows. */
+	if (ss_params_int(p, "processors") > MAXCPU) {
+		ss_errbuf(err, errlen, "processors = %lld: a timeline draws at most %d processors",
+			  ss_params_int(p, "processors"), MAXCPU);
+		ss_params_free(p);
+		return SS_EINVAL;
+	}
 	ss_sim *sim = ss_sim_alloc(1);
 	void *st = NULL;
-	rec r = {ss_time_from_us(start_us), ss_time_from_us(start_us + window_us), {0}, NULL, 0, 0, {0}, 0, 0};
+	rec r = {ss_time_from_us(start_us), ss_time_from_us(start_us + window_us), {0}, NULL, 0, 0, {0}, 0, 0, 0};
 	int rc = sim ? t->create(sim, p, &st, err, errlen) : SS_ENOMEM;
 	int nproc = (int)ss_params_int(p, "processors");
 	if (rc == SS_OK) {
 		ss_mpstack_set_trace(st, record, &r);
-		ss_sim_run_until(sim, r.to);
+		/* In steps of TRACE_STEP_US, to stop as soon as the window
+		   proves too long. */
+		for (ss_time u = ss_sim_now(sim); u < r.to && !r.full;) {
+			u = r.to - u > ss_time_from_us(TRACE_STEP_US) ? u + ss_time_from_us(TRACE_STEP_US) : r.to;
+			ss_sim_run_until(sim, u);
+		}
 		/* A lock wait or a bus stall is reported when it ends: run on
 		   until each processor's activity at the window's end has ended
 		   (or it took up new work, so it was idle), and the recorder
 		   clips those intervals to the window. The cap only bounds a
 		   processor that stays idle forever. */
 		ss_time cap = r.to + ss_time_from_us(TRACE_TAIL_US);
-		for (int open = 1; open && ss_sim_now(sim) < cap;) {
+		for (int open = !r.full; open && ss_sim_now(sim) < cap;) {
 			open = 0;
 			for (int c = 0; c < nproc && c < MAXCPU; c++)
 				open |= r.seen[c] < r.to;
@@ -219,6 +243,11 @@ static int one(const char *dir, const char *name, const char *const *sets, size_
 	ss_params_free(p);
 	if (rc == SS_OK && r.oom)
 		rc = SS_ENOMEM;
+	if (rc == SS_OK && r.full) {
+		ss_errbuf(err, errlen, "the window of %.6g us holds more than %d intervals: give a shorter --window-us", window_us,
+			  MAXIVAL);
+		rc = SS_EINVAL;
+	}
 	char path[4096];
 	if (rc == SS_OK) {
 		snprintf(path, sizeof path, "%s/%s.txt", dir, name);
@@ -264,20 +293,27 @@ int ss_cmd_trace(int argc, char **argv)
 		const char *a = argv[i];
 		int more = i + 1 < argc;
 		char *end = NULL;
-		if (!strcmp(a, "-d") && more)
+		if (!strcmp(a, "-d") && more) {
 			dir = argv[++i];
+			if (!dir[0]) {
+				fprintf(stderr, "secsim trace: -d needs a directory, not an empty name\n");
+				return 2;
+			}
+		}
 		else if (!strcmp(a, "--stack") && more)
 			stack = argv[++i];
 		else if (!strcmp(a, "--processors") && more) {
-			long v = strtol(argv[++i], &end, 10);
-			if (*end || v < 1 || v > 64) {
+			const char *t = argv[++i];
+			long v = strtol(t, &end, 10);
+			if (end == t || *end || v < 1 || v > 64) {
 				fprintf(stderr, "secsim trace: --processors needs an integer in [1, 64]\n");
 				return 2;
 			}
 			procs = (int)v;
 		} else if ((!strcmp(a, "--start-us") || !strcmp(a, "--window-us")) && more) {
-			double v = strtod(argv[++i], &end);
-			if (*end || !(v >= 0) || v > 1e9 || (a[2] == 'w' && v <= 0)) {
+			const char *t = argv[++i];
+			double v = strtod(t, &end);
+			if (end == t || *end || !(v >= 0) || v > 1e9 || (a[2] == 'w' && v <= 0)) {
 				fprintf(stderr, "secsim trace: %s needs a positive number of microseconds\n", a);
 				return 2;
 			}

@@ -8,7 +8,8 @@ libss_crypto_a_SOURCES = \
 	crypto/testkeys.c \
 	crypto/ss_exec.h crypto/exec.c \
 	crypto/ss_calib.h crypto/calib.c \
-	crypto/ss_profile.h crypto/profile.c
+	crypto/ss_profile.h crypto/profile.c \
+	crypto/ss_cfgfile.h crypto/cfgfile.c
 # sim/err.c provides ss_errbuf/ss_strerror, so users also link libss_sim.a.
 SS_CRYPTO_LIBS = libss_crypto.a libss_sim.a $(CRYPTO_LIBS) $(LIBCONFIG_LIBS) -lm
 

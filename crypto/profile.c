@@ -1,6 +1,7 @@
 /* Cost profiles: libconfig files of per-algorithm costs with sources,
    or costs derived from a calibration. */
 #include "ss_profile.h"
+#include "ss_cfgfile.h"
 #include "ss_err.h"
 #include "ss_grow.h"
 
@@ -57,7 +58,14 @@ void ss_profile_free(ss_profile *p)
 const char *ss_profile_name(const ss_profile *p) { return p->name; }
 const char *ss_profile_description(const ss_profile *p) { return p->description; }
 
-static int valid_cost(double v) { return isfinite(v) && v >= 0; }
+/* A bound on every cost, 1 s per call or per byte: far above any
+   cipher on any CPU (the slowest shipped, 3-DES on the R4400, costs 5.1
+   us per byte), and low enough that a packet's cost stays well inside
+   the picosecond clock (a cost of 1e300 ns once saturated it, and the
+   processor's busy time then wrapped negative). */
+#define MAX_COST_NS 1e9
+
+static int valid_cost(double v) { return isfinite(v) && v >= 0 && v <= MAX_COST_NS; }
 
 /* Profile names become file names: keep them to a safe alphabet so a name
    can never climb out of the profiles directory. */
@@ -215,7 +223,7 @@ static int get_cost(const char *path, const config_setting_t *g,
 	*v = number(s);
 	if (!valid_cost(*v))
 		return at(err, errlen, path, s, SS_EINVAL,
-			  "%s: '%s' = %g: a cost must be finite and >= 0", alg,
+			  "%s: '%s' = %g: a cost must be >= 0 and at most 1e9 ns", alg,
 			  key, *v);
 	return SS_OK;
 }
@@ -284,21 +292,8 @@ static const char *const top_keys[] = {"name", "description", "cpu",
 /* Parse path into cfg; SS_ENOENT if unreadable, SS_EPARSE if malformed. */
 static int parse(const char *path, config_t *cfg, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		ss_errbuf(err, errlen, "%s: %s", path, strerror(errno));
-		return SS_ENOENT;
-	}
-	config_init(cfg);
-	if (!config_read(cfg, f)) {
-		ss_errbuf(err, errlen, "%s:%d: %s", path, config_error_line(cfg),
-			  config_error_text(cfg));
-		fclose(f);
-		config_destroy(cfg);
-		return SS_EPARSE;
-	}
-	fclose(f);
-	return SS_OK;
+	int rc = ss_cfgfile_read(cfg, path, err, errlen);
+	return rc == SS_OK || rc == SS_ENOENT || rc == SS_ENOMEM ? rc : SS_EPARSE;
 }
 
 /* Stem of a path: "dir/p4-1800.cfg" -> "p4-1800". */
@@ -406,9 +401,9 @@ int ss_profile_load_file(const char *path, const ss_calib *cal,
 		goto done;
 	config_setting_t *ck = config_setting_get_member(root, "clock_mhz");
 	if (ck) {
-		if (!is_number(ck) || !(number(ck) > 0)) {
+		if (!is_number(ck) || !(number(ck) > 0) || !isfinite(number(ck))) {
 			rc = at(err, errlen, path, ck, SS_EINVAL,
-				"clock_mhz must be a number > 0");
+				"clock_mhz must be a finite number > 0");
 			goto done;
 		}
 		p->clock_mhz = number(ck);
@@ -621,7 +616,7 @@ int ss_profile_set(ss_profile *p, const char *key, double value, char *err,
 	if (rc != SS_OK)
 		return rc;
 	if (!valid_cost(value)) {
-		ss_errbuf(err, errlen, "%s = %g: a cost must be finite and >= 0",
+		ss_errbuf(err, errlen, "%s = %g: a cost must be >= 0 and at most 1e9 ns",
 			  key, value);
 		return SS_EINVAL;
 	}

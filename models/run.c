@@ -81,12 +81,25 @@ static int warm_up(ss_sim *sim, const ss_run_spec *spec, void *st, ss_run_info *
 	return rc;
 }
 
+double ss_model_run_span(double warmup, double duration, int batches)
+{
+	double pilots = (double)((1 << MSER_ROUNDS) - 1) * duration;
+	return (warmup < 0 ? pilots : warmup) + (double)batches * duration;
+}
+
 int ss_model_run_batches(const ss_run_spec *spec, int batches, ss_batch_fn fn, void *ud, char *err, size_t errlen)
 {
 	ss_run_info info;
 	memset(&info, 0, sizeof info);
-	if (!(spec->duration > 0) || batches < 1) {
-		ss_errbuf(err, errlen, "the measured duration must be > 0 and batches >= 1");
+	/* A duration under half a picosecond rounds to no measurement. */
+	if (!(spec->duration > 0) || ss_time_from_s(spec->duration) < 1 || batches < 1 || isnan(spec->warmup)) {
+		ss_errbuf(err, errlen, "the measured duration must be at least one picosecond and batches >= 1");
+		return SS_EINVAL;
+	}
+	double span = ss_model_run_span(spec->warmup, spec->duration, batches);
+	if (!(span <= SS_RUN_MAX_S)) {
+		ss_errbuf(err, errlen, "warm-up and measurement span %.6g s of simulated time, past the clock's %.6g s",
+			  span, SS_RUN_MAX_S);
 		return SS_EINVAL;
 	}
 	ss_sim *sim = ss_sim_alloc(spec->seed);

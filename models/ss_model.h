@@ -60,6 +60,16 @@ typedef struct ss_run_info {
 	size_t mser_cut;      /* MSER-5: slices deleted (auto warm-up only) */
 } ss_run_info;
 
+/* The longest run the clock holds, in simulated seconds: time is int64
+   picoseconds (9.22e6 s); the margin below that leaves room for events a
+   model schedules past the end of the run. */
+#define SS_RUN_MAX_S 9.2e6
+
+/* Simulated seconds a run reaches at most: its warm-up (an automatic one
+   runs up to 15 pilots of `duration`) and `batches` windows of `duration`.
+   The runners refuse a run past SS_RUN_MAX_S. */
+double ss_model_run_span(double warmup, double duration, int batches);
+
 /* Runs one replication, filling `out` (model metrics, resource metrics,
    bottleneck). Returns 0, SS_EINVAL (model refused its parameters; err
    says why), SS_ENOMEM, or SS_EINTR. */

@@ -92,29 +92,45 @@ static void clean(ss__plot_str *out, const char *s, const char *(*special)(char 
 	}
 }
 
-/* In a single-quoted gnuplot string the only special character is the
-   quote itself, written twice (gnuplot docs, "Syntax: quote marks"). */
-static const char *gp_special(char c)
+/* Every ASCII byte is copied as it is (the quotes are split out later). */
+static const char *no_special(char c)
 {
-	return c == '\'' ? "''" : NULL;
+	(void)c;
+	return NULL;
 }
 
+/* gnuplot 5.4 reads a doubled quote inside a single-quoted string as a
+   quote ("Syntax: quote marks"), but not at the start of the string nor
+   two in a row: '''x' and 'a''''b' are syntax errors. So each quote is
+   its own double-quoted "'" (no backslash or backquote in it to expand),
+   joined to the single-quoted runs by gnuplot's string concatenation:
+   'it'."'".'s'. Text without quotes stays one plain 'text'. */
 char *ss_plot_gp_quote(const char *s)
 {
 	ss__plot_str body = {0}, out = {0};
 	ss__plot_str_add(&body, "", 0);
-	clean(&body, s ? s : "", gp_special);
-	/* gnuplot's SVG terminal escapes '<' and '&' but copies "]]>",
-	   which XML forbids in text: a space keeps the SVG well-formed. */
-	ss__plot_str_add(&out, "'", 1);
+	clean(&body, s ? s : "", no_special);
+	int open = 0; /* inside a single-quoted run */
+	ss__plot_str_add(&out, "", 0);
 	for (const char *p = body.p; p && *p; p++) {
+		if (*p == '\'') {
+			ss__plot_str_adds(&out, open ? "'.\"'\"" : out.n ? ".\"'\"" : "\"'\"");
+			open = 0;
+			continue;
+		}
+		if (!open)
+			ss__plot_str_adds(&out, out.n ? ".'" : "'");
+		open = 1;
 		ss__plot_str_add(&out, p, 1);
+		/* gnuplot's SVG terminal escapes '<' and '&' but copies "]]>",
+		   which XML forbids in text: a space keeps the SVG well-formed. */
 		if (p[0] == ']' && p[1] == ']' && p[2] == '>') {
 			ss__plot_str_add(&out, "] ", 2);
 			p++;
 		}
 	}
-	ss__plot_str_add(&out, "'", 1);
+	if (open || !out.n)
+		ss__plot_str_adds(&out, open ? "'" : "''");
 	free(body.p);
 	if (out.oom || body.oom) {
 		free(out.p);

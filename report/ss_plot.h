@@ -172,14 +172,15 @@ int ss_plot_study(const char *db_path, const char *spec_path, const char *outdir
 int ss_plot_tables_md(const char *db_path, const char *spec_path, const char *out_md_path,
 		      char *err, size_t errlen);
 
-/* Quotes s as a gnuplot single-quoted string literal: doubles every
-   single quote, turns control characters (newlines included) into
-   spaces and bytes that are not valid UTF-8 into '?', writes "]]>" as
-   "]] >" (gnuplot's SVG output would copy it into invalid XML), and
-   adds the enclosing quotes. Inside single quotes gnuplot expands neither
-   backslashes, macros (@name) nor backquotes, so the result is always
-   one inert string token. Returns a malloc'd string (NULL: out of
-   memory); a NULL s quotes "". */
+/* Quotes s as a gnuplot string expression: runs of text in single
+   quotes, each single quote as "'" joined by '.' ('it'."'".'s'; gnuplot
+   5.4 misreads doubled quotes at the start or in a row), control
+   characters (newlines included) as spaces, bytes that are not valid
+   UTF-8 as '?', "]]>" as "]] >" (gnuplot's SVG output would copy it into
+   invalid XML). Inside single quotes gnuplot expands neither
+   backslashes, macros (@name) nor backquotes, and "'" holds nothing to
+   expand, so the result is always one inert string. Returns a malloc'd
+   string (NULL: out of memory); a NULL s quotes "". */
 char *ss_plot_gp_quote(const char *s);
 
 /* Escapes s for one Markdown table cell: '|', '\' and the characters

@@ -10,6 +10,7 @@
 
 #include <libconfig.h>
 
+#include "ss_cfgfile.h"
 #include "ss_err.h"
 #include "ss_grow.h"
 
@@ -54,28 +55,6 @@ static void list_hosts(const char *dir, char *buf, size_t len)
 		goto done;                                                                       \
 	} while (0)
 
-/* The value of a setting as the parameter parser reads it. */
-static int value_text(const config_setting_t *v, char *buf, size_t len)
-{
-	switch (config_setting_type(v)) {
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64:
-		snprintf(buf, len, "%lld", config_setting_get_int64(v));
-		return 1;
-	case CONFIG_TYPE_FLOAT:
-		snprintf(buf, len, "%.17g", config_setting_get_float(v));
-		return 1;
-	case CONFIG_TYPE_BOOL:
-		snprintf(buf, len, "%s", config_setting_get_bool(v) ? "true" : "false");
-		return 1;
-	case CONFIG_TYPE_STRING:
-		snprintf(buf, len, "%s", config_setting_get_string(v));
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 /* One host's settings, checked: parameter names and canonical values. */
 typedef struct host_item {
 	char *name, *text;
@@ -115,12 +94,9 @@ static int host_read(const ss_params *p, const char *name, const char *dir, host
 		return SS_ENOENT;
 	}
 	config_t cf;
-	config_init(&cf);
-	if (config_read_file(&cf, path) != CONFIG_TRUE) {
-		ss_errbuf(err, errlen, "%s:%d: %s", path, config_error_line(&cf), config_error_text(&cf));
-		config_destroy(&cf);
-		return SS_EPARSE;
-	}
+	int rrc = ss_cfgfile_read(&cf, path, err, errlen);
+	if (rrc)
+		return rrc == SS_ENOMEM ? rrc : SS_EPARSE;
 	int rc_ = SS_OK;
 	ss_params *q = ss_params_clone(p);
 	size_t cap = 0;
@@ -157,12 +133,13 @@ static int host_read(const ss_params *p, const char *name, const char *dir, host
 		}
 		const char *pn = NULL, *src = NULL;
 		config_setting_t *v = config_setting_get_member(e, "value");
-		char text[512], msg[512];
+		char buf[64], msg[512];
+		const char *text = v ? ss_cfgfile_scalar_text(v, buf, sizeof buf) : NULL;
 		if (!config_setting_lookup_string(e, "param", &pn))
 			HFAIL(e, SS_EINVAL, "setting %d: 'param' (a string) is required", i + 1);
 		if (!config_setting_lookup_string(e, "source", &src) || !src[0])
 			HFAIL(e, SS_EINVAL, "setting '%s': every value needs its 'source' (a reference, or \"assumption: ...\")", pn);
-		if (!v || !value_text(v, text, sizeof text))
+		if (!text)
 			HFAIL(e, SS_EINVAL, "setting '%s': 'value' (a number, string or boolean) is required", pn);
 		int pi = ss_params_index(q, pn);
 		if (pi < 0 || !strcmp(pn, "host"))

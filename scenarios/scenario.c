@@ -14,11 +14,14 @@
 
 #include <libconfig.h>
 
+#include "ss_cfgfile.h"
 #include "ss_env.h"
 #include "ss_err.h"
 #include "ss_grow.h"
 #include "ss_host.h"
 #include "ss_text.h"
+
+#define SS_SCENARIO_NAME_MAX 200
 
 static const char *const top_keys[] = {"name", "description", "reproduces", "model",
 				       "params", "sweep", "run", "output", "notes", NULL};
@@ -64,30 +67,6 @@ void ss_scenario_free(ss_scenario *s)
 		free(s->metrics[i]);
 	free(s->metrics);
 	free(s);
-}
-
-/* A scalar setting as text, for the parameter parser. */
-static int scalar_text(const config_setting_t *st, char *buf, size_t len)
-{
-	switch (config_setting_type(st)) {
-	case CONFIG_TYPE_INT:
-		snprintf(buf, len, "%d", config_setting_get_int(st));
-		return 1;
-	case CONFIG_TYPE_INT64:
-		snprintf(buf, len, "%lld", config_setting_get_int64(st));
-		return 1;
-	case CONFIG_TYPE_FLOAT:
-		snprintf(buf, len, "%.17g", config_setting_get_float(st));
-		return 1;
-	case CONFIG_TYPE_BOOL:
-		snprintf(buf, len, "%s", config_setting_get_bool(st) ? "true" : "false");
-		return 1;
-	case CONFIG_TYPE_STRING:
-		snprintf(buf, len, "%s", config_setting_get_string(st));
-		return 1;
-	default:
-		return 0;
-	}
 }
 
 typedef struct loader {
@@ -139,7 +118,7 @@ static int run_value(ss_scenario *s, const char *key, double v, const char *text
 			s->max_replications = (int)v;
 	} else if (!strcmp(key, "seed")) {
 		if (v != floor(v) || v < 0 || v > 9e15) {
-			ss_errbuf(msg, len, "'seed' must be a non-negative integer");
+			ss_errbuf(msg, len, "'seed' must be an integer in [0, 9e15] (exact in a double)");
 			return SS_EINVAL;
 		}
 		s->seed = (uint64_t)v;
@@ -153,8 +132,10 @@ static int run_value(ss_scenario *s, const char *key, double v, const char *text
 			s->warmup = v;
 		}
 	} else if (!strcmp(key, "duration")) {
-		if (!(v > 0) || !isfinite(v) || v > 9e6) {
-			ss_errbuf(msg, len, "'duration' must be > 0 seconds (and at most 9e6)");
+		/* At least one tick of the picosecond clock: a shorter one
+		   rounds to a measurement of nothing. */
+		if (!(v >= 1e-12) || !isfinite(v) || v > 9e6) {
+			ss_errbuf(msg, len, "'duration' must be between 1e-12 s (one clock tick) and 9e6 s");
 			return SS_EINVAL;
 		}
 		s->duration = v;
@@ -178,6 +159,29 @@ static int run_value(ss_scenario *s, const char *key, double v, const char *text
 		s->precision = v;
 	}
 	return SS_OK;
+}
+
+/* The run settings that depend on each other, checked once all are
+   known (each alone is checked by run_value): warm-up and measurement
+   together must fit the simulated clock, and precision mode cannot stop
+   below the replications it starts with. */
+static int check_run(const ss_scenario *s, char *msg, size_t len)
+{
+	if (s->precision > 0 && s->max_replications < s->replications) {
+		ss_errbuf(msg, len, "'max_replications' = %d is below 'replications' = %d: precision mode starts with "
+			  "'replications' runs and adds up to 'max_replications'", s->max_replications, s->replications);
+		return SS_EINVAL;
+	}
+	double span = ss_model_run_span(s->warmup, s->duration, s->batch_means ? s->replications : 1);
+	if (span <= SS_RUN_MAX_S)
+		return SS_OK;
+	if (s->warmup < 0)
+		ss_errbuf(msg, len, "an automatic warm-up (up to 15 x 'duration') and the measurement need %.6g s of simulated time; "
+			  "the clock holds %.6g s: shorten 'duration'", span, SS_RUN_MAX_S);
+	else
+		ss_errbuf(msg, len, "'warmup' + %s'duration' = %.6g s of simulated time; the clock holds %.6g s",
+			  s->batch_means ? "'replications' x " : "", span, SS_RUN_MAX_S);
+	return SS_EINVAL;
 }
 
 static int load_run(loader *ld, ss_scenario *s, const config_setting_t *run)
@@ -219,8 +223,9 @@ static int load_params(loader *ld, ss_scenario *s, const config_setting_t *ps)
 		FAIL(ld, ps, SS_EPARSE, "'params' must be a group { ... }");
 	for (int i = 0; i < config_setting_length(ps); i++) {
 		config_setting_t *st = config_setting_get_elem(ps, (unsigned)i);
-		char text[512], msg[512];
-		if (!scalar_text(st, text, sizeof text))
+		char buf[64], msg[512];
+		const char *text = ss_cfgfile_scalar_text(st, buf, sizeof buf);
+		if (!text)
 			FAIL(ld, st, SS_EINVAL, "parameter '%s' must be a single value (sweeps go in 'sweep')",
 			     config_setting_name(st));
 		int rc = ss_params_set_text(s->base, config_setting_name(st), text, msg, sizeof msg);
@@ -285,8 +290,9 @@ static int load_sweep(loader *ld, ss_scenario *s, const config_setting_t *sw)
 				return SS_ENOMEM;
 			for (int v = 0; v < nv; v++) {
 				config_setting_t *el = config_setting_get_elem(ax, (unsigned)v);
-				char text[512], msg[512];
-				if (!scalar_text(el, text, sizeof text)) {
+				char buf[64], msg[512];
+				const char *text = ss_cfgfile_scalar_text(el, buf, sizeof buf);
+				if (!text) {
 					ss_params_free(scratch);
 					FAIL(ld, el, SS_EINVAL, "sweep value %d of '%s' must be a scalar", v + 1, k);
 				}
@@ -303,6 +309,18 @@ static int load_sweep(loader *ld, ss_scenario *s, const config_setting_t *sw)
 			}
 			ss_params_free(scratch);
 		}
+		/* Two equal rows would be one point run twice: the store
+		   refuses the second after the first ran. */
+		for (size_t v = 1; v < G->n; v++)
+			for (size_t w = 0; w < v; w++) {
+				size_t a = 0;
+				while (a < G->naxes && !strcmp(G->axes[a].values[w], G->axes[a].values[v]))
+					a++;
+				if (a == G->naxes)
+					FAIL(ld, config_setting_get_elem(config_setting_get_elem(grp, 0), (unsigned)v), SS_EINVAL,
+					     "sweep value %zu of '%s' repeats value %zu (%s)%s", v + 1, G->axes[0].key, w + 1,
+					     G->axes[0].values[v], G->naxes > 1 ? " and so do the axes swept with it" : "");
+			}
 	}
 	return SS_OK;
 }
@@ -319,10 +337,10 @@ static int check_template(const ss_scenario *s, const char *tpl, char *msg, size
 		char name[128];
 		size_t n = (size_t)(e - p - 1);
 		if (n >= sizeof name)
-			n = sizeof name - 1;
+			n = sizeof name - 1; /* longer than any parameter's name: unknown */
 		memcpy(name, p + 1, n);
 		name[n] = '\0';
-		if (ss_params_index(s->base, name) < 0) {
+		if ((size_t)(e - p - 1) >= sizeof name || ss_params_index(s->base, name) < 0) {
 			ss_errbuf(msg, len, "series template refers to unknown parameter '{%s}'", name);
 			return SS_ENOENT;
 		}
@@ -414,15 +432,9 @@ int ss_scenario_load(const char *path, ss_scenario **out, char *err, size_t errl
 		return SS_ENOENT;
 	}
 	config_t cf;
-	config_init(&cf);
-	if (config_read_file(&cf, path) != CONFIG_TRUE) {
-		int line = config_error_line(&cf);
-		ss_errbuf(err, errlen, "%s:%d: %s", config_error_file(&cf) ? config_error_file(&cf) : path, line,
-			  config_error_text(&cf));
-		int io = config_error_type(&cf) == CONFIG_ERR_FILE_IO;
-		config_destroy(&cf);
-		return io ? SS_ENOENT : SS_EPARSE;
-	}
+	int rrc = ss_cfgfile_read(&cf, path, err, errlen);
+	if (rrc)
+		return rrc;
 	loader ld = {path, err, errlen};
 	ss_scenario *s = calloc(1, sizeof *s);
 	int rc = SS_ENOMEM;
@@ -460,10 +472,11 @@ int ss_scenario_load(const char *path, ss_scenario **out, char *err, size_t errl
 		}
 	if ((rc = get_string(&ld, config_lookup(&cf, "name"), &s->name)))
 		goto done;
-	if (!s->name[0] || strpbrk(s->name, "/\\") || s->name[0] == '.') {
+	/* results/NAME.db must be a file name the system takes (NAME_MAX 255). */
+	if (!s->name[0] || strpbrk(s->name, "/\\") || s->name[0] == '.' || strlen(s->name) > SS_SCENARIO_NAME_MAX) {
 		st = config_lookup(&cf, "name");
-		ss_errbuf(err, errlen, "%s:%d: 'name' must be non-empty, without '/' or a leading '.' (it names the database)",
-			  path, config_setting_source_line(st));
+		ss_errbuf(err, errlen, "%s:%d: 'name' must be non-empty, at most %d bytes, without '/' or a leading '.' (it names the database)",
+			  path, config_setting_source_line(st), SS_SCENARIO_NAME_MAX);
 		rc = SS_EINVAL;
 		goto done;
 	}
@@ -518,6 +531,13 @@ int ss_scenario_load(const char *path, ss_scenario **out, char *err, size_t errl
 		st = config_lookup(&cf, "run");
 		ss_errbuf(err, errlen, "%s:%d: 'precision' adds replications; with method \"batches\" give the number of batches instead",
 			  path, config_setting_source_line(st));
+		rc = SS_EINVAL;
+		goto done;
+	}
+	char spanmsg[512];
+	if (check_run(s, spanmsg, sizeof spanmsg)) {
+		st = config_lookup(&cf, "run");
+		ss_errbuf(err, errlen, "%s:%d: %s", path, config_setting_source_line(st), spanmsg);
 		rc = SS_EINVAL;
 		goto done;
 	}
@@ -937,35 +957,44 @@ int ss_scenario_set(ss_scenario *s, const char *assignment, char *err, size_t er
 	return SS_OK;
 }
 
+/* The series label of a point: "{name}" replaced by the parameter's
+   text. Two passes, the first measuring, so a template that repeats a
+   long value gets room for every copy. */
 static char *expand(const char *tpl, const ss_params *p)
 {
-	size_t len = 1;
-	for (const char *c = tpl; *c; c++)
-		len++;
-	for (size_t i = 0; i < p->n; i++)
-		len += strlen(p->v[i].text) * 4;
-	char *out = malloc(len + 64), *w = out;
-	if (!out)
-		return NULL;
-	for (const char *c = tpl; *c;) {
-		const char *e;
-		if (*c == '{' && (e = strchr(c, '}'))) {
-			char name[128];
-			size_t n = (size_t)(e - c - 1);
-			if (n >= sizeof name)
-				n = sizeof name - 1;
-			memcpy(name, c + 1, n);
-			name[n] = '\0';
-			const char *v = ss_params_text(p, name);
-			if (v)
-				w += sprintf(w, "%s", v);
-			c = e + 1;
-		} else {
-			*w++ = *c++;
+	char *out = NULL;
+	for (;;) {
+		size_t w = 0;
+		for (const char *c = tpl; *c;) {
+			const char *e;
+			if (*c == '{' && (e = strchr(c, '}'))) {
+				char name[128];
+				size_t n = (size_t)(e - c - 1);
+				const char *v = NULL;
+				if (n < sizeof name) {
+					memcpy(name, c + 1, n);
+					name[n] = '\0';
+					v = ss_params_text(p, name);
+				}
+				size_t vl = v ? strlen(v) : 0;
+				if (out && vl)
+					memcpy(out + w, v, vl);
+				w += vl;
+				c = e + 1;
+			} else {
+				if (out)
+					out[w] = *c;
+				w++;
+				c++;
+			}
 		}
+		if (out) {
+			out[w] = '\0';
+			return out;
+		}
+		if (!(out = malloc(w + 1)))
+			return NULL;
 	}
-	*w = '\0';
-	return out;
 }
 
 void ss_points_free(ss_point *pts, size_t n)
@@ -1032,6 +1061,12 @@ static int add_baselines(const ss_scenario *s, ss_point **pts, size_t *n, size_t
 
 int ss_scenario_points(const ss_scenario *s, ss_point **pts, size_t *n, char *err, size_t errlen)
 {
+	/* --set may have changed the run settings since loading. */
+	char msg0[512];
+	if (check_run(s, msg0, sizeof msg0)) {
+		ss_errbuf(err, errlen, "%s: %s", s->path, msg0);
+		return SS_EINVAL;
+	}
 	size_t total = 1;
 	for (size_t g = 0; g < s->ngroups; g++) {
 		total *= s->groups[g].n;

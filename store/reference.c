@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "db-internal.h"
 
@@ -237,10 +238,21 @@ static int parse_number(const char *s, double *out)
 	return 1;
 }
 
+/* Reference CSVs are small (nahum95.csv is under 100 kB): the cap keeps a
+   wrong file (a disk image, a log) from being read into memory whole. */
+#define REF_MAX_BYTES (64L << 20)
+
 /* Reads the whole file: reference CSVs are small, and having all of it in
    memory lets every row be checked before anything is written. */
 static int read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
 {
+	struct stat sb;
+	/* Checked before opening: opening a FIFO would block, and a
+	   directory opens but only fails to read. */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		ss_errbuf(err, errlen, "%s: not a regular file", path);
+		return SS_EIO;
+	}
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
@@ -262,6 +274,12 @@ static int read_file(const char *path, char **text, size_t *len, char *err, size
 		n += got;
 		if (got == 0)
 			break;
+		if (n > (size_t)REF_MAX_BYTES) {
+			free(buf);
+			fclose(f);
+			ss_errbuf(err, errlen, "%s: larger than %ld bytes; not a reference CSV", path, REF_MAX_BYTES);
+			return SS_EPARSE;
+		}
 	}
 	if (ferror(f)) {
 		free(buf);

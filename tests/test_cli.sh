@@ -11,7 +11,7 @@ T=$(mktemp -d /tmp/ss_cli.XXXXXX)
 trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
 # The plan comes first: a check that never runs (an early exit, a
 # skipped branch) then fails the test instead of shrinking the plan.
-plan=45
+plan=54
 echo "1..$plan"
 n=0
 fails=0
@@ -206,6 +206,35 @@ check "no -wal or -shm file left beside a database after run and show" "test ! -
 
 "$SECSIM" frobnicate 2> "$T/err"
 check "unknown command: exit 2" "test \$? -eq 2"
+
+# trace: the limits of the timeline hold whatever sets the value.
+"$SECSIM" trace --set processors=1024 -d "$T/tr" 2> "$T/err"
+check "trace --set processors=1024: exit 2, the 64-processor limit named, nothing drawn" \
+  "test \$? -eq 2 && grep -q 'at most 64 processors' '$T/err' && test -z \"\$(ls -A '$T/tr')\""
+"$SECSIM" trace --window-us 1e9 -d "$T/tr" 2> "$T/err"
+check "trace --window-us 1e9: refused once the window holds too many intervals, nothing drawn" \
+  "test \$? -eq 2 && grep -q 'shorter --window-us' '$T/err' && test -z \"\$(ls -A '$T/tr')\""
+for bad in '' nan -1 1x; do
+  "$SECSIM" trace --start-us "$bad" -d "$T/tr" 2> "$T/err"
+  check "trace --start-us '$bad': exit 2" "test \$? -eq 2 && grep -q 'start-us needs' '$T/err'"
+done
+(cd "$T" && "$SECSIM" trace -d '' 2> "$T/err")
+check "trace -d '': exit 2, nothing drawn" "test \$? -eq 2 && grep -q 'needs a directory' '$T/err' && test ! -e '$T/trace_tcpip.gp'"
+
+# A reference CSV that is not a regular file: refused by name (a FIFO
+# once blocked the run forever; timeout only guards that).
+mkdir -p "$T/data/reference"
+for x in scenarios hosts crypto; do ln -s "$(cd "$SRC" && pwd)/$x" "$T/data/$x"; done
+cp "$SRC"/reference/*.csv "$T/data/reference/"
+mkfifo "$T/data/reference/fifo.csv"
+SECSIM_DATADIR="$T/data" timeout 60 "$SECSIM" run validation/mm1 $FAST -o "$T/ref.db" 2> "$T/err"
+check "a FIFO as reference CSV: refused as not a regular file, no hang" \
+  "test \$? -ne 0 -a \$? -ne 124 && grep -q 'fifo.csv: not a regular file' '$T/err'"
+rm -f "$T/data/reference/fifo.csv"
+mkdir "$T/data/reference/dir.csv"
+SECSIM_DATADIR="$T/data" "$SECSIM" run validation/mm1 $FAST -o "$T/ref2.db" 2> "$T/err"
+check "a directory as reference CSV: refused as not a regular file" \
+  "test \$? -ne 0 && grep -q 'dir.csv: not a regular file' '$T/err'"
 
 [ $n -eq $plan ] || { echo "# planned $plan checks, ran $n"; exit 1; }
 [ $fails -eq 0 ]

@@ -31,7 +31,7 @@ static int have_gnuplot;
    and run a shell command through gnuplot's system(). */
 #define EVIL_DQ "x\" ; system(\"touch PWNED_DQ\") ; \""
 #define EVIL_SQ "y' ; system('touch PWNED_SQ') ; '"
-#define EVIL_SQ_QUOTED "'y'' ; system(''touch PWNED_SQ'') ; '''"
+#define EVIL_SQ_QUOTED "'y'.\"'\".' ; system('.\"'\".'touch PWNED_SQ'.\"'\".') ; '.\"'\""
 #define EVIL_NL "z\nsystem('touch PWNED_NL')\n`touch PWNED_BQ` @evil"
 
 static const char *tpath(const char *name) { return ss_test_path(tmpdir, name); }
@@ -291,8 +291,9 @@ static void test_quoting(void)
 		const char *in, *want;
 	} gp[] = {
 		{"abc", "'abc'"},
-		{"it's", "'it''s'"},
-		{"''", "''''''"},
+		{"it's", "'it'.\"'\".'s'"},
+		{"''", "\"'\".\"'\""},
+		{"'quoted' title", "\"'\".'quoted'.\"'\".' title'"},
 		{"a\nb\rc\td", "'a b c d'"},
 		{"tail\\", "'tail\\'"},
 		{"\xc3\xa9t\xc3\xa9", "'\xc3\xa9t\xc3\xa9'"}, /* "été" kept */
@@ -310,6 +311,38 @@ static void test_quoting(void)
 	char *q = ss_plot_gp_quote(NULL);
 	SS_CHECK(q && !strcmp(q, "''"), "gp quote of NULL is ''");
 	free(q);
+	/* What gnuplot itself reads back: quotes at the start, in a row and
+	   at the end (doubled quotes broke there), and the hostile name. */
+	static const char *const trip[] = {"'quoted' title", "a''b", "'''", "x'", "it's", EVIL_SQ, "plain"};
+	const size_t ntrip = sizeof trip / sizeof trip[0];
+	if (have_gnuplot) {
+		FILE *f = fopen(tpath("trip.gp"), "w");
+		if (f) {
+			fprintf(f, "set print '%s'\n", tpath("trip.txt"));
+			for (size_t i = 0; i < ntrip; i++) {
+				char *t = ss_plot_gp_quote(trip[i]);
+				fprintf(f, "set title %s\nprint %s\n", t ? t : "", t ? t : "");
+				free(t);
+			}
+			fclose(f);
+		}
+		char cmd[2200];
+		snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot trip.gp 2>/dev/null", tmpdir);
+		int ran = system(cmd) == 0;
+		char *got = slurp(tpath("trip.txt"));
+		int same = ran && got != NULL;
+		const char *g = got;
+		for (size_t i = 0; same && i < ntrip; i++) {
+			size_t l = strlen(trip[i]);
+			same = !strncmp(g, trip[i], l) && g[l] == '\n';
+			g += l + 1;
+		}
+		SS_CHECK(same && file_size(tpath("PWNED_SQ")) < 0, "gnuplot reads every quoted text back as it was (%s)",
+			 got ? got : "no output");
+		free(got);
+	} else {
+		SS_SKIP(1, "quoted text read back by gnuplot: gnuplot not found");
+	}
 	static const struct {
 		const char *in, *want;
 	} md[] = {
@@ -397,12 +430,12 @@ static void test_figures(const char *db_path, const char *spec_path)
 		 "fig03: a series only the paper has is drawn, named, after the store's");
 	SS_CHECK(contains(s3, "with yerrorlines"), "fig03: series drawn with their intervals");
 	SS_CHECK(contains(s3, "set logscale y"), "fig03: log y");
-	SS_CHECK(contains(s3, "set title 'Fig. 3: it''s \"hostile\" `too`'"), "fig03: title quoted");
+	SS_CHECK(contains(s3, "set title 'Fig. 3: it'.\"'\".'s \"hostile\" `too`'"), "fig03: title quoted");
 	SS_CHECK(contains(s3, "title '" "x\" ; system(\"touch PWNED_DQ\") ; \"" "'"),
 		 "fig03: double-quote hostile name inside one single-quoted string");
-	SS_CHECK(contains(s3, "title " EVIL_SQ_QUOTED), "fig03: single-quote hostile name with doubled quotes");
-	SS_CHECK(contains(s3, "title 'z system(''touch PWNED_NL'') `touch PWNED_BQ` @evil'"),
-		 "fig03: newline hostile name on one line, quotes doubled");
+	SS_CHECK(contains(s3, "title " EVIL_SQ_QUOTED), "fig03: single-quote hostile name with its quotes split out");
+	SS_CHECK(contains(s3, "title 'z system('.\"'\".'touch PWNED_NL'.\"'\".') `touch PWNED_BQ` @evil'"),
+		 "fig03: newline hostile name on one line, quotes split out");
 	/* The hostile names' long titles leave one key column of 9 rows
 	   (8 series and paper entries, the line): six rows past three, 18
 	   pixels each. */
@@ -877,7 +910,7 @@ static void test_cmd(const char *db, const char *spec)
 
 int main(void)
 {
-	ss_test_plan(147);
+	ss_test_plan(149);
 	if (!mkdtemp(tmpdir)) {
 		printf("Bail out! mkdtemp: %s\n", strerror(errno));
 		return 1;

@@ -112,6 +112,8 @@ static void test_shipped(void)
 		 "setting an absent RSA cost adds it (per op, bytes ignored)");
 	rc = ss_profile_set(p, "md5.per_byte_ns", -1, err, sizeof err);
 	SS_CHECK(rc == SS_EINVAL, "negative override: SS_EINVAL (%s)", err);
+	rc = ss_profile_set(p, "md5.per_byte_ns", 1e300, err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL, "an override past the clock's range: SS_EINVAL (%s)", err);
 	rc = ss_profile_set(p, "md5.per_op_ns", 1, err, sizeof err);
 	SS_CHECK(rc == SS_EINVAL, "per_op_ns on a hash: SS_EINVAL (%s)", err);
 	rc = ss_profile_set(p, "rsa1024-sign.per_byte_ns", 1, err, sizeof err);
@@ -202,6 +204,15 @@ static void test_bad_files(void)
 		 "no costs list", SS_EINVAL, 0},
 		{"derive", "name = \"derive\";\ndescription = \"x\";\n"
 		 "derive = \"magic\";\n", "unknown derive", SS_EINVAL, 3},
+		{"bigint", "name = \"bigint\";\ndescription = \"x\";\n"
+		 "clock_mhz = 4294967298;\ncosts = ();\n", "integer past 32 bits", SS_EPARSE, 3},
+		{"hugecost", "name = \"hugecost\";\ndescription = \"x\";\ncosts = (\n"
+		 " { alg = \"md5\";\n   per_call_ns = 0;\n   per_byte_ns = 1e300;"
+		 " source = \"s\"; }\n);\n", "cost that would saturate the clock", SS_EINVAL, 6},
+		{"infclock", "name = \"infclock\";\ndescription = \"x\";\n"
+		 "clock_mhz = 1e999;\ncosts = ();\n", "infinite clock_mhz", SS_EINVAL, 3},
+		{"incdir", "name = \"incdir\";\ndescription = \"x\";\n"
+		 "@include \"/tmp\"\ncosts = ();\n", "@include of a directory", SS_ENOENT, 3},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		ss_profile *p = NULL;
@@ -211,7 +222,10 @@ static void test_bad_files(void)
 			 bad[i].line, err);
 	}
 	ss_profile *p = NULL;
-	int rc = load_text("good", "name = \"good\";\ndescription = \"x\";\n"
+	int rc = ss_profile_load_file(tmpdir, NULL, &p, err, sizeof err);
+	SS_CHECK(rc == SS_ENOENT && p == NULL && strstr(err, "not a regular file"),
+		 "a directory as profile path is refused (%s)", err);
+	rc = load_text("good", "name = \"good\";\ndescription = \"x\";\n"
 			   "costs = ( { alg = \"aes128-cbc\"; per_call_ns = 100;"
 			   " per_byte_ns = 2; source = \"test\"; } );\n", &p);
 	SS_CHECK(rc == SS_OK && cost_us(p, "aes128-cbc", 450) == 1.0,
@@ -355,7 +369,7 @@ static void test_cli_options(void)
 
 int main(void)
 {
-	ss_test_plan(62);
+	ss_test_plan(68);
 	const char *src = getenv("SS_SRCDIR");
 #ifdef SS_DATADIR
 	if (!src)

@@ -105,6 +105,16 @@ static void bad_files(void)
 		{"x not numeric", GOOD_HEAD GOOD_RUN "output = {\n x = \"resource\"; };\n", "numeric", 5},
 		{"missing model", "name = \"t\";\n" GOOD_RUN, "missing required key 'model'", 1},
 		{"bad name", "name = \"../evil\";\nmodel = \"queue\";\n" GOOD_RUN, "'name' must be", 1},
+		{"integer past 32 bits (libconfig wraps it)", GOOD_HEAD "params = {\n  servers = 4294967298;\n};\n" GOOD_RUN, "does not fit in 32 bits", 4},
+		{"negative integer past 32 bits", GOOD_HEAD "sweep = ( { servers = [1,\n -2147483649]; } );\n" GOOD_RUN, "does not fit", 4},
+		{"hexadecimal past 31 bits", GOOD_HEAD "params = {\n  servers = 0x100000002;\n};\n" GOOD_RUN, "out of range", 4},
+		{"seed past 32 bits", GOOD_HEAD "run = { duration = 1.0;\n seed = 4294967297; };\n", "does not fit", 4},
+		{"a 64-bit literal is range-checked whole", GOOD_HEAD "params = {\n  servers = 4294967298L;\n};\n" GOOD_RUN, "out of range [1, 1024]", 4},
+		{"@include of a directory", GOOD_HEAD "@include \"/tmp\"\n" GOOD_RUN, "/tmp: not a regular file", 3},
+		{"precision mode capped below its first replications", GOOD_HEAD "run = { duration = 1.0; precision = 0.05;\n replications = 10; max_replications = 3; };\n", "'max_replications' = 3 is below 'replications' = 10", 3},
+		{"a sweep value given twice (one point run twice)", GOOD_HEAD "sweep = ( { service = [\"exp(1)\",\n \"exp(1.0)\"]; } );\n" GOOD_RUN, "repeats value 1", 4},
+		{"a duration below one clock tick", GOOD_HEAD "run = {\n duration = 1e-13; };\n", "one clock tick", 4},
+		{"@include of a missing file", GOOD_HEAD "@include \"/nonexistent/x.cfg\"\n" GOOD_RUN, "cannot open", 3},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *p = write_file("bad.cfg", cases[i].text);
@@ -374,6 +384,8 @@ static void host_profiles(void)
 		{"name = \"hb\";\nsettings = (\n { param = \"bus_bandwidth\"; value = 0.0; source = \"x\"; } );\n", "hb.cfg:3: setting 'bus_bandwidth': "},
 		{"name = \"other\";\nsettings = ();\n", "hb.cfg:1: name 'other' must equal"},
 		{"name = \"hb\";\nsetings = ();\n", "hb.cfg:2: unknown key 'setings'"},
+		{"name = \"hb\";\nsettings = (\n { param = \"processors\"; value = 4294967297; source = \"x\"; } );\n", "hb.cfg:3: integer 4294967297 does not fit"},
+		{"name = \"hb\";\n@include \"/tmp\"\n", "hb.cfg:2: /tmp: not a regular file"},
 	};
 	for (size_t i = 0; i < sizeof badh / sizeof badh[0]; i++) {
 		char set[1200];
@@ -387,10 +399,148 @@ static void host_profiles(void)
 	}
 }
 
+/* A series template that repeats a long parameter: every copy fits (the
+   buffer was once sized for four copies of each value), and a long
+   string value is kept whole. */
+static void long_series(void)
+{
+	enum { LABEL = 2000, COPIES = 8 };
+	char label[LABEL + 1], text[LABEL + 512];
+	memset(label, 'a', LABEL);
+	label[LABEL] = '\0';
+	snprintf(text, sizeof text,
+		 "name = \"t\";\nmodel = \"mpstack\";\nparams = { label = \"%s\"; };\n"
+		 "run = { replications = 1; duration = 1.0; };\n"
+		 "output = { series = \"{label}{label}{label}{label}{label}{label}{label}{label}\"; };\n", label);
+	const char *p = write_file("long.cfg", text);
+	ss_scenario *s = NULL;
+	char err[1024] = "";
+	int rc = ss_scenario_load(p, &s, err, sizeof err);
+	SS_CHECK(rc == SS_OK && strlen(ss_params_text(s->base, "label")) == LABEL,
+		 "a %d-byte label loads whole (%s)", LABEL, err);
+	ss_point *pts = NULL;
+	size_t n = 0;
+	if (rc == SS_OK)
+		rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK(rc == SS_OK && n == 1 && strlen(pts[0].series) == (size_t)LABEL * COPIES,
+		 "the series repeats the label %d times (%zu bytes)", COPIES, n ? strlen(pts[0].series) : 0);
+	ss_points_free(pts, n);
+	ss_scenario_free(s);
+
+	/* The same in a host profile (its values were cut at 511 bytes). */
+	snprintf(text, sizeof text, "name = \"hl\";\nsettings = (\n { param = \"label\"; value = \"%s\"; source = \"x\"; } );\n",
+		 label);
+	char set[1200];
+	snprintf(set, sizeof set, "host=%s", write_file("hl.cfg", text));
+	const char *one[] = {set, NULL};
+	pts = host_points(MP_HEAD, one, &n, &rc, err, sizeof err);
+	SS_CHECK(rc == SS_OK && n == 1 && strlen(ss_params_text(pts[0].params, "label")) == LABEL,
+		 "a %d-byte label from a host profile is kept whole (%s)", LABEL, err);
+	ss_points_free(pts, n);
+}
+
+/* Warm-up plus measurement past the int64 picosecond clock (9.22e6 s)
+   once wrapped to a short, wrong run: refused in the file, after --set,
+   and by the runner itself. */
+static void clock_span(void)
+{
+	const char *p = write_file("span.cfg", GOOD_HEAD "run = { replications = 2;\n warmup = 9e6; duration = 1e6; };\n");
+	ss_scenario *s = NULL;
+	char err[1024] = "", want[600];
+	int rc = ss_scenario_load(p, &s, err, sizeof err);
+	snprintf(want, sizeof want, "%s:3: ", p);
+	SS_CHECK(rc == SS_EINVAL && !strncmp(err, want, strlen(want)) && strstr(err, "clock"),
+		 "warmup 9e6 + duration 1e6 in a file refused: %s", err);
+	ss_scenario_free(s);
+	s = NULL;
+	p = write_file("span.cfg", GOOD_HEAD "run = { replications = 2; method = \"batches\";\n duration = 5e6; };\n");
+	rc = ss_scenario_load(p, &s, err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && !strncmp(err, want, strlen(want)) && strstr(err, "replications"),
+		 "two batches of 5e6 s refused: %s", err);
+	ss_scenario_free(s);
+	s = NULL;
+	p = write_file("span.cfg", GOOD_HEAD GOOD_RUN);
+	rc = ss_scenario_load(p, &s, err, sizeof err);
+	ss_point *pts = NULL;
+	size_t n = 0;
+	if (rc == SS_OK && !ss_scenario_set(s, "warmup=9e6", err, sizeof err) && !ss_scenario_set(s, "duration=1e6", err, sizeof err))
+		rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && pts == NULL && strstr(err, "clock"), "--set warmup=9e6 --set duration=1e6 refused: %s", err);
+	ss_points_free(pts, n);
+	if (s && !ss_scenario_set(s, "warmup=auto", err, sizeof err) && !ss_scenario_set(s, "duration=1e6", err, sizeof err))
+		rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && strstr(err, "automatic"), "an automatic warm-up counts its pilots: %s", err);
+	ss_scenario_free(s);
+	s = NULL;
+	p = write_file("span.cfg", GOOD_HEAD GOOD_RUN);
+	pts = NULL;
+	rc = ss_scenario_load(p, &s, err, sizeof err);
+	if (rc == SS_OK && !ss_scenario_set(s, "precision=0.05", err, sizeof err) &&
+	    !ss_scenario_set(s, "max_replications=2", err, sizeof err))
+		rc = ss_scenario_points(s, &pts, &n, err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && pts == NULL && strstr(err, "below 'replications' = 3"),
+		 "--set max_replications below replications in precision mode refused: %s", err);
+	ss_scenario_free(s);
+
+	ss_params *qp = ss_params_alloc(ss_model_find("queue")->params, ss_model_find("queue")->nparams);
+	ss_run_spec spec = {ss_model_find("queue"), qp, 1, 9e6, 1e6, NULL};
+	ss_metrics m;
+	ss_run_info info;
+	ss_metrics_init(&m);
+	rc = ss_model_run(&spec, &m, &info, err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && strstr(err, "clock"), "the runner refuses it too: %s", err);
+	spec.warmup = 0;
+	spec.duration = 1e-15;
+	rc = ss_model_run(&spec, &m, &info, err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && strstr(err, "picosecond"), "the runner refuses a measurement that rounds to 0 ps: %s", err);
+	ss_metrics_fini(&m);
+	ss_params_free(qp);
+}
+
+/* Integer literals: only real ones are checked (not in strings or
+   comments), a 64-bit literal keeps its value; a NUL byte is refused. */
+static void literals(void)
+{
+	char longname[600];
+	memset(longname, 'n', 300);
+	longname[300] = '\0';
+	char text[1000];
+	snprintf(text, sizeof text, "name = \"%s\";\nmodel = \"queue\";\n" GOOD_RUN, longname);
+	ss_scenario *s0 = NULL;
+	char err0[1024] = "";
+	int rc0 = ss_scenario_load(write_file("lname.cfg", text), &s0, err0, sizeof err0);
+	SS_CHECK(rc0 == SS_EINVAL && strstr(err0, ":1: 'name' must be non-empty, at most 200 bytes"),
+		 "a 300-byte name (too long for the database's file name) is refused: %.80s", err0);
+	ss_scenario_free(s0);
+	const char *p = write_file("lit.cfg", GOOD_HEAD "# 4294967298 in a comment\n/* 99999999999 */\n"
+				   "description = \"4294967298 // 1e999\";\n"
+				   "run = { duration = 1.0; seed = 4294967297L; warmup = 4294967298.0e-6; };\n");
+	ss_scenario *s = NULL;
+	char err[1024] = "";
+	int rc = ss_scenario_load(p, &s, err, sizeof err);
+	SS_CHECK(rc == SS_OK && s->seed == 4294967297ULL && s->warmup == 4294967298.0e-6,
+		 "numbers in comments and strings pass; 4294967297L and reals keep their values (%s)", err);
+	ss_scenario_free(s);
+	s = NULL;
+	p = ss_test_path(dir, "nul.cfg");
+	FILE *f = fopen(p, "wb");
+	if (f) {
+		fputs(GOOD_HEAD GOOD_RUN "notes = \"a", f);
+		fputc('\0', f);
+		fputs("b\";\n", f);
+		fclose(f);
+	}
+	rc = ss_scenario_load(p, &s, err, sizeof err);
+	char want[600];
+	snprintf(want, sizeof want, "%s:4: NUL byte", p);
+	SS_CHECK(rc == SS_EPARSE && s == NULL && !strncmp(err, want, strlen(want)), "a NUL byte is refused: %s", err);
+	ss_scenario_free(s);
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
-	ss_test_plan(75);
+	ss_test_plan(100);
 	if (!mkdtemp(dir))
 		return 1;
 	good();
@@ -400,6 +550,9 @@ int main(void)
 	stack_spellings();
 	speedup_baselines();
 	host_profiles();
+	long_series();
+	clock_span();
+	literals();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
