@@ -302,14 +302,19 @@ static void test_derived(void)
 	ss_profile_free(q);
 	q = NULL;
 
-	/* A whole number of ns past 2^31 (libconfig reads such an integer
-	   literal as a wrapped 32-bit int) reads back as itself. */
-	rc = ss_profile_set(p, "des-cbc.per_call_ns", 5e9, err, sizeof err);
+	/* Costs stop at 1e9 ns, below 2^31 (libconfig reads a larger integer
+	   literal as a wrapped 32-bit int): the largest whole-number cost
+	   reads back as itself, and a larger one is refused when set. */
+	rc = ss_profile_set(p, "des-cbc.per_call_ns", 1e9, err, sizeof err);
 	rc2 = rc == SS_OK ? write_back(p, &q) : -1;
 	double got = -1;
 	SS_CHECK(rc2 == SS_OK && ss_profile_get(q, "des-cbc.per_call_ns", &got, err, sizeof err) == SS_OK &&
-			 got == 5e9,
-		 "a cost of 5e9 ns is written so that it reads back (got %.17g)", got);
+			 got == 1e9,
+		 "the largest cost, 1e9 ns, is written so that it reads back (got %.17g)", got);
+	ss_profile_free(q);
+	q = NULL;
+	rc = ss_profile_set(p, "des-cbc.per_call_ns", 5e9, err, sizeof err);
+	SS_CHECK(rc != SS_OK && strstr(err, "at most 1e9 ns"), "a cost of 5e9 ns is refused when set (%s)", err);
 	ss_profile_free(p);
 	ss_profile_free(q);
 	/* So is a clock too slow for one decimal. */
@@ -369,7 +374,7 @@ static void test_cli_options(void)
 
 int main(void)
 {
-	ss_test_plan(68);
+	ss_test_plan(69);
 	const char *src = getenv("SS_SRCDIR");
 #ifdef SS_DATADIR
 	if (!src)
