@@ -12,8 +12,8 @@
 #include <stdint.h>
 
 typedef struct bench_hold_result {
-	double rate;       /* events fired per second of wall time */
-	double bytes;      /* heap memory per live pending event after the run */
+	double rate;       /* events fired per second of thread CPU time */
+	double bytes;      /* the kernel's heap memory per live pending event after the run */
 	uint64_t trace;    /* hash of every fired event's (time, index) */
 } bench_hold_result;
 

@@ -11,7 +11,10 @@
 #define ss_evq_init lazy_ss_evq_init
 #define ss_evq_fini lazy_ss_evq_fini
 #define ss_evq_push lazy_ss_evq_push
-#define ss_evq_pop lazy_ss_evq_pop
+#define ss_evq_pop_until lazy_ss_evq_pop_until
+#define ss_evq_peek_time lazy_ss_evq_peek_time
+#define ss_evq_check lazy_ss_evq_check
+#define ss_evq_set_small lazy_ss_evq_set_small
 #define ss_sim_alloc lazy_ss_sim_alloc
 #define ss_sim_free lazy_ss_sim_free
 #define ss_sim_now lazy_ss_sim_now

@@ -11,8 +11,8 @@
 #include "ss_rng.h"
 
 /* An event. The queue's header first: it breaks ties on seq and keeps
-   pos, so a cancelled event leaves the heap at once. 40 bytes (32 in
-   the lazy build, which has no pos). */
+   the event's place, so a cancelled event leaves the queue at once. 40
+   bytes (32 in the lazy build, which has no place). */
 typedef struct ss_event {
 	ss_evq_item h;      /* h.seq: insertion order; 0 once retired */
 	ss_handler fn;      /* NULL once retired (or, lazy build, cancelled) */
@@ -207,8 +207,8 @@ int ss_sim_cancel(ss_sim *sim, ss_timer *t)
 		ev->fn = NULL;
 		sim->ncancelled++;
 #else
-		/* Out of the heap now: re-arming timers (retransmission, polling)
-		   then costs no heap growth (bench/bench_kernel, re-arm hold). */
+		/* Out of the queue now: re-arming timers (retransmission, polling)
+		   then costs no queue growth (bench/bench_kernel, re-arm hold). */
 		ss_evq_remove(&sim->q, &ev->h);
 		event_put(sim, ev);
 #endif
@@ -219,13 +219,16 @@ int ss_sim_cancel(ss_sim *sim, ss_timer *t)
 
 /* Runs the next live event whose time is <= limit. In the lazy build
    cancelled events are discarded on the way, and the bound is checked
-   before every pop: a cancelled event inside the bound must not let a
-   live one beyond it run. */
+   at every pop: a cancelled event inside the bound must not let a live
+   one beyond it run. */
 static int step_until(ss_sim *sim, ss_time limit)
 {
 	ss_evq_entry e;
-	while (!sim->stop && ss_evq_size(&sim->q) && ss_evq_peek_time(&sim->q) <= limit) {
-		ss_evq_pop(&sim->q, &e);
+	while (!sim->stop) {
+		if (ss_evq_pop_until(&sim->q, limit, &e) != SS_OK)
+			ss_fatal(SS_LOC, "out of memory for the event queue");
+		if (!e.item)
+			return 0;
 		ss_event *ev = (ss_event *)e.item;
 		ss_handler fn = ev->fn;
 #ifdef SS_EVQ_LAZY

@@ -29,14 +29,25 @@ static void record(ss_sim *sim, void *ctx, uint64_t arg)
 	r->n++;
 }
 
+/* Pops the minimum if it is due by `limit`; 1 if one was popped. */
+static int pop(ss_evq *q, ss_time limit, ss_evq_entry *e)
+{
+	return ss_evq_pop_until(q, limit, e) == SS_OK && e->item;
+}
+
+static int before(ss_time t, const ss_evq_item *a, ss_time u, const ss_evq_item *b)
+{
+	return t < u || (t == u && a->seq < b->seq);
+}
+
 /* Pops every entry of q, checking (time, seq) order; returns the count or
    -1 on an order violation. */
 static int drain_in_order(ss_evq *q)
 {
 	ss_evq_entry e, prev = {-1, NULL};
 	int ok = 1, n = 0;
-	while (ss_evq_pop(q, &e)) {
-		if (prev.item && (e.time < prev.time || (e.time == prev.time && e.item->seq < prev.item->seq)))
+	while (pop(q, SS_TIME_MAX, &e)) {
+		if (prev.item && before(e.time, e.item, prev.time, prev.item))
 			ok = 0;
 		prev = e;
 		n++;
@@ -44,59 +55,213 @@ static int drain_in_order(ss_evq *q)
 	return ok ? n : -1;
 }
 
+#define NITEMS 20000
+
+/* The live item that pops first, by a scan; NITEMS if none. */
+static size_t min_live(const ss_evq_item *items, const ss_time *when, const unsigned char *gone)
+{
+	size_t best = NITEMS;
+	for (size_t i = 0; i < NITEMS; i++)
+		if (!gone[i] && (best == NITEMS || before(when[i], &items[i], when[best], &items[best])))
+			best = i;
+	return best;
+}
+
 static void test_evq_order(void)
 {
 	ss_evq q;
 	ss_evq_init(&q);
-	static ss_evq_item items[20000];
+	static ss_evq_item items[NITEMS];
 	ss_rng *r = ss_rng_alloc(42, "evq");
-	for (int i = 0; i < 20000; i++) {
+	for (int i = 0; i < NITEMS; i++) {
 		items[i].seq = (uint64_t)i + 1;
 		ss_evq_push(&q, (ss_time)ss_rng_uniform_int(r, 500), &items[i]);
 	}
-	SS_CHECK_INT(drain_in_order(&q), 20000, "heap pops 20000 entries in (time, seq) order with many ties");
+	SS_CHECK(ss_evq_check(&q), "20000 pushes keep the queue's invariants");
+	SS_CHECK_INT(drain_in_order(&q), NITEMS, "queue pops 20000 entries in (time, seq) order with many ties");
+	ss_evq_fini(&q);
 
 	/* Removal: every item knows its place, whichever entries moved. Remove
-	   a random half (including the minimum and the last entry), then the
-	   rest must still pop in order, and none of the removed ones. */
-	static ss_time when[20000];
-	static unsigned char gone[20000];
-	for (int i = 0; i < 20000; i++) {
-		when[i] = (ss_time)ss_rng_uniform_int(r, 500);
+	   a random half (the last pushed, and every 1000th step the minimum),
+	   popping now and then so that entries are re-filed and some wait in
+	   the bucket of ties; the rest must still pop in order, none of the
+	   removed ones. */
+	ss_evq_init(&q);
+	static ss_time when[NITEMS];
+	static unsigned char gone[NITEMS];
+	for (int i = 0; i < NITEMS; i++) {
+		when[i] = (ss_time)ss_rng_uniform_int(r, 5000);
 		ss_evq_push(&q, when[i], &items[i]);
 	}
-	int placed = 1, removed = 0;
-	for (int i = 0; i < 20000; i++) {
+	int removed = 0, pops_ok = 1;
+	for (int i = 0; i < NITEMS; i++) {
+		if (i % 500 == 250) {
+			size_t m = min_live(items, when, gone);
+			ss_evq_entry e;
+			pops_ok &= pop(&q, SS_TIME_MAX, &e) && e.item == &items[m] && e.time == when[m];
+			gone[m] = 1;
+			removed++;
+		}
 		if (gone[i])
-			continue; /* removed earlier as the minimum */
-		placed &= q.a[SS_EVQ_PAD + items[i].pos].item == &items[i];
-		if (ss_rng_uniform(r) < 0.5 || i == 19999) {
+			continue; /* popped or removed earlier as the minimum */
+		if (ss_rng_uniform(r) < 0.5 || i == NITEMS - 1) {
 			ss_evq_remove(&q, &items[i]);
 			gone[i] = 1;
 			removed++;
 		}
-		if (i % 1000 == 0 && q.n) {
-			ss_evq_item *top = q.a[SS_EVQ_PAD].item;
-			ss_evq_remove(&q, top);
-			gone[top - items] = 1;
+		if (i % 1000 == 0) {
+			size_t m = min_live(items, when, gone);
+			ss_evq_remove(&q, &items[m]);
+			gone[m] = 1;
 			removed++;
 		}
 	}
-	SS_CHECK(placed, "every queued item's pos names its heap slot");
-	SS_CHECK_INT(ss_evq_size(&q), 20000 - removed, "removal shrinks the heap by one each");
+	SS_CHECK(pops_ok, "pops between removals return the minimum of what is left");
+	SS_CHECK(ss_evq_check(&q), "every queued item's place names its slot after removals");
+	SS_CHECK_INT(ss_evq_size(&q), NITEMS - removed, "removal shrinks the queue by one each");
 	ss_evq_entry e;
 	int ok = 1, n = 0;
 	ss_evq_entry prev = {-1, NULL};
-	while (ss_evq_pop(&q, &e)) {
+	while (pop(&q, SS_TIME_MAX, &e)) {
 		size_t i = (size_t)(e.item - items);
 		ok &= !gone[i] && e.time == when[i];
-		if (prev.item && (e.time < prev.time || (e.time == prev.time && e.item->seq < prev.item->seq)))
+		if (prev.item && before(e.time, e.item, prev.time, prev.item))
 			ok = 0;
 		prev = e;
 		n++;
 	}
-	SS_CHECK(ok && n == 20000 - removed, "after %d removals the other %d pop in order, none removed (%d popped)",
-		 removed, 20000 - removed, n);
+	SS_CHECK(ok && n == NITEMS - removed, "after %d removals the other %d pop in order, none removed (%d popped)",
+		 removed, NITEMS - removed, n);
+	ss_rng_free(r);
+	ss_evq_fini(&q);
+}
+
+/* Edge cases, in the small heap and (small = 0) in radix buckets from
+   the first entry: ties at the last popped time, the bound of pop_until,
+   far-future and near-SS_TIME_MAX times, jumps of the clock, removal of
+   the minimum. */
+static void test_evq_edges(size_t small)
+{
+	const char *how = small ? "heap" : "radix";
+	ss_evq q;
+	ss_evq_init(&q);
+	ss_evq_set_small(&q, small);
+	static ss_evq_item it[1000];
+	ss_evq_entry e;
+	for (int i = 0; i < 1000; i++)
+		it[i].seq = (uint64_t)i + 1;
+
+	/* 600 entries at one time; after the first pop the rest wait in the
+	   bucket of ties, where new pushes at that time join behind them. */
+	for (int i = 0; i < 600; i++)
+		ss_evq_push(&q, 7, &it[i]);
+	int ok = pop(&q, SS_TIME_MAX, &e) && e.item == &it[0] && e.time == 7;
+	for (int i = 600; i < 700; i++)
+		ok &= ss_evq_push(&q, 7, &it[i]) == SS_OK;
+	ss_evq_remove(&q, &it[1]);   /* the minimum, among the ties */
+	ss_evq_remove(&q, &it[300]); /* one in the middle */
+	ss_evq_remove(&q, &it[699]); /* the newest */
+	ok &= ss_evq_check(&q);
+	for (int i = 2; i < 699 && ok; i++)
+		if (i != 300)
+			ok &= pop(&q, SS_TIME_MAX, &e) && e.item == &it[i] && e.time == 7;
+	SS_CHECK(ok && ss_evq_size(&q) == 0, "%s: equal times pop in push order, also after removals among them", how);
+
+	/* pop_until leaves a minimum beyond its bound in place and the origin
+	   where it was: an earlier time can still be pushed (run_until). */
+	for (int i = 0; i < 10; i++)
+		ss_evq_push(&q, 1000 + i, &it[i]);
+	ok = ss_evq_pop_until(&q, 999, &e) == SS_OK && !e.item && ss_evq_size(&q) == 10;
+	ok &= ss_evq_peek_time(&q) == 1000;
+	ok &= ss_evq_push(&q, 500, &it[10]) == SS_OK;
+	ok &= pop(&q, 999, &e) && e.item == &it[10] && e.time == 500 && !pop(&q, 999, &e);
+	SS_CHECK(ok, "%s: pop_until stops before a minimum beyond its bound and leaves earlier pushes possible", how);
+	SS_CHECK_INT(ss_evq_push(&q, 499, &it[11]), SS_EINVAL, "%s: a push before the last popped time is refused", how);
+
+	/* Removing the minimum, from a bucket of several and, once re-filed,
+	   alone in its bucket. */
+	ss_evq_remove(&q, &it[0]); /* 1000, minimum */
+	ok = ss_evq_peek_time(&q) == 1001 && pop(&q, SS_TIME_MAX, &e) && e.item == &it[1];
+	ss_evq_remove(&q, &it[2]); /* 1002, minimum after the re-filing */
+	ok &= pop(&q, SS_TIME_MAX, &e) && e.item == &it[3] && ss_evq_check(&q);
+	SS_CHECK(ok, "%s: removing the minimum leaves the next one first", how);
+	while (pop(&q, SS_TIME_MAX, &e))
+		;
+
+	/* Huge times and jumps: the top digits, SS_TIME_MAX itself, a jump
+	   of 2^62 and pushes close to the new origin. */
+	ss_time far[] = {SS_TIME_MAX, SS_TIME_MAX - 1, INT64_C(1) << 62, (INT64_C(1) << 62) + 1, 2000, 2001};
+	for (int i = 0; i < 6; i++)
+		ss_evq_push(&q, far[i], &it[20 + i]);
+	ok = pop(&q, SS_TIME_MAX, &e) && e.time == 2000;
+	ok &= pop(&q, SS_TIME_MAX, &e) && e.time == 2001;
+	ok &= pop(&q, SS_TIME_MAX, &e) && e.time == INT64_C(1) << 62;
+	ok &= ss_evq_push(&q, INT64_C(1) << 62, &it[30]) == SS_OK;          /* a tie with the origin */
+	ok &= ss_evq_push(&q, (INT64_C(1) << 62) + 1, &it[31]) == SS_OK;    /* ties with a queued one */
+	ok &= ss_evq_push(&q, SS_TIME_MAX - 2, &it[32]) == SS_OK;
+	ok &= ss_evq_check(&q);
+	ss_evq_item *order[] = {&it[30], &it[23], &it[31], &it[32], &it[21], &it[20]};
+	for (int i = 0; i < 6; i++)
+		ok &= pop(&q, SS_TIME_MAX, &e) && e.item == order[i];
+	ok &= e.time == SS_TIME_MAX && ss_evq_size(&q) == 0 && ss_evq_peek_time(&q) == SS_TIME_MAX;
+	SS_CHECK(ok, "%s: times up to SS_TIME_MAX and jumps of 2^62 pop in (time, seq) order", how);
+	ss_evq_fini(&q);
+}
+
+/* Random mix of pushes at every distance (0, small, up to 2^50 ps ahead),
+   removals and pops, against a brute-force minimum. Phases of mostly
+   pushes and mostly pops swing the size across the threshold (256), so
+   the queue moves between heap and radix buckets with entries in every
+   state. */
+static void test_evq_mix(void)
+{
+	ss_evq q;
+	ss_evq_init(&q);
+	ss_evq_set_small(&q, 256);
+	static ss_evq_item it[1000];
+	ss_evq_entry e;
+	int ok = 1, switches = 0, large = 0;
+	ss_rng *r = ss_rng_alloc(9, "evq-mix");
+	static ss_time t_of[1000];
+	static unsigned char in[1000];
+	uint64_t seq = 0;
+	ss_time last = 0;
+	for (int step = 0; step < 200000 && ok; step++) {
+		size_t i = (size_t)ss_rng_uniform_int(r, 1000);
+		double u = ss_rng_uniform(r), grow = step / 5000 % 2 ? 0.25 : 0.6;
+		if (u < grow && !in[i]) {
+			int bits = (int)ss_rng_uniform_int(r, 51);
+			ss_time d = bits == 0 ? 0 : (ss_time)ss_rng_uniform_int(r, (uint64_t)1 << bits);
+			it[i].seq = ++seq;
+			t_of[i] = last + d;
+			in[i] = 1;
+			ok &= ss_evq_push(&q, t_of[i], &it[i]) == SS_OK;
+		} else if (u < grow + 0.1 && in[i]) {
+			ss_evq_remove(&q, &it[i]);
+			in[i] = 0;
+		} else if (u >= grow + 0.1) {
+			size_t m = 1000;
+			for (size_t j = 0; j < 1000; j++)
+				if (in[j] && (m == 1000 || before(t_of[j], &it[j], t_of[m], &it[m])))
+					m = j;
+			int got = pop(&q, SS_TIME_MAX, &e);
+			ok &= m == 1000 ? !got : got && e.item == &it[m] && e.time == t_of[m];
+			if (got) {
+				in[m] = 0;
+				last = e.time;
+			}
+		}
+		if (q.large != large) {
+			switches++;
+			large = q.large;
+			ok &= ss_evq_check(&q);
+		}
+		if (step % 10000 == 0)
+			ok &= ss_evq_check(&q);
+	}
+	SS_CHECK(ok, "200000 random pushes, removals and pops match a brute-force (time, seq) minimum (clock at %lld ps)",
+		 (long long)last);
+	SS_CHECK(switches >= 10, "the mix moved between heap and radix buckets %d times", switches);
 	ss_rng_free(r);
 	ss_evq_fini(&q);
 }
@@ -204,6 +369,14 @@ static void test_run_until_cancelled(void)
 	SS_CHECK(r->n == 0 && ss_sim_now(sim) == 70, "a run of cancelled events up to the bound is skipped, the clock stops at 70");
 	ss_sim_run_until(sim, 100);
 	SS_CHECK(r->n == 1 && ss_sim_now(sim) == 100, "the event at 100 fires at run_until(100)");
+	/* run_until stops short of the next event without moving the queue's
+	   origin to it: an event scheduled after that, before it, fires first. */
+	ss_sim_at(sim, 300, record, r, 5);
+	ss_sim_run_until(sim, 200);
+	ss_sim_at(sim, 250, record, r, 4);
+	ss_sim_run(sim);
+	SS_CHECK(r->n == 3 && r->arg[1] == 4 && r->arg[2] == 5 && r->t[1] == 250,
+		 "an event scheduled after run_until, before the next pending one, fires first");
 	ss_sim_free(sim);
 	free(r);
 }
@@ -346,8 +519,11 @@ static void test_grow(void)
 int main(void)
 {
 	gsl_set_error_handler_off();
-	ss_test_plan(61);
+	ss_test_plan(76);
 	test_evq_order();
+	test_evq_edges(SS_EVQ_SMALL);
+	test_evq_edges(0);
+	test_evq_mix();
 	test_ordering();
 	test_zero_delay_and_step();
 	test_cancel();
