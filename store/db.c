@@ -207,7 +207,14 @@ int ss__db_fail(ss_db *db, int rc, const char *what, char *err, size_t errlen)
 {
 	const char *detail = db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
 
-	ss_errbuf(db->msg, sizeof db->msg, "%s: %s: %s", db->path, what, detail);
+	/* A full disk is the one failure a user fixes outside secsim, and
+	   what was committed before it is intact. */
+	if ((rc & 0xff) == SQLITE_FULL)
+		ss_errbuf(db->msg, sizeof db->msg,
+			  "%s: %s: the disk is full (%s); the runs finished before are kept:"
+			  " free some space and rerun to complete", db->path, what, detail);
+	else
+		ss_errbuf(db->msg, sizeof db->msg, "%s: %s: %s", db->path, what, detail);
 	ss_errbuf(err, errlen, "%s", db->msg);
 	return ss__db_status(rc);
 }
