@@ -126,7 +126,9 @@ int ss_provenance_point(const ss_scenario *s, const ss_point *pt, const char *da
 	if (rc == SS_OK)
 		rc = ss_sha256_hex(keyed, strlen(keyed), out->inputs_hash);
 	free(keyed);
-	out->inputs = inputs;
+	/* Kept per point for the whole sweep: only what it needs. */
+	char *fit = realloc(inputs, strlen(inputs) + 1);
+	out->inputs = fit ? fit : inputs;
 	if (rc) {
 		if (rc == SS_EIO && !err[0])
 			ss_errbuf(err, errlen, "profile path too long");

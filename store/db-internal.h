@@ -15,6 +15,7 @@ struct ss_db {
 	char *path;          /* as given to ss_db_open, for messages */
 	int readonly;        /* opened with SS_DB_READ */
 	double level;        /* confidence level of new runs (meta.level) */
+	double level_ok;     /* a level whose t quantiles are known to be stored */
 	int version;         /* schema version of the file */
 	char *study;         /* series key of the runs read and written */
 	char msg[512];       /* detail of the last failure (ss_db_errmsg) */

@@ -735,9 +735,12 @@ int ss_db_write_run(ss_db *db, const ss_run_record *r, char *err, size_t errlen)
 		return db_error(db, SS_EREADONLY, err, errlen, "opened read-only; cannot record runs");
 	if (r->level != 0.0 && !(r->level > 0.0 && r->level < 1.0))
 		return db_error(db, SS_EINVAL, err, errlen, "confidence level %g is not in (0, 1)", r->level);
-	if (r->level != 0.0 && !tquantile_complete(db, r->level))
+	/* Checked once per level and connection: the rows are never removed. */
+	if (r->level != 0.0 && r->level != db->level_ok && !tquantile_complete(db, r->level))
 		return db_error(db, SS_EINVAL, err, errlen,
 				"confidence level %g has no t quantiles in the store (set it first)", r->level);
+	if (r->level != 0.0)
+		db->level_ok = r->level;
 	m = r->metrics;
 	if (m)
 		for (i = 0; i < m->n; i++)
