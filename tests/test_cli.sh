@@ -12,7 +12,7 @@ T=$(mktemp -d /tmp/ss_cli.XXXXXX)
 trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
 # The plan comes first: a check that never runs (an early exit, a
 # skipped branch) then fails the test instead of shrinking the plan.
-plan=60
+plan=61
 echo "1..$plan"
 n=0
 fails=0
@@ -214,6 +214,11 @@ check "another duration: refused, naming it" "test \$? -eq 2 && grep -q 'duratio
 check "another warm-up: refused, naming it" "test \$? -eq 2 && grep -q 'warmup=.*, not warmup=7' '$T/err'"
 "$SECSIM" run validation/mm1 --set duration=200 --set replications=2 -o "$T/s.db" 2> "$T/err"
 check "the same settings again: everything reused" "test \$? -eq 0 && grep -q '0 run(s) done now, 10 already done' '$T/err'"
+# Runs of another secsim build with the same provenance are reused, with a note.
+sqlite3 "$T/s.db" "UPDATE runs SET version = 'secsim 0.0.9 (0123456789ab)'"
+"$SECSIM" run validation/mm1 --set duration=200 --set replications=2 -o "$T/s.db" 2> "$T/err"
+check "runs of another secsim revision with the same settings: reused, with a note" \
+  "test \$? -eq 0 && grep -q '0 run(s) done now, 10 already done' '$T/err' && grep -q '10 finished run(s) reused were made by another secsim version' '$T/err'"
 "$SECSIM" run validation/mm1 --set duration=200 --set replications=2 --seed 7 --new-series seed7 -o "$T/s.db" 2> "$T/err"
 "$SECSIM" show "$T/s.db" > "$T/show"
 check "--new-series stores the other seed beside the first, as its own series" \
