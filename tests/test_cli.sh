@@ -12,7 +12,7 @@ T=$(mktemp -d /tmp/ss_cli.XXXXXX)
 trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
 # The plan comes first: a check that never runs (an early exit, a
 # skipped branch) then fails the test instead of shrinking the plan.
-plan=61
+plan=62
 echo "1..$plan"
 n=0
 fails=0
@@ -272,6 +272,9 @@ j0=0; test -e /dev/null-journal && j0=1
 "$SECSIM" run $MM -o /dev/null 2> "$T/err"
 check "-o /dev/null: exit 2, not a regular file, no /dev/null-journal" \
   "test \$? -eq 2 && grep -q 'not a regular file (a device)' '$T/err' && { test $j0 -eq 1 || test ! -e /dev/null-journal; }"
+"$SECSIM" calibrate --quick -o /dev/null > /dev/null 2> "$T/err"
+check "calibrate -o /dev/null: exit 2, not a regular file, no /dev/null-journal" \
+  "test \$? -eq 2 && grep -q 'not a regular file' '$T/err' && { test $j0 -eq 1 || test ! -e /dev/null-journal; }"
 mkfifo "$T/fifo.db"
 # timeout only guards against a hang: the refusal is immediate.
 timeout 30 "$SECSIM" show "$T/fifo.db" > /dev/null 2> "$T/err"
