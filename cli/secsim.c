@@ -80,7 +80,8 @@ static const cmd_help helps[] = {
 		 "                     print the aggregated points with confidence intervals; each filter\n"
 		 "                     is a shell glob (*, ?, [...], case-sensitive), exact without them:\n"
 		 "                     --figure fig03 --metric 'ledger.*'\n"},
-	{"dump", "  dump DB            print every run's metrics at full precision\n"},
+	{"dump", "  dump DB            print every finished run's metrics at full precision: scenario,\n"
+		 "                     point, replication, seed, metric, value, bottleneck, series key\n"},
 	{"list", "  list               list the scenarios that ship with secsim\n"},
 	{"models", "  models             list the model types and their parameters\n"},
 	{"calibrate", "  calibrate [-o DB] [--quick]\n"
