@@ -336,6 +336,26 @@ static int count_objects(ss_db *db, int *count, char *err, size_t errlen)
 	return SS_OK;
 }
 
+/* Switches the file to WAL. SQLite does not call the busy handler for a
+   journal mode change, so while another process opens or closes the
+   same file the switch can fail at once with "database is locked"; it is
+   retried here for up to the busy timeout. */
+static int set_wal(ss_db *db, char *err, size_t errlen)
+{
+	const struct timespec pause = {0, 5 * 1000 * 1000};
+	int rc = SQLITE_OK;
+
+	for (int waited = 0; waited <= BUSY_TIMEOUT_MS; waited += 5) {
+		rc = sqlite3_exec(db->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	if (rc != SQLITE_OK)
+		return ss__db_fail(db, rc, "cannot switch to WAL", err, errlen);
+	return SS_OK;
+}
+
 /* Creates the schema in a new, empty file. Two processes may race to
    create one store: the loser finds the objects already there once it
    holds the write lock, and goes on to verify them instead. */
@@ -347,7 +367,7 @@ static int create_schema(ss_db *db, char *err, size_t errlen)
 	/* journal_mode cannot change inside a transaction, so WAL is set
 	   first; on an empty file this touches nothing that could belong to
 	   someone else. */
-	rc = ss__db_exec(db, "PRAGMA journal_mode=WAL", err, errlen);
+	rc = set_wal(db, err, errlen);
 	if (rc == SS_OK)
 		rc = ss__db_exec(db, "BEGIN IMMEDIATE", err, errlen);
 	if (rc != SS_OK)
@@ -612,7 +632,9 @@ int ss_db_open(const char *path, int mode, ss_db **out, char *err, size_t errlen
 		/* synchronous=NORMAL in WAL: a committed run survives the
 		   process being killed; only a power cut may lose the last
 		   few, and it never corrupts the file. */
-		rc = ss__db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", err, errlen);
+		rc = set_wal(db, err, errlen);
+	if (rc == SS_OK && !db->readonly)
+		rc = ss__db_exec(db, "PRAGMA synchronous=NORMAL", err, errlen);
 	if (rc == SS_OK)
 		rc = ss__db_exec(db, "PRAGMA foreign_keys=ON", err, errlen);
 	if (rc != SS_OK)
