@@ -95,13 +95,15 @@ int ss_db_set_study(ss_db *db, const char *study);
    Writing (scenario, point_key, replication) that is already done is
    SS_EINVAL ("already recorded"): a finished run is never silently
    replaced, because two runs under one key mean the sweep is wrong.
-   Also SS_EINVAL for a missing scenario/point_key, a negative replication
-   or a duplicated metric name (then nothing is written); SS_EREADONLY on
+   Also SS_EINVAL for a missing scenario/point_key, a negative replication,
+   a level outside (0, 1) or without stored t quantiles (ss_db_set_level
+   adds them), or a duplicated metric name (then nothing is written); the
+   run goes under the current series key (ss_db_set_study). SS_EREADONLY on
    a store opened with SS_DB_READ; SS_EDB otherwise. */
 int ss_db_write_run(ss_db *db, const ss_run_record *r, char *err, size_t errlen);
 
-/* Sets *done to 1 when (scenario, point_key, replication) is finished,
-   else 0. Returns SS_OK, SS_EINVAL or SS_EDB (detail: ss_db_errmsg). */
+/* Sets *done to 1 when (scenario, point_key, replication) is finished
+   under the current series key, else 0. Returns SS_OK, SS_EINVAL or SS_EDB (detail: ss_db_errmsg). */
 int ss_db_run_done(ss_db *db, const char *scenario, const char *point_key,
 		   int replication, int *done);
 
