@@ -216,7 +216,7 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 	double t0 = now_s();
 	unsigned long long events = 0;
 	for (size_t i = 0; i < f.n && !rc; i++) {
-		ss_sweep_opts o = {dbpath, jobs, quiet ? NULL : stderr, version, NULL, interrupt};
+		ss_sweep_opts o = {dbpath, jobs, quiet ? NULL : stderr, version, NULL, interrupt, NULL, NULL, datadir};
 		char refdir[4096];
 		snprintf(refdir, sizeof refdir, "%s/reference", datadir);
 		o.refdir = refdir;
@@ -227,7 +227,8 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 		events += ss.events;
 		if (r) {
 			fprintf(stderr, "%s\n", err);
-			rc = r == SS_EINTR ? 130 : (r == SS_ENOTSECSIM || r == SS_EREADONLY || r == SS_EINVAL) ? 2 : 1;
+			rc = r == SS_EINTR ? 130 : r == SS_EBUSY ? 75
+			   : (r == SS_ENOTSECSIM || r == SS_EREADONLY || r == SS_EINVAL) ? 2 : 1;
 		}
 	}
 	double wall = now_s() - t0;

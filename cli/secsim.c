@@ -1,6 +1,8 @@
 /* The secsim command: run scenarios, show results, list scenarios,
    calibrate crypto. Exit status: 0 success, 1 failure while running,
-   2 bad input (nothing written), 130 interrupted (finished runs kept). */
+   2 bad input (nothing written), 75 the store is busy with the same
+   sweep in another process (nothing run; try again later), 130
+   interrupted (finished runs kept). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,7 +28,9 @@
 #include "ss_trace.h"
 
 #define EXIT_BAD 2
+#define EXIT_BUSY 75 /* EX_TEMPFAIL of sysexits.h */
 #define EXIT_INTR 130
+#define SEED_MAX 9000000000000000ULL /* the scenario loader's bound: exact in a double */
 
 static volatile sig_atomic_t interrupted;
 static volatile int interrupt_flag;
@@ -52,8 +56,11 @@ typedef struct cmd_help {
 
 static const cmd_help helps[] = {
 	{"run", "  run FILE|NAME [-o DB] [--set KEY=VALUE ...] [--seed N] [--jobs N]\n"
-		"               [--replications N] [--precision R] [--quiet]\n"
+		"               [--replications N] [--precision R] [--new-series NAME] [--quiet]\n"
 		"                     run a scenario's sweep into a database (default results/NAME.db);\n"
+		"                     stored runs are reused only when made with the same settings and\n"
+		"                     profile contents; --new-series NAME stores this sweep beside\n"
+		"                     runs made otherwise, as series labelled 'LABEL [NAME]'.\n"
 		"                     --set KEY=[a,b,c] sweeps KEY over those values, --set KEY=v fixes it.\n"
 		"                     A speedup figure divides by the same series on one processor\n"
 		"                     (x = 1): a sweep without that point runs it too\n"},
@@ -74,7 +81,8 @@ static const cmd_help helps[] = {
 		 "                     print the aggregated points with confidence intervals; each filter\n"
 		 "                     is a shell glob (*, ?, [...], case-sensitive), exact without them:\n"
 		 "                     --figure fig03 --metric 'ledger.*'\n"},
-	{"dump", "  dump DB            print every run's metrics at full precision\n"},
+	{"dump", "  dump DB            print every finished run's metrics at full precision: scenario,\n"
+		 "                     point, replication, seed, metric, value, bottleneck, series key\n"},
 	{"list", "  list               list the scenarios that ship with secsim\n"},
 	{"models", "  models             list the model types and their parameters\n"},
 	{"report", "  report [DB ...] [-o FILE]  one HTML page of figures, paper numbers, claims, parameters,\n"
@@ -157,13 +165,54 @@ static int mkdir_parent(const char *path)
 	return rc;
 }
 
+static void free_shorts(char **shorts, int n)
+{
+	for (int i = 0; shorts && i < n; i++)
+		free(shorts[i]);
+	free(shorts);
+}
+
+/* A seed is a decimal integer the scenario can hold exactly; anything
+   else is refused whole (never cut or wrapped into another seed). */
+static int valid_seed(const char *v)
+{
+	size_t n = strspn(v, "0123456789");
+	unsigned long long x = 0;
+	int ok = n > 0 && v[n] == '\0';
+	for (size_t i = 0; ok && i < n; i++) {
+		if (x > (SEED_MAX - (unsigned)(v[i] - '0')) / 10)
+			ok = 0;
+		else
+			x = x * 10 + (unsigned)(v[i] - '0');
+	}
+	if (!ok)
+		fprintf(stderr, "secsim run: --seed needs an integer in [0, %llu], not '%.40s%s' (%zu characters)\n",
+			SEED_MAX, v, strlen(v) > 40 ? "..." : "", strlen(v));
+	return ok;
+}
+
+/* A series name is shown in labels and messages: printable, no brackets. */
+static int valid_series(const char *v)
+{
+	size_t n = v ? strlen(v) : 0;
+	int ok = n > 0 && n <= 64;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = v[i] > ' ' && v[i] < 127 && v[i] != '[' && v[i] != ']';
+	if (!ok)
+		fprintf(stderr, "secsim run: --new-series needs a name of 1 to 64 printable characters"
+				" without blanks or brackets\n");
+	return ok;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	const char *file = NULL, *db = NULL;
 	const char **sets = calloc((size_t)argc, sizeof *sets);
 	/* Text of the --seed/--replications/--precision shorthands, one slot
-	   per argument. */
-	char (*shorts)[160] = calloc((size_t)argc, sizeof *shorts);
+	   per argument, each allocated to fit (a fixed buffer would cut a
+	   long value into another one). */
+	char **shorts = calloc((size_t)argc, sizeof *shorts);
+	const char *study = NULL;
 	size_t nsets = 0;
 	long jobs = 1;
 	int quiet = 0;
@@ -176,7 +225,7 @@ static int cmd_run(int argc, char **argv)
 		const char *a = argv[i];
 		if (is_help(a)) {
 			free(sets);
-			free(shorts);
+			free_shorts(shorts, argc);
 			return command_help("run");
 		} else if (!strcmp(a, "-o") || !strcmp(a, "--db")) {
 			if (++i >= argc) {
@@ -200,9 +249,20 @@ static int cmd_run(int argc, char **argv)
 				fprintf(stderr, "secsim run: %s needs a value\n", a);
 				goto bad;
 			}
+			if (!strcmp(a, "--seed") && !valid_seed(argv[i + 1]))
+				goto bad;
 			/* Shorthands for --set run.KEY=VALUE, checked the same way. */
-			snprintf(shorts[i], sizeof shorts[i], "run.%s=%s", a + 2, argv[i + 1]);
+			size_t len = strlen(a) + strlen(argv[i + 1]) + 8;
+			if (!(shorts[i] = malloc(len))) {
+				fprintf(stderr, "secsim: out of memory\n");
+				goto bad;
+			}
+			snprintf(shorts[i], len, "run.%s=%s", a + 2, argv[i + 1]);
 			sets[nsets++] = shorts[i++];
+		} else if (!strcmp(a, "--new-series")) {
+			if (++i >= argc || !valid_series(argv[i]))
+				goto bad;
+			study = argv[i];
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			quiet = 1;
 		} else if (a[0] == '-') {
@@ -248,7 +308,8 @@ static int cmd_run(int argc, char **argv)
 		mkdir_parent(dbpath);
 	char refdir[4096];
 	snprintf(refdir, sizeof refdir, "%s/reference", ss_datadir());
-	ss_sweep_opts o = {dbpath, (int)jobs, quiet ? NULL : stderr, version_string(), refdir, &interrupt_flag};
+	ss_sweep_opts o = {dbpath, (int)jobs, quiet ? NULL : stderr, version_string(), refdir, &interrupt_flag,
+			   study, NULL, ss_datadir()};
 	ss_sweep_stats st;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -257,7 +318,7 @@ static int cmd_run(int argc, char **argv)
 	rc = ss_sweep_run(s, &o, &st, err, sizeof err);
 	ss_scenario_free(s);
 	free(sets);
-	free(shorts);
+	free_shorts(shorts, argc);
 	if (!quiet || rc)
 		fprintf(stderr, "secsim: %zu point(s), %zu run(s) done now, %zu already done; %.2f s wall, %.3g events/s\n",
 			st.points, st.ran, st.skipped, st.wall, st.wall > 0 ? (double)st.events / st.wall : 0.0);
@@ -265,6 +326,8 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		if (rc == SS_EINTR)
 			return EXIT_INTR;
+		if (rc == SS_EBUSY)
+			return EXIT_BUSY;
 		return (rc == SS_EINVAL || rc == SS_ENOTSECSIM || rc == SS_EREADONLY || rc == SS_ENOENT ||
 			rc == SS_EPARSE) ? EXIT_BAD : 1;
 	}
@@ -273,7 +336,7 @@ static int cmd_run(int argc, char **argv)
 	return 0;
 bad:
 	free(sets);
-	free(shorts);
+	free_shorts(shorts, argc);
 	return EXIT_BAD;
 }
 
@@ -323,8 +386,11 @@ static int cmd_show(int argc, char **argv)
 	return 0;
 }
 
-/* Every stored metric of every run, full precision, in a stable order:
-   what the determinism checks compare. */
+/* Every stored metric of every finished run, full precision, in a stable
+   order: what the determinism checks compare. The eighth column is the
+   series key (--new-series; empty by default). A read error part way
+   (a corrupted page) fails the command: a partial dump must never pass
+   for a whole one. */
 static int cmd_dump(int argc, char **argv)
 {
 	if (argc == 2 && is_help(argv[1]))
@@ -340,19 +406,32 @@ static int cmd_dump(int argc, char **argv)
 		return EXIT_BAD;
 	}
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(ss_db_handle(h),
-		"SELECT r.scenario, r.point_key, r.replication, r.seed, m.name, m.value, r.bottleneck "
-		"FROM runs r JOIN metrics m ON m.run_id = r.id "
+	int v2 = ss_db_schema_version(h) >= 2;
+	int rc = sqlite3_prepare_v2(ss_db_handle(h), v2 ?
+		"SELECT r.scenario, r.point_key, r.replication, r.seed, m.name, m.value, r.bottleneck, r.study "
+		"FROM runs r JOIN metrics m ON m.run_id = r.id WHERE r.status = 'done' "
+		"ORDER BY r.study, r.scenario, r.point_key, r.replication, m.name" :
+		"SELECT r.scenario, r.point_key, r.replication, r.seed, m.name, m.value, r.bottleneck, '' "
+		"FROM runs r JOIN metrics m ON m.run_id = r.id WHERE r.status = 'done' "
 		"ORDER BY r.scenario, r.point_key, r.replication, m.name", -1, &st, NULL);
-	while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		printf("%s\t%s\t%d\t%lld\t%s\t%.17g\t%s\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *b = (const char *)sqlite3_column_text(st, 6);
+		printf("%s\t%s\t%d\t%lld\t%s\t%.17g\t%s\t%s\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
 		       sqlite3_column_int(st, 2), sqlite3_column_int64(st, 3), sqlite3_column_text(st, 4),
-		       sqlite3_column_double(st, 5), sqlite3_column_text(st, 6) ? (const char *)sqlite3_column_text(st, 6) : "");
-	if (rc != SQLITE_OK)
-		fprintf(stderr, "secsim dump: %s\n", sqlite3_errmsg(ss_db_handle(h)));
+		       sqlite3_column_double(st, 5), b ? b : "", (const char *)sqlite3_column_text(st, 7));
+		rc = SQLITE_OK;
+	}
+	int ok = rc == SQLITE_DONE;
+	if (!ok)
+		fprintf(stderr, "secsim dump: %s: cannot read the runs: %s; the output above is incomplete\n", argv[1],
+			sqlite3_errmsg(ss_db_handle(h)));
 	sqlite3_finalize(st);
 	ss_db_close(h);
-	return rc == SQLITE_OK ? 0 : 1;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "secsim dump: cannot write: %s\n", strerror(errno));
+		return 1;
+	}
+	return ok ? 0 : 1;
 }
 
 typedef struct list_ctx {

@@ -16,6 +16,9 @@ typedef struct ss_sweep_opts {
 	const char *version;           /* stored with every run */
 	const char *refdir;            /* reference CSVs to load, or NULL */
 	const volatile int *interrupt; /* set asynchronously to stop early */
+	const char *study;             /* series key (--new-series), or NULL for the default */
+	const char *host;              /* this host's name, recorded with every run */
+	const char *datadir;           /* where shipped profiles are (ss_datadir()) */
 } ss_sweep_opts;
 
 typedef struct ss_sweep_stats {
@@ -27,9 +30,11 @@ typedef struct ss_sweep_stats {
 } ss_sweep_stats;
 
 /* Checks every point (each model builds once without running) before the
-   database is touched, then runs. Returns 0, SS_EINVAL (bad point: err
-   says which), database errors, or SS_EINTR when interrupted (finished
-   runs are kept). */
+   database is touched, then runs. Finished runs are reused only when
+   their provenance matches. Returns 0, SS_EINVAL (bad point, or stored
+   runs made with other settings: err says which), SS_EBUSY (another
+   process is sweeping this scenario into the store), database errors,
+   or SS_EINTR when interrupted (finished runs are kept). */
 int ss_sweep_run(const ss_scenario *s, const ss_sweep_opts *o, ss_sweep_stats *st,
 		 char *err, size_t errlen);
 

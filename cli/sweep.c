@@ -11,11 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ss_db.h"
+#include "ss_env.h"
 #include "ss_err.h"
 #include "ss_metrics.h"
 #include "ss_model.h"
+#include "ss_provenance.h"
 #include "ss_stats.h"
 
 typedef struct job {
@@ -31,6 +34,9 @@ typedef struct shared {
 	job *jobs;
 	size_t njobs, next, total_runs, done_runs, npts;
 	ss_db *db;
+	ss_provenance *prov; /* per point */
+	int registered;      /* this process holds the sweep's row in the store */
+	char host[256];      /* recorded with every run */
 	pthread_mutex_t mu;
 	int rc;
 	char err[1024];
@@ -68,6 +74,96 @@ static void filter(const ss_scenario *s, const ss_metrics *in, ss_metrics *out)
 	out->bottleneck_util = in->bottleneck_util;
 }
 
+/* Fills the provenance fields of a run record of point pi. */
+static void provenance_of(const shared *sh, size_t pi, ss_run_record *r)
+{
+	const ss_provenance *pv = &sh->prov[pi];
+	r->settings = pv->settings;
+	r->settings_hash = pv->settings_hash;
+	r->inputs = pv->inputs;
+	r->inputs_hash = pv->inputs_hash;
+	r->host = sh->host;
+	r->level = sh->s->level;
+}
+
+/* The hook deciding what stored runs may be reused, before anything runs:
+   registers this sweep (a second process sweeping the same scenario into
+   the store is refused: SS_EBUSY), computes each point's provenance, and
+   refuses (SS_EINVAL) when finished runs of a point were made with other
+   settings or profile contents, naming the first difference. Runs from
+   another secsim version or revision with the same provenance are reused
+   (a rebuilt binary or a commit that leaves the model alone must not
+   void a study; the hashes cover the inputs) and counted in a note. */
+static int sweep_reuse_check(shared *sh, char *err, size_t errlen)
+{
+	const ss_scenario *s = sh->s;
+	const ss_sweep_opts *o = sh->o;
+	size_t bad = 0, other_version = 0;
+	char old_set[1024], old_in[1024], first_set[1024] = "", first_in[1024] = "";
+	size_t first = 0;
+	int rc;
+
+	if (o->host)
+		snprintf(sh->host, sizeof sh->host, "%s", o->host);
+	else if (gethostname(sh->host, sizeof sh->host) != 0)
+		snprintf(sh->host, sizeof sh->host, "unknown");
+	sh->host[sizeof sh->host - 1] = '\0';
+	if ((rc = ss_db_set_study(sh->db, o->study)))
+		return rc;
+	if ((rc = ss_db_sweep_begin(sh->db, s->name, sh->host, (long)getpid(), err, errlen)))
+		return rc;
+	sh->registered = 1;
+	if (!(sh->prov = calloc(sh->npts ? sh->npts : 1, sizeof *sh->prov)))
+		return SS_ENOMEM;
+	for (size_t p = 0; p < sh->npts; p++) {
+		ss_point *pt = &sh->pts[p];
+		size_t n = 0, nv = 0;
+		if ((rc = ss_provenance_point(s, pt, o->datadir ? o->datadir : ss_datadir(), &sh->prov[p], err, errlen)))
+			return rc;
+		if (o->study && o->study[0]) { /* the new series shows as its own line */
+			size_t len = strlen(pt->series) + strlen(o->study) + 4;
+			char *label = malloc(len);
+			if (!label)
+				return SS_ENOMEM;
+			snprintf(label, len, "%s [%s]", pt->series, o->study);
+			free(pt->series);
+			pt->series = label;
+		}
+		rc = ss_db_provenance_mismatch(sh->db, s->name, pt->key, sh->prov[p].settings_hash,
+					       sh->prov[p].inputs_hash, o->version, &n, &nv, old_set, old_in,
+					       sizeof old_set);
+		if (rc) {
+			ss_errbuf(err, errlen, "%s", ss_db_errmsg(sh->db));
+			return rc;
+		}
+		if (n && !bad) {
+			first = p;
+			snprintf(first_set, sizeof first_set, "%s", old_set);
+			snprintf(first_in, sizeof first_in, "%s", old_in);
+		}
+		bad += n;
+		other_version += nv;
+	}
+	if (bad) {
+		char what[1024];
+		const ss_provenance *pv = &sh->prov[first];
+		if (strcmp(first_set, pv->settings) || !first_set[0])
+			ss_provenance_diff(first_set, pv->settings, what, sizeof what);
+		else
+			ss_provenance_diff(first_in, pv->inputs, what, sizeof what);
+		ss_errbuf(err, errlen,
+			  "%s: %zu run(s) of %s%s%s were made with %s; use --new-series NAME to add this as a new"
+			  " series beside them, or another -o",
+			  o->db_path, bad, s->name, o->study && o->study[0] ? " series " : "",
+			  o->study ? o->study : "", what);
+		return SS_EINVAL;
+	}
+	if (other_version && o->log)
+		fprintf(o->log, "secsim: %zu finished run(s) reused were made by another secsim version or revision"
+				" with the same settings and profiles\n", other_version);
+	return SS_OK;
+}
+
 /* Stores one finished run (or batch) as replication `rep` of point pi:
    the scenario's metrics only, one transaction, under the store's lock.
    A replication already stored is left alone when skip_done is set (a
@@ -88,7 +184,9 @@ static int record(shared *sh, size_t pi, int rep, uint64_t seed, const ss_metric
 		snprintf(err, sizeof err, "%s", ss_db_errmsg(sh->db));
 	if (rc == SS_OK && !done) {
 		ss_run_record r = {s->name, s->figure, pt->series, pt->x, pt->key, sh->config, seed, rep,
-				   sh->o->version, t0, t1, info->measured, info->events, &kept};
+				   sh->o->version, t0, t1, info->measured, info->events, &kept,
+				   NULL, NULL, NULL, NULL, NULL, 0};
+		provenance_of(sh, pi, &r);
 		rc = ss_db_write_run(sh->db, &r, err, sizeof err);
 	}
 	if (rc == SS_OK && !done) {
@@ -217,7 +315,9 @@ static int derive_speedups(shared *sh, char *err, size_t errlen)
 			memcpy(out.bottleneck, a.bottleneck, sizeof out.bottleneck);
 			out.bottleneck_util = a.bottleneck_util;
 			ss_run_record rec = {s->name, s->speedup, sh->pts[p].series, sh->pts[p].x, key, sh->config,
-					     ss_model_rep_seed(s->seed, r), r, sh->o->version, 0, 0, 0, 0, &out};
+					     ss_model_rep_seed(s->seed, r), r, sh->o->version, 0, 0, 0, 0, &out,
+					     NULL, NULL, NULL, NULL, NULL, 0};
+			provenance_of(sh, p, &rec);
 			rc = ss_db_write_run(sh->db, &rec, err, errlen);
 		}
 		free(key);
@@ -369,6 +469,8 @@ int ss_sweep_run(const ss_scenario *s, const ss_sweep_opts *o, ss_sweep_stats *s
 	}
 	if (o->refdir && (rc = load_references(sh.db, o->refdir, err, errlen)))
 		goto out;
+	if ((rc = sweep_reuse_check(&sh, err, errlen)))
+		goto out;
 	/* The work list, skipping what a previous run finished. */
 	size_t cap = s->precision > 0 ? npts : npts * (size_t)s->replications;
 	sh.jobs = malloc((cap ? cap : 1) * sizeof *sh.jobs);
@@ -441,6 +543,11 @@ int ss_sweep_run(const ss_scenario *s, const ss_sweep_opts *o, ss_sweep_stats *s
 	else if (s->speedup)
 		rc = derive_speedups(&sh, err, errlen);
 out:
+	if (sh.registered)
+		ss_db_sweep_end(sh.db, s->name, sh.host, (long)getpid());
+	for (size_t p = 0; sh.prov && p < npts; p++)
+		ss_provenance_fini(&sh.prov[p]);
+	free(sh.prov);
 	st->ran = sh.ran;
 	st->events = sh.events;
 	st->wall = wall_now() - t0;

@@ -1041,7 +1041,8 @@ static int default_figure(sqlite3 *h, const char *id, size_t idx, ss_plot_spec *
 			       -1, &st, NULL) != SQLITE_OK)
 		return SS_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	int src = sqlite3_step(st);
+	if (src == SQLITE_ROW)
 		rc = dup_str((const char *)sqlite3_column_text(st, 0), &f->metric);
 	sqlite3_finalize(st);
 	if (rc || !f->metric)
@@ -1056,7 +1057,7 @@ static int default_figure(sqlite3 *h, const char *id, size_t idx, ss_plot_spec *
 			       -1, &st, NULL) != SQLITE_OK)
 		return SS_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	while (rc == SS_OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == SS_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!cfg && sqlite3_column_text(st, 1) && dup_str((const char *)sqlite3_column_text(st, 1), &cfg))
 			rc = SS_ENOMEM;
 		else if (ss_grow(&xs, &cap, nx + 1, sizeof *xs, 16))
@@ -1065,6 +1066,8 @@ static int default_figure(sqlite3 *h, const char *id, size_t idx, ss_plot_spec *
 			xs[nx++] = sqlite3_column_double(st, 0);
 	}
 	sqlite3_finalize(st);
+	if (rc == SS_OK && src != SQLITE_DONE)
+		rc = SS_EDB; /* a read error (corrupted store) part way */
 	int oom = 0;
 	if (rc == SS_OK)
 		f->xlabel = x_axis_name(cfg, xs, nx, &oom);
@@ -1130,7 +1133,8 @@ int ss_plot_spec_default(ss_db *db, const char *study, ss_plot_spec **out, char 
 done:
 	sqlite3_finalize(st);
 	if (rc == SS_EDB)
-		ss_errbuf(err, errlen, "cannot read the store's runs: %s", sqlite3_errmsg(h));
+		ss_errbuf(err, errlen, "cannot read the store's runs: %s",
+			  sqlite3_errcode(h) != SQLITE_OK ? sqlite3_errmsg(h) : "a read failed part way (a damaged file?)");
 	else if (rc)
 		ss_errbuf(err, errlen, "out of memory");
 	if (rc) {

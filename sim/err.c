@@ -18,6 +18,7 @@ static const char *const messages[SS_NSTATUS] = {
 	[SS_ECRYPTO] = "crypto library error",
 	[SS_EVERIFY] = "verification failed",
 	[SS_EINTR] = "interrupted",
+	[SS_EBUSY] = "busy (held by another process)",
 };
 
 const char *ss_strerror(int status)

@@ -17,6 +17,7 @@ typedef enum ss_status {
 	SS_ECRYPTO,      /* the crypto library refused or failed */
 	SS_EVERIFY,      /* an integrity or known-answer check failed */
 	SS_EINTR,        /* interrupted by the user */
+	SS_EBUSY,        /* another process holds what was asked for */
 	SS_NSTATUS       /* number of codes; not a code */
 } ss_status;
 

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS calibration_hosts ("
@@ -54,6 +55,13 @@ int ss_calibdb_open(const char *path, sqlite3 **db, char *err, size_t errlen)
 	*db = NULL;
 	if (!path || !*path) {
 		ss_errbuf(err, errlen, "no database path given");
+		return SS_EINVAL;
+	}
+	/* As for the results store: a FIFO would block the open and a
+	   device would get a -journal file created beside it. */
+	struct stat sb;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		ss_errbuf(err, errlen, "%s: not a regular file; a calibration database is a regular file", path);
 		return SS_EINVAL;
 	}
 	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,

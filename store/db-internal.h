@@ -14,7 +14,10 @@ struct ss_db {
 	sqlite3 *h;          /* the connection */
 	char *path;          /* as given to ss_db_open, for messages */
 	int readonly;        /* opened with SS_DB_READ */
-	double level;        /* confidence level of the points view */
+	double level;        /* confidence level of new runs (meta.level) */
+	double level_ok;     /* a level whose t quantiles are known to be stored */
+	int version;         /* schema version of the file */
+	char *study;         /* series key of the runs read and written */
 	char msg[512];       /* detail of the last failure (ss_db_errmsg) */
 	/* Statements of the per-run hot path, prepared on first use and kept
 	   for the life of the connection: a sweep writes and queries once per
@@ -24,6 +27,7 @@ struct ss_db {
 	sqlite3_stmt *st_metric;  /* insert one metric */
 	sqlite3_stmt *st_done;    /* is a run done */
 	sqlite3_stmt *st_values;  /* one metric over a point's runs */
+	sqlite3_stmt *st_prov;    /* runs of a point with other provenance */
 };
 
 /* Maps an SQLite result code to a status. */

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db-internal.h"
@@ -27,16 +29,31 @@
 /* The schema. Notes on choices that are not obvious:
    - runs.status exists so a later version can record failed runs without
      a migration; only 'done' rows count anywhere.
+   - Provenance: a run records hashes of its effective settings and of
+     the content of every profile it read (ss_provenance.h), and is
+     reused by a later sweep only when both match; sweeps holds the sweep
+     running per scenario and series, so a second process refuses to
+     start instead of racing the first.
    - metrics.pos keeps the order in which the model reported its metrics
      (reports list them that way); the table is WITHOUT ROWID because its
      primary key is how it is always reached.
    - runs_point serves the points view (scan runs grouped by point), a
      filter on figure, series or x, and covers the bottleneck of a point;
      the UNIQUE constraint serves resume look-ups.
-   - tquantile holds t_{(1+level)/2, df} for the stored level only: the
-     view joins on it because SQLite has no t quantile function. The join
-     also matches the level in meta, so a stale table yields NULL
+   - Each run stores the confidence level its sweep asked for, and a
+     point's interval uses its own runs' level: a later sweep at another
+     level into the same file leaves existing points' intervals alone.
+     tquantile holds t_{(1+level)/2, df} for every level used (SQLite has
+     no t quantile function); a level missing there yields NULL
      intervals rather than wrong ones.
+   - Floating-point sums depend on their order, and SQLite aggregates in
+     the order rows arrive, which follows insertion (so --jobs and
+     interrupted sweeps would change the last bits of a mean). The
+     windows therefore sort each point's values by scenario, point key
+     and replication over the whole partition: the same runs always give
+     the same bits. Sorting in SQL rather than storing an aggregate
+     computed in C at write time keeps the points a pure function of the
+     runs table, also for runs written by other processes.
    - points computes the standard deviation in two passes (a window
      gives each row its group mean first), because the one-pass
      sum(v*v) - sum(v)^2/n cancels catastrophically for large means with
@@ -48,28 +65,49 @@
      the runs_point index, but not through an aggregate, so a plot's
      query for one series reads only that series (about 3 ms against
      0.8 s for a store of 10^5 runs). */
-static const char schema_sql[] =
+/* The runs table (a macro: the migration from version 1 builds it under
+   another name first). study is the series a user asked for with
+   --new-series ('' by default); settings and inputs are the provenance
+   texts the hashes are taken of, kept for messages naming what differs. */
+#define RUNS_TABLE_SQL(name) \
+	"CREATE TABLE " name "(\n" \
+	"  id INTEGER PRIMARY KEY,\n" \
+	"  study TEXT NOT NULL DEFAULT '',\n" \
+	"  scenario TEXT NOT NULL,\n" \
+	"  figure TEXT NOT NULL,\n" \
+	"  series TEXT NOT NULL,\n" \
+	"  x REAL,\n" \
+	"  point_key TEXT NOT NULL,\n" \
+	"  config TEXT NOT NULL DEFAULT '',\n" \
+	"  seed INTEGER NOT NULL,\n" \
+	"  replication INTEGER NOT NULL CHECK (replication >= 0),\n" \
+	"  version TEXT NOT NULL DEFAULT '',\n" \
+	"  started REAL,\n" \
+	"  finished REAL,\n" \
+	"  sim_seconds REAL,\n" \
+	"  events INTEGER,\n" \
+	"  status TEXT NOT NULL DEFAULT 'done',\n" \
+	"  bottleneck TEXT NOT NULL DEFAULT '',\n" \
+	"  bottleneck_util REAL,\n" \
+	"  level REAL NOT NULL DEFAULT " XSTR(SS_DB_DEFAULT_LEVEL) ",\n" \
+	"  settings TEXT NOT NULL DEFAULT '',\n" \
+	"  settings_hash TEXT NOT NULL DEFAULT '',\n" \
+	"  inputs TEXT NOT NULL DEFAULT '',\n" \
+	"  inputs_hash TEXT NOT NULL DEFAULT '',\n" \
+	"  host TEXT NOT NULL DEFAULT '',\n" \
+	"  UNIQUE (study, scenario, point_key, replication));\n"
+
+/* What schema version 2 added to version 1, created by the migration
+   too: the sweeps in progress (one per scenario and series at a time). */
+#define SWEEPS_TABLE_SQL \
+	"CREATE TABLE sweeps(\n" \
+	"  study TEXT NOT NULL, scenario TEXT NOT NULL,\n" \
+	"  host TEXT NOT NULL, pid INTEGER NOT NULL, started REAL NOT NULL,\n" \
+	"  PRIMARY KEY (study, scenario));\n"
+
+static const char schema_tables_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value);\n"
-	"CREATE TABLE runs(\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  scenario TEXT NOT NULL,\n"
-	"  figure TEXT NOT NULL,\n"
-	"  series TEXT NOT NULL,\n"
-	"  x REAL,\n"
-	"  point_key TEXT NOT NULL,\n"
-	"  config TEXT NOT NULL DEFAULT '',\n"
-	"  seed INTEGER NOT NULL,\n"
-	"  replication INTEGER NOT NULL CHECK (replication >= 0),\n"
-	"  version TEXT NOT NULL DEFAULT '',\n"
-	"  started REAL,\n"
-	"  finished REAL,\n"
-	"  sim_seconds REAL,\n"
-	"  events INTEGER,\n"
-	"  status TEXT NOT NULL DEFAULT 'done',\n"
-	"  bottleneck TEXT NOT NULL DEFAULT '',\n"
-	"  bottleneck_util REAL,\n"
-	"  UNIQUE (scenario, point_key, replication));\n"
-	"CREATE INDEX runs_point ON runs(status, figure, series, x, bottleneck, bottleneck_util);\n"
+	RUNS_TABLE_SQL("runs")
 	"CREATE TABLE metrics(\n"
 	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
 	"  name TEXT NOT NULL,\n"
@@ -91,29 +129,40 @@ static const char schema_sql[] =
 	"CREATE TABLE tquantile(\n"
 	"  level REAL NOT NULL, df INTEGER NOT NULL, t REAL NOT NULL,\n"
 	"  PRIMARY KEY (level, df));\n"
+	SWEEPS_TABLE_SQL;
+
+/* The index and the views, dropped and recreated by the migration. */
+static const char schema_views_sql[] =
+	"CREATE INDEX runs_point ON runs(status, figure, series, x, bottleneck, bottleneck_util);\n"
 	"CREATE VIEW points AS\n"
 	"SELECT a.figure AS figure, a.series AS series, a.x AS x, a.metric AS metric,\n"
 	"       a.mean AS mean,\n"
 	"       CASE WHEN a.n = 1 THEN a.mean ELSE a.mean - q.t * a.sd / sqrt(a.n) END AS ci_low,\n"
 	"       CASE WHEN a.n = 1 THEN a.mean ELSE a.mean + q.t * a.sd / sqrt(a.n) END AS ci_high,\n"
-	"       a.n AS n, a.unit AS unit\n"
-	"FROM (SELECT figure, series, x, metric, mu AS mean, n, sd, unit\n"
-	"      FROM (SELECT figure, series, x, metric, mu,\n"
+	"       a.n AS n, a.unit AS unit, a.level AS level, a.study AS study\n"
+	"FROM (SELECT study, figure, series, x, metric, mu AS mean, n, sd, unit, level\n"
+	"      FROM (SELECT study, figure, series, x, metric, mu,\n"
 	"                   count(*) OVER w AS n,\n"
 	"                   sqrt(sum((value - mu) * (value - mu)) OVER w\n"
 	"                        / max(count(*) OVER w - 1, 1)) AS sd,\n"
 	"                   max(unit) OVER w AS unit,\n"
+	"                   max(level) OVER w AS level,\n"
 	"                   row_number() OVER w AS rn\n"
-	"            FROM (SELECT r.figure AS figure, r.series AS series, r.x AS x,\n"
+	"            FROM (SELECT r.study AS study, r.figure AS figure, r.series AS series, r.x AS x,\n"
+	"                         r.scenario AS scenario, r.point_key AS point_key,\n"
+	"                         r.replication AS replication, r.level AS level,\n"
 	"                         m.name AS metric, m.unit AS unit, m.value AS value,\n"
-	"                         avg(m.value) OVER (PARTITION BY r.figure, r.series, r.x, m.name) AS mu\n"
+	"                         avg(m.value) OVER (PARTITION BY r.study, r.figure, r.series, r.x, m.name\n"
+	"                             ORDER BY r.scenario, r.point_key, r.replication\n"
+	"                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS mu\n"
 	"                  FROM runs AS r JOIN metrics AS m ON m.run_id = r.id\n"
 	"                  WHERE r.status = 'done' AND m.value IS NOT NULL)\n"
-	"            WINDOW w AS (PARTITION BY figure, series, x, metric))\n"
+	"            WINDOW w AS (PARTITION BY study, figure, series, x, metric\n"
+	"                ORDER BY scenario, point_key, replication\n"
+	"                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))\n"
 	"      WHERE rn = 1) AS a\n"
 	"LEFT JOIN tquantile AS q\n"
-	"  ON q.df = min(a.n - 1, " XSTR(SS_DB_TQ_MAXDF) ")\n"
-	" AND q.level = (SELECT value FROM meta WHERE key = 'level');\n"
+	"  ON q.df = min(a.n - 1, " XSTR(SS_DB_TQ_MAXDF) ") AND q.level = a.level;\n"
 	/* The bottleneck of a point: the resource named most often over its
 	   finished replications (a named one wins a tie against "none", then
 	   the alphabetically first, so the answer is deterministic), with
@@ -158,7 +207,14 @@ int ss__db_fail(ss_db *db, int rc, const char *what, char *err, size_t errlen)
 {
 	const char *detail = db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
 
-	ss_errbuf(db->msg, sizeof db->msg, "%s: %s: %s", db->path, what, detail);
+	/* A full disk is the one failure a user fixes outside secsim, and
+	   what was committed before it is intact. */
+	if ((rc & 0xff) == SQLITE_FULL)
+		ss_errbuf(db->msg, sizeof db->msg,
+			  "%s: %s: the disk is full (%s); the runs finished before are kept:"
+			  " free some space and rerun to complete", db->path, what, detail);
+	else
+		ss_errbuf(db->msg, sizeof db->msg, "%s: %s: %s", db->path, what, detail);
 	ss_errbuf(err, errlen, "%s", db->msg);
 	return ss__db_status(rc);
 }
@@ -220,16 +276,15 @@ static int bind_text(sqlite3_stmt *st, int i, const char *s)
 	return sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
 }
 
-/* Replaces tquantile by t_{(1+level)/2, df} for df = 1..SS_DB_TQ_MAXDF and
-   records the level in meta. Call inside a write transaction. */
+/* Stores t_{(1+level)/2, df} for df = 1..SS_DB_TQ_MAXDF beside the other
+   levels' (points made at those keep them) and records the level in meta
+   as the one new runs get. Call inside a write transaction. */
 static int fill_tquantile(ss_db *db, double level, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, df;
 
-	rc = sqlite3_exec(db->h, "DELETE FROM tquantile", NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(db->h,
+	rc = sqlite3_prepare_v2(db->h,
 					"INSERT INTO meta(key, value) VALUES ('level', ?1)"
 					" ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 					-1, &st, NULL);
@@ -242,7 +297,7 @@ static int fill_tquantile(ss_db *db, double level, char *err, size_t errlen)
 			rc = SQLITE_OK;
 	}
 	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(db->h, "INSERT INTO tquantile(level, df, t) VALUES (?1, ?2, ?3)",
+		rc = sqlite3_prepare_v2(db->h, "INSERT OR REPLACE INTO tquantile(level, df, t) VALUES (?1, ?2, ?3)",
 					-1, &st, NULL);
 	for (df = 1; rc == SQLITE_OK && df <= SS_DB_TQ_MAXDF; df++) {
 		sqlite3_bind_double(st, 1, level);
@@ -281,6 +336,26 @@ static int count_objects(ss_db *db, int *count, char *err, size_t errlen)
 	return SS_OK;
 }
 
+/* Switches the file to WAL. SQLite does not call the busy handler for a
+   journal mode change, so while another process opens or closes the
+   same file the switch can fail at once with "database is locked"; it is
+   retried here for up to the busy timeout. */
+static int set_wal(ss_db *db, char *err, size_t errlen)
+{
+	const struct timespec pause = {0, 5 * 1000 * 1000};
+	int rc = SQLITE_OK;
+
+	for (int waited = 0; waited <= BUSY_TIMEOUT_MS; waited += 5) {
+		rc = sqlite3_exec(db->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	if (rc != SQLITE_OK)
+		return ss__db_fail(db, rc, "cannot switch to WAL", err, errlen);
+	return SS_OK;
+}
+
 /* Creates the schema in a new, empty file. Two processes may race to
    create one store: the loser finds the objects already there once it
    holds the write lock, and goes on to verify them instead. */
@@ -292,14 +367,16 @@ static int create_schema(ss_db *db, char *err, size_t errlen)
 	/* journal_mode cannot change inside a transaction, so WAL is set
 	   first; on an empty file this touches nothing that could belong to
 	   someone else. */
-	rc = ss__db_exec(db, "PRAGMA journal_mode=WAL", err, errlen);
+	rc = set_wal(db, err, errlen);
 	if (rc == SS_OK)
 		rc = ss__db_exec(db, "BEGIN IMMEDIATE", err, errlen);
 	if (rc != SS_OK)
 		return rc;
 	rc = count_objects(db, &n, err, errlen);
 	if (rc == SS_OK && n == 0) {
-		rc = ss__db_exec(db, schema_sql, err, errlen);
+		rc = ss__db_exec(db, schema_tables_sql, err, errlen);
+		if (rc == SS_OK)
+			rc = ss__db_exec(db, schema_views_sql, err, errlen);
 		if (rc == SS_OK) {
 			int src = sqlite3_prepare_v2(db->h,
 						     "INSERT INTO meta(key, value) VALUES"
@@ -322,6 +399,61 @@ static int create_schema(ss_db *db, char *err, size_t errlen)
 	if (rc != SS_OK)
 		ss__db_rollback(db);
 	return rc;
+}
+
+/* Brings a version 1 store to version 2 in one transaction: runs gains
+   the series key, the level and the provenance columns (a new UNIQUE
+   constraint needs a rebuilt table), sweeps is added and the views are
+   recreated. Old runs keep the level the store had and an empty
+   provenance, which no new sweep matches: they are shown and plotted as
+   before but never silently extended by runs made with other settings.
+   Foreign keys are not on yet, so dropping the old runs table leaves the
+   metrics rows in place for the rebuilt one (same ids). */
+static int migrate_v1(ss_db *db, char *err, size_t errlen)
+{
+	static const char sql[] =
+		"DROP VIEW IF EXISTS points;\n"
+		"DROP VIEW IF EXISTS point_bottleneck;\n"
+		"DROP INDEX IF EXISTS runs_point;\n"
+		RUNS_TABLE_SQL("runs_v2")
+		"INSERT INTO runs_v2(id, scenario, figure, series, x, point_key, config, seed,\n"
+		"    replication, version, started, finished, sim_seconds, events, status,\n"
+		"    bottleneck, bottleneck_util, level)\n"
+		"  SELECT id, scenario, figure, series, x, point_key, config, seed,\n"
+		"    replication, version, started, finished, sim_seconds, events, status,\n"
+		"    bottleneck, bottleneck_util,\n"
+		"    coalesce((SELECT value FROM meta WHERE key = 'level'), " XSTR(SS_DB_DEFAULT_LEVEL) ")\n"
+		"  FROM runs;\n"
+		"DROP TABLE runs;\n"
+		"ALTER TABLE runs_v2 RENAME TO runs;\n"
+		SWEEPS_TABLE_SQL;
+	sqlite3_stmt *st = NULL;
+	int rc, version = 0;
+
+	rc = ss__db_exec(db, "BEGIN IMMEDIATE", err, errlen);
+	if (rc != SS_OK)
+		return rc;
+	/* Another process may have migrated while this one waited. */
+	if (sqlite3_prepare_v2(db->h, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
+			       NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version == 1) {
+		rc = ss__db_exec(db, sql, err, errlen);
+		if (rc == SS_OK)
+			rc = ss__db_exec(db, schema_views_sql, err, errlen);
+		if (rc == SS_OK)
+			rc = ss__db_exec(db, "UPDATE meta SET value = " XSTR(SS_DB_SCHEMA_VERSION)
+					 " WHERE key = 'schema_version'", err, errlen);
+	}
+	if (rc == SS_OK)
+		rc = ss__db_exec(db, "COMMIT", err, errlen);
+	if (rc != SS_OK) {
+		ss__db_rollback(db);
+		return rc;
+	}
+	db->version = SS_DB_SCHEMA_VERSION;
+	return SS_OK;
 }
 
 /* Checks that an existing database is a secsim results store this
@@ -368,6 +500,9 @@ static int verify_schema(ss_db *db, char *err, size_t errlen)
 		return db_error(db, SS_ENOTSECSIM, err, errlen,
 				"results store schema version %d; this secsim reads version 1 to %d",
 				version, SS_DB_SCHEMA_VERSION);
+	db->version = version;
+	if (version == 1 && !db->readonly)
+		return migrate_v1(db, err, errlen);
 	return SS_OK;
 }
 
@@ -412,6 +547,13 @@ static int check_path(ss_db *db, int mode, char *err, size_t errlen)
 		return db_error(db, SS_EIO, err, errlen, "%s", strerror(errno));
 	if (exists && S_ISDIR(st.st_mode))
 		return db_error(db, SS_EINVAL, err, errlen, "is a directory, not a results database");
+	/* A FIFO would block the open and a device would get a -journal
+	   file created beside it (/dev/null-journal): neither is a store. */
+	if (exists && !S_ISREG(st.st_mode))
+		return db_error(db, SS_EINVAL, err, errlen,
+				"not a regular file (%s); a results database is a regular file",
+				S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+				: S_ISSOCK(st.st_mode) ? "a socket" : "a special file");
 	if (mode == SS_DB_READ) {
 		if (!exists)
 			return db_error(db, SS_ENOENT, err, errlen, "no such results database");
@@ -454,6 +596,11 @@ int ss_db_open(const char *path, int mode, ss_db **out, char *err, size_t errlen
 	}
 	db->readonly = mode == SS_DB_READ;
 	db->level = SS_DB_DEFAULT_LEVEL;
+	if (!(db->study = strdup(""))) {
+		ss_db_close(db);
+		ss_errbuf(err, errlen, "%s: out of memory", path);
+		return SS_ENOMEM;
+	}
 	rc = check_path(db, mode, err, errlen);
 	if (rc != SS_OK)
 		goto fail;
@@ -485,7 +632,9 @@ int ss_db_open(const char *path, int mode, ss_db **out, char *err, size_t errlen
 		/* synchronous=NORMAL in WAL: a committed run survives the
 		   process being killed; only a power cut may lose the last
 		   few, and it never corrupts the file. */
-		rc = ss__db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", err, errlen);
+		rc = set_wal(db, err, errlen);
+	if (rc == SS_OK && !db->readonly)
+		rc = ss__db_exec(db, "PRAGMA synchronous=NORMAL", err, errlen);
 	if (rc == SS_OK)
 		rc = ss__db_exec(db, "PRAGMA foreign_keys=ON", err, errlen);
 	if (rc != SS_OK)
@@ -507,6 +656,7 @@ void ss_db_close(ss_db *db)
 	sqlite3_finalize(db->st_metric);
 	sqlite3_finalize(db->st_done);
 	sqlite3_finalize(db->st_values);
+	sqlite3_finalize(db->st_prov);
 	/* The last writer leaves the file in rollback-journal mode, which
 	   checkpoints and removes the -wal and -shm files; readers of a file
 	   in that mode create none (a read-only connection could not remove
@@ -517,6 +667,7 @@ void ss_db_close(ss_db *db)
 		sqlite3_exec(db->h, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
 	}
 	sqlite3_close_v2(db->h);
+	free(db->study);
 	free(db->path);
 	free(db);
 }
@@ -531,24 +682,28 @@ const char *ss_db_errmsg(const ss_db *db)
 	return db->msg;
 }
 
+int ss_db_schema_version(const ss_db *db)
+{
+	return db->version;
+}
+
 double ss_db_level(const ss_db *db)
 {
 	return db->level;
 }
 
-/* Whether tquantile holds every df for `level` (and nothing else). */
+/* Whether tquantile holds every df for `level`. */
 static int tquantile_complete(ss_db *db, double level)
 {
 	sqlite3_stmt *st;
 	int ok = 0;
 
-	if (sqlite3_prepare_v2(db->h, "SELECT count(*), sum(level = ?1) FROM tquantile",
+	if (sqlite3_prepare_v2(db->h, "SELECT count(*) FROM tquantile WHERE level = ?1",
 			       -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_double(st, 1, level);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		ok = sqlite3_column_int(st, 0) == SS_DB_TQ_MAXDF &&
-		     sqlite3_column_int(st, 1) == SS_DB_TQ_MAXDF;
+		ok = sqlite3_column_int(st, 0) == SS_DB_TQ_MAXDF;
 	sqlite3_finalize(st);
 	return ok;
 }
@@ -600,6 +755,14 @@ int ss_db_write_run(ss_db *db, const ss_run_record *r, char *err, size_t errlen)
 				"run record needs a scenario, a point key and a replication >= 0");
 	if (db->readonly)
 		return db_error(db, SS_EREADONLY, err, errlen, "opened read-only; cannot record runs");
+	if (r->level != 0.0 && !(r->level > 0.0 && r->level < 1.0))
+		return db_error(db, SS_EINVAL, err, errlen, "confidence level %g is not in (0, 1)", r->level);
+	/* Checked once per level and connection: the rows are never removed. */
+	if (r->level != 0.0 && r->level != db->level_ok && !tquantile_complete(db, r->level))
+		return db_error(db, SS_EINVAL, err, errlen,
+				"confidence level %g has no t quantiles in the store (set it first)", r->level);
+	if (r->level != 0.0)
+		db->level_ok = r->level;
 	m = r->metrics;
 	if (m)
 		for (i = 0; i < m->n; i++)
@@ -616,13 +779,14 @@ int ss_db_write_run(ss_db *db, const ss_run_record *r, char *err, size_t errlen)
 	   'done', from a later version) is replaced; metrics go by cascade. */
 	rc = db_stmt(db, &db->st_clear,
 		     "DELETE FROM runs WHERE scenario = ?1 AND point_key = ?2"
-		     " AND replication = ?3 AND status <> 'done'",
+		     " AND replication = ?3 AND status <> 'done' AND study = ?4",
 		     err, errlen);
 	if (rc != SS_OK)
 		goto fail;
 	bind_text(db->st_clear, 1, r->scenario);
 	bind_text(db->st_clear, 2, r->point_key);
 	sqlite3_bind_int(db->st_clear, 3, r->replication);
+	bind_text(db->st_clear, 4, db->study);
 	src = sqlite3_step(db->st_clear);
 	sqlite3_reset(db->st_clear);
 	if (src != SQLITE_DONE) {
@@ -633,9 +797,10 @@ int ss_db_write_run(ss_db *db, const ss_run_record *r, char *err, size_t errlen)
 	rc = db_stmt(db, &db->st_run,
 		     "INSERT INTO runs(scenario, figure, series, x, point_key, config,"
 		     " seed, replication, version, started, finished, sim_seconds,"
-		     " events, status, bottleneck, bottleneck_util)"
+		     " events, status, bottleneck, bottleneck_util, study, level, settings,"
+		     " settings_hash, inputs, inputs_hash, host)"
 		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-		     " 'done', ?14, ?15)",
+		     " 'done', ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
 		     err, errlen);
 	if (rc != SS_OK)
 		goto fail;
@@ -661,6 +826,13 @@ int ss_db_write_run(ss_db *db, const ss_run_record *r, char *err, size_t errlen)
 		bind_text(db->st_run, 14, "");
 		sqlite3_bind_null(db->st_run, 15);
 	}
+	bind_text(db->st_run, 16, db->study);
+	sqlite3_bind_double(db->st_run, 17, r->level > 0.0 && r->level < 1.0 ? r->level : db->level);
+	bind_text(db->st_run, 18, r->settings);
+	bind_text(db->st_run, 19, r->settings_hash);
+	bind_text(db->st_run, 20, r->inputs);
+	bind_text(db->st_run, 21, r->inputs_hash);
+	bind_text(db->st_run, 22, r->host);
 	src = sqlite3_step(db->st_run);
 	sqlite3_reset(db->st_run);
 	if (src == SQLITE_CONSTRAINT_UNIQUE) {
@@ -722,19 +894,193 @@ int ss_db_run_done(ss_db *db, const char *scenario, const char *point_key,
 	*done = 0;
 	rc = db_stmt(db, &db->st_done,
 		     "SELECT 1 FROM runs WHERE scenario = ?1 AND point_key = ?2"
-		     " AND replication = ?3 AND status = 'done'",
+		     " AND replication = ?3 AND status = 'done' AND study = ?4",
 		     NULL, 0);
 	if (rc != SS_OK)
 		return rc;
 	bind_text(db->st_done, 1, scenario);
 	bind_text(db->st_done, 2, point_key);
 	sqlite3_bind_int(db->st_done, 3, replication);
+	bind_text(db->st_done, 4, db->study);
 	src = sqlite3_step(db->st_done);
 	sqlite3_reset(db->st_done);
 	if (src == SQLITE_ROW)
 		*done = 1;
 	else if (src != SQLITE_DONE)
 		return ss__db_fail(db, src, "cannot look up a run", NULL, 0);
+	return SS_OK;
+}
+
+int ss_db_set_study(ss_db *db, const char *study)
+{
+	char *d = strdup(study ? study : "");
+
+	if (!d)
+		return db_error(db, SS_ENOMEM, NULL, 0, "out of memory");
+	free(db->study);
+	db->study = d;
+	return SS_OK;
+}
+
+static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
+{
+	const char *t = (const char *)sqlite3_column_text(st, col);
+
+	if (cap)
+		snprintf(dst, cap, "%s", t ? t : "");
+}
+
+int ss_db_provenance_mismatch(ss_db *db, const char *scenario, const char *point_key,
+			      const char *settings_hash, const char *inputs_hash,
+			      const char *version, size_t *nruns, size_t *nversion,
+			      char *old_settings, char *old_inputs, size_t cap)
+{
+	sqlite3_stmt *st;
+	int rc, src;
+
+	db->msg[0] = '\0';
+	if (!scenario || !point_key || !settings_hash || !inputs_hash || !nruns || !nversion)
+		return db_error(db, SS_EINVAL, NULL, 0, "ss_db_provenance_mismatch: missing argument");
+	*nruns = *nversion = 0;
+	if (cap) {
+		old_settings[0] = '\0';
+		old_inputs[0] = '\0';
+	}
+	/* One row: the counts over the point's finished runs, and the texts
+	   of the first (lowest replication) that differs. */
+	rc = db_stmt(db, &db->st_prov,
+		     "SELECT sum(settings_hash <> ?4 OR inputs_hash <> ?5), sum(version <> ?6),"
+		     " (SELECT settings FROM runs WHERE study = ?1 AND scenario = ?2 AND point_key = ?3"
+		     "   AND status = 'done' AND (settings_hash <> ?4 OR inputs_hash <> ?5)"
+		     "   ORDER BY replication LIMIT 1),"
+		     " (SELECT inputs FROM runs WHERE study = ?1 AND scenario = ?2 AND point_key = ?3"
+		     "   AND status = 'done' AND (settings_hash <> ?4 OR inputs_hash <> ?5)"
+		     "   ORDER BY replication LIMIT 1)"
+		     " FROM runs WHERE study = ?1 AND scenario = ?2 AND point_key = ?3 AND status = 'done'",
+		     NULL, 0);
+	if (rc != SS_OK)
+		return rc;
+	st = db->st_prov;
+	bind_text(st, 1, db->study);
+	bind_text(st, 2, scenario);
+	bind_text(st, 3, point_key);
+	bind_text(st, 4, settings_hash);
+	bind_text(st, 5, inputs_hash);
+	bind_text(st, 6, version);
+	src = sqlite3_step(st);
+	if (src == SQLITE_ROW) {
+		*nruns = (size_t)sqlite3_column_int64(st, 0);
+		*nversion = (size_t)sqlite3_column_int64(st, 1);
+		copy_col(old_settings, cap, st, 2);
+		copy_col(old_inputs, cap, st, 3);
+		src = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE)
+		return ss__db_fail(db, src, "cannot read the runs' provenance", NULL, 0);
+	return SS_OK;
+}
+
+/* Whether the sweep registered by (host, pid) is gone: only decidable on
+   this host, where a pid that no longer exists (ESRCH) means the process
+   died without removing its row (kill -9, power cut). */
+static int sweep_is_stale(const char *host, long pid, const char *my_host)
+{
+	if (strcmp(host, my_host) != 0 || pid <= 0)
+		return 0;
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+int ss_db_sweep_begin(ss_db *db, const char *scenario, const char *host, long pid,
+		      char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, src;
+
+	db->msg[0] = '\0';
+	if (!scenario || !host)
+		return db_error(db, SS_EINVAL, err, errlen, "ss_db_sweep_begin: missing argument");
+	if (db->readonly)
+		return db_error(db, SS_EREADONLY, err, errlen, "opened read-only; cannot run a sweep");
+	/* IMMEDIATE: the check and the insert are one step for every
+	   process, so of two sweeps started together exactly one wins. */
+	rc = ss__db_exec(db, "BEGIN IMMEDIATE", err, errlen);
+	if (rc != SS_OK)
+		return rc;
+	src = sqlite3_prepare_v2(db->h, "SELECT host, pid, started FROM sweeps WHERE study = ?1 AND scenario = ?2",
+				 -1, &st, NULL);
+	if (src == SQLITE_OK) {
+		bind_text(st, 1, db->study);
+		bind_text(st, 2, scenario);
+		src = sqlite3_step(st);
+	}
+	if (src == SQLITE_ROW) {
+		char other[256];
+		long opid = (long)sqlite3_column_int64(st, 1);
+		time_t t0 = (time_t)sqlite3_column_double(st, 2);
+		struct tm tm;
+		char when[64] = "?";
+		copy_col(other, sizeof other, st, 0);
+		if (gmtime_r(&t0, &tm))
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+		if (!(opid == pid && !strcmp(other, host)) && !sweep_is_stale(other, opid, host)) {
+			sqlite3_finalize(st);
+			ss__db_rollback(db);
+			return db_error(db, SS_EBUSY, err, errlen,
+					"%s%s%s is being run into this file by pid %ld on host %s since %s;"
+					" wait for it to finish (its runs are kept), or use another -o%s",
+					scenario, db->study[0] ? " series " : "", db->study, opid, other, when,
+					strcmp(other, host) ? " (on another host secsim cannot tell whether it"
+							      " is still alive: delete its row from the sweeps"
+							      " table once it is gone)" : "");
+		}
+		src = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (src == SQLITE_DONE)
+		src = sqlite3_prepare_v2(db->h,
+					 "INSERT OR REPLACE INTO sweeps(study, scenario, host, pid, started)"
+					 " VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL);
+	if (src == SQLITE_OK) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		bind_text(st, 1, db->study);
+		bind_text(st, 2, scenario);
+		bind_text(st, 3, host);
+		sqlite3_bind_int64(st, 4, pid);
+		sqlite3_bind_double(st, 5, (double)ts.tv_sec + ts.tv_nsec * 1e-9);
+		src = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (src != SQLITE_DONE) {
+		rc = ss__db_fail(db, src, "cannot register the sweep", err, errlen);
+		ss__db_rollback(db);
+		return rc;
+	}
+	return ss__db_exec(db, "COMMIT", err, errlen);
+}
+
+int ss_db_sweep_end(ss_db *db, const char *scenario, const char *host, long pid)
+{
+	sqlite3_stmt *st = NULL;
+	int src;
+
+	db->msg[0] = '\0';
+	if (!scenario || !host || db->readonly)
+		return SS_EINVAL;
+	src = sqlite3_prepare_v2(db->h, "DELETE FROM sweeps WHERE study = ?1 AND scenario = ?2"
+				 " AND host = ?3 AND pid = ?4", -1, &st, NULL);
+	if (src == SQLITE_OK) {
+		bind_text(st, 1, db->study);
+		bind_text(st, 2, scenario);
+		bind_text(st, 3, host);
+		sqlite3_bind_int64(st, 4, pid);
+		src = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (src != SQLITE_DONE)
+		return ss__db_fail(db, src, "cannot remove the sweep's registration", NULL, 0);
 	return SS_OK;
 }
 
@@ -754,7 +1100,7 @@ int ss_db_point_values(ss_db *db, const char *scenario, const char *point_key,
 	rc = db_stmt(db, &db->st_values,
 		     "SELECT m.value FROM runs AS r JOIN metrics AS m ON m.run_id = r.id"
 		     " WHERE r.scenario = ?1 AND r.point_key = ?2 AND r.status = 'done'"
-		     " AND m.name = ?3 AND m.value IS NOT NULL ORDER BY r.replication",
+		     " AND m.name = ?3 AND m.value IS NOT NULL AND r.study = ?4 ORDER BY r.replication",
 		     NULL, 0);
 	if (rc != SS_OK)
 		return rc;
@@ -762,6 +1108,7 @@ int ss_db_point_values(ss_db *db, const char *scenario, const char *point_key,
 	bind_text(st, 1, scenario);
 	bind_text(st, 2, point_key);
 	bind_text(st, 3, metric);
+	bind_text(st, 4, db->study);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		if (ss_grow(&v, &cap, len + 1, sizeof *v, 16)) {
 			sqlite3_reset(st);
@@ -800,12 +1147,13 @@ int ss_db_run_metrics(ss_db *db, const char *scenario, const char *point_key,
 	src = sqlite3_prepare_v2(db->h,
 				 "SELECT id, bottleneck, bottleneck_util FROM runs"
 				 " WHERE scenario = ?1 AND point_key = ?2 AND replication = ?3"
-				 " AND status = 'done'",
+				 " AND status = 'done' AND study = ?4",
 				 -1, &st, NULL);
 	if (src == SQLITE_OK) {
 		bind_text(st, 1, scenario);
 		bind_text(st, 2, point_key);
 		sqlite3_bind_int(st, 3, replication);
+		bind_text(st, 4, db->study);
 		src = sqlite3_step(st);
 		if (src == SQLITE_ROW) {
 			const char *b = (const char *)sqlite3_column_text(st, 1);

@@ -1,8 +1,8 @@
 # tests/: kernel, resources, scenarios and the command line. Each test
 # links only the libraries its module may use.
 check_PROGRAMS += tests/test_kernel tests/test_resources tests/test_scenario
-TESTS += tests/test_kernel tests/test_resources tests/test_scenario tests/test_cli.sh
-EXTRA_DIST += tests/test_cli.sh
+TESTS += tests/test_kernel tests/test_resources tests/test_scenario tests/test_cli.sh tests/test_kill.sh
+EXTRA_DIST += tests/test_cli.sh tests/test_kill.sh
 
 tests_test_kernel_SOURCES = tests/test_kernel.c tests/ss_test.h
 tests_test_kernel_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The secsim command end to end: version, list, a sweep, determinism
-# across --jobs, resuming after kill -9, precision mode, and bad input
-# (exit status 2, database untouched). Speaks TAP.
+# across --jobs, resuming after kill -9, precision mode, bad input (exit
+# status 2, database untouched), provenance of reused runs, per-point
+# levels, concurrent sweeps and damaged or special files. Speaks TAP.
 set -u
 SRC=${SS_SRCDIR:-.}
 BLD=${SS_BUILDDIR:-.}
@@ -11,7 +12,7 @@ T=$(mktemp -d /tmp/ss_cli.XXXXXX)
 trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
 # The plan comes first: a check that never runs (an early exit, a
 # skipped branch) then fails the test instead of shrinking the plan.
-plan=54
+plan=71
 echo "1..$plan"
 n=0
 fails=0
@@ -203,6 +204,110 @@ check "show --figure that matches nothing: exit 2, the store's figures listed" \
   "test \$? -eq 2 && grep -q '(figures: mm1)' '$T/err' && test ! -s '$T/show'"
 ls "$T"/a.db-wal "$T"/a.db-shm > "$T/wal" 2> /dev/null
 check "no -wal or -shm file left beside a database after run and show" "test ! -s '$T/wal'"
+
+# Provenance: a stored run is reused only when made with the same
+# settings and profile contents; a mismatch is refused, naming it.
+MM="validation/mm1 --set duration=200 --set replications=2 --quiet"
+"$SECSIM" run $MM -o "$T/s.db" 2> "$T/err"
+"$SECSIM" dump "$T/s.db" > "$T/s.dump"
+"$SECSIM" run $MM --seed 7 -o "$T/s.db" 2> "$T/err"
+check "another --seed into the same store: exit 2, naming the seeds, nothing added" \
+  "test \$? -eq 2 && grep -q '10 run(s) of mm1 were made with seed=1, not seed=7; use --new-series' '$T/err' && \"\$SECSIM\" dump '$T/s.db' | cmp -s - '$T/s.dump'"
+"$SECSIM" run validation/mm1 --set duration=300 --set replications=2 --quiet -o "$T/s.db" 2> "$T/err"
+check "another duration: refused, naming it" "test \$? -eq 2 && grep -q 'duration=200, not duration=300' '$T/err'"
+"$SECSIM" run $MM --set warmup=7 -o "$T/s.db" 2> "$T/err"
+check "another warm-up: refused, naming it" "test \$? -eq 2 && grep -q 'warmup=.*, not warmup=7' '$T/err'"
+"$SECSIM" run validation/mm1 --set duration=200 --set replications=2 -o "$T/s.db" 2> "$T/err"
+check "the same settings again: everything reused" "test \$? -eq 0 && grep -q '0 run(s) done now, 10 already done' '$T/err'"
+# Runs of another secsim build with the same provenance are reused, with a note.
+sqlite3 "$T/s.db" "UPDATE runs SET version = 'secsim 0.0.9 (0123456789ab)'"
+"$SECSIM" run validation/mm1 --set duration=200 --set replications=2 -o "$T/s.db" 2> "$T/err"
+check "runs of another secsim revision with the same settings: reused, with a note" \
+  "test \$? -eq 0 && grep -q '0 run(s) done now, 10 already done' '$T/err' && grep -q '10 finished run(s) reused were made by another secsim version' '$T/err'"
+"$SECSIM" run validation/mm1 --set duration=200 --set replications=2 --seed 7 --new-series seed7 -o "$T/s.db" 2> "$T/err"
+"$SECSIM" show "$T/s.db" > "$T/show"
+check "--new-series stores the other seed beside the first, as its own series" \
+  "test \$? -eq 0 && grep -q '10 run(s) done now, 0 already done' '$T/err' && grep -q 'M/M/1 cpu \[seed7\]' '$T/show' && test \$(\"\$SECSIM\" dump '$T/s.db' | cut -f1-3,8 | sort -u | wc -l) -eq 20"
+# A profile that changes behind an unchanged name (a recalibration).
+sed 's/^name = .*/name = "prof";/' "$SRC/crypto/profiles/r4400-100.cfg" > "$T/prof.cfg"
+PQ="nahum95/fig03_04 --set processors=2 --set stack=DES/TCP/MD5/IP/FDDI --set duration=0.01 --set warmup=0.002 --set replications=2 --quiet"
+"$SECSIM" run $PQ --set profile="$T/prof.cfg" -o "$T/prof.db" 2> "$T/err"
+sed -i 's/per_byte_ns = 1757.8125;/per_byte_ns = 1900.0;/' "$T/prof.cfg"
+"$SECSIM" run $PQ --set profile="$T/prof.cfg" -o "$T/prof.db" 2> "$T/err"
+check "a profile whose content changed: refused, naming it" \
+  "test \$? -eq 2 && grep -q 'another content of profile=$T/prof.cfg' '$T/err'"
+
+# The confidence level is per point: another scenario at 0.99 into the
+# same file leaves the existing points' intervals alone.
+"$SECSIM" show "$T/s.db" --figure mm1 > "$T/lv1"
+"$SECSIM" run validation/amdahl --set duration=0.2 --set replications=3 --set level=0.99 --quiet -o "$T/s.db" 2> "$T/err"
+"$SECSIM" show "$T/s.db" --figure mm1 > "$T/lv2"
+check "a sweep at level 0.99 into the file does not recompute the other points" \
+  "test -s '$T/lv1' && cmp -s '$T/lv1' '$T/lv2'"
+
+# Two runs of one scenario into one store at once: each finishes (exit 0)
+# or is refused before it starts (exit 75, naming the other); together
+# they leave exactly the serial result.
+"$SECSIM" run $FAST validation/mm1 -o "$T/ser.db" 2> "$T/err"
+"$SECSIM" run $FAST validation/mm1 -o "$T/par.db" 2> "$T/e1" & p1=$!
+"$SECSIM" run $FAST validation/mm1 -o "$T/par.db" 2> "$T/e2" & p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+conc_ok() {
+  for r in "$r1:$T/e1" "$r2:$T/e2"; do
+    case ${r%%:*} in
+      0) ;;
+      75) grep -q 'is being run into this file by pid' "${r#*:}" || return 1 ;;
+      *) return 1 ;;
+    esac
+  done
+  [ "$r1" -eq 0 ] || [ "$r2" -eq 0 ] || return 1
+  "$SECSIM" dump "$T/ser.db" > "$T/ser.dump" && "$SECSIM" dump "$T/par.db" | cmp -s - "$T/ser.dump"
+}
+if conc_ok; then
+  ok "two simultaneous runs of one sweep: exits $r1 and $r2 (0 or 75), the serial result, nothing lost"
+else
+  nok "two simultaneous runs of one sweep: exits $r1 and $r2 (0 or 75), the serial result, nothing lost"
+  sed 's/^/# /' "$T/e1" "$T/e2"
+fi
+
+# Bad output paths and seeds: refused whole, nothing written.
+long=$(printf '1%.0s' $(seq 1 200))
+"$SECSIM" run $MM --seed "$long" -o "$T/seed.db" 2> "$T/err"
+check "a 200-digit --seed: exit 2, refused (not cut), no store" \
+  "test \$? -eq 2 && grep -q 'seed needs an integer in \[0, 9000000000000000\]' '$T/err' && test ! -e '$T/seed.db'"
+"$SECSIM" run $MM --seed 12x -o "$T/seed.db" 2> "$T/err"
+check "a --seed that is not an integer: exit 2" "test \$? -eq 2 && test ! -e '$T/seed.db'"
+j0=0; test -e /dev/null-journal && j0=1
+"$SECSIM" run $MM -o /dev/null 2> "$T/err"
+check "-o /dev/null: exit 2, not a regular file, no /dev/null-journal" \
+  "test \$? -eq 2 && grep -q 'not a regular file (a device)' '$T/err' && { test $j0 -eq 1 || test ! -e /dev/null-journal; }"
+"$SECSIM" calibrate --quick -o /dev/null > /dev/null 2> "$T/err"
+check "calibrate -o /dev/null: exit 2, not a regular file, no /dev/null-journal" \
+  "test \$? -eq 2 && grep -q 'not a regular file' '$T/err' && { test $j0 -eq 1 || test ! -e /dev/null-journal; }"
+mkfifo "$T/fifo.db"
+# timeout only guards against a hang: the refusal is immediate.
+timeout 30 "$SECSIM" show "$T/fifo.db" > /dev/null 2> "$T/err"
+check "show on a FIFO: exit 2 at once (no hang)" "test \$? -eq 2 && grep -q 'FIFO' '$T/err'"
+timeout 30 "$SECSIM" dump "$T/fifo.db" > /dev/null 2> "$T/err"
+check "dump on a FIFO: exit 2 at once (no hang)" "test \$? -eq 2 && grep -q 'FIFO' '$T/err'"
+
+# A damaged store: dump and plot fail with a message instead of giving
+# part of the data with exit 0. One page of the runs (for dump) or the
+# metrics table (for plot) is overwritten.
+damage() { # FILE TABLE
+  pg=$(sqlite3 "$1" "SELECT max(pageno) FROM dbstat WHERE name = '$2' AND pagetype = 'leaf'")
+  head -c 4096 /dev/zero | tr '\0' '\245' | dd of="$1" bs=4096 seek=$((pg - 1)) conv=notrunc 2> /dev/null
+}
+"$SECSIM" run validation/mm1 --set duration=100 --set replications=60 --quiet -o "$T/bad1.db" 2> "$T/err"
+cp "$T/bad1.db" "$T/bad2.db"
+damage "$T/bad1.db" runs
+"$SECSIM" dump "$T/bad1.db" > "$T/out" 2> "$T/err"
+check "dump of a store with a damaged page: exit 1, says the output is incomplete" \
+  "test \$? -eq 1 && grep -q 'malformed.*incomplete' '$T/err'"
+damage "$T/bad2.db" metrics
+"$SECSIM" plot "$T/bad2.db" -d "$T/badplots" > /dev/null 2> "$T/err"
+check "plot of a store with a damaged page: exit 1 with a message" "test \$? -eq 1 && grep -q 'cannot read' '$T/err'"
 
 "$SECSIM" frobnicate 2> "$T/err"
 check "unknown command: exit 2" "test \$? -eq 2"

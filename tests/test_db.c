@@ -223,13 +223,27 @@ static void test_runs(void)
 	SS_CHECK(rc == 1 && n == 1 && mean == 180.0 && lo == 180.0 && hi == 180.0,
 		 "n = 1: ci_low = ci_high = mean");
 
-	/* Changing the level refills tquantile; the view follows. */
+	/* The level is per point: a later sweep at 0.95 (another scenario
+	   into the same file) leaves the points made at 0.90 alone and gives
+	   its own points 95% intervals. */
 	SS_CHECK_INT(ss_db_set_level(db, 0.95), SS_OK, "set level 0.95");
-	ss_ci_t(thr, 10, 0.95, &cmean, &chalf);
 	get_point(db, "fig03", "DES/TCP/MD5/IP", "throughput", 4.0, &mean, &lo, &hi, &n, unit);
-	SS_CHECK_NEAR(hi - mean, chalf, 1e-9, "points half-width follows the 95%% level");
-	SS_CHECK_NEAR(q_double(db, "SELECT count(DISTINCT level) FROM tquantile", NULL), 1.0, 0.0,
-		      "tquantile holds one level");
+	SS_CHECK_NEAR(hi - mean, chalf, 1e-9, "an existing point keeps its 90%% half-width after level 0.95 is set");
+	for (i = 0; i < 10; i++) {
+		ss_metrics_clear(&m);
+		ss_metrics_set(&m, "throughput", "Mbit/s", thr[i]);
+		r = rec_of("other-plp", "fig04", "DES/TCP/MD5/IP", 4.0, "cpus=4;stack=DES/TCP/MD5/IP", (int)i, &m);
+		ss_db_write_run(db, &r, errbuf, sizeof errbuf);
+	}
+	ss_ci_t(thr, 10, 0.95, &cmean, &chalf);
+	get_point(db, "fig04", "DES/TCP/MD5/IP", "throughput", 4.0, &mean, &lo, &hi, &n, unit);
+	SS_CHECK_NEAR(hi - mean, chalf, 1e-9, "a point written at 0.95 gets the 95%% half-width");
+	SS_CHECK_NEAR(q_double(db, "SELECT count(DISTINCT level) FROM tquantile", NULL), 2.0, 0.0,
+		      "tquantile holds both levels");
+	r.level = 0.99;
+	SS_CHECK_INT(ss_db_write_run(db, &r, errbuf, sizeof errbuf), SS_EINVAL,
+		     "a run at a level without quantiles is refused (%s)", errbuf);
+	r.level = 0;
 	SS_CHECK_INT(ss_db_set_level(db, 1.5), SS_EINVAL, "level 1.5 refused (%s)", ss_db_errmsg(db));
 	SS_CHECK_NEAR(ss_db_level(db), 0.95, 0.0, "refused level leaves 0.95");
 
@@ -403,7 +417,7 @@ static void test_show(void)
 	fclose(f);
 	SS_CHECK(rc == SS_ENOENT && s && s[0] == '\0', "unknown figure: SS_ENOENT, nothing printed (%s)",
 		 errbuf);
-	SS_CHECK(strstr(errbuf, "figure 'fig3'") && strstr(errbuf, "(figures: fig03, figb, fign)"),
+	SS_CHECK(strstr(errbuf, "figure 'fig3'") && strstr(errbuf, "(figures: fig03, fig04, figb, fign)"),
 		 "the message names the filter and lists the store's figures (%s)", errbuf);
 	free(s);
 	/* Series and metric filters; globs. */
@@ -921,12 +935,219 @@ static void test_kill(void)
 }
 
 /* Removes the scratch directory (flat, plus rodir). */
+/* Writes n_pts points of 5 replications into `name` in the replication
+   order `order` (a permutation of 0..4), values of mixed magnitudes so
+   that the order of a floating-point sum shows in its last bits. */
+static int write_order(const char *name, const int order[5], int n_pts)
+{
+	ss_db *db = NULL;
+	ss_metrics m;
+	int ok = 1;
+	unsigned long long x = 88172645463325252ULL;
+
+	if (ss_db_open(tpath(name), SS_DB_CREATE, &db, errbuf, sizeof errbuf) != SS_OK)
+		return 0;
+	ss_metrics_init(&m);
+	for (int p = 0; p < n_pts && ok; p++) {
+		double v[5];
+		char key[32];
+		for (int k = 0; k < 5; k++) { /* xorshift: the same values in every store */
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			v[k] = (double)(x >> 11) * 0x1p-53 * pow(10.0, (double)(k % 3) * 4.0);
+		}
+		snprintf(key, sizeof key, "p=%d", p);
+		for (int k = 0; k < 5 && ok; k++) {
+			ss_run_record r;
+			ss_metrics_clear(&m);
+			ss_metrics_set(&m, "w", "s", v[order[k]]);
+			r = rec_of("ord", "figo", "s", (double)p, key, order[k], &m);
+			ok = ss_db_write_run(db, &r, errbuf, sizeof errbuf) == SS_OK;
+		}
+	}
+	ss_metrics_fini(&m);
+	ss_db_close(db);
+	return ok;
+}
+
+/* The points view sums each point in replication order, not row order:
+   the same runs written in any order (--jobs, interrupted sweeps) give
+   bit-identical means and intervals. */
+static void test_sum_order(void)
+{
+	static const int fwd[5] = {0, 1, 2, 3, 4}, mixed[5] = {3, 0, 4, 2, 1};
+	enum { NPTS = 200 };
+	ss_db *a = NULL, *b = NULL;
+	sqlite3_stmt *sa = NULL, *sb = NULL;
+	int rows = 0, same = 0;
+	static const char q[] = "SELECT mean, ci_high FROM points WHERE figure = 'figo' ORDER BY x";
+
+	SS_CHECK(write_order("ord1.db", fwd, NPTS) && write_order("ord2.db", mixed, NPTS),
+		 "the same runs written in two orders (%s)", errbuf);
+	ss_db_open(tpath("ord1.db"), SS_DB_READ, &a, errbuf, sizeof errbuf);
+	ss_db_open(tpath("ord2.db"), SS_DB_READ, &b, errbuf, sizeof errbuf);
+	if (a && b && sqlite3_prepare_v2(ss_db_handle(a), q, -1, &sa, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(ss_db_handle(b), q, -1, &sb, NULL) == SQLITE_OK)
+		while (sqlite3_step(sa) == SQLITE_ROW && sqlite3_step(sb) == SQLITE_ROW) {
+			double m1 = sqlite3_column_double(sa, 0), m2 = sqlite3_column_double(sb, 0);
+			double h1 = sqlite3_column_double(sa, 1), h2 = sqlite3_column_double(sb, 1);
+			rows++;
+			same += memcmp(&m1, &m2, sizeof m1) == 0 && memcmp(&h1, &h2, sizeof h1) == 0;
+		}
+	SS_CHECK(rows == NPTS && same == NPTS, "means and intervals bit-identical across write orders (%d of %d rows)",
+		 same, rows);
+	sqlite3_finalize(sa);
+	sqlite3_finalize(sb);
+	ss_db_close(a);
+	ss_db_close(b);
+}
+
+/* Provenance: runs are told apart by their hashes and series key. */
+static void test_provenance(void)
+{
+	ss_db *db = NULL;
+	ss_metrics m;
+	char os[256], oi[256];
+	size_t n = 9, nv = 9;
+	int done = 0;
+
+	if (ss_db_open(tpath("prov.db"), SS_DB_CREATE, &db, errbuf, sizeof errbuf) != SS_OK) {
+		SS_CHECK(0, "open prov.db: %s", errbuf);
+		return;
+	}
+	ss_metrics_init(&m);
+	ss_metrics_set(&m, "w", "s", 1.0);
+	for (int k = 0; k < 3; k++) {
+		ss_run_record r = rec_of("mm1", "mm1", "q", 0.5, "rho=0.5", k, &m);
+		r.settings = "seed=1;duration=200";
+		r.settings_hash = "aaaa";
+		r.inputs = "";
+		r.inputs_hash = "cccc";
+		r.host = "hostA";
+		ss_db_write_run(db, &r, errbuf, sizeof errbuf);
+	}
+	SS_CHECK(ss_db_provenance_mismatch(db, "mm1", "rho=0.5", "aaaa", "cccc", "secsim 0.1.0 test", &n, &nv, os, oi,
+					   sizeof os) == SS_OK && n == 0 && nv == 0,
+		 "same provenance and version: no mismatch");
+	ss_db_provenance_mismatch(db, "mm1", "rho=0.5", "bbbb", "cccc", "secsim 0.2.0", &n, &nv, os, oi, sizeof os);
+	SS_CHECK(n == 3 && nv == 3 && !strcmp(os, "seed=1;duration=200"),
+		 "other settings: 3 runs differ, with their settings text (%zu, %zu, '%s')", n, nv, os);
+	ss_db_provenance_mismatch(db, "mm1", "rho=0.5", "aaaa", "dddd", "secsim 0.1.0 test", &n, &nv, os, oi, sizeof os);
+	SS_CHECK_INT((int)n, 3, "other profile contents: 3 runs differ");
+	/* Another series key sees none of them, and may write the same keys. */
+	ss_db_set_study(db, "seed7");
+	ss_db_provenance_mismatch(db, "mm1", "rho=0.5", "bbbb", "cccc", "x", &n, &nv, os, oi, sizeof os);
+	ss_db_run_done(db, "mm1", "rho=0.5", 0, &done);
+	SS_CHECK(n == 0 && done == 0, "a new series sees no runs of the default one");
+	ss_run_record r = rec_of("mm1", "mm1", "q [seed7]", 0.5, "rho=0.5", 0, &m);
+	SS_CHECK_INT(ss_db_write_run(db, &r, errbuf, sizeof errbuf), SS_OK, "the new series writes replication 0 too");
+	SS_CHECK_NEAR(q_double(db, "SELECT count(*) FROM runs WHERE host = 'hostA' AND study = ''", NULL), 3.0, 0.0,
+		      "the host is recorded with each run");
+
+	/* One sweep per scenario and series at a time. */
+	ss_db_set_study(db, "");
+	SS_CHECK_INT(ss_db_sweep_begin(db, "mm1", "hostA", (long)getpid(), errbuf, sizeof errbuf), SS_OK,
+		     "register a sweep");
+	int rc = ss_db_sweep_begin(db, "mm1", "hostA", (long)getppid(), errbuf, sizeof errbuf);
+	SS_CHECK(rc == SS_EBUSY && strstr(errbuf, "pid") && strstr(errbuf, "hostA"),
+		 "a second live sweep of it is refused, naming pid and host (%s)", errbuf);
+	rc = ss_db_sweep_begin(db, "mm1", "hostB", 1, errbuf, sizeof errbuf);
+	SS_CHECK(rc == SS_EBUSY && strstr(errbuf, "another host"), "from another host too (%s)", errbuf);
+	SS_CHECK_INT(ss_db_sweep_begin(db, "other", "hostA", (long)getppid(), errbuf, sizeof errbuf), SS_OK,
+		     "another scenario may run at the same time");
+	/* A registration whose process died is taken over. */
+	pid_t child = fork();
+	if (child == 0)
+		_exit(0);
+	waitpid(child, NULL, 0);
+	ss_db_sweep_end(db, "mm1", "hostA", (long)getpid());
+	ss_db_sweep_begin(db, "mm1", "hostA", (long)child, errbuf, sizeof errbuf);
+	SS_CHECK_INT(ss_db_sweep_begin(db, "mm1", "hostA", (long)getpid(), errbuf, sizeof errbuf), SS_OK,
+		     "a dead process's registration is taken over (%s)", errbuf);
+	ss_db_sweep_end(db, "mm1", "hostA", (long)getpid());
+	SS_CHECK_NEAR(q_double(db, "SELECT count(*) FROM sweeps WHERE scenario = 'mm1'", NULL), 0.0, 0.0,
+		      "ending the sweep removes its registration");
+	ss_metrics_fini(&m);
+	ss_db_close(db);
+}
+
+/* Only regular files are stores: a FIFO would hang the open, a device
+   would get a journal file beside it. */
+static void test_special_files(void)
+{
+	ss_db *db = NULL;
+	int rc;
+
+	mkfifo(tpath("fifo.db"), 0600);
+	rc = ss_db_open(tpath("fifo.db"), SS_DB_READ, &db, errbuf, sizeof errbuf);
+	SS_CHECK(rc == SS_EINVAL && strstr(errbuf, "FIFO"), "READ of a FIFO refused at once (%s)", errbuf);
+	rc = ss_db_open(tpath("fifo.db"), SS_DB_CREATE, &db, errbuf, sizeof errbuf);
+	SS_CHECK_INT(rc, SS_EINVAL, "CREATE on a FIFO refused (%s)", errbuf);
+	struct stat sb;
+	int had_journal = stat("/dev/null-journal", &sb) == 0;
+	rc = ss_db_open("/dev/null", SS_DB_CREATE, &db, errbuf, sizeof errbuf);
+	SS_CHECK(rc == SS_EINVAL && strstr(errbuf, "device") && (had_journal || stat("/dev/null-journal", &sb) != 0),
+		 "/dev/null refused, no /dev/null-journal left (%s)", errbuf);
+}
+
+/* A version 1 store (level in meta, no provenance) is migrated on a
+   write open: its runs and metrics stay, with the level they had. */
+static void test_migrate_v1(void)
+{
+	static const char v1[] =
+		"CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value);"
+		"INSERT INTO meta VALUES ('schema', 'secsim-results'), ('schema_version', 1), ('level', 0.95);"
+		"CREATE TABLE runs(id INTEGER PRIMARY KEY, scenario TEXT NOT NULL, figure TEXT NOT NULL,"
+		" series TEXT NOT NULL, x REAL, point_key TEXT NOT NULL, config TEXT NOT NULL DEFAULT '',"
+		" seed INTEGER NOT NULL, replication INTEGER NOT NULL CHECK (replication >= 0),"
+		" version TEXT NOT NULL DEFAULT '', started REAL, finished REAL, sim_seconds REAL,"
+		" events INTEGER, status TEXT NOT NULL DEFAULT 'done', bottleneck TEXT NOT NULL DEFAULT '',"
+		" bottleneck_util REAL, UNIQUE (scenario, point_key, replication));"
+		"CREATE TABLE metrics(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+		" name TEXT NOT NULL, unit TEXT NOT NULL DEFAULT '', value REAL, pos INTEGER NOT NULL,"
+		" PRIMARY KEY (run_id, name)) WITHOUT ROWID;"
+		"CREATE TABLE reference(id TEXT PRIMARY KEY NOT NULL, paper TEXT NOT NULL, kind TEXT NOT NULL,"
+		" quantity TEXT NOT NULL, scenario TEXT NOT NULL, stack_or_config TEXT NOT NULL,"
+		" x_name TEXT NOT NULL, x_value REAL, value TEXT NOT NULL, value_num REAL, unit TEXT NOT NULL,"
+		" qualifier TEXT NOT NULL, source TEXT NOT NULL, quote TEXT NOT NULL, csv_file TEXT NOT NULL,"
+		" csv_line INTEGER NOT NULL);"
+		"CREATE TABLE tquantile(level REAL NOT NULL, df INTEGER NOT NULL, t REAL NOT NULL,"
+		" PRIMARY KEY (level, df));"
+		"CREATE VIEW points AS SELECT 1 AS figure;"
+		"INSERT INTO runs(id, scenario, figure, series, x, point_key, seed, replication)"
+		" VALUES (1, 'old', 'figv', 's', 1.0, 'k=1', 5, 0), (2, 'old', 'figv', 's', 1.0, 'k=1', 6, 1);"
+		"INSERT INTO metrics VALUES (1, 'w', 's', 2.0, 0), (2, 'w', 's', 4.0, 0);";
+	sqlite3 *h = NULL;
+	ss_db *db = NULL;
+	double mean = 0, lo = 0, hi = 0;
+	int n = 0, done = 0;
+	char unit[16];
+
+	sqlite3_open(tpath("v1.db"), &h);
+	sqlite3_exec(h, v1, NULL, NULL, NULL);
+	sqlite3_close(h);
+	SS_CHECK_INT(ss_db_open(tpath("v1.db"), SS_DB_CREATE, &db, errbuf, sizeof errbuf), SS_OK,
+		     "a version 1 store opens for writing (%s)", errbuf);
+	if (!db)
+		return;
+	SS_CHECK_NEAR(q_double(db, "SELECT value FROM meta WHERE key = 'schema_version'", NULL), 2.0, 0.0,
+		      "migrated to version 2");
+	ss_db_set_level(db, 0.95);
+	get_point(db, "figv", "s", "w", 1.0, &mean, &lo, &hi, &n, unit);
+	ss_db_run_done(db, "old", "k=1", 1, &done);
+	SS_CHECK(n == 2 && mean == 3.0 && fabs(hi - mean - 12.706204736174707 * sqrt(2.0) / sqrt(2.0)) < 1e-9 && done,
+		 "its runs, metrics and 95%% level are kept (n %d, mean %g, half %g)", n, mean, hi - mean);
+	ss_db_close(db);
+}
+
 static void cleanup(void)
 {
 	static const char *const names[] = {
 		"a.db", "runs.db", "plain.db", "other.db", "newer.db", "notes.txt", "empty.db",
 		"ro.db", "ref.db", "two.db", "kill.db", "cols.csv", "unterm.csv", "xval.csv", "xpair.csv",
-		"unterm2.csv", "noid.csv", "dup.csv", "head.csv", "stray.csv", "steal.csv", "crlf.csv", NULL};
+		"unterm2.csv", "noid.csv", "dup.csv", "head.csv", "stray.csv", "steal.csv", "crlf.csv",
+		"ord1.db", "ord2.db", "prov.db", "fifo.db", "v1.db", NULL};
 	static const char *const sfx[] = {"", "-wal", "-shm", "-journal", NULL};
 	char p[600];
 	int i, j;
@@ -944,7 +1165,7 @@ static void cleanup(void)
 int main(void)
 {
 	gsl_set_error_handler_off();
-	ss_test_plan(128);
+	ss_test_plan(150);
 	if (!mkdtemp(tmpdir)) {
 		printf("Bail out! mkdtemp: %s\n", strerror(errno));
 		return 1;
@@ -959,6 +1180,10 @@ int main(void)
 	test_injection();
 	test_two_writers();
 	test_kill();
+	test_sum_order();
+	test_provenance();
+	test_special_files();
+	test_migrate_v1();
 	cleanup();
 	return ss_test_done();
 }
