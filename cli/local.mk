@@ -1,9 +1,12 @@
 # cli/: the secsim command and the sweep driver.
 bin_PROGRAMS += secsim
-secsim_SOURCES = cli/secsim.c cli/ss_sweep.h cli/sweep.c \
+secsim_SOURCES = cli/secsim.c cli/ss_sweep.h cli/sweep.c cli/ss_sweep_exec.h cli/ss_mpi.h \
+	cli/ss_progress.h cli/progress.c \
 	cli/ss_reproduce.h cli/reproduce.c cli/claims_nahum95.c \
 	cli/ss_profiles.h cli/profiles.c cli/ss_trace.h cli/trace.c
 nodist_secsim_SOURCES = cli/ss_revision.h
+# One process: the plain build's stand-in for sweeps over MPI ranks.
+secsim_SOURCES += cli/mpi_none.c
 secsim_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(SQLITE_CFLAGS) $(CRYPTO_CFLAGS) $(LIBCONFIG_CFLAGS)
 secsim_LDADD = $(SS_CLI_LIBS)
 # Link order: users before what they use.

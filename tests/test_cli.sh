@@ -11,7 +11,7 @@ T=$(mktemp -d /tmp/ss_cli.XXXXXX)
 trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
 # The plan comes first: a check that never runs (an early exit, a
 # skipped branch) then fails the test instead of shrinking the plan.
-plan=45
+plan=49
 echo "1..$plan"
 n=0
 fails=0
@@ -50,6 +50,23 @@ check "another --seed gives other numbers" "! cmp -s '$T/a.dump' '$T/c.dump'"
 out=$("$SECSIM" run validation/mm1 -o "$T/a.db" $FAST 2>&1 --jobs 2; echo "rc=$?")
 "$SECSIM" run validation/mm1 -o "$T/a.db" --set duration=2000 --set warmup=200 --set replications=4 2> "$T/rerun"
 check "a rerun skips every finished run" "grep -q '0 run(s) done now, 20 already done' '$T/rerun'"
+
+# Progress: off a terminal, a plain line now and then and one at the end
+# (no line per run); --verbose adds a line per run; --quiet prints
+# nothing; on a terminal one line is redrawn in place (\r).
+LEN="--set duration=2000 --set warmup=200 --set replications=4"
+"$SECSIM" run validation/mm1 -o "$T/pr1.db" $LEN 2> "$T/err"
+check "progress off a terminal: a final line of points, runs and speed, no line per run" \
+  "grep -Eq '^mm1: 5/5 points, 20/20 runs, .* events/s, .* sim s/s\$' '$T/err' && ! grep -q '^\\[' '$T/err' && \
+   test \$(wc -l < '$T/err') -le 5"
+"$SECSIM" run validation/mm1 -o "$T/pr2.db" $LEN --verbose 2> "$T/err"
+check "--verbose: a line per run" "test \$(grep -Ec '^\\[[0-9]+/20\\] M/M/1 cpu x=' '$T/err') -eq 20"
+"$SECSIM" run validation/mm1 -o "$T/pr3.db" $LEN --quiet 2> "$T/err"
+check "--quiet: nothing on stderr" "test \$? -eq 0 -a ! -s '$T/err'"
+# script(1) gives the run a terminal; what it prints lands in the file.
+script -qec "'$SECSIM' run validation/mm1 -o '$T/pr4.db' $LEN --set duration=200000 --set replications=2" "$T/tty" > /dev/null 2>&1
+check "progress on a terminal: one line redrawn in place, ended by the final state" \
+  "tr '\\r' '\\n' < '$T/tty' | grep -Eq '^mm1: 5/5 points, 10/10 runs, ' && grep -q \"\$(printf '\\r')mm1: \" '$T/tty'"
 
 # Kill -9 in the middle of a sweep, then rerun: nothing lost, nothing doubled.
 KILLRUN="--set duration=4000000 --set warmup=200 --set replications=2 --quiet --jobs 2"
