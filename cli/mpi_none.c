@@ -47,6 +47,10 @@ int ss_mpi_rank(void)
 	return 0;
 }
 
+void ss_mpi_barrier(void)
+{
+}
+
 int ss_mpi_master(ss_sweep *sw)
 {
 	(void)sw;

@@ -99,6 +99,36 @@ int ss_mpi_rank(void)
 	return r;
 }
 
+void ss_mpi_barrier(void)
+{
+	if (ss_mpi_size() > 1)
+		MPI_Barrier(MPI_COMM_WORLD);
+}
+
+/* Every rank compares its scenario's effective settings with rank 0's:
+   ranks that loaded something else (a file changed between their
+   starts, another working directory) would store other numbers. Returns
+   1 when all agree, 0 when any differs, -1 when MPI fails. */
+static int same_scenario(const ss_sweep *sw)
+{
+	const char *mine = ss_sweep_config(sw);
+	int rank = ss_mpi_rank();
+	long len = (long)strlen(mine);
+	if (MPI_Bcast(&len, 1, MPI_LONG, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
+		return -1;
+	char *theirs = rank ? malloc((size_t)len + 1) : NULL;
+	char dummy;
+	/* Every rank takes part in the broadcast, even without memory. */
+	int rc = MPI_Bcast(rank ? (theirs ? theirs : &dummy) : (char *)mine, rank && !theirs ? 0 : (int)len, MPI_CHAR, 0,
+			   MPI_COMM_WORLD);
+	int differs = rank && (!theirs || (long)strlen(mine) != len || memcmp(theirs, mine, (size_t)len)), any = 0;
+	free(theirs);
+	if (rc != MPI_SUCCESS ||
+	    MPI_Allreduce(&differs, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD) != MPI_SUCCESS)
+		return -1;
+	return !any;
+}
+
 static int send(const void *buf, size_t len, int to, int tag)
 {
 	return MPI_Send(buf, (int)len, MPI_BYTE, to, tag, MPI_COMM_WORLD) == MPI_SUCCESS ? SS_OK : SS_EIO;
@@ -165,6 +195,12 @@ int ss_mpi_master(ss_sweep *sw)
 	void *buf = NULL;
 	size_t cap = 0;
 	int byes = 0, rc = rs ? SS_OK : SS_ENOMEM;
+	int same = same_scenario(sw);
+	if (same < 0)
+		rc = SS_EIO;
+	else if (!same)
+		ss_sweep_abort(sw, SS_EINVAL, "MPI: the ranks loaded different scenarios (each rank must see the same "
+					      "files, in the same working directory)");
 	/* Every rank must be told to stop, whatever happens here: go on
 	   answering after a failure, with STOP. */
 	int failed = rc;
@@ -261,6 +297,9 @@ int ss_mpi_worker(ss_sweep *sw)
 	void *buf = NULL;
 	size_t cap = 0;
 	int outstanding = 0, stop = 0, rc = SS_OK;
+	int same = same_scenario(sw);
+	if (same < 0)
+		return SS_EIO;
 	for (int i = 0; i < AHEAD && rc == SS_OK; i++, outstanding++)
 		rc = send(NULL, 0, 0, TAG_REQUEST);
 	while (rc == SS_OK && outstanding > 0) {

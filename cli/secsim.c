@@ -237,7 +237,16 @@ static int cmd_run(int argc, char **argv)
 			ss_scenario_free(s);
 			goto bad;
 		}
-	if (ss_profiles_resolve(s, ss_datadir(), err, sizeof err)) {
+	/* Under MPI rank 0 calibrates first when a profile needs it; the
+	   others then find its calibration, and nobody starts before every
+	   rank has written the derived profile. */
+	if (ss_mpi_rank() != 0)
+		ss_mpi_barrier();
+	rc = ss_profiles_resolve(s, ss_datadir(), err, sizeof err);
+	if (ss_mpi_rank() == 0)
+		ss_mpi_barrier();
+	ss_mpi_barrier();
+	if (rc) {
 		fprintf(stderr, "%s\n", err);
 		ss_scenario_free(s);
 		goto bad;

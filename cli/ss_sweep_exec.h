@@ -55,6 +55,14 @@ int ss_sweep_store(ss_sweep *sw, const ss_sweep_item *it, int rep, const ss_metr
    Serialised. */
 void ss_sweep_finish(ss_sweep *sw, const ss_sweep_item *it, int rc, const char *err);
 
+/* The scenario's effective settings as text (the same on every rank
+   that loaded the same scenario). */
+const char *ss_sweep_config(const ss_sweep *sw);
+
+/* Stops the sweep with an error (rc, msg) unless it failed already.
+   Serialised. */
+void ss_sweep_abort(ss_sweep *sw, int rc, const char *msg);
+
 /* Wall clock, seconds (the times stored with each run). */
 double ss_sweep_wall(void);
 

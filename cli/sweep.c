@@ -67,6 +67,16 @@ static void set_error(ss_sweep *sh, int rc, const char *msg)
 	}
 }
 
+void ss_sweep_abort(ss_sweep *sh, int rc, const char *msg)
+{
+	set_error(sh, rc, msg);
+}
+
+const char *ss_sweep_config(const ss_sweep *sh)
+{
+	return sh->config;
+}
+
 static int stopped(const ss_sweep *sh)
 {
 	return sh->rc != SS_OK || (sh->o->interrupt && *sh->o->interrupt);

@@ -31,7 +31,7 @@ if [ "${SS_WITH_MPI:-no}" != yes ]; then
   exit $fails
 fi
 
-echo "1..8"
+echo "1..9"
 # root may run mpirun only when it says so; 3 ranks on fewer cores
 # need --oversubscribe. A hang would be a failure, not a stuck suite.
 MPIRUN="timeout 300 mpirun --allow-run-as-root --oversubscribe -np 3"
@@ -76,6 +76,14 @@ $MPIRUN "$SECSIM" run validation/mm1 -o "$T/bad.db" $FAST --set resource=lock --
 rc=$?
 check "3 ranks: a point the model refuses stops every rank, exit status not 0, nothing written" \
   "test $rc -ne 0 -a $rc -ne 124 && grep -q 'must be 1' '$T/err' && test ! -e '$T/bad.db'"
+
+# Ranks that load different settings would store different numbers.
+timeout 300 mpirun --allow-run-as-root --oversubscribe -np 1 "$SECSIM" run validation/mm1 -o "$T/mix.db" $FAST : \
+  -np 2 "$SECSIM" run validation/mm1 -o "$T/mix.db" $FAST --set service_mean=0.9 > /dev/null 2> "$T/err"
+rc=$?
+check "ranks whose scenarios differ: refused, exit status not 0, no run stored" \
+  "test $rc -ne 0 -a $rc -ne 124 && grep -q 'ranks loaded different scenarios' '$T/err' && \
+   test -z \"\$('$SECSIM' dump '$T/mix.db' 2>/dev/null)\""
 
 $MPIRUN "$SECSIM" reproduce nahum95 --quick -o "$T/n.db" > /dev/null 2> "$T/err"
 rc=$?
