@@ -11,7 +11,7 @@ T=$(mktemp -d /tmp/ss_cli.XXXXXX)
 trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
 # The plan comes first: a check that never runs (an early exit, a
 # skipped branch) then fails the test instead of shrinking the plan.
-plan=49
+plan=50
 echo "1..$plan"
 n=0
 fails=0
@@ -94,6 +94,12 @@ check "after kill -9 ($before runs kept) a rerun completes the sweep exactly as 
 "$SECSIM" dump "$T/p.db" | awk -F'\t' '$5 == "W" {n[$2]++} END {for (k in n) print n[k]}' | sort -n > "$T/reps"
 check "precision mode adds replications until the half-width target or the cap ($(tr '\n' ' ' < "$T/reps"))" \
   "test \$(head -1 '$T/reps') -ge 3 -a \$(tail -1 '$T/reps') -le 40 -a \$(tail -1 '$T/reps') -gt 3"
+"$SECSIM" run validation/mm1 -o "$T/p3.db" --set duration=2000 --set warmup=200 --set replications=3 \
+  --set max_replications=40 --precision 0.03 --quiet --jobs 3 2> "$T/err"
+"$SECSIM" dump "$T/p.db" > "$T/p.dump"
+"$SECSIM" dump "$T/p3.db" > "$T/p3.dump"
+check "precision mode: the same replications and metrics with --jobs 1 and --jobs 3" \
+  "test -s '$T/p.dump' && cmp -s '$T/p.dump' '$T/p3.dump'"
 
 "$SECSIM" run validation/mm1 -o "$T/auto.db" --set warmup=auto --set duration=2000 --set replications=2 --quiet 2> "$T/err"
 check "warm-up \"auto\" (MSER-5) runs and records results" "test \$? -eq 0 && '$SECSIM' show '$T/auto.db' | grep -q ' W '"
