@@ -2,8 +2,8 @@
    schedules and stores; every other rank asks it for work items, runs
    them and sends back each result. Points differ a lot in cost, so the
    items are handed out one at a time on request (dynamic balancing),
-   with a second one requested ahead so that a rank never idles while
-   its next request crosses to rank 0. Only rank 0 opens the database.
+   a few requested ahead so that a rank never idles while its next
+   request crosses to rank 0. Only rank 0 opens the database.
 
    Results travel as raw bytes: the ranks run the same binary on the same
    architecture (an assumption mpirun does not check), so doubles arrive
@@ -31,7 +31,11 @@ enum {
 	TAG_STOP         /* 0 -> worker: no more work */
 };
 
-#define AHEAD 2                 /* items a worker holds: the one it runs, the next */
+/* Items a rank holds: the one it runs and those it asked for ahead, so
+   that it does not idle while rank 0 waits for a processor (on a busy
+   machine) to answer. Items held cannot move to an idle rank: at the
+   end a rank may be left with up to AHEAD - 1 items more than another. */
+#define AHEAD 4
 #define WAIT_MIN_NS 20000L      /* first sleep between probes while idle */
 #define WAIT_MAX_NS 1000000L    /* longest: 1 ms, well below a run's cost */
 

@@ -379,11 +379,16 @@ static void *pool_worker(void *arg)
 	}
 }
 
-/* Items queued ahead of the threads: one each beyond what they run, so
-   the balance stays dynamic (points differ a lot in cost). */
+/* Items queued ahead of the threads, per thread. The queue is shared,
+   so its depth does not unbalance the threads (an idle one takes the
+   next item, whatever it costs); it only has to outlast the storing
+   thread's wait for a processor on a busy machine, tens of
+   milliseconds, many items of a small sweep. */
+#define POOL_AHEAD 32
+
 static int pool_fill(pool *pl, int nthreads, int *ended)
 {
-	while (!*ended && pl->nitems - pl->head < (size_t)nthreads) {
+	while (!*ended && pl->nitems - pl->head < (size_t)nthreads * POOL_AHEAD) {
 		ss_sweep_item it;
 		int what = ss_sweep_next(pl->sw, &it);
 		if (what == SS_SWEEP_WAIT)
@@ -426,6 +431,11 @@ static int run_pool(ss_sweep *sw, int jobs)
 	while (rc == SS_OK) {
 		if ((rc = pool_fill(&pl, nthreads, &ended)))
 			break;
+		if (stopped(sw)) {
+			/* An error or an interrupt: what no thread took yet is dropped. */
+			sw->inflight -= pl.nitems - pl.head;
+			pl.head = pl.nitems;
+		}
 		if (ended && sw->inflight == 0)
 			break;
 		pthread_cond_broadcast(&pl.work);
