@@ -23,7 +23,8 @@
 #include "ss_err.h"
 
 enum {
-	TAG_REQUEST = 1, /* worker -> 0: one more item, please */
+	TAG_HELLO = 1,   /* worker -> 0, first: its scenario's effective settings */
+	TAG_REQUEST,     /* worker -> 0: one more item, please */
 	TAG_RESULT,      /* worker -> 0: one replication or batch of an item */
 	TAG_FINISHED,    /* worker -> 0: an item is done (its status) */
 	TAG_BYE,         /* worker -> 0: stopped, nothing more will come */
@@ -109,33 +110,31 @@ void ss_mpi_barrier(void)
 		MPI_Barrier(MPI_COMM_WORLD);
 }
 
-/* Every rank compares its scenario's effective settings with rank 0's:
-   ranks that loaded something else (a file changed between their
-   starts, another working directory) would store other numbers. Returns
-   1 when all agree, 0 when any differs, -1 when MPI fails. */
-static int same_scenario(const ss_sweep *sw)
+/* Sleeps between probes while idle, longer each time up to WAIT_MAX_NS. */
+static void idle(long *ns)
 {
-	const char *mine = ss_sweep_config(sw);
-	int rank = ss_mpi_rank();
-	long len = (long)strlen(mine);
-	if (MPI_Bcast(&len, 1, MPI_LONG, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
-		return -1;
-	char *theirs = rank ? malloc((size_t)len + 1) : NULL;
-	char dummy;
-	/* Every rank takes part in the broadcast, even without memory. */
-	int rc = MPI_Bcast(rank ? (theirs ? theirs : &dummy) : (char *)mine, rank && !theirs ? 0 : (int)len, MPI_CHAR, 0,
-			   MPI_COMM_WORLD);
-	int differs = rank && (!theirs || (long)strlen(mine) != len || memcmp(theirs, mine, (size_t)len)), any = 0;
-	free(theirs);
-	if (rc != MPI_SUCCESS ||
-	    MPI_Allreduce(&differs, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD) != MPI_SUCCESS)
-		return -1;
-	return !any;
+	struct timespec ts = {0, *ns};
+	nanosleep(&ts, NULL);
+	if (*ns < WAIT_MAX_NS)
+		*ns *= 2;
 }
 
+/* Sends and waits until the buffer may be reused. A large message waits
+   for its receiver, who may be busy: probe and sleep, not spin. */
 static int send(const void *buf, size_t len, int to, int tag)
 {
-	return MPI_Send(buf, (int)len, MPI_BYTE, to, tag, MPI_COMM_WORLD) == MPI_SUCCESS ? SS_OK : SS_EIO;
+	MPI_Request rq;
+	if (MPI_Isend(buf, (int)len, MPI_BYTE, to, tag, MPI_COMM_WORLD, &rq) != MPI_SUCCESS)
+		return SS_EIO;
+	long ns = WAIT_MIN_NS;
+	for (;;) {
+		int done = 0;
+		if (MPI_Test(&rq, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+			return SS_EIO;
+		if (done)
+			return SS_OK;
+		idle(&ns);
+	}
 }
 
 /* Waits for a message (from anyone when from is MPI_ANY_SOURCE) by
@@ -150,10 +149,7 @@ static int receive(int from, void **buf, size_t *cap, MPI_Status *stv, int *len)
 			return SS_EIO;
 		if (flag)
 			break;
-		struct timespec ts = {0, ns};
-		nanosleep(&ts, NULL);
-		if (ns < WAIT_MAX_NS)
-			ns *= 2;
+		idle(&ns);
 	}
 	if (MPI_Get_count(stv, MPI_BYTE, len) != MPI_SUCCESS || *len < 0)
 		return SS_EIO;
@@ -199,12 +195,6 @@ int ss_mpi_master(ss_sweep *sw)
 	void *buf = NULL;
 	size_t cap = 0;
 	int byes = 0, rc = rs ? SS_OK : SS_ENOMEM;
-	int same = same_scenario(sw);
-	if (same < 0)
-		rc = SS_EIO;
-	else if (!same)
-		ss_sweep_abort(sw, SS_EINVAL, "MPI: the ranks loaded different scenarios (each rank must see the same "
-					      "files, in the same working directory)");
 	/* Every rank must be told to stop, whatever happens here: go on
 	   answering after a failure, with STOP. */
 	int failed = rc;
@@ -217,6 +207,16 @@ int ss_mpi_master(ss_sweep *sw)
 		if (w <= 0 || w >= size)
 			continue;
 		switch (stv.MPI_TAG) {
+		case TAG_HELLO: {
+			/* Ranks that loaded other settings (a file changed between
+			   their starts, another working directory) would store
+			   numbers no serial run gives. */
+			const char *mine = ss_sweep_config(sw);
+			if ((size_t)len != strlen(mine) || memcmp(buf, mine, (size_t)len))
+				ss_sweep_abort(sw, SS_EINVAL, "MPI: the ranks loaded different scenarios (each rank must "
+							      "see the same files, in the same working directory)");
+			break;
+		}
 		case TAG_REQUEST:
 			rs[w].pending++;
 			break;
@@ -301,9 +301,10 @@ int ss_mpi_worker(ss_sweep *sw)
 	void *buf = NULL;
 	size_t cap = 0;
 	int outstanding = 0, stop = 0, rc = SS_OK;
-	int same = same_scenario(sw);
-	if (same < 0)
-		return SS_EIO;
+	/* No collective here: rank 0 is still preparing, and a blocking
+	   MPI call would spin on the processors it needs. */
+	const char *mine = ss_sweep_config(sw);
+	rc = send(mine, strlen(mine), 0, TAG_HELLO);
 	for (int i = 0; i < AHEAD && rc == SS_OK; i++, outstanding++)
 		rc = send(NULL, 0, 0, TAG_REQUEST);
 	while (rc == SS_OK && outstanding > 0) {

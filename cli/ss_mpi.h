@@ -26,8 +26,8 @@ void ss_mpi_barrier(void);
 
 /* Rank 0: schedules the sweep's items over the other ranks and stores
    their results; returns when every rank has stopped. A sweep that
-   already failed only stops them, and so does a rank whose scenario
-   differs from rank 0's (the sweep then fails). Returns an ss_status of the
+   already failed only stops them; a rank whose scenario differs from
+   rank 0's fails the sweep. Returns an ss_status of the
    communication (the sweep's own errors stay in the sweep). */
 int ss_mpi_master(ss_sweep *sw);
 /* The other ranks: compute what rank 0 hands out until it says stop. */
