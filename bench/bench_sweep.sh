@@ -9,7 +9,7 @@
 # The rate is points per wall second of the sweep as secsim reports it
 # (from loading the points to the last commit); the time mpirun takes to
 # start the ranks is printed beside it, it is not the sweep's. Each
-# configuration runs three times, interleaved, and the best rate counts:
+# configuration runs five times, interleaved, and the best rate counts:
 # the machine may be shared, and other work only ever slows a run down.
 # The load average is printed with the figures for that reason.
 # Usage: bench_sweep.sh BUILDDIR [yes|no: an MPI build]. Fails when a
@@ -22,7 +22,7 @@ SECSIM="$BLD/secsim"
 CFG="$SRC/bench/sweep1000.cfg"
 T=$(mktemp -d /tmp/ss_bench_sweep.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-ROUNDS=3
+ROUNDS=5
 status=0
 
 # Runs one sweep into a fresh database: $1 the launcher (mpirun ..., or
