@@ -32,13 +32,18 @@ enum {
 	TAG_STOP         /* 0 -> worker: no more work */
 };
 
-/* Items a rank holds: the one it runs and those it asked for ahead, so
-   that it does not idle while rank 0 waits for a processor (on a busy
-   machine) to answer. Items held cannot move to an idle rank: at the
-   end a rank may be left with up to AHEAD - 1 items more than another. */
-#define AHEAD 4
+/* Work a rank holds: the item it runs and those it asked for ahead, so
+   that it does not idle while rank 0 cannot answer: rank 0 stores every
+   result itself, and SQLite's checkpoints sync the disk (10 to 30 ms
+   measured here, more on a busy machine). A rank asks ahead for about
+   AHEAD_S seconds of work at its recent pace (so many cheap items, few
+   dear ones), between AHEAD_MIN and AHEAD_MAX items. Items held cannot
+   move to an idle rank: at the end ranks differ by about AHEAD_S. */
+#define AHEAD_S 0.05
+#define AHEAD_MIN 2
+#define AHEAD_MAX 64
 #define WAIT_MIN_NS 20000L      /* first sleep between probes while idle */
-#define WAIT_MAX_NS 1000000L    /* longest: 1 ms, well below a run's cost */
+#define WAIT_MAX_NS 1000000L    /* longest: 1 ms, well below the work asked ahead */
 
 /* A result on the wire: this header, then n metrics. */
 typedef struct result_msg {
@@ -305,7 +310,9 @@ int ss_mpi_worker(ss_sweep *sw)
 	   MPI call would spin on the processors it needs. */
 	const char *mine = ss_sweep_config(sw);
 	rc = send(mine, strlen(mine), 0, TAG_HELLO);
-	for (int i = 0; i < AHEAD && rc == SS_OK; i++, outstanding++)
+	double pace = 0; /* s per item, a moving average */
+	int ahead = AHEAD_MIN;
+	for (int i = 0; i < ahead && rc == SS_OK; i++, outstanding++)
 		rc = send(NULL, 0, 0, TAG_REQUEST);
 	while (rc == SS_OK && outstanding > 0) {
 		MPI_Status stv;
@@ -324,11 +331,19 @@ int ss_mpi_worker(ss_sweep *sw)
 		finished_msg f;
 		memset(&f, 0, sizeof f);
 		memcpy(&f.it, buf, sizeof f.it);
+		double t0 = ss_sweep_wall();
 		f.rc = ss_sweep_compute(sw, &f.it, send_result, &ec, f.err, sizeof f.err);
 		if ((rc = send(&f, sizeof f, 0, TAG_FINISHED)))
 			break;
-		if (!stop && (rc = send(NULL, 0, 0, TAG_REQUEST)) == SS_OK)
-			outstanding++;
+		double dt = ss_sweep_wall() - t0;
+		pace = pace > 0 ? 0.8 * pace + 0.2 * dt : dt;
+		ahead = pace * AHEAD_MAX < AHEAD_S ? AHEAD_MAX : (int)(AHEAD_S / pace) + 1;
+		if (ahead < AHEAD_MIN)
+			ahead = AHEAD_MIN;
+		while (!stop && rc == SS_OK && outstanding < ahead) {
+			if ((rc = send(NULL, 0, 0, TAG_REQUEST)) == SS_OK)
+				outstanding++;
+		}
 	}
 	if (rc == SS_OK)
 		rc = send(NULL, 0, 0, TAG_BYE);
