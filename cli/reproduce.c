@@ -16,6 +16,7 @@
 #include "ss_claimsdb.h"
 #include "ss_db.h"
 #include "ss_err.h"
+#include "ss_mpi.h"
 #include "ss_plot.h"
 #include "ss_profiles.h"
 #include "ss_scenario.h"
@@ -72,7 +73,7 @@ static int store_verdicts(ss_db *h, const char *name, const char *version, char 
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: secsim reproduce STUDY [--jobs N] [--paper | --quick] [--check] [--set KEY=VALUE ...] [-o DB] [-d PLOTDIR] [--quiet]\n"
+	fprintf(f, "usage: secsim reproduce STUDY [--jobs N] [--paper | --quick] [--check] [--set KEY=VALUE ...] [-o DB] [-d PLOTDIR] [--quiet | --verbose]\n"
 			"studies: nahum95\n");
 }
 
@@ -89,7 +90,7 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 	const char *name = NULL, *db = NULL, *dir = NULL;
 	const char *sets[64];
 	int nsets = 0;
-	int jobs = 1, paper = 0, check = 0, quiet = 0, quick = 0;
+	int jobs = 1, paper = 0, check = 0, quiet = 0, quick = 0, verbose = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -117,6 +118,8 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 			check = 1;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			quiet = 1;
+		} else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
+			verbose = 1;
 		} else if ((!strcmp(a, "-o") || !strcmp(a, "-d")) && i + 1 < argc) {
 			if (a[1] == 'o')
 				db = argv[++i];
@@ -137,6 +140,12 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 	for (size_t i = 0; name && i < sizeof studies / sizeof studies[0]; i++)
 		if (!strcmp(studies[i].name, name))
 			st = &studies[i];
+	if (ss_mpi_size() > 1) {
+		if (ss_mpi_rank() == 0)
+			fprintf(stderr, "secsim reproduce: runs on one machine (--jobs N); under mpirun, run each "
+					"scenario with secsim run\n");
+		return 2;
+	}
 	if (paper && quick) {
 		fprintf(stderr, "secsim reproduce: --paper and --quick exclude each other\n");
 		return 2;
@@ -216,12 +225,12 @@ int ss_cmd_reproduce(int argc, char **argv, const char *datadir, const char *ver
 	double t0 = now_s();
 	unsigned long long events = 0;
 	for (size_t i = 0; i < f.n && !rc; i++) {
-		ss_sweep_opts o = {dbpath, jobs, quiet ? NULL : stderr, version, NULL, interrupt, NULL, NULL, datadir};
+		ss_sweep_opts o = {dbpath, jobs, quiet ? NULL : stderr, version, NULL, interrupt, NULL, NULL, datadir, verbose};
 		char refdir[4096];
 		snprintf(refdir, sizeof refdir, "%s/reference", datadir);
 		o.refdir = refdir;
 		ss_sweep_stats ss;
-		if (!quiet)
+		if (verbose)
 			fprintf(stderr, "secsim: %s\n", sc[i]->description ? sc[i]->description : sc[i]->name);
 		int r = ss_sweep_run(sc[i], &o, &ss, err, sizeof err);
 		events += ss.events;

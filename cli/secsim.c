@@ -22,6 +22,7 @@
 #include "ss_env.h"
 #include "ss_err.h"
 #include "ss_model.h"
+#include "ss_mpi.h"
 #include "ss_revision.h"
 #include "ss_scenario.h"
 #include "ss_sweep.h"
@@ -56,16 +57,19 @@ typedef struct cmd_help {
 
 static const cmd_help helps[] = {
 	{"run", "  run FILE|NAME [-o DB] [--set KEY=VALUE ...] [--seed N] [--jobs N]\n"
-		"               [--replications N] [--precision R] [--new-series NAME] [--quiet]\n"
+		"               [--replications N] [--precision R] [--new-series NAME] [--quiet | --verbose]\n"
 		"                     run a scenario's sweep into a database (default results/NAME.db);\n"
 		"                     stored runs are reused only when made with the same settings and\n"
 		"                     profile contents; --new-series NAME stores this sweep beside\n"
 		"                     runs made otherwise, as series labelled 'LABEL [NAME]'.\n"
 		"                     --set KEY=[a,b,c] sweeps KEY over those values, --set KEY=v fixes it.\n"
 		"                     A speedup figure divides by the same series on one processor\n"
-		"                     (x = 1): a sweep without that point runs it too\n"},
+		"                     (x = 1): a sweep without that point runs it too.\n"
+		"                     Progress goes to stderr (--verbose: a line per run; --quiet: none).\n"
+		"                     In an MPI build, mpirun -np K secsim run ... spreads the points over\n"
+		"                     K ranks (rank 0 writes the database; results as a serial run's)\n"},
 	{"reproduce", "  reproduce STUDY [--jobs N] [--paper | --quick] [--check] [--set KEY=VALUE ...]\n"
-		      "               [-o DB] [-d PLOTDIR] [--quiet]\n"
+		      "               [-o DB] [-d PLOTDIR] [--quiet | --verbose]\n"
 		      "                     run a paper's scenarios into results/STUDY.db, plot them into\n"
 		      "                     plots/STUDY/ and, with --check, test the paper's claims\n"
 		      "                     (--paper: 10 runs of 30 s after 30 s, into results/STUDY-paper.db;\n"
@@ -215,7 +219,7 @@ static int cmd_run(int argc, char **argv)
 	const char *study = NULL;
 	size_t nsets = 0;
 	long jobs = 1;
-	int quiet = 0;
+	int quiet = 0, verbose = 0;
 	if (!sets || !shorts) {
 		free(sets);
 		free(shorts);
@@ -265,6 +269,8 @@ static int cmd_run(int argc, char **argv)
 			study = argv[i];
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			quiet = 1;
+		} else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
+			verbose = 1;
 		} else if (a[0] == '-') {
 			fprintf(stderr, "secsim run: unknown option %s\n", a);
 			goto bad;
@@ -294,7 +300,16 @@ static int cmd_run(int argc, char **argv)
 			ss_scenario_free(s);
 			goto bad;
 		}
-	if (ss_profiles_resolve(s, ss_datadir(), err, sizeof err)) {
+	/* Under MPI rank 0 calibrates first when a profile needs it; the
+	   others then find its calibration, and nobody starts before every
+	   rank has written the derived profile. */
+	if (ss_mpi_rank() != 0)
+		ss_mpi_barrier();
+	rc = ss_profiles_resolve(s, ss_datadir(), err, sizeof err);
+	if (ss_mpi_rank() == 0)
+		ss_mpi_barrier();
+	ss_mpi_barrier();
+	if (rc) {
 		fprintf(stderr, "%s\n", err);
 		ss_scenario_free(s);
 		goto bad;
@@ -308,18 +323,27 @@ static int cmd_run(int argc, char **argv)
 		mkdir_parent(dbpath);
 	char refdir[4096];
 	snprintf(refdir, sizeof refdir, "%s/reference", ss_datadir());
-	ss_sweep_opts o = {dbpath, (int)jobs, quiet ? NULL : stderr, version_string(), refdir, &interrupt_flag,
-			   study, NULL, ss_datadir()};
+	/* On MPI ranks other than 0, rank 0 speaks for the sweep. */
+	int ranks = ss_mpi_size(), speaks = ss_mpi_rank() == 0;
+	ss_sweep_opts o = {dbpath, (int)jobs, quiet || !speaks ? NULL : stderr, version_string(), refdir,
+			   &interrupt_flag, study, NULL, ss_datadir(), verbose};
 	ss_sweep_stats st;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (!quiet)
-		fprintf(stderr, "secsim: %s (%s) -> %s, %d job(s)\n", s->name, s->model->name, dbpath, (int)jobs);
+	if (!quiet && speaks) {
+		if (ranks > 1)
+			fprintf(stderr, "secsim: %s (%s) -> %s, %d MPI ranks (%d computing)\n", s->name, s->model->name,
+				dbpath, ranks, ranks - 1);
+		else
+			fprintf(stderr, "secsim: %s (%s) -> %s, %d job(s)\n", s->name, s->model->name, dbpath, (int)jobs);
+	}
 	rc = ss_sweep_run(s, &o, &st, err, sizeof err);
 	ss_scenario_free(s);
 	free(sets);
 	free_shorts(shorts, argc);
-	if (!quiet || rc)
+	if (st.worker && rc == SS_OK)
+		return 0;
+	if ((!quiet && speaks) || rc)
 		fprintf(stderr, "secsim: %zu point(s), %zu run(s) done now, %zu already done; %.2f s wall, %.3g events/s\n",
 			st.points, st.ran, st.skipped, st.wall, st.wall > 0 ? (double)st.events / st.wall : 0.0);
 	if (rc) {
@@ -487,9 +511,8 @@ static int cmd_models(void)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
-	gsl_set_error_handler_off();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_BAD;
@@ -533,4 +556,17 @@ int main(int argc, char **argv)
 	fprintf(stderr, "secsim: unknown command '%s'\n", c);
 	usage(stderr);
 	return EXIT_BAD;
+}
+
+int main(int argc, char **argv)
+{
+	gsl_set_error_handler_off();
+	char err[512];
+	if (ss_mpi_init(&argc, &argv, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_BAD;
+	}
+	int rc = dispatch(argc, argv);
+	ss_mpi_fini();
+	return rc;
 }

@@ -1,6 +1,7 @@
 /* Running a scenario's sweep: every point times its replications, in
-   parallel over local threads, each finished run written to the study's
-   database in one transaction; finished runs are skipped on a rerun. */
+   parallel over local threads (or over MPI ranks, ss_mpi.h), each
+   finished run written to the study's database in one transaction;
+   finished runs are skipped on a rerun. */
 #ifndef SS_SWEEP_H
 #define SS_SWEEP_H
 
@@ -12,13 +13,14 @@
 typedef struct ss_sweep_opts {
 	const char *db_path;           /* database to fill */
 	int jobs;                      /* worker threads, >= 1 */
-	FILE *log;                     /* progress lines, or NULL */
+	FILE *log;                     /* progress (ss_progress.h), or NULL */
 	const char *version;           /* stored with every run */
 	const char *refdir;            /* reference CSVs to load, or NULL */
 	const volatile int *interrupt; /* set asynchronously to stop early */
 	const char *study;             /* series key (--new-series), or NULL for the default */
 	const char *host;              /* this host's name, recorded with every run */
 	const char *datadir;           /* where shipped profiles are (ss_datadir()) */
+	int verbose;                   /* a line per run on log instead of the progress line */
 } ss_sweep_opts;
 
 typedef struct ss_sweep_stats {
@@ -27,6 +29,7 @@ typedef struct ss_sweep_stats {
 	size_t skipped;     /* runs already in the database */
 	unsigned long long events; /* events simulated by the runs performed */
 	double wall;        /* wall seconds */
+	int worker;         /* an MPI rank other than 0: rank 0 reports */
 } ss_sweep_stats;
 
 /* Checks every point (each model builds once without running) before the

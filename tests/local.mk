@@ -41,3 +41,8 @@ TESTS += tests/test_coverage
 tests_test_coverage_SOURCES = tests/test_coverage.c tests/ss_test.h
 tests_test_coverage_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
 tests_test_coverage_LDADD = $(SS_SCEN_LIBS) $(SS_MODELS_LIBS) $(SS_SIM_LIBS)
+
+# Sweeps over MPI ranks (mpirun -np 3); in a build without MPI, that it
+# refuses to run under mpirun.
+TESTS += tests/test_mpi.sh
+EXTRA_DIST += tests/test_mpi.sh

@@ -12,7 +12,7 @@ T=$(mktemp -d /tmp/ss_cli.XXXXXX)
 trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
 # The plan comes first: a check that never runs (an early exit, a
 # skipped branch) then fails the test instead of shrinking the plan.
-plan=71
+plan=76
 echo "1..$plan"
 n=0
 fails=0
@@ -52,6 +52,23 @@ out=$("$SECSIM" run validation/mm1 -o "$T/a.db" $FAST 2>&1 --jobs 2; echo "rc=$?
 "$SECSIM" run validation/mm1 -o "$T/a.db" --set duration=2000 --set warmup=200 --set replications=4 2> "$T/rerun"
 check "a rerun skips every finished run" "grep -q '0 run(s) done now, 20 already done' '$T/rerun'"
 
+# Progress: off a terminal, a plain line now and then and one at the end
+# (no line per run); --verbose adds a line per run; --quiet prints
+# nothing; on a terminal one line is redrawn in place (\r).
+LEN="--set duration=2000 --set warmup=200 --set replications=4"
+"$SECSIM" run validation/mm1 -o "$T/pr1.db" $LEN 2> "$T/err"
+check "progress off a terminal: a final line of points, runs and speed, no line per run" \
+  "grep -Eq '^mm1: 5/5 points, 20/20 runs, .* events/s, .* sim s/s\$' '$T/err' && ! grep -q '^\\[' '$T/err' && \
+   test \$(wc -l < '$T/err') -le 5"
+"$SECSIM" run validation/mm1 -o "$T/pr2.db" $LEN --verbose 2> "$T/err"
+check "--verbose: a line per run" "test \$(grep -Ec '^\\[[0-9]+/20\\] M/M/1 cpu x=' '$T/err') -eq 20"
+"$SECSIM" run validation/mm1 -o "$T/pr3.db" $LEN --quiet 2> "$T/err"
+check "--quiet: nothing on stderr" "test \$? -eq 0 -a ! -s '$T/err'"
+# script(1) gives the run a terminal; what it prints lands in the file.
+script -qec "'$SECSIM' run validation/mm1 -o '$T/pr4.db' $LEN --set duration=200000 --set replications=2" "$T/tty" > /dev/null 2>&1
+check "progress on a terminal: one line redrawn in place, ended by the final state" \
+  "tr '\\r' '\\n' < '$T/tty' | grep -Eq '^mm1: 5/5 points, 10/10 runs, ' && grep -q \"\$(printf '\\r')mm1: \" '$T/tty'"
+
 # Kill -9 in the middle of a sweep, then rerun: nothing lost, nothing doubled.
 KILLRUN="--set duration=4000000 --set warmup=200 --set replications=2 --quiet --jobs 2"
 "$SECSIM" run validation/mm1 -o "$T/k.db" $KILLRUN &
@@ -78,6 +95,12 @@ check "after kill -9 ($before runs kept) a rerun completes the sweep exactly as 
 "$SECSIM" dump "$T/p.db" | awk -F'\t' '$5 == "W" {n[$2]++} END {for (k in n) print n[k]}' | sort -n > "$T/reps"
 check "precision mode adds replications until the half-width target or the cap ($(tr '\n' ' ' < "$T/reps"))" \
   "test \$(head -1 '$T/reps') -ge 3 -a \$(tail -1 '$T/reps') -le 40 -a \$(tail -1 '$T/reps') -gt 3"
+"$SECSIM" run validation/mm1 -o "$T/p3.db" --set duration=2000 --set warmup=200 --set replications=3 \
+  --set max_replications=40 --precision 0.03 --quiet --jobs 3 2> "$T/err"
+"$SECSIM" dump "$T/p.db" > "$T/p.dump"
+"$SECSIM" dump "$T/p3.db" > "$T/p3.dump"
+check "precision mode: the same replications and metrics with --jobs 1 and --jobs 3" \
+  "test -s '$T/p.dump' && cmp -s '$T/p.dump' '$T/p3.dump'"
 
 "$SECSIM" run validation/mm1 -o "$T/auto.db" --set warmup=auto --set duration=2000 --set replications=2 --quiet 2> "$T/err"
 check "warm-up \"auto\" (MSER-5) runs and records results" "test \$? -eq 0 && '$SECSIM' show '$T/auto.db' | grep -q ' W '"

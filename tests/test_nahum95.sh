@@ -16,16 +16,17 @@ export SECSIM_DATADIR="$SRC"
 T=$(mktemp -d /tmp/ss_n95.XXXXXX)
 cd "$T" || exit 1
 trap 'rm -rf "$T"' EXIT
-"$BLD/secsim" reproduce nahum95 --check --quiet --jobs 2 --quick \
+"$BLD/secsim" reproduce nahum95 --check --jobs 2 --quick \
   -o "$T/n.db" -d "$T/plots" > "$T/claims" 2> "$T/err"
 rc=$?
 # The plan comes first and counts what must be checked, not what ran:
 # one line per claim listed in reference/claims.md (a claim without a
 # verdict fails), five claims that must be input checks, the summary
-# line, the exit status, nine figures, the tables and the stored verdicts.
+# line, the exit status, the length of the log, nine figures, the tables
+# and the stored verdicts.
 ids=$(grep -oE '\*\*N95-C[0-9]+ ' "$SRC/reference/claims.md" | tr -d '* ' | sort -u | sort -t C -k 2 -n)
 figs="fig03 fig04 fig05 fig06 fig07 fig08 fig09 fig10 fig11"
-plan=$(( $(echo "$ids" | grep -c .) + 5 + 1 + 1 + $(echo $figs | wc -w) + 1 + 1 ))
+plan=$(( $(echo "$ids" | grep -c .) + 5 + 1 + 1 + 1 + $(echo $figs | wc -w) + 1 + 1 ))
 echo "1..$plan"
 n=0
 # A claim may print several verdicts (N95-C5/MD5, N95-C5/DES): it passes
@@ -62,6 +63,16 @@ if grep -q "^$want" "$T/claims"; then echo "ok $n - summary: $(grep "output chec
 else echo "not ok $n - summary line, wanted '$want...'"; grep "output checks" "$T/claims" | sed 's/^/# /'; fi
 n=$((n + 1))
 if [ $rc -eq 0 ]; then echo "ok $n - reproduce --check exits 0"; else echo "not ok $n - reproduce --check exits $rc"; sed 's/^/# /' "$T/err"; fi
+# Progress off a terminal: a few lines per scenario (a plain line at
+# most every 10 s and one at its end), not one per run.
+n=$((n + 1))
+nsc=$(find "$SRC/scenarios/nahum95" -name '*.cfg' | wc -l)
+lines=$(wc -l < "$T/err")
+if [ "$lines" -le $((3 * nsc + 10)) ] && ! grep -q '^\[' "$T/err" && [ "$(grep -c ' points, .* runs' "$T/err")" -ge "$nsc" ]; then
+  echo "ok $n - the log has $lines lines for $nsc scenarios, a progress line for each, none per run"
+else
+  echo "not ok $n - the log has $lines lines for $nsc scenarios"; head -5 "$T/err" | sed 's/^/# /'
+fi
 for f in $figs; do
   n=$((n + 1))
   if [ -s "$T/plots/$f.gp" ] && { ! command -v "${SECSIM_GNUPLOT:-gnuplot}" >/dev/null || [ -s "$T/plots/$f.png" -a -s "$T/plots/$f.svg" ]; }; then

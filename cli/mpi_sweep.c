@@ -1,0 +1,360 @@
+/* Sweeps over MPI ranks (built with ./configure --with-mpi). Rank 0
+   schedules and stores; every other rank asks it for work items, runs
+   them and sends back each result. Points differ a lot in cost, so the
+   items are handed out one at a time on request (dynamic balancing),
+   a few requested ahead so that a rank never idles while its next
+   request crosses to rank 0. Only rank 0 opens the database.
+
+   Results travel as raw bytes: the ranks run the same binary on the same
+   architecture (an assumption mpirun does not check), so doubles arrive
+   bit for bit and the stored numbers equal a serial run's.
+
+   Open MPI's blocking receives poll the processor at full speed; rank 0
+   does little work, so it probes and sleeps instead (WAIT_* below),
+   leaving the processors to the ranks that compute. */
+#include "ss_mpi.h"
+
+#include <mpi.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ss_err.h"
+
+enum {
+	TAG_HELLO = 1,   /* worker -> 0, first: its scenario's effective settings */
+	TAG_REQUEST,     /* worker -> 0: one more item, please */
+	TAG_RESULT,      /* worker -> 0: one replication or batch of an item */
+	TAG_FINISHED,    /* worker -> 0: an item is done (its status) */
+	TAG_BYE,         /* worker -> 0: stopped, nothing more will come */
+	TAG_ITEM,        /* 0 -> worker: compute this */
+	TAG_STOP         /* 0 -> worker: no more work */
+};
+
+/* Work a rank holds: the item it runs and those it asked for ahead, so
+   that it does not idle while rank 0 cannot answer: rank 0 stores every
+   result itself, and SQLite's checkpoints sync the disk (10 to 30 ms
+   measured here, more on a busy machine). A rank asks ahead for about
+   AHEAD_S seconds of work at its recent pace (so many cheap items, few
+   dear ones), between AHEAD_MIN and AHEAD_MAX items. Items held cannot
+   move to an idle rank: at the end ranks differ by about AHEAD_S. */
+#define AHEAD_S 0.05
+#define AHEAD_MIN 2
+#define AHEAD_MAX 64
+#define WAIT_MIN_NS 20000L      /* first sleep between probes while idle */
+#define WAIT_MAX_NS 1000000L    /* longest: 1 ms, well below the work asked ahead */
+
+/* A result on the wire: this header, then n metrics. */
+typedef struct result_msg {
+	ss_sweep_item it;
+	int rep;
+	double t0, t1;
+	ss_run_info info;
+	double bottleneck_util;
+	char bottleneck[SS_METRIC_NAME];
+	size_t n;
+} result_msg;
+
+typedef struct finished_msg {
+	ss_sweep_item it;
+	int rc;
+	char err[512];
+} finished_msg;
+
+/* Under mpirun (Open MPI, PMIx, MPICH's PMI): otherwise MPI is not
+   started at all and secsim runs as the plain build does. */
+static int launched(void)
+{
+	return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_RANK");
+}
+
+int ss_mpi_init(int *argc, char ***argv, char *err, size_t errlen)
+{
+	if (!launched())
+		return SS_OK;
+	if (MPI_Init(argc, argv) != MPI_SUCCESS) {
+		ss_errbuf(err, errlen, "secsim: MPI_Init failed");
+		return SS_EINVAL;
+	}
+	/* Errors come back as return codes, to be reported as such. */
+	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+	return SS_OK;
+}
+
+void ss_mpi_fini(void)
+{
+	int up = 0, down = 0;
+	MPI_Initialized(&up);
+	MPI_Finalized(&down);
+	if (up && !down)
+		MPI_Finalize();
+}
+
+int ss_mpi_size(void)
+{
+	int up = 0, n = 1;
+	MPI_Initialized(&up);
+	if (up)
+		MPI_Comm_size(MPI_COMM_WORLD, &n);
+	return n;
+}
+
+int ss_mpi_rank(void)
+{
+	int up = 0, r = 0;
+	MPI_Initialized(&up);
+	if (up)
+		MPI_Comm_rank(MPI_COMM_WORLD, &r);
+	return r;
+}
+
+void ss_mpi_barrier(void)
+{
+	if (ss_mpi_size() > 1)
+		MPI_Barrier(MPI_COMM_WORLD);
+}
+
+/* Sleeps between probes while idle, longer each time up to WAIT_MAX_NS. */
+static void idle(long *ns)
+{
+	struct timespec ts = {0, *ns};
+	nanosleep(&ts, NULL);
+	if (*ns < WAIT_MAX_NS)
+		*ns *= 2;
+}
+
+/* Sends and waits until the buffer may be reused. A small message
+   leaves at once (Open MPI's shared memory sends up to 4 KB eagerly), so
+   MPI_Send returns without waiting, where a test would first fail and
+   sleep; a large one waits for its receiver, who may be busy: probe and
+   sleep, not spin. */
+#define SMALL 4000
+
+static int send(const void *buf, size_t len, int to, int tag)
+{
+	if (len <= SMALL)
+		return MPI_Send(buf, (int)len, MPI_BYTE, to, tag, MPI_COMM_WORLD) == MPI_SUCCESS ? SS_OK : SS_EIO;
+	MPI_Request rq;
+	if (MPI_Isend(buf, (int)len, MPI_BYTE, to, tag, MPI_COMM_WORLD, &rq) != MPI_SUCCESS)
+		return SS_EIO;
+	long ns = WAIT_MIN_NS;
+	for (;;) {
+		int done = 0;
+		if (MPI_Test(&rq, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+			return SS_EIO;
+		if (done)
+			return SS_OK;
+		idle(&ns);
+	}
+}
+
+/* Waits for a message (from anyone when from is MPI_ANY_SOURCE) by
+   probing and sleeping, then receives it into *buf (grown as needed).
+   Returns an ss_status. */
+static int receive(int from, void **buf, size_t *cap, MPI_Status *stv, int *len)
+{
+	long ns = WAIT_MIN_NS;
+	for (;;) {
+		int flag = 0;
+		if (MPI_Iprobe(from, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, stv) != MPI_SUCCESS)
+			return SS_EIO;
+		if (flag)
+			break;
+		idle(&ns);
+	}
+	if (MPI_Get_count(stv, MPI_BYTE, len) != MPI_SUCCESS || *len < 0)
+		return SS_EIO;
+	if ((size_t)*len > *cap) {
+		void *nb = realloc(*buf, (size_t)*len);
+		if (!nb)
+			return SS_ENOMEM;
+		*buf = nb;
+		*cap = (size_t)*len;
+	}
+	MPI_Status st2;
+	if (MPI_Recv(*buf, *len, MPI_BYTE, stv->MPI_SOURCE, stv->MPI_TAG, MPI_COMM_WORLD, &st2) != MPI_SUCCESS)
+		return SS_EIO;
+	return SS_OK;
+}
+
+typedef struct rank_state {
+	int pending; /* requests not answered yet */
+	int stopped; /* told to stop */
+} rank_state;
+
+/* Answers the requests of rank w that can be answered now. */
+static int serve(ss_sweep *sw, rank_state *r, int w)
+{
+	while (r->pending > 0) {
+		ss_sweep_item it;
+		int what = r->stopped ? SS_SWEEP_END : ss_sweep_next(sw, &it);
+		if (what == SS_SWEEP_WAIT)
+			return SS_OK; /* answered when an item finishes */
+		int rc = what == SS_SWEEP_ITEM ? send(&it, sizeof it, w, TAG_ITEM) : send(NULL, 0, w, TAG_STOP);
+		if (rc)
+			return rc;
+		r->pending--;
+		r->stopped |= what == SS_SWEEP_END;
+	}
+	return SS_OK;
+}
+
+int ss_mpi_master(ss_sweep *sw)
+{
+	int size = ss_mpi_size();
+	rank_state *rs = calloc((size_t)size, sizeof *rs);
+	void *buf = NULL;
+	size_t cap = 0;
+	int byes = 0, rc = rs ? SS_OK : SS_ENOMEM;
+	/* Every rank must be told to stop, whatever happens here: go on
+	   answering after a failure, with STOP. */
+	int failed = rc;
+	while (rs && byes < size - 1) {
+		MPI_Status stv;
+		int len = 0;
+		if ((rc = receive(MPI_ANY_SOURCE, &buf, &cap, &stv, &len)))
+			break; /* the communication itself failed: nothing can be told */
+		int w = stv.MPI_SOURCE;
+		if (w <= 0 || w >= size)
+			continue;
+		switch (stv.MPI_TAG) {
+		case TAG_HELLO: {
+			/* Ranks that loaded other settings (a file changed between
+			   their starts, another working directory) would store
+			   numbers no serial run gives. */
+			const char *mine = ss_sweep_config(sw);
+			if ((size_t)len != strlen(mine) || memcmp(buf, mine, (size_t)len))
+				ss_sweep_abort(sw, SS_EINVAL, "MPI: the ranks loaded different scenarios (each rank must "
+							      "see the same files, in the same working directory)");
+			break;
+		}
+		case TAG_REQUEST:
+			rs[w].pending++;
+			break;
+		case TAG_RESULT: {
+			result_msg *h = buf;
+			if ((size_t)len < sizeof *h || (size_t)len != sizeof *h + h->n * sizeof(ss_metric)) {
+				failed = SS_EIO;
+				break;
+			}
+			/* A view of the metrics in the message, read-only. */
+			ss_metrics m = {(ss_metric *)(h + 1), h->n, h->n, "", h->bottleneck_util};
+			memcpy(m.bottleneck, h->bottleneck, sizeof m.bottleneck);
+			ss_sweep_store(sw, &h->it, h->rep, &m, &h->info, h->t0, h->t1);
+			break;
+		}
+		case TAG_FINISHED: {
+			finished_msg *f = buf;
+			if ((size_t)len != sizeof *f) {
+				failed = SS_EIO;
+				break;
+			}
+			f->err[sizeof f->err - 1] = '\0';
+			ss_sweep_finish(sw, &f->it, f->rc, f->err);
+			/* Precision mode: waiting requests may have work now. */
+			for (int v = 1; v < size && !failed; v++)
+				failed = serve(sw, &rs[v], v);
+			break;
+		}
+		case TAG_BYE:
+			byes++;
+			break;
+		default:
+			failed = SS_EIO;
+		}
+		if (!failed)
+			failed = serve(sw, &rs[w], w);
+		for (int v = 1; failed && v < size; v++) {
+			rs[v].stopped = 1;
+			serve(sw, &rs[v], v);
+		}
+	}
+	free(buf);
+	free(rs);
+	return rc ? rc : failed;
+}
+
+typedef struct emit_ctx {
+	void *buf;
+	size_t cap;
+} emit_ctx;
+
+static int send_result(void *ud, const ss_sweep_item *it, int rep, const ss_metrics *m, const ss_run_info *info,
+		       double t0, double t1)
+{
+	emit_ctx *ec = ud;
+	size_t len = sizeof(result_msg) + m->n * sizeof(ss_metric);
+	if (len > ec->cap) {
+		void *nb = realloc(ec->buf, len);
+		if (!nb)
+			return SS_ENOMEM;
+		ec->buf = nb;
+		ec->cap = len;
+	}
+	result_msg *h = ec->buf;
+	memset(h, 0, sizeof *h);
+	h->it = *it;
+	h->rep = rep;
+	h->t0 = t0;
+	h->t1 = t1;
+	h->info = *info;
+	h->bottleneck_util = m->bottleneck_util;
+	memcpy(h->bottleneck, m->bottleneck, sizeof h->bottleneck);
+	h->n = m->n;
+	if (m->n)
+		memcpy(h + 1, m->v, m->n * sizeof(ss_metric));
+	return send(ec->buf, len, 0, TAG_RESULT);
+}
+
+int ss_mpi_worker(ss_sweep *sw)
+{
+	emit_ctx ec = {NULL, 0};
+	void *buf = NULL;
+	size_t cap = 0;
+	int outstanding = 0, stop = 0, rc = SS_OK;
+	/* No collective here: rank 0 is still preparing, and a blocking
+	   MPI call would spin on the processors it needs. */
+	const char *mine = ss_sweep_config(sw);
+	rc = send(mine, strlen(mine), 0, TAG_HELLO);
+	double pace = 0; /* s per item, a moving average */
+	int ahead = AHEAD_MIN;
+	for (int i = 0; i < ahead && rc == SS_OK; i++, outstanding++)
+		rc = send(NULL, 0, 0, TAG_REQUEST);
+	while (rc == SS_OK && outstanding > 0) {
+		MPI_Status stv;
+		int len = 0;
+		if ((rc = receive(0, &buf, &cap, &stv, &len)))
+			break;
+		outstanding--;
+		if (stv.MPI_TAG == TAG_STOP) {
+			stop = 1;
+			continue;
+		}
+		if (stv.MPI_TAG != TAG_ITEM || (size_t)len != sizeof(ss_sweep_item)) {
+			rc = SS_EIO;
+			break;
+		}
+		finished_msg f;
+		memset(&f, 0, sizeof f);
+		memcpy(&f.it, buf, sizeof f.it);
+		double t0 = ss_sweep_wall();
+		f.rc = ss_sweep_compute(sw, &f.it, send_result, &ec, f.err, sizeof f.err);
+		if ((rc = send(&f, sizeof f, 0, TAG_FINISHED)))
+			break;
+		double dt = ss_sweep_wall() - t0;
+		pace = pace > 0 ? 0.8 * pace + 0.2 * dt : dt;
+		ahead = pace * AHEAD_MAX < AHEAD_S ? AHEAD_MAX : (int)(AHEAD_S / pace) + 1;
+		if (ahead < AHEAD_MIN)
+			ahead = AHEAD_MIN;
+		while (!stop && rc == SS_OK && outstanding < ahead) {
+			if ((rc = send(NULL, 0, 0, TAG_REQUEST)) == SS_OK)
+				outstanding++;
+		}
+	}
+	if (rc == SS_OK)
+		rc = send(NULL, 0, 0, TAG_BYE);
+	free(buf);
+	free(ec.buf);
+	return rc;
+}
