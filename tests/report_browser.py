@@ -63,6 +63,7 @@ class Browser:
         self.buf = b""
         self.next_id = 0
         self.events = []
+        self.dialogs = 0
         self.t0 = time.monotonic()
 
     def left(self):
@@ -83,20 +84,32 @@ class Browser:
         msg, self.buf = self.buf.split(b"\0", 1)
         return json.loads(msg)
 
-    def send(self, method, params=None, session=None):
+    def _write(self, method, params=None, session=None):
         self.next_id += 1
-        mid = self.next_id
-        m = {"id": mid, "method": method, "params": params or {}}
+        m = {"id": self.next_id, "method": method, "params": params or {}}
         if session:
             m["sessionId"] = session
         os.write(self.w, json.dumps(m).encode() + b"\0")
+        return self.next_id
+
+    def _note(self, r):
+        # A dialog blocks the page, and with it the answer to a pending
+        # command (Page.navigate when a script alerts while the page
+        # loads): accept it at once, without waiting for the reply.
+        if r.get("method") == "Page.javascriptDialogOpening":
+            self.dialogs += 1
+            self._write("Page.handleJavaScriptDialog", {"accept": True}, r.get("sessionId"))
+        self.events.append(r)
+
+    def send(self, method, params=None, session=None):
+        mid = self._write(method, params, session)
         while True:
             r = self._read()
             if r.get("id") == mid:
                 if "error" in r:
                     raise RuntimeError("%s: %s" % (method, r["error"]))
                 return r.get("result", {})
-            self.events.append(r)
+            self._note(r)
 
     def wait_event(self, name, seconds):
         end = time.monotonic() + seconds
@@ -108,7 +121,7 @@ class Browser:
                 return None
             ready, _, _ = select.select([self.r], [], [], max(0.0, min(end - time.monotonic(), self.left())))
             if ready or b"\0" in self.buf:
-                self.events.append(self._read())
+                self._note(self._read())
 
     def close(self):
         try:
@@ -177,7 +190,7 @@ def main(argv):
         b.send("Page.navigate", {"url": "file://" + page}, session=sid)
         loaded = b.wait_event("Page.loadEventFired", 30) is not None
         b.wait_event("never", 1.0)  # late console messages and dialogs
-        console, dialogs = [], 0
+        console, dialogs = [], b.dialogs
         for e in b.events:
             m, p = e.get("method"), e.get("params", {})
             if m == "Runtime.consoleAPICalled" and p.get("type") in ("error", "warning", "assert"):
@@ -186,9 +199,6 @@ def main(argv):
                 console.append(p.get("exceptionDetails", {}).get("text", "exception"))
             elif m == "Log.entryAdded" and p.get("entry", {}).get("level") in ("error", "warning"):
                 console.append(p["entry"].get("text", ""))
-            elif m == "Page.javascriptDialogOpening":
-                dialogs += 1
-                b.send("Page.handleJavaScriptDialog", {"accept": True}, session=sid)
         r = b.send("Runtime.evaluate", {"expression": PROBE % json.dumps(texts), "returnByValue": True},
                    session=sid)
         res = json.loads(r["result"]["value"])
