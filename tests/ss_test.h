@@ -87,6 +87,29 @@ static inline int ss_test_write(const char *path, const char *text)
 	return fclose(f);
 }
 
+/* The whole file, malloc'd and NUL-terminated (NULL if unreadable). */
+static inline char *ss_test_slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0, r;
+	char *p = malloc(cap);
+	while (p && (r = fread(p + n, 1, cap - n - 1, f)) > 0) {
+		n += r;
+		if (n + 1 == cap) {
+			char *np = realloc(p, cap *= 2);
+			if (!np)
+				free(p);
+			p = np;
+		}
+	}
+	fclose(f);
+	if (p)
+		p[n] = '\0';
+	return p;
+}
+
 /* Call first in main: the number of checks the test will run. */
 static inline void ss_test_plan(int n)
 {

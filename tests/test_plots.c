@@ -36,30 +36,6 @@ static int have_gnuplot;
 
 static const char *tpath(const char *name) { return ss_test_path(tmpdir, name); }
 
-/* The whole file, malloc'd (NULL if unreadable). */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 4096, n = 0, r;
-	char *p = malloc(cap);
-	while (p && (r = fread(p + n, 1, cap - n - 1, f)) > 0) {
-		n += r;
-		if (n + 1 == cap) {
-			char *np = realloc(p, cap *= 2);
-			if (!np) {
-				free(p);
-				p = NULL;
-			}
-			p = np;
-		}
-	}
-	fclose(f);
-	if (p)
-		p[n] = '\0';
-	return p;
-}
 
 static long file_size(const char *path)
 {
@@ -329,7 +305,7 @@ static void test_quoting(void)
 		char cmd[2200];
 		snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot trip.gp 2>/dev/null", tmpdir);
 		int ran = system(cmd) == 0;
-		char *got = slurp(tpath("trip.txt"));
+		char *got = ss_test_slurp(tpath("trip.txt"));
 		int same = ran && got != NULL;
 		const char *g = got;
 		for (size_t i = 0; same && i < ntrip; i++) {
@@ -397,7 +373,7 @@ static void test_figures(const char *db_path, const char *spec_path)
 	SS_CHECK_INT(sum.drawn, have_gnuplot ? 3 : 0, "drawn count");
 	SS_CHECK(file_size(tpath("out/nested/dir/fig05.gp")) < 0, "no script for the figure without data");
 
-	char *s3 = slurp(tpath("out/nested/dir/fig03.gp"));
+	char *s3 = ss_test_slurp(tpath("out/nested/dir/fig03.gp"));
 	SS_CHECK(s3 != NULL, "fig03.gp exists in the created nested directory");
 	/* TCP/IP at x = 2: 100 + 20 + {-2, 0, 2}: mean 120; t(0.95, 2) =
 	   2.919986 (Student t table), sd 2: half-width 3.371708. */
@@ -446,7 +422,7 @@ static void test_figures(const char *db_path, const char *spec_path)
 	check_no_commands(s3, "fig03.gp");
 	free(s3);
 
-	char *s4 = slurp(tpath("out/nested/dir/fig04.gp"));
+	char *s4 = ss_test_slurp(tpath("out/nested/dir/fig04.gp"));
 	SS_CHECK(contains(s4, "x with lines ls 90 title 'ideal linear speedup'"), "fig04: ideal speedup line");
 	SS_CHECK(contains(s4, "12 8 # 'N95-032'"), "fig04: N95-032 speedup 8 at 12");
 	SS_CHECK(contains(s4, "$paper2 using 1:2 with points ls 102 title 'paper: TCP/MD5/IP'"), "fig04: paper point titled");
@@ -460,7 +436,7 @@ static void test_figures(const char *db_path, const char *spec_path)
 	check_no_commands(s4, "fig04.gp");
 	free(s4);
 
-	char *sl = slurp(tpath("out/nested/dir/ledger_des.gp"));
+	char *sl = ss_test_slurp(tpath("out/nested/dir/ledger_des.gp"));
 	/* DES ledger at x = 4: proto 200, crypto 4000, lock 7 (means); per-run
 	   totals 4207 + 5 dev = {4197, 4207, 4217}: sd 10, half-width
 	   2.919986 * 10 / sqrt(3) = 16.858545. */
@@ -474,15 +450,15 @@ static void test_figures(const char *db_path, const char *spec_path)
 	free(sl);
 
 	if (have_gnuplot) {
-		char *png = slurp(tpath("out/nested/dir/fig03.png"));
+		char *png = ss_test_slurp(tpath("out/nested/dir/fig03.png"));
 		SS_CHECK(png && file_size(tpath("out/nested/dir/fig03.png")) > 1000 && !memcmp(png, "\x89PNG", 4),
 			 "fig03.png drawn (%ld bytes)", file_size(tpath("out/nested/dir/fig03.png")));
 		free(png);
-		char *svg = slurp(tpath("out/nested/dir/fig03.svg"));
+		char *svg = ss_test_slurp(tpath("out/nested/dir/fig03.svg"));
 		SS_CHECK(contains(svg, "<svg") && contains(svg, ">paper: TCP/IP<") && contains(svg, "paper: 3-DES/TCP/IP"),
 			 "fig03.svg drawn, key included");
 		free(svg);
-		svg = slurp(tpath("out/nested/dir/fig04.svg"));
+		svg = ss_test_slurp(tpath("out/nested/dir/fig04.svg"));
 		SS_CHECK(contains(svg, "&lt;svg>&amp;]] >") && !contains(svg, "<svg>&"),
 			 "fig04.svg: the XML-hostile name stays text");
 		free(svg);
@@ -526,7 +502,7 @@ static void test_figures(const char *db_path, const char *spec_path)
 	/* The tables. */
 	rc = ss_plot_tables(db, spec, tpath("out/tables.md"), err, sizeof err);
 	SS_CHECK_INT(rc, SS_OK, "tables written (%s)", rc ? err : "ok");
-	char *md = slurp(tpath("out/tables.md"));
+	char *md = ss_test_slurp(tpath("out/tables.md"));
 	/* TCP/IP send: 240, 250, 260: mean 250, half-width 2.919986 * 10 /
 	   sqrt(3) = 16.86; against 236 (N95-035): +5.93 %. */
 	SS_CHECK(contains(md, "| TCP/IP | send | 236 | 250.0 \u00b1 16.9 | 3 | +5.9% | (base) | (base) | \u2014 | ref. N95-035 |"),
@@ -662,19 +638,19 @@ static void test_nahum_spec(const char *db)
 		SS_CHECK(rc == SS_OK && sum.written == 3 && sum.skipped == 17,
 			 "nahum95 spec on the synthetic store: fig03, fig04 and the fig3 DES ledger (written %d, skipped %d)",
 			 sum.written, sum.skipped);
-		char *s = slurp(tpath("nahum/fig03.gp"));
+		char *s = ss_test_slurp(tpath("nahum/fig03.gp"));
 		SS_CHECK(contains(s, "1 4.6 # 'N95-027'") && contains(s, "1 18 # 'N95-026'") &&
 				 contains(s, "1 1.5 # 'N95-028'") && contains(s, "200 with lines"),
 			 "nahum95 fig03: the paper's 18, 4.6, 1.5 at x=1 and the 200 Mbit/s lock bound");
 		free(s);
-		s = slurp(tpath("nahum/ledger_plp_send_des.gp"));
+		s = ss_test_slurp(tpath("nahum/ledger_plp_send_des.gp"));
 		SS_CHECK(contains(s, "left out of the plot and the total: 'ledger.bus_wait'") &&
 				 !contains(s, "title 'bus wait'") && contains(s, "title 'crypto'") &&
 				 contains(s, "\n2 4207 4190.14145"),
 			 "ledger: metrics absent from the store are left out, the total over the others");
 		free(s);
 		rc = ss_plot_tables(d, sp, tpath("nahum/tables.md"), err, sizeof err);
-		char *md = slurp(tpath("nahum/tables.md"));
+		char *md = ss_test_slurp(tpath("nahum/tables.md"));
 		SS_CHECK(rc == SS_OK && contains(md, "| 3-DES/TCP/IP | send | 21461 |") &&
 				 contains(md, "| 3-DES/TCP/MD5/IP | recv | 23237 |") && contains(md, "3.65"),
 			 "nahum95 tables: both 3-DES labels as printed, and the DES note");
@@ -753,7 +729,7 @@ static void test_presentation(void)
 	ss_plot_spec_free(spec);
 	ss_db_close(db);
 
-	char *s = slurp(tpath("present/fig5.gp"));
+	char *s = ss_test_slurp(tpath("present/fig5.gp"));
 	/* 4 KB (N95-009) = 32768 bits over 189 us (N95-036): 173.3756614 Mbit/s. */
 	SS_CHECK(contains(s, "$derived1 << EOD\n1 173.3756614 # 'N95-036'\nEOD"),
 		 "derived point: 4 KB over Table 1's 189 us receive latency, read from the store");
@@ -769,7 +745,7 @@ static void test_presentation(void)
 	SS_CHECK(contains(s, "set xtics ('1' 1, '' 2 1, '4' 4, '8' 8,") && contains(s, "'64' 64)"),
 		 "x tics: every x has a mark; 2 is too close to 1 for a label, 64 keeps its own");
 	free(s);
-	s = slurp(tpath("present/bus.gp"));
+	s = ss_test_slurp(tpath("present/bus.gp"));
 	/* 300 / 50 and 600 / 50; intervals as the ratio's outer bounds. */
 	SS_CHECK(contains(s, "$sim1 << EOD\n200000000 6 ") && contains(s, "\n1200000000 12 "),
 		 "baseline: each point over its series' fig7 point at x = 1 (6 and 12)");
@@ -793,15 +769,15 @@ static void test_presentation(void)
 	ss_plot_spec_free(spec);
 	spec = NULL;
 	ss_db_close(db);
-	s = slurp(tpath("default/fig7.gp"));
+	s = ss_test_slurp(tpath("default/fig7.gp"));
 	SS_CHECK(rc == SS_OK && contains(s, "set xlabel 'processors'") && contains(s, "set ylabel 'throughput (Mbit/s)'"),
 		 "default spec: x named after the sweep axis, y the primary metric with its unit");
 	free(s);
-	s = slurp(tpath("default/fig5.gp"));
+	s = ss_test_slurp(tpath("default/fig5.gp"));
 	SS_CHECK(contains(s, "set xlabel 'x'") && !contains(s, "set logscale x"),
 		 "default spec: no config, x is 'x'; 1..64 spans under two decades: linear x");
 	free(s);
-	s = slurp(tpath("default/flat.gp"));
+	s = ss_test_slurp(tpath("default/flat.gp"));
 	SS_CHECK(contains(s, "set label 1 '90% CIs of zero width: the replications agree'"),
 		 "identical replications: the footnote says the intervals have zero width");
 	free(s);
@@ -870,7 +846,7 @@ static void test_cmd(const char *db, const char *spec)
 	mkdir(tpath("data"), 0777);
 	mkdir(tpath("data/report"), 0777);
 	mkdir(tpath("data/report/specs"), 0777);
-	char *sp = slurp(spec);
+	char *sp = ss_test_slurp(spec);
 	ss_test_write(tpath("data/report/specs/store.cfg"), sp ? sp : "");
 	free(sp);
 	snprintf(dd, sizeof dd, "%s", tpath("data"));
@@ -881,7 +857,7 @@ static void test_cmd(const char *db, const char *spec)
 				 file_size(tpath("plots/store/tables.md")) > 0,
 			 "secsim plot store.db: default spec and outdir plots/store (exit %d)", ex);
 		/* A store no spec was written for: the default plots. */
-		char *copy = slurp(db);
+		char *copy = ss_test_slurp(db);
 		FILE *cf = fopen(tpath("nospec.db"), "wb");
 		if (cf && copy)
 			fwrite(copy, 1, (size_t)file_size(db), cf);
@@ -889,8 +865,8 @@ static void test_cmd(const char *db, const char *spec)
 			fclose(cf);
 		free(copy);
 		ex = run_cmd(4, "plot", "nospec.db", "--no-draw", "--quiet");
-		char *g = slurp(tpath("plots/nospec/fig03.gp"));
-		char *g4 = slurp(tpath("plots/nospec/fig04.gp"));
+		char *g = ss_test_slurp(tpath("plots/nospec/fig03.gp"));
+		char *g4 = ss_test_slurp(tpath("plots/nospec/fig04.gp"));
 		SS_CHECK(ex == 0 && contains(g, "set title 'fig03: throughput against x (default plot of study nospec)'") &&
 				 contains(g, "title 'TCP/IP'") && contains(g, "title 'DES/TCP/MD5/IP'") &&
 				 contains(g4, "set ylabel 'speedup (x)'") &&

@@ -32,24 +32,6 @@ static char err[2048];
 
 static const char *tpath(const char *name) { return ss_test_path(tmpdir, name); }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *p = malloc((size_t)n + 1);
-	if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
-		free(p);
-		p = NULL;
-	}
-	if (p)
-		p[n] = '\0';
-	fclose(f);
-	return p;
-}
 
 static int streq_free(char *got, const char *want)
 {
@@ -134,7 +116,8 @@ static ss_db *make_store(const char *path)
 			snprintf(key, sizeof key, "stack=TCP/IP;label=" EVIL_IMG ";processors=%d;derived=" EVIL_ATTR, x);
 			ss_run_record r = {EVIL_IMG, "fig03", "TCP/IP", (double)x, key,
 					   "model=toy; params: x; sweep: " EVIL_SCRIPT "; run: replications=2",
-					   (uint64_t)(7 + rep), rep, "0.1 " EVIL_SCRIPT, 1.7e9, 1.7e9 + 1, 10, 1000, &m};
+					   (uint64_t)(7 + rep), rep, "0.1 " EVIL_SCRIPT, 1.7e9, 1.7e9 + 1, 10, 1000, &m,
+					   NULL, NULL, NULL, NULL, NULL, 0};
 			if (ss_db_write_run(db, &r, err, sizeof err))
 				printf("# %s\n", err);
 		}
@@ -234,7 +217,7 @@ static void test_page(void)
 	SS_CHECK(sum.stores == 1 && sum.figures == 1 && sum.missing == 1 && sum.claims == 3,
 		 "summary: 1 store, 1 figure shown, 1 not drawn, 3 verdicts (got %d %d %d %d)", sum.stores, sum.figures,
 		 sum.missing, sum.claims);
-	char *page = slurp(out);
+	char *page = ss_test_slurp(out);
 	SS_CHECK(page != NULL, "the page is readable");
 	if (!page) {
 		SS_SKIP(14, "no page");

@@ -5,12 +5,9 @@
 
 #include <stdlib.h>
 
+#include "fuzz_expand.h"
 #include "ss_scenario.h"
 
-/* Sweeps past this many points are skipped: each point costs a host file
-   read and a parameter copy, and the 10^7 limit of ss_scenario_points is
-   covered by tests/test_scenario. */
-#define MAX_POINTS 64
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -19,14 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[1024];
 	if (!path || ss_scenario_load(path, &s, err, sizeof err) != 0)
 		return 0;
-	size_t total = 1;
-	for (size_t g = 0; g < s->ngroups && total <= MAX_POINTS; g++)
-		total *= s->groups[g].n;
-	ss_point *pts = NULL;
-	size_t n = 0;
-	if (total <= MAX_POINTS && ss_scenario_points(s, &pts, &n, err, sizeof err) == 0)
-		ss_points_free(pts, n);
-	free(ss_scenario_describe(s));
+	ss_fuzz_expand(s);
 	ss_scenario_free(s);
 	return 0;
 }

@@ -10,10 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_expand.h"
 #include "ss_env.h"
 #include "ss_scenario.h"
-
-#define MAX_POINTS 64 /* as in fuzz_scenario.c */
 
 /* Letters, digits, '_' and '/', no "..": only the shipped files. */
 static int plain_name(const char *s)
@@ -50,16 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			*nl = '\0';
 		ok = ss_scenario_set(s, line, err, sizeof err) == 0;
 	}
-	if (ok) {
-		size_t total = 1;
-		for (size_t g = 0; g < s->ngroups && total <= MAX_POINTS; g++)
-			total *= s->groups[g].n;
-		ss_point *pts = NULL;
-		size_t n = 0;
-		if (total <= MAX_POINTS && ss_scenario_points(s, &pts, &n, err, sizeof err) == 0)
-			ss_points_free(pts, n);
-		free(ss_scenario_describe(s));
-	}
+	if (ok)
+		ss_fuzz_expand(s);
 	ss_scenario_free(s);
 	free(text);
 	return 0;

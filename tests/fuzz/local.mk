@@ -17,7 +17,7 @@ FUZZ_LIBS = $(SQLITE_LIBS) $(CRYPTO_LIBS) $(LIBCONFIG_LIBS) $(GSL_LIBS) $(LIBS) 
 # The libraries' sources (headers are skipped by the build loop).
 FUZZ_SRCS = $(libss_scen_a_SOURCES) $(libss_models_a_SOURCES) \
 	$(libss_crypto_a_SOURCES) $(libss_results_a_SOURCES) \
-	$(libss_sim_a_SOURCES) tests/fuzz/fuzz_file.c tests/fuzz/fuzz.h
+	$(libss_sim_a_SOURCES) tests/fuzz/fuzz_file.c tests/fuzz/fuzz.h tests/fuzz/fuzz_expand.h
 
 # One object per source, named after its path (crypto/calib.c and
 # store/calib.c share a base name), instrumented for coverage.
@@ -74,7 +74,7 @@ check_PROGRAMS += tests/fuzz/replay_scenario tests/fuzz/replay_set tests/fuzz/re
 	tests/fuzz/replay_profile tests/fuzz/replay_reference
 TESTS += tests/fuzz/test_replay.sh
 EXTRA_DIST += tests/fuzz/test_replay.sh tests/fuzz/seeds.sh tests/fuzz/set.seeds tests/fuzz/lsan.supp tests/fuzz/regress
-FUZZ_REPLAY_SRCS = tests/fuzz/fuzz.h tests/fuzz/fuzz_file.c tests/fuzz/replay.c
+FUZZ_REPLAY_SRCS = tests/fuzz/fuzz.h tests/fuzz/fuzz_expand.h tests/fuzz/fuzz_file.c tests/fuzz/replay.c
 
 tests_fuzz_replay_scenario_SOURCES = tests/fuzz/fuzz_scenario.c $(FUZZ_REPLAY_SRCS)
 tests_fuzz_replay_scenario_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
