@@ -1,3 +1,3 @@
 /* The kernel's evq.c built with lazy cancellation (see lazy_names.h). */
 #include "lazy_names.h"
-#include "../sim/evq.c"
+#include "../kernel/evq.c"

@@ -1,3 +1,3 @@
 /* The kernel's sim.c built with lazy cancellation (see lazy_names.h). */
 #include "lazy_names.h"
-#include "../sim/sim.c"
+#include "../kernel/sim.c"

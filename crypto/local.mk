@@ -1,6 +1,6 @@
 # crypto/: algorithms through OpenSSL libcrypto, calibration, cost
 # profiles and execute mode.  Knows nothing of the event kernel (it only
-# uses the header-only ss_time type and the status codes of sim/).
+# uses the header-only ss_time type and the status codes of util/).
 noinst_LIBRARIES += libss_crypto.a
 libss_crypto_a_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS) $(LIBCONFIG_CFLAGS)
 libss_crypto_a_SOURCES = \
@@ -10,8 +10,8 @@ libss_crypto_a_SOURCES = \
 	crypto/ss_calib.h crypto/calib.c \
 	crypto/ss_profile.h crypto/profile.c \
 	crypto/ss_cfgfile.h crypto/cfgfile.c
-# sim/err.c provides ss_errbuf/ss_strerror, so users also link libss_sim.a.
-SS_CRYPTO_LIBS = libss_crypto.a libss_sim.a $(CRYPTO_LIBS) $(LIBCONFIG_LIBS) -lm
+# util/err.c provides ss_errbuf/ss_strerror, so users also link libss_util.a.
+SS_CRYPTO_LIBS = libss_crypto.a libss_util.a $(CRYPTO_LIBS) $(LIBCONFIG_LIBS) -lm
 
 # The calibration store (store/calib.c, SQLite) and the `calibrate`
 # command live in their own library: crypto/ stays free of SQLite, and

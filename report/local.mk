@@ -1,8 +1,8 @@
 # report/: gnuplot scripts, PNG/SVG figures and Markdown tables from a
 # results store and a plot spec (report/specs/STUDY.cfg), and the verdicts
 # of a paper's claim checks (report/claims.c).  Reads the store
-# through store/ (ss_db_handle) and uses sim/ for the status codes, so
-# users link libss_results.a and libss_sim.a after it.
+# through store/ (ss_db_handle) and uses util/ and kernel/ for status codes and statistics, so
+# users link libss_results.a and $(SS_SIM_LIBS) after it.
 noinst_LIBRARIES += libss_plots.a
 libss_plots_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(LIBCONFIG_CFLAGS)
 libss_plots_a_SOURCES = \

@@ -1,4 +1,4 @@
-/* Tests of sim/stats.c and sim/metrics.c: known answers, coverage and
+/* Tests of kernel/stats.c and kernel/metrics.c: known answers, coverage and
    warm-up detection on series with a known truth. */
 #include <math.h>
 #include <stdio.h>

@@ -17,7 +17,7 @@ FUZZ_LIBS = $(SQLITE_LIBS) $(CRYPTO_LIBS) $(LIBCONFIG_LIBS) $(GSL_LIBS) $(LIBS) 
 # The libraries' sources (headers are skipped by the build loop).
 FUZZ_SRCS = $(libss_scen_a_SOURCES) $(libss_models_a_SOURCES) \
 	$(libss_crypto_a_SOURCES) $(libss_results_a_SOURCES) \
-	$(libss_sim_a_SOURCES) tests/fuzz/fuzz_file.c tests/fuzz/fuzz.h tests/fuzz/fuzz_expand.h
+	$(libss_util_a_SOURCES) $(libss_kernel_a_SOURCES) $(libss_res_a_SOURCES) tests/fuzz/fuzz_file.c tests/fuzz/fuzz.h tests/fuzz/fuzz_expand.h
 
 # One object per source, named after its path (crypto/calib.c and
 # store/calib.c share a base name), instrumented for coverage.

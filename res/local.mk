@@ -1,0 +1,11 @@
+# res/: generic resources on the kernel: processors (run queues,
+# execution contexts), locks, buses.  Every resource reports its
+# utilisation, so a run can name its bottleneck.
+noinst_LIBRARIES += libss_res.a
+libss_res_a_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
+libss_res_a_SOURCES = \
+	res/ss_cpu.h res/cpu.c \
+	res/ss_lock.h res/lock.c \
+	res/ss_bus.h res/bus.c
+# Everything below the models: resources, kernel, utilities (link order).
+SS_SIM_LIBS = libss_res.a libss_kernel.a libss_util.a $(GSL_LIBS)

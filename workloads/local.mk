@@ -1,0 +1,1 @@
+# workloads/: what drives a host: in-memory drivers, netperf streams.
