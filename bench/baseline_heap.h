@@ -68,7 +68,9 @@ static inline hent hpop(heap *h)
 
 static inline double bench_heap(size_t n, size_t events)
 {
-	ss_rng *r = ss_rng_alloc(1, "bench");
+	ss_rng *r = NULL;
+	if (ss_rng_alloc(&r, 1, "bench"))
+		abort();
 	heap h = {0};
 	for (size_t i = 0; i < n; i++)
 		hpush(&h, (hent){ss_rng_exponential(r, 1.0), (unsigned)i, 0});
@@ -89,7 +91,9 @@ static inline double bench_heap(size_t n, size_t events)
    id's current one was cancelled and is skipped when popped. */
 static inline double bench_heap_rearm(size_t n, size_t warm, size_t events, int k)
 {
-	ss_rng *r = ss_rng_alloc(1, "bench");
+	ss_rng *r = NULL;
+	if (ss_rng_alloc(&r, 1, "bench"))
+		abort();
 	heap h = {0};
 	unsigned *gen = calloc(n, sizeof *gen);
 	if (!gen)

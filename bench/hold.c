@@ -4,6 +4,7 @@
 #include "hold.h"
 
 #include <malloc.h>
+#include <stdlib.h>
 
 #include "baseline_heap.h"
 #include "ss_rng.h"
@@ -41,9 +42,13 @@ static size_t heap_bytes(void)
 bench_hold_result BENCH_HOLD(size_t n, size_t warm, size_t events, int k)
 {
 	/* The model's own RNG is not the kernel's memory: allocated first. */
-	hold h = {ss_rng_alloc(1, "bench"), k, 0};
+	hold h = {NULL, k, 0};
+	if (ss_rng_alloc(&h.r, 1, "bench"))
+		abort();
 	size_t m0 = heap_bytes();
-	ss_sim *sim = ss_sim_alloc(1);
+	ss_sim *sim = NULL;
+	if (ss_sim_alloc(&sim, 1))
+		abort();
 	for (size_t i = 0; i < n; i++)
 		ss_sim_after(sim, draw(&h), hold_ev, &h, i);
 	for (size_t e = 0; e < warm; e++)

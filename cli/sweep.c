@@ -642,8 +642,8 @@ static int derive_speedups(ss_sweep *sh, char *err, size_t errlen)
 static int check_points(const ss_scenario *s, ss_point *pts, size_t n, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < n; i++) {
-		ss_sim *sim = ss_sim_alloc(0);
-		if (!sim)
+		ss_sim *sim = NULL;
+		if (ss_sim_alloc(&sim, 0))
 			return SS_ENOMEM;
 		void *st = NULL;
 		char msg[512] = "";

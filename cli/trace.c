@@ -207,10 +207,12 @@ static int one(const char *dir, const char *name, const char *const *sets, size_
 		ss_params_free(p);
 		return SS_EINVAL;
 	}
-	ss_sim *sim = ss_sim_alloc(1);
+	ss_sim *sim = NULL;
+	int rc = ss_sim_alloc(&sim, 1);
 	void *st = NULL;
 	rec r = {ss_time_from_us(start_us), ss_time_from_us(start_us + window_us), {0}, NULL, 0, 0, {0}, 0, 0, 0};
-	int rc = sim ? t->create(sim, p, &st, err, errlen) : SS_ENOMEM;
+	if (rc == SS_OK)
+		rc = t->create(sim, p, &st, err, errlen);
 	int nproc = (int)ss_params_int(p, "processors");
 	if (rc == SS_OK) {
 		ss_mpstack_set_trace(st, record, &r);

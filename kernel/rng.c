@@ -36,21 +36,27 @@ uint64_t ss_rng_hash(const char *s)
 	return h;
 }
 
-ss_rng *ss_rng_alloc(uint64_t run_seed, const char *name)
+int ss_rng_alloc(ss_rng **out, uint64_t run_seed, const char *name)
 {
+	if (!out)
+		return SS_EINVAL;
+	*out = NULL;
+	if (!name)
+		return SS_EINVAL;
 	ss_rng *r = malloc(sizeof *r);
 	if (!r)
-		return NULL;
+		return SS_ENOMEM;
 	r->g = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!r->g) {
 		free(r);
-		return NULL;
+		return SS_ENOMEM;
 	}
 	uint64_t s = ss_rng_mix(run_seed ^ ss_rng_mix(ss_rng_hash(name)));
 	/* MT19937 takes a 32-bit seed; 0 would select GSL's default seed. */
 	unsigned long s32 = (unsigned long)((s ^ (s >> 32)) & 0xffffffffUL);
 	gsl_rng_set(r->g, s32 ? s32 : 1UL);
-	return r;
+	*out = r;
+	return SS_OK;
 }
 
 void ss_rng_free(ss_rng *r)
@@ -61,17 +67,23 @@ void ss_rng_free(ss_rng *r)
 	free(r);
 }
 
-ss_rng *ss_rng_clone(const ss_rng *r)
+int ss_rng_clone(ss_rng **out, const ss_rng *r)
 {
+	if (!out)
+		return SS_EINVAL;
+	*out = NULL;
+	if (!r)
+		return SS_EINVAL;
 	ss_rng *c = malloc(sizeof *c);
 	if (!c)
-		return NULL;
+		return SS_ENOMEM;
 	c->g = gsl_rng_clone(r->g);
 	if (!c->g) {
 		free(c);
-		return NULL;
+		return SS_ENOMEM;
 	}
-	return c;
+	*out = c;
+	return SS_OK;
 }
 
 double ss_rng_uniform(ss_rng *r) { return gsl_rng_uniform(r->g); }

@@ -66,18 +66,23 @@ struct ss_sim {
 	char workload[SS_METRIC_NAME - sizeof "workload ()" + 1];
 };
 
-ss_sim *ss_sim_alloc(uint64_t seed)
+int ss_sim_alloc(ss_sim **out, uint64_t seed)
 {
+	if (!out)
+		return SS_EINVAL;
+	*out = NULL;
 	ss_sim *sim = calloc(1, sizeof *sim);
 	if (!sim)
-		return NULL;
-	if (ss_evq_init(&sim->q) != SS_OK) {
+		return SS_ENOMEM;
+	int rc = ss_evq_init(&sim->q);
+	if (rc != SS_OK) {
 		free(sim);
-		return NULL;
+		return rc;
 	}
 	sim->next_seq = 1;
 	sim->seed = seed;
-	return sim;
+	*out = sim;
+	return SS_OK;
 }
 
 void ss_sim_free(ss_sim *sim)
@@ -277,7 +282,8 @@ ss_rng *ss_sim_rng(ss_sim *sim, const char *name)
 			return sim->streams[i].rng;
 	if (ss_grow(&sim->streams, &sim->capstreams, sim->nstreams + 1, sizeof *sim->streams, 8))
 		return NULL;
-	ss_rng *r = ss_rng_alloc(sim->seed, name);
+	ss_rng *r = NULL;
+	ss_rng_alloc(&r, sim->seed, name);
 	char *copy = strdup(name);
 	if (!r || !copy) {
 		ss_rng_free(r);

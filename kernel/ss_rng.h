@@ -9,10 +9,12 @@ typedef struct ss_rng ss_rng;
 
 /* A stream whose state depends only on (run seed, name): the generator is
    GSL's MT19937, seeded with a SplitMix64 mix of the seed and an FNV-1a
-   hash of the name. Returns NULL when out of memory. */
-ss_rng *ss_rng_alloc(uint64_t run_seed, const char *name);
-void ss_rng_free(ss_rng *r);
-ss_rng *ss_rng_clone(const ss_rng *r);
+   hash of the name. Sets *out and returns SS_OK; SS_ENOMEM when out of
+   memory, SS_EINVAL when out or name is NULL (*out is NULL on failure). */
+int ss_rng_alloc(ss_rng **out, uint64_t run_seed, const char *name);
+void ss_rng_free(ss_rng *r); /* NULL is a no-op */
+/* An independent copy of r in its current state, same returns. */
+int ss_rng_clone(ss_rng **out, const ss_rng *r);
 
 double ss_rng_uniform(ss_rng *r);                /* [0, 1) */
 double ss_rng_uniform_pos(ss_rng *r);            /* (0, 1) */

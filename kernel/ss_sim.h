@@ -27,8 +27,9 @@ typedef struct ss_timer {
 #define SS_TIMER_NONE ((ss_timer){NULL, 0})
 
 /* Creates a simulator at time 0 whose RNG streams derive from `seed`.
-   Returns NULL when out of memory. */
-ss_sim *ss_sim_alloc(uint64_t seed);
+   Sets *out and returns SS_OK; SS_ENOMEM when out of memory, SS_EINVAL
+   when out is NULL (*out is NULL on failure). */
+int ss_sim_alloc(ss_sim **out, uint64_t seed);
 void ss_sim_free(ss_sim *sim); /* NULL is a no-op */
 
 ss_time ss_sim_now(const ss_sim *sim);

@@ -126,17 +126,19 @@ static int amdahl_create(ss_sim *sim, const ss_params *p, void **state, char *er
 	m->f = ss_params_real(p, "serial_fraction");
 	m->exp = !strcmp(ss_params_string(p, "times"), "exp");
 	ss_lock_kind kind = strcmp(ss_params_string(p, "lock"), "spin") ? SS_LOCK_BLOCK : SS_LOCK_SPIN;
-	m->pool = ss_cpu_pool_alloc(sim, "cpu", m->procs, ss_time_from_s(ss_params_real(p, "context_switch")));
-	if (m->pool) {
+	int rc = ss_cpu_pool_alloc(&m->pool, sim, "cpu", m->procs, ss_time_from_s(ss_params_real(p, "context_switch")));
+	if (rc == SS_OK) {
 		ss_cpu_tag_name(m->pool, 0, "parallel");
 		ss_cpu_tag_name(m->pool, 1, "serial");
+		rc = ss_lock_alloc(&m->lock, sim, "lock", kind, m->pool);
 	}
-	m->lock = m->pool ? ss_lock_alloc(sim, "lock", kind, m->pool) : NULL;
 	m->rng = ss_sim_rng(sim, "amdahl.work");
 	m->w = calloc((size_t)m->threads, sizeof *m->w);
-	if (!m->pool || !m->lock || !m->rng || !m->w) {
+	if (rc == SS_OK && (!m->rng || !m->w))
+		rc = SS_ENOMEM;
+	if (rc) {
 		amdahl_destroy(m);
-		return SS_ENOMEM;
+		return rc;
 	}
 	for (int i = 0; i < m->threads; i++) {
 		ss_thread_init(&m->w[i].th, (uint32_t)i);

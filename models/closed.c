@@ -96,10 +96,12 @@ static int closed_create(ss_sim *sim, const ss_params *p, void **state, char *er
 	m->users = calloc((size_t)m->n, sizeof *m->users);
 	m->rng_think = ss_sim_rng(sim, "closed.think");
 	m->rng_svc = ss_sim_rng(sim, "closed.service");
-	m->pool = ss_cpu_pool_alloc(sim, "cpu", m->c, 0);
-	if (!m->users || !m->rng_think || !m->rng_svc || !m->pool) {
+	int rc = ss_cpu_pool_alloc(&m->pool, sim, "cpu", m->c, 0);
+	if (rc == SS_OK && (!m->users || !m->rng_think || !m->rng_svc))
+		rc = SS_ENOMEM;
+	if (rc) {
 		closed_destroy(m);
-		return SS_ENOMEM;
+		return rc;
 	}
 	for (int i = 0; i < m->n; i++) {
 		user *u = &m->users[i];

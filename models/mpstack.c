@@ -243,8 +243,7 @@ static void map_lookup(builder *b, const char *name, double us)
 	int idx = (int)m->nmaps;
 	state *s = &m->maps[m->nmaps++];
 	s->cpu = -1;
-	s->lock = ss_lock_alloc(m->sim, nm, SS_LOCK_SPIN, m->cpu);
-	if (!s->lock) {
+	if (ss_lock_alloc(&s->lock, m->sim, nm, SS_LOCK_SPIN, m->cpu) != SS_OK) {
 		b->bad = 1;
 		return;
 	}
@@ -804,8 +803,8 @@ static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *er
 	else
 		snprintf(limit, sizeof limit, "%d thread%s", m->nthreads, m->nthreads == 1 ? "" : "s");
 	ss_sim_set_workload_limit(sim, limit); /* fits: cannot fail */
-	m->cpu = ss_cpu_pool_alloc(sim, "cpu", m->nproc, ss_time_from_us(ss_params_real(p, "context_switch_us")));
-	m->bus = ss_bus_alloc(sim, "bus", ss_params_real(p, "bus_bandwidth"), 0, SS_BUS_PS);
+	ss_cpu_pool_alloc(&m->cpu, sim, "cpu", m->nproc, ss_time_from_us(ss_params_real(p, "context_switch_us")));
+	ss_bus_alloc(&m->bus, sim, "bus", ss_params_real(p, "bus_bandwidth"), 0, SS_BUS_PS);
 	m->w = calloc((size_t)m->nthreads, sizeof *m->w);
 	m->conn_bytes = calloc((size_t)m->nconn, sizeof *m->conn_bytes);
 	if (!m->cpu || !m->bus || !m->w || !m->conn_bytes) {
@@ -832,7 +831,7 @@ static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *er
 			else
 				snprintf(nm, sizeof nm, "lock.tcp%d", i);
 			m->conn_state[i].cpu = -1;
-			if (!(m->conn_state[i].lock = ss_lock_alloc(sim, nm, kind, m->cpu))) {
+			if (ss_lock_alloc(&m->conn_state[i].lock, sim, nm, kind, m->cpu) != SS_OK) {
 				ss_profile_free(prof);
 				mp_destroy(m);
 				return SS_ENOMEM;

@@ -179,32 +179,32 @@ static int queue_create(ss_sim *sim, const ss_params *p, void **state, char *err
 	m->bus_bw = ss_params_real(p, "bus_bandwidth");
 	m->rng_arr = ss_sim_rng(sim, "queue.arrivals");
 	m->rng_svc = ss_sim_rng(sim, "queue.service");
+	int rc = SS_ENOMEM;
 	if (!m->rng_arr || !m->rng_svc)
-		goto nomem;
+		goto fail;
 	switch (m->res) {
 	case RES_CPU:
-		if (!(m->pool = ss_cpu_pool_alloc(sim, "cpu", m->c, 0)))
-			goto nomem;
+		rc = ss_cpu_pool_alloc(&m->pool, sim, "cpu", m->c, 0);
 		break;
 	case RES_LOCK:
-		if (!(m->lock = ss_lock_alloc(sim, "lock", SS_LOCK_BLOCK, NULL)))
-			goto nomem;
+		rc = ss_lock_alloc(&m->lock, sim, "lock", SS_LOCK_BLOCK, NULL);
 		break;
 	case RES_BUS: {
 		m->ps = !strcmp(ss_params_string(p, "bus_arbitration"), "ps");
 		ss_bus_arb arb = m->ps ? SS_BUS_PS : SS_BUS_FIFO;
-		if (!(m->bus = ss_bus_alloc(sim, "bus", m->bus_bw, 0, arb)))
-			goto nomem;
+		rc = ss_bus_alloc(&m->bus, sim, "bus", m->bus_bw, 0, arb);
 		break;
 	}
 	}
+	if (rc)
+		goto fail;
 	ss_timeavg_init(&m->l, 0, 0);
 	ss_sim_after(sim, ss_time_from_s(ss_dist_draw(&m->arr, m->rng_arr)), arrive, m, 0);
 	*state = m;
 	return SS_OK;
-nomem:
+fail:
 	queue_destroy(m);
-	return SS_ENOMEM;
+	return rc;
 }
 
 static void queue_reset(void *st)

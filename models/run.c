@@ -102,11 +102,12 @@ int ss_model_run_batches(const ss_run_spec *spec, int batches, ss_batch_fn fn, v
 			  span, SS_RUN_MAX_S);
 		return SS_EINVAL;
 	}
-	ss_sim *sim = ss_sim_alloc(spec->seed);
-	if (!sim)
-		return SS_ENOMEM;
+	ss_sim *sim = NULL;
+	int rc = ss_sim_alloc(&sim, spec->seed);
+	if (rc)
+		return rc;
 	void *st = NULL;
-	int rc = spec->type->create(sim, spec->params, &st, err, errlen);
+	rc = spec->type->create(sim, spec->params, &st, err, errlen);
 	if (rc) {
 		ss_sim_free(sim);
 		return rc;

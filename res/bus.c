@@ -110,17 +110,20 @@ static void bus_destroy(void *res)
 
 static const ss_resource_ops bus_ops = {bus_reset, bus_report, bus_util, bus_destroy};
 
-ss_bus *ss_bus_alloc(ss_sim *sim, const char *name, double bytes_per_s,
-		     ss_time overhead, ss_bus_arb arb)
+int ss_bus_alloc(ss_bus **out, ss_sim *sim, const char *name, double bytes_per_s,
+		 ss_time overhead, ss_bus_arb arb)
 {
-	if (!(bytes_per_s > 0) || overhead < 0)
-		return NULL;
+	if (!out)
+		return SS_EINVAL;
+	*out = NULL;
+	if (!sim || !name || !(bytes_per_s > 0) || overhead < 0)
+		return SS_EINVAL;
 	ss_bus *b = calloc(1, sizeof *b);
 	if (!b)
-		return NULL;
+		return SS_ENOMEM;
 	if (ss_sim_add_resource(sim, name, b, &bus_ops) != SS_OK) {
 		free(b);
-		return NULL;
+		return SS_ENOMEM;
 	}
 	b->sim = sim;
 	b->bw = bytes_per_s * 1e-12;
@@ -132,7 +135,8 @@ ss_bus *ss_bus_alloc(ss_sim *sim, const char *name, double bytes_per_s,
 	ss_timeavg_init(&b->busy, now, 0);
 	ss_timeavg_init(&b->present, now, 0);
 	b->vlast = now;
-	return b;
+	*out = b;
+	return SS_OK;
 }
 
 static void finish(ss_bus *b, req *r)

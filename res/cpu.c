@@ -148,18 +148,21 @@ static void pool_report(void *res, ss_time now, ss_metrics *m)
 static void pool_free(void *res);
 static const ss_resource_ops pool_ops = {pool_reset, pool_report, pool_util, pool_free};
 
-ss_cpu_pool *ss_cpu_pool_alloc(ss_sim *sim, const char *name, int n, ss_time ctx_switch)
+int ss_cpu_pool_alloc(ss_cpu_pool **out, ss_sim *sim, const char *name, int n, ss_time ctx_switch)
 {
-	if (n < 1 || ctx_switch < 0)
-		return NULL;
+	if (!out)
+		return SS_EINVAL;
+	*out = NULL;
+	if (!sim || !name || n < 1 || ctx_switch < 0)
+		return SS_EINVAL;
 	ss_cpu_pool *p = calloc(1, sizeof *p);
 	if (!p)
-		return NULL;
+		return SS_ENOMEM;
 	p->cpus = calloc((size_t)n, sizeof *p->cpus);
 	if (!p->cpus || ss_sim_add_resource(sim, name, p, &pool_ops) != SS_OK) {
 		free(p->cpus);
 		free(p);
-		return NULL;
+		return SS_ENOMEM;
 	}
 	p->sim = sim;
 	p->n = n;
@@ -178,7 +181,8 @@ ss_cpu_pool *ss_cpu_pool_alloc(ss_sim *sim, const char *name, int n, ss_time ctx
 	for (int t = 0; t < SS_CPU_NTAGS; t++)
 		ss_timeavg_init(&p->tag[t], now, 0);
 	p->window = now;
-	return p;
+	*out = p;
+	return SS_OK;
 }
 
 static void pool_free(void *res)

@@ -61,14 +61,19 @@ static void lock_destroy(void *res) { free(res); }
 
 static const ss_resource_ops lock_ops = {lock_reset, lock_report, lock_util, lock_destroy};
 
-ss_lock *ss_lock_alloc(ss_sim *sim, const char *name, ss_lock_kind kind, ss_cpu_pool *pool)
+int ss_lock_alloc(ss_lock **out, ss_sim *sim, const char *name, ss_lock_kind kind, ss_cpu_pool *pool)
 {
+	if (!out)
+		return SS_EINVAL;
+	*out = NULL;
+	if (!sim || !name)
+		return SS_EINVAL;
 	ss_lock *l = calloc(1, sizeof *l);
 	if (!l)
-		return NULL;
+		return SS_ENOMEM;
 	if (ss_sim_add_resource(sim, name, l, &lock_ops) != SS_OK) {
 		free(l);
-		return NULL;
+		return SS_ENOMEM;
 	}
 	l->sim = sim;
 	l->kind = kind;
@@ -77,7 +82,8 @@ ss_lock *ss_lock_alloc(ss_sim *sim, const char *name, ss_lock_kind kind, ss_cpu_
 	ss_time now = ss_sim_now(sim);
 	ss_timeavg_init(&l->held, now, 0);
 	ss_timeavg_init(&l->queue, now, 0);
-	return l;
+	*out = l;
+	return SS_OK;
 }
 
 static void take(ss_lock *l, ss_thread *t)

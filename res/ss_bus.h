@@ -15,10 +15,12 @@ typedef enum ss_bus_arb {
 typedef struct ss_bus ss_bus;
 
 /* bytes_per_s > 0; overhead >= 0 is added to every transfer (as
-   overhead * bandwidth extra bytes under PS). The simulator owns the bus.
-   NULL when out of memory or bytes_per_s <= 0. */
-ss_bus *ss_bus_alloc(ss_sim *sim, const char *name, double bytes_per_s,
-		     ss_time overhead, ss_bus_arb arb);
+   overhead * bandwidth extra bytes under PS). The simulator owns the bus
+   (ss_sim_free frees it). Sets *out and returns SS_OK; SS_EINVAL when
+   bytes_per_s <= 0, overhead < 0 or an argument is NULL, SS_ENOMEM when out
+   of memory (*out is NULL on failure). */
+int ss_bus_alloc(ss_bus **out, ss_sim *sim, const char *name, double bytes_per_s,
+		 ss_time overhead, ss_bus_arb arb);
 
 /* Caps the rate one transfer can get (bytes/s, > 0): a processor whose
    misses are latency-bound cannot use the whole bus alone. Under PS each

@@ -46,9 +46,11 @@ typedef struct ss_cpu_pool ss_cpu_pool;
 
 /* Creates a pool of n >= 1 processors and registers it with the simulator
    under `name`. ctx_switch is charged whenever a processor starts running
-   a thread other than the last one it ran. The simulator owns the pool.
-   NULL when out of memory or n < 1. */
-ss_cpu_pool *ss_cpu_pool_alloc(ss_sim *sim, const char *name, int n, ss_time ctx_switch);
+   a thread other than the last one it ran. The simulator owns the pool
+   (ss_sim_free frees it). Sets *out and returns SS_OK; SS_EINVAL when n < 1,
+   ctx_switch < 0 or an argument is NULL, SS_ENOMEM when out of memory
+   (*out is NULL on failure). */
+int ss_cpu_pool_alloc(ss_cpu_pool **out, ss_sim *sim, const char *name, int n, ss_time ctx_switch);
 
 int ss_cpu_count(const ss_cpu_pool *p);
 /* Names a user tag, for reports (e.g. "protocol", "crypto"). */

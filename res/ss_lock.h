@@ -12,8 +12,11 @@ typedef enum ss_lock_kind {
 typedef struct ss_lock ss_lock;
 
 /* `pool` is the pool whose processors waiters hold (may be NULL for a
-   lock between non-processor entities). The simulator owns the lock. */
-ss_lock *ss_lock_alloc(ss_sim *sim, const char *name, ss_lock_kind kind, ss_cpu_pool *pool);
+   lock between non-processor entities). The simulator owns the lock
+   (ss_sim_free frees it). Sets *out and returns SS_OK; SS_EINVAL when out,
+   sim or name is NULL, SS_ENOMEM when out of memory (*out is NULL on
+   failure). */
+int ss_lock_alloc(ss_lock **out, ss_sim *sim, const char *name, ss_lock_kind kind, ss_cpu_pool *pool);
 
 /* Acquires (FIFO among waiters) and then calls k. */
 void ss_lock_acquire(ss_lock *l, ss_thread *t, ss_handler k, void *ctx, uint64_t arg);

@@ -67,6 +67,20 @@ static int ss_test_n, ss_test_failed, ss_test_planned = -1;
 		printf("\n");                                                \
 	} while (0)
 
+/* Setup a test cannot go on without (an allocation through the
+   ss_x_alloc(&out, ...) convention): when expr is not 0 (SS_OK), prints a
+   TAP "Bail out!" naming the call and its status and exits. */
+#define SS_MUST(expr)                                                        \
+	do {                                                                 \
+		int must_ = (expr);                                          \
+		if (must_ != 0) {                                            \
+			printf("Bail out! %s:%d: %s returned %d\n", __FILE__, \
+			       __LINE__, #expr, must_);                      \
+			fflush(stdout);                                      \
+			exit(1);                                             \
+		}                                                            \
+	} while (0)
+
 /* dir/name in a rotating static buffer (a few live at once). */
 static inline const char *ss_test_path(const char *dir, const char *name)
 {

@@ -28,7 +28,8 @@ static const ss_resource_ops fixed_ops = {fixed_reset, fixed_report, fixed_util,
 static void report_fixed(const double *u, size_t n, const char *limit, ss_metrics *m)
 {
 	static double v[8];
-	ss_sim *sim = ss_sim_alloc(1);
+	ss_sim *sim = NULL;
+	SS_MUST(ss_sim_alloc(&sim, 1));
 	for (size_t i = 0; i < n; i++) {
 		char nm[2] = {(char)('a' + i), 0};
 		v[i] = u[i];
@@ -72,7 +73,8 @@ static void rule(void)
 	char label[64];
 	memset(label, 'x', sizeof label);
 	label[52] = '\0';
-	ss_sim *sim = ss_sim_alloc(1);
+	ss_sim *sim = NULL;
+	SS_MUST(ss_sim_alloc(&sim, 1));
 	SS_CHECK_INT(ss_sim_set_workload_limit(sim, label), SS_OK, "a 52-byte workload label is accepted");
 	ss_metrics_clear(&m);
 	ss_sim_report(sim, &m);
@@ -150,12 +152,18 @@ typedef struct setup {
 /* Runs the setup for 1 ms of warm-up and 20 ms measured. */
 static void run(const setup *s, ss_metrics *m)
 {
-	ss_sim *sim = ss_sim_alloc(7);
+	ss_sim *sim = NULL;
+	SS_MUST(ss_sim_alloc(&sim, 7));
 	job j[16];
-	ss_cpu_pool *cpu = ss_cpu_pool_alloc(sim, "cpu", s->procs, 0);
+	ss_cpu_pool *cpu = NULL;
+	SS_MUST(ss_cpu_pool_alloc(&cpu, sim, "cpu", s->procs, 0));
 	/* 1 byte per ps: a transfer of B bytes takes B ps alone (FIFO). */
-	ss_bus *bus = s->bus_us > 0 ? ss_bus_alloc(sim, "bus", 1e12, 0, SS_BUS_FIFO) : NULL;
-	ss_lock *lock = s->locked_us > 0 ? ss_lock_alloc(sim, "lock", SS_LOCK_SPIN, cpu) : NULL;
+	ss_bus *bus = NULL;
+	if (s->bus_us > 0)
+		SS_MUST(ss_bus_alloc(&bus, sim, "bus", 1e12, 0, SS_BUS_FIFO));
+	ss_lock *lock = NULL;
+	if (s->locked_us > 0)
+		SS_MUST(ss_lock_alloc(&lock, sim, "lock", SS_LOCK_SPIN, cpu));
 	if (s->limit)
 		ss_sim_set_workload_limit(sim, s->limit);
 	for (int i = 0; i < s->threads; i++) {
@@ -252,11 +260,12 @@ static void unheld(ss_sim *sim, void *ctx, uint64_t arg)
 
 static void window(void)
 {
-	ss_sim *sim = ss_sim_alloc(1);
+	ss_sim *sim = NULL;
+	SS_MUST(ss_sim_alloc(&sim, 1));
 	job j;
 	memset(&j, 0, sizeof j);
 	ss_thread_init(&j.th, 0);
-	j.cpu = ss_cpu_pool_alloc(sim, "cpu", 1, 0);
+	SS_MUST(ss_cpu_pool_alloc(&j.cpu, sim, "cpu", 1, 0));
 	ss_cpu_acquire(j.cpu, &j.th, held, &j, 0);
 	ss_sim_at(sim, ss_time_from_us(10), unheld, &j, 0);
 	ss_sim_run_until(sim, ss_time_from_us(5));
@@ -326,24 +335,25 @@ static void ctx_first(ss_sim *sim, void *ctx, uint64_t arg)
 
 static void straddling(void)
 {
-	ss_sim *sim = ss_sim_alloc(1);
+	ss_sim *sim = NULL;
+	SS_MUST(ss_sim_alloc(&sim, 1));
 	straddle s;
 	ss_thread_init(&s.spinner, 0);
 	ss_thread_init(&s.staller, 1);
 	ss_thread_init(&s.worker, 2);
 	ss_thread_init(&s.ctx[0], 3);
 	ss_thread_init(&s.ctx[1], 4);
-	s.spin = ss_cpu_pool_alloc(sim, "spin", 1, 0);
-	s.stall = ss_cpu_pool_alloc(sim, "stall", 1, 0);
-	s.work = ss_cpu_pool_alloc(sim, "work", 1, 0);
-	s.ctxp = ss_cpu_pool_alloc(sim, "ctx", 1, ss_time_from_s(10));
+	SS_MUST(ss_cpu_pool_alloc(&s.spin, sim, "spin", 1, 0));
+	SS_MUST(ss_cpu_pool_alloc(&s.stall, sim, "stall", 1, 0));
+	SS_MUST(ss_cpu_pool_alloc(&s.work, sim, "work", 1, 0));
+	SS_MUST(ss_cpu_pool_alloc(&s.ctxp, sim, "ctx", 1, ss_time_from_s(10)));
 	ss_cpu_tag_name(s.work, 0, "proto");
 	ss_cpu_tag_name(s.ctxp, 0, "proto");
 	/* 1000 bytes at 100 B/s: 5-15 s. */
-	s.fifo = ss_bus_alloc(sim, "fifo", 100, 0, SS_BUS_FIFO);
-	s.ps = ss_bus_alloc(sim, "ps", 100, 0, SS_BUS_PS);
+	SS_MUST(ss_bus_alloc(&s.fifo, sim, "fifo", 100, 0, SS_BUS_FIFO));
+	SS_MUST(ss_bus_alloc(&s.ps, sim, "ps", 100, 0, SS_BUS_PS));
 	/* A miss stream alone moves at the cap: a quarter of the bandwidth. */
-	s.miss = ss_bus_alloc(sim, "miss", 400, 0, SS_BUS_PS);
+	SS_MUST(ss_bus_alloc(&s.miss, sim, "miss", 400, 0, SS_BUS_PS));
 	ss_bus_set_cap(s.miss, 100);
 	SS_CHECK_INT(ss_bus_set_line(s.miss, 1), SS_OK, "a miss-stream bus of 1-byte lines");
 	ss_cpu_acquire(s.spin, &s.spinner, noop, NULL, 0);

@@ -72,7 +72,8 @@ static void test_evq_order(void)
 	ss_evq q;
 	ss_evq_init(&q);
 	static ss_evq_item items[NITEMS];
-	ss_rng *r = ss_rng_alloc(42, "evq");
+	ss_rng *r = NULL;
+	SS_MUST(ss_rng_alloc(&r, 42, "evq"));
 	for (int i = 0; i < NITEMS; i++) {
 		items[i].seq = (uint64_t)i + 1;
 		ss_evq_push(&q, (ss_time)ss_rng_uniform_int(r, 500), &items[i]);
@@ -221,7 +222,8 @@ static void test_evq_mix(void)
 	static ss_evq_item it[1000];
 	ss_evq_entry e;
 	int ok = 1, switches = 0, large = 0;
-	ss_rng *r = ss_rng_alloc(9, "evq-mix");
+	ss_rng *r = NULL;
+	SS_MUST(ss_rng_alloc(&r, 9, "evq-mix"));
 	static ss_time t_of[1000];
 	static unsigned char in[1000];
 	uint64_t seq = 0;
@@ -268,7 +270,8 @@ static void test_evq_mix(void)
 
 static void test_ordering(void)
 {
-	ss_sim *sim = ss_sim_alloc(1);
+	ss_sim *sim = NULL;
+	SS_MUST(ss_sim_alloc(&sim, 1));
 	rec *r = calloc(1, sizeof *r);
 	ss_sim_at(sim, 300, record, r, 3);
 	ss_sim_at(sim, 100, record, r, 1);
@@ -280,7 +283,7 @@ static void test_ordering(void)
 	ss_sim_free(sim);
 
 	/* Equal times: FIFO by scheduling order, both ways round. */
-	sim = ss_sim_alloc(1);
+	SS_MUST(ss_sim_alloc(&sim, 1));
 	memset(r, 0, sizeof *r);
 	for (uint64_t i = 0; i < 100; i++)
 		ss_sim_at(sim, 50, record, r, i);
@@ -305,7 +308,8 @@ static void self_schedule(ss_sim *sim, void *ctx, uint64_t arg)
 
 static void test_zero_delay_and_step(void)
 {
-	ss_sim *sim = ss_sim_alloc(1);
+	ss_sim *sim = NULL;
+	SS_MUST(ss_sim_alloc(&sim, 1));
 	rec *r = calloc(1, sizeof *r);
 	ss_sim_at(sim, 5, self_schedule, r, 3);
 	ss_sim_at(sim, 5, record, r, 99);
@@ -322,7 +326,8 @@ static void test_zero_delay_and_step(void)
 
 static void test_cancel(void)
 {
-	ss_sim *sim = ss_sim_alloc(1);
+	ss_sim *sim = NULL;
+	SS_MUST(ss_sim_alloc(&sim, 1));
 	rec *r = calloc(1, sizeof *r);
 	ss_timer a = ss_sim_at(sim, 10, record, r, 1);
 	ss_timer b = ss_sim_at(sim, 20, record, r, 2);
@@ -351,7 +356,8 @@ static void test_cancel(void)
    leaves the clock at 50 and the event pending. */
 static void test_run_until_cancelled(void)
 {
-	ss_sim *sim = ss_sim_alloc(1);
+	ss_sim *sim = NULL;
+	SS_MUST(ss_sim_alloc(&sim, 1));
 	rec *r = calloc(1, sizeof *r);
 	ss_timer a = ss_sim_at(sim, 10, record, r, 1);
 	ss_sim_at(sim, 100, record, r, 2);
@@ -397,7 +403,8 @@ static void hop_ev(ss_sim *sim, void *ctx, uint64_t arg)
 
 static uint64_t trace_hash(uint64_t seed)
 {
-	ss_sim *sim = ss_sim_alloc(seed);
+	ss_sim *sim = NULL;
+	SS_MUST(ss_sim_alloc(&sim, seed));
 	hop h = {ss_sim_rng(sim, "hop"), 0};
 	for (uint64_t k = 0; k < 50; k++)
 		ss_sim_after(sim, 0, hop_ev, &h, k);
@@ -417,7 +424,9 @@ static void test_determinism(void)
 static void test_streams(void)
 {
 	/* Adding a component leaves the other streams' draws unchanged. */
-	ss_sim *s1 = ss_sim_alloc(5), *s2 = ss_sim_alloc(5);
+	ss_sim *s1 = NULL, *s2 = NULL;
+	SS_MUST(ss_sim_alloc(&s1, 5));
+	SS_MUST(ss_sim_alloc(&s2, 5));
 	ss_rng *a1 = ss_sim_rng(s1, "arrivals");
 	ss_sim_rng(s2, "a-new-component");
 	ss_rng *a2 = ss_sim_rng(s2, "arrivals");
@@ -435,7 +444,8 @@ static void test_streams(void)
 	}
 	double corr = (sxy - sx * sy / n) / sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
 	SS_CHECK(fabs(corr) < 0.03, "streams of different names are uncorrelated (r = %.4f)", corr);
-	ss_rng *cl = ss_rng_clone(x);
+	ss_rng *cl = NULL;
+	SS_MUST(ss_rng_clone(&cl, x));
 	SS_CHECK(ss_rng_uniform(cl) == ss_rng_uniform(x), "a clone continues the same sequence");
 	ss_rng_free(cl);
 	ss_sim_free(s1);
@@ -446,7 +456,8 @@ static void test_dists(void)
 {
 	const char *specs[] = {"det(2)", "exp(2)", "uniform(1,3)", "normal(2,0.2)", "pareto(3,1.3333333333333333)",
 			       "lognormal(2,0.5)"};
-	ss_rng *r = ss_rng_alloc(3, "dist");
+	ss_rng *r = NULL;
+	SS_MUST(ss_rng_alloc(&r, 3, "dist"));
 	for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
 		ss_dist d;
 		char err[200];

@@ -134,8 +134,10 @@ static void note_done(ss_sim *sim, void *ctx, uint64_t arg)
    of the cap: they start together, so they finish together. */
 static double miss_share(int n, double line, double z, double s)
 {
-	ss_sim *sim = ss_sim_alloc(1);
-	ss_bus *b = ss_bus_alloc(sim, "bus", line / s, 0, SS_BUS_PS);
+	ss_sim *sim = NULL;
+	SS_MUST(ss_sim_alloc(&sim, 1));
+	ss_bus *b = NULL;
+	SS_MUST(ss_bus_alloc(&b, sim, "bus", line / s, 0, SS_BUS_PS));
 	ss_bus_set_cap(b, line / (z + s));
 	if (ss_bus_set_line(b, line) != SS_OK) {
 		ss_sim_free(sim);
@@ -174,8 +176,10 @@ static void miss_streams(void)
 	double all = 64 * miss_share(64, line, z, s) * line / (z + s);
 	SS_CHECK(all <= line / s * (1 + 1e-9) && all > 0.95 * line / s,
 		 "64 miss streams together approach but never exceed the bandwidth (%.4f of it)", all / (line / s));
-	ss_sim *sim = ss_sim_alloc(1);
-	ss_bus *f = ss_bus_alloc(sim, "fifo", 1e9, 0, SS_BUS_FIFO);
+	ss_sim *sim = NULL;
+	SS_MUST(ss_sim_alloc(&sim, 1));
+	ss_bus *f = NULL;
+	SS_MUST(ss_bus_alloc(&f, sim, "fifo", 1e9, 0, SS_BUS_FIFO));
 	SS_CHECK(ss_bus_set_line(f, 128) == SS_EINVAL, "miss-stream mode is refused on a FIFO bus");
 	ss_sim_free(sim);
 }
@@ -347,9 +351,11 @@ static int probe_create(ss_sim *sim, const ss_params *p, void **state, char *err
 	ss_sim_at(sim, pr->gap * 2 / 5, probe_packet, pr, 0);
 	ss_sim_at(sim, pr->gap / 10, probe_wave, pr, 1);
 	if (pr->load > 0) {
-		pr->bus = ss_bus_alloc(sim, "bus", 1e9, 0, SS_BUS_PS);
+		int rc = ss_bus_alloc(&pr->bus, sim, "bus", 1e9, 0, SS_BUS_PS);
+		if (rc)
+			return rc;
 		pr->rng = ss_sim_rng(sim, "arrivals");
-		if (!pr->bus || !pr->rng)
+		if (!pr->rng)
 			return SS_ENOMEM;
 		ss_sim_at(sim, 0, probe_arrival, pr, 0);
 	}
@@ -563,10 +569,13 @@ static void lock_arrive(ss_sim *sim, void *ctx, uint64_t id)
    lock if lock >= 0) and checks the service order. */
 static void check_order(const char *what, int cpus, int lock, ss_lock_kind kind, ss_time ctxsw)
 {
-	ss_sim *sim = ss_sim_alloc(1);
+	ss_sim *sim = NULL;
+	SS_MUST(ss_sim_alloc(&sim, 1));
 	order *o = calloc(1, sizeof *o);
-	o->pool = ss_cpu_pool_alloc(sim, "cpu", cpus, ctxsw);
-	o->lock = lock ? ss_lock_alloc(sim, "lock", kind, o->pool) : NULL;
+	SS_MUST(ss_cpu_pool_alloc(&o->pool, sim, "cpu", cpus, ctxsw));
+	o->lock = NULL;
+	if (lock)
+		SS_MUST(ss_lock_alloc(&o->lock, sim, "lock", kind, o->pool));
 	o->hold = 20 * SS_PS_PER_US; /* longer than all arrivals together */
 	for (int i = 0; i < NORDER; i++)
 		ss_thread_init(&o->th[i], (uint32_t)i);
