@@ -152,7 +152,7 @@ static void bench_exec(ss_crypto *c, OSSL_LIB_CTX *lib)
 		struct direct d;
 		ss_crypto_alg_find(algs[ai], &a, NULL, 0);
 		size_t kl = a->kind == SS_CRYPTO_HASH ? 0 : a->key_size;
-		if (ss_exec_alloc(c, a->name, kl ? key : NULL, kl, &x, err,
+		if (ss_exec_alloc(&x, c, a->name, kl ? key : NULL, kl, err,
 				  sizeof err) != SS_OK ||
 		    !direct_setup(lib, a, key, &d)) {
 			verdict(0, "%s: setup failed: %s", a->name, err);

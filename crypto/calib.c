@@ -111,19 +111,23 @@ struct ss_calib {
 	ss_calib_entry *entry;   /* indexed by algorithm id */
 };
 
-ss_calib *ss_calib_alloc(void)
+int ss_calib_alloc(ss_calib **out)
 {
+	if (!out)
+		return SS_EINVAL;
+	*out = NULL;
 	ss_calib *cal = calloc(1, sizeof *cal);
 	if (!cal)
-		return NULL;
+		return SS_ENOMEM;
 	cal->nalg = ss_crypto_alg_count();
 	cal->entry = calloc(cal->nalg, sizeof *cal->entry);
 	if (!cal->entry) {
 		free(cal);
-		return NULL;
+		return SS_ENOMEM;
 	}
 	snprintf(cal->host.cpu_model, sizeof cal->host.cpu_model, "unknown");
-	return cal;
+	*out = cal;
+	return SS_OK;
 }
 
 void ss_calib_free(ss_calib *cal)
@@ -534,7 +538,7 @@ int ss_calib_run(ss_crypto *c, const ss_calib_opts *o, ss_calib **out,
 			list[nlist++] = ss_crypto_alg_get(i);
 	}
 
-	cal = ss_calib_alloc();
+	ss_calib_alloc(&cal);
 	b = calloc(1, sizeof *b);
 	unsigned char *buf = malloc(MAXBUF);
 	if (!cal || !b || !buf) {

@@ -75,12 +75,16 @@ static int setup_cipher(ss_exec *x, EVP_CIPHER_CTX **ctx, int enc,
 	return SS_OK;
 }
 
-int ss_exec_alloc(ss_crypto *c, const char *alg, const void *key,
-		  size_t keylen, ss_exec **out, char *err, size_t errlen)
+int ss_exec_alloc(ss_exec **out, ss_crypto *c, const char *alg, const void *key,
+		  size_t keylen, char *err, size_t errlen)
 {
 	const ss_crypto_alg *a;
 	ss_exec *x;
 	int rc;
+	if (!out) {
+		ss_errbuf(err, errlen, "ss_exec_alloc: no place for the transform");
+		return SS_EINVAL;
+	}
 	*out = NULL;
 	if (!c) {
 		ss_errbuf(err, errlen, "ss_exec_alloc: no crypto context");

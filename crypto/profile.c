@@ -33,18 +33,21 @@ struct ss_profile {
 	struct cost *cost;    /* indexed by algorithm id */
 };
 
-static ss_profile *profile_new(void)
+/* An empty profile sized for the registry: SS_OK or SS_ENOMEM. */
+static int profile_alloc(ss_profile **out)
 {
+	*out = NULL;
 	ss_profile *p = calloc(1, sizeof *p);
 	if (!p)
-		return NULL;
+		return SS_ENOMEM;
 	p->nalg = ss_crypto_alg_count();
 	p->cost = calloc(p->nalg, sizeof *p->cost);
 	if (!p->cost) {
 		free(p);
-		return NULL;
+		return SS_ENOMEM;
 	}
-	return p;
+	*out = p;
+	return SS_OK;
 }
 
 void ss_profile_free(ss_profile *p)
@@ -108,7 +111,7 @@ int ss_profile_from_calib(const ss_calib *cal, const char *name,
 		ss_errbuf(err, errlen, "the calibration holds no algorithm");
 		return SS_ENOENT;
 	}
-	if (!(p = profile_new())) {
+	if (profile_alloc(&p) != SS_OK) {
 		ss_errbuf(err, errlen, "out of memory");
 		return SS_ENOMEM;
 	}
@@ -387,7 +390,7 @@ int ss_profile_load_file(const char *path, const ss_calib *cal,
 		if ((rc = ss_profile_from_calib(cal, name, scale, &p, err,
 						errlen)) != SS_OK)
 			goto done;
-	} else if (!(p = profile_new())) {
+	} else if (profile_alloc(&p) != SS_OK) {
 		ss_errbuf(err, errlen, "out of memory");
 		rc = SS_ENOMEM;
 		goto done;

@@ -68,8 +68,10 @@ typedef struct ss_calib_entry {
 
 typedef struct ss_calib ss_calib;
 
-ss_calib *ss_calib_alloc(void); /* NULL if out of memory */
-void ss_calib_free(ss_calib *cal);
+/* An empty calibration in *out: SS_OK, SS_ENOMEM (*out NULL) or SS_EINVAL
+   (out NULL). */
+int ss_calib_alloc(ss_calib **out);
+void ss_calib_free(ss_calib *cal); /* NULL is a no-op */
 
 ss_calib_host *ss_calib_host_info(ss_calib *cal);
 const ss_calib_host *ss_calib_host_get(const ss_calib *cal);

@@ -54,13 +54,14 @@ typedef struct ss_exec ss_exec;
    random padding that PKCS#1 v1.5 encryption requires: RSA ciphertexts
    differ between runs, their decryptions do not. */
 
-/* Create a transform for algorithm `alg` (a registry name).  Key material:
-   none for hashes and RSA (RSA uses the context's embedded test key);
-   at least one byte for HMACs; exactly the key size for ciphers.  The
-   ss_crypto context must outlive the transform.  Errors: SS_ENOENT
-   (unknown name, message lists valid ones), SS_EINVAL (bad key), SS_ECRYPTO. */
-int ss_exec_alloc(ss_crypto *c, const char *alg, const void *key,
-		  size_t keylen, ss_exec **out, char *err, size_t errlen);
+/* Creates a transform for algorithm `alg` (a registry name) in *out.  Key
+   material: none for hashes and RSA (RSA uses the context's embedded test
+   key); at least one byte for HMACs; exactly the key size for ciphers.
+   The ss_crypto context must outlive the transform.  Returns SS_OK, or
+   SS_ENOENT (unknown name, message lists valid ones), SS_EINVAL (bad key,
+   no context), SS_ENOMEM, SS_ECRYPTO, with *out NULL. */
+int ss_exec_alloc(ss_exec **out, ss_crypto *c, const char *alg, const void *key,
+		  size_t keylen, char *err, size_t errlen);
 void ss_exec_free(ss_exec *x); /* NULL is a no-op */
 
 const ss_crypto_alg *ss_exec_alg(const ss_exec *x);

@@ -687,8 +687,8 @@ static int setup_exec(mp *m, const ss_stack *st, char *err, size_t errlen)
 			return rc;
 		/* Plain MD5 is keyless, as in the paper (not the keyed variant). */
 		int keyless = a->kind == SS_CRYPTO_HASH;
-		if ((rc = ss_exec_alloc(m->crypto, algs[i], keyless ? NULL : key, keyless ? 0 : a->key_size,
-					&m->ex[m->nex], err, errlen)))
+		if ((rc = ss_exec_alloc(&m->ex[m->nex], m->crypto, algs[i], keyless ? NULL : key,
+					keyless ? 0 : a->key_size, err, errlen)))
 			return rc;
 		m->nex++;
 	}

@@ -195,7 +195,7 @@ int ss_calibdb_load_latest(sqlite3 *db, ss_calib **out, char *err,
 		db_fail(db, err, errlen, "reading calibration hosts");
 		goto done;
 	}
-	if (!(cal = ss_calib_alloc())) {
+	if (ss_calib_alloc(&cal) != SS_OK) {
 		ss_errbuf(err, errlen, "out of memory");
 		rc = SS_ENOMEM;
 		goto done;

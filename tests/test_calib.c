@@ -115,7 +115,8 @@ static ss_calib_stats stats(double med)
 static ss_calib *synthetic(double k, const char *date)
 {
 	char err[256];
-	ss_calib *cal = ss_calib_alloc();
+	ss_calib *cal = NULL;
+	SS_MUST(ss_calib_alloc(&cal));
 	ss_calib_host *h = ss_calib_host_info(cal);
 	snprintf(h->cpu_model, sizeof h->cpu_model, "Test CPU \"quoted\"");
 	h->clock_mhz = 2000;

@@ -58,7 +58,7 @@ static void test_alg(ss_crypto *c, const ss_crypto_alg *a, uint64_t *rng)
 		keylen = a->key_size;
 		fill(rng, key, keylen);
 	}
-	rc = ss_exec_alloc(c, a->name, keylen ? key : NULL, keylen, &x, err,
+	rc = ss_exec_alloc(&x, c, a->name, keylen ? key : NULL, keylen, err,
 			   sizeof err);
 	SS_CHECK(rc == SS_OK, "%s: ss_exec_alloc (%s)", a->name,
 		 rc ? err : "ok");
@@ -117,7 +117,7 @@ static void test_iv(ss_crypto *c)
 	unsigned char key[16] = {7}, a1[80], a2[80], a3[80];
 	ss_exec *x = NULL;
 	size_t o1 = 0, o2 = 0, o3 = 0;
-	int rc = ss_exec_alloc(c, "aes128-cbc", key, 16, &x, err, sizeof err);
+	int rc = ss_exec_alloc(&x, c, "aes128-cbc", key, 16, err, sizeof err);
 	if (rc != SS_OK) {
 		SS_CHECK(0, "aes128-cbc alloc: %s", err);
 		return;
@@ -143,21 +143,21 @@ static void test_errors(ss_crypto *c)
 	size_t out;
 	int rc;
 
-	rc = ss_exec_alloc(c, "aes129-cbc", key, 16, &x, err, sizeof err);
+	rc = ss_exec_alloc(&x, c, "aes129-cbc", key, 16, err, sizeof err);
 	SS_CHECK(rc == SS_ENOENT && x == NULL && strstr(err, "aes128-cbc"),
 		 "unknown algorithm: SS_ENOENT naming the nearest (%s)", err);
-	rc = ss_exec_alloc(c, "des-cbc", key, 7, &x, err, sizeof err);
+	rc = ss_exec_alloc(&x, c, "des-cbc", key, 7, err, sizeof err);
 	SS_CHECK(rc == SS_EINVAL && strstr(err, "8"),
 		 "short DES key: SS_EINVAL (%s)", err);
-	rc = ss_exec_alloc(c, "hmac-sha1-96", NULL, 0, &x, err, sizeof err);
+	rc = ss_exec_alloc(&x, c, "hmac-sha1-96", NULL, 0, err, sizeof err);
 	SS_CHECK(rc == SS_EINVAL, "HMAC without a key: SS_EINVAL (%s)", err);
-	rc = ss_exec_alloc(c, "md5", key, 16, &x, err, sizeof err);
+	rc = ss_exec_alloc(&x, c, "md5", key, 16, err, sizeof err);
 	SS_CHECK(rc == SS_EINVAL, "hash with a key: SS_EINVAL (%s)", err);
-	rc = ss_exec_alloc(c, "rsa1000-public", NULL, 0, &x, err, sizeof err);
+	rc = ss_exec_alloc(&x, c, "rsa1000-public", NULL, 0, err, sizeof err);
 	SS_CHECK(rc == SS_ENOENT && strstr(err, "1000"),
 		 "unsupported RSA size: SS_ENOENT (%s)", err);
 
-	rc = ss_exec_alloc(c, "3des-cbc", key, 24, &x, err, sizeof err);
+	rc = ss_exec_alloc(&x, c, "3des-cbc", key, 24, err, sizeof err);
 	if (rc == SS_OK) {
 		rc = ss_exec_apply(x, buf, sizeof buf, 13, 0, &out);
 		SS_CHECK(rc == SS_EINVAL && strstr(ss_exec_error(x), "block"),
@@ -168,7 +168,7 @@ static void test_errors(ss_crypto *c)
 			 ss_exec_error(x));
 		ss_exec_free(x);
 	}
-	rc = ss_exec_alloc(c, "rsa512-public", NULL, 0, &x, err, sizeof err);
+	rc = ss_exec_alloc(&x, c, "rsa512-public", NULL, 0, err, sizeof err);
 	if (rc == SS_OK) {
 		rc = ss_exec_apply(x, buf, sizeof buf, 54, 0, &out);
 		SS_CHECK(rc == SS_EINVAL, "rsa512-public: 54 bytes refused (%s)",
@@ -230,7 +230,7 @@ static void test_no_alloc(ss_crypto *c)
 		size_t out, off, plen;
 		ss_crypto_alg_find(v[i].alg, &a, NULL, 0);
 		size_t kl = a->kind == SS_CRYPTO_HASH ? 0 : a->key_size;
-		if (ss_exec_alloc(c, v[i].alg, kl ? key : NULL, kl, &x, err,
+		if (ss_exec_alloc(&x, c, v[i].alg, kl ? key : NULL, kl, err,
 				  sizeof err) != SS_OK) {
 			SS_CHECK(0, "%s: alloc: %s", v[i].alg, err);
 			continue;

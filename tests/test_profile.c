@@ -236,7 +236,8 @@ static void test_bad_files(void)
 static ss_calib *synthetic(void)
 {
 	static const size_t sz[] = {64, 256, 1024, 4096, 16384, 32768};
-	ss_calib *cal = ss_calib_alloc();
+	ss_calib *cal = NULL;
+	SS_MUST(ss_calib_alloc(&cal));
 	ss_calib_host *h = ss_calib_host_info(cal);
 	snprintf(h->cpu_model, sizeof h->cpu_model, "Synthetic");
 	h->clock_mhz = 2538;

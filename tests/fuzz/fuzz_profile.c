@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ss_calib.h"
+#include "ss_err.h"
 #include "ss_profile.h"
 
 /* Two bulk algorithms and one RSA operation, as tests/test_profile.c
@@ -19,8 +20,8 @@
 static ss_calib *synthetic(void)
 {
 	static const size_t sz[] = {64, 1024, 32768};
-	ss_calib *cal = ss_calib_alloc();
-	if (!cal)
+	ss_calib *cal = NULL;
+	if (ss_calib_alloc(&cal) != SS_OK)
 		abort();
 	for (size_t i = 0; i < 3; i++) {
 		double m = 200 + 12.0 * (double)sz[i];
