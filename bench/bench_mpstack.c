@@ -9,6 +9,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "baseline_heap.h"
+#include "ss_err.h"
 #include "ss_model.h"
 #include "ss_rng.h"
 
@@ -16,7 +17,11 @@ int main(void)
 {
 	gsl_set_error_handler_off();
 	const ss_model_type *t = ss_model_find("mpstack");
-	ss_params *p = ss_params_alloc(t->params, t->nparams);
+	ss_params *p = NULL;
+	if (ss_params_alloc(&p, t->params, t->nparams) != SS_OK) {
+		fprintf(stderr, "bench_mpstack: out of memory\n");
+		return 1;
+	}
 	char err[512];
 	const char *sets[][2] = {{"stack", "DES/TCP/MD5/IP/FDDI"}, {"processors", "12"}, {"parallelism", "plp"}};
 	for (size_t i = 0; i < 3; i++)

@@ -21,9 +21,11 @@ int ss_profiles_resolve(ss_scenario *s, const char *datadir, char *err, size_t e
 	if (ss_params_index(s->base, "host") >= 0) {
 		/* The crypto profile a host profile names counts as given. */
 		char hdir[4096];
-		ss_params *eff = ss_params_clone(s->base);
+		ss_params *eff = NULL;
 		snprintf(hdir, sizeof hdir, "%s/hosts", datadir);
-		int hrc = eff ? ss_host_apply(eff, hdir, err, errlen) : SS_ENOMEM;
+		int hrc = ss_params_clone(&eff, s->base);
+		if (hrc == SS_OK)
+			hrc = ss_host_apply(eff, hdir, err, errlen);
 		if (hrc == SS_OK)
 			snprintf(name_buf, sizeof name_buf, "%s", ss_params_text(eff, "profile"));
 		ss_params_free(eff);

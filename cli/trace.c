@@ -174,9 +174,10 @@ static int one(const char *dir, const char *name, const char *const *sets, size_
 	       double window_us, char *err, size_t errlen)
 {
 	const ss_model_type *t = &ss_model_mpstack;
-	ss_params *p = ss_params_alloc(t->params, t->nparams);
-	if (!p)
-		return SS_ENOMEM;
+	ss_params *p = NULL;
+	int prc = ss_params_alloc(&p, t->params, t->nparams);
+	if (prc)
+		return prc;
 	for (size_t i = 0; i < nsets; i++) {
 		char key[64], msg[512];
 		const char *eq = strchr(sets[i], '=');

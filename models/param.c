@@ -132,42 +132,57 @@ static int parse_value(const ss_param_def *d, const char *text, ss_param_value *
 	return SS_OK;
 }
 
-ss_params *ss_params_alloc(const ss_param_def *defs, size_t n)
+int ss_params_alloc(ss_params **out, const ss_param_def *defs, size_t n)
 {
+	if (!out)
+		return SS_EINVAL;
+	*out = NULL;
+	if (!defs && n)
+		return SS_EINVAL;
 	ss_params *p = calloc(1, sizeof *p);
 	if (!p)
-		return NULL;
+		return SS_ENOMEM;
 	p->defs = defs;
 	p->n = n;
 	p->v = calloc(n ? n : 1, sizeof *p->v);
 	if (!p->v) {
 		free(p);
-		return NULL;
+		return SS_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
 		char err[256];
-		if (parse_value(&defs[i], defs[i].def, &p->v[i], err, sizeof err) != SS_OK) {
+		int rc = parse_value(&defs[i], defs[i].def, &p->v[i], err, sizeof err);
+		if (rc != SS_OK) {
 			ss_params_free(p);
-			return NULL;
+			return rc == SS_ENOMEM ? SS_ENOMEM : SS_EINVAL;
 		}
 	}
-	return p;
+	*out = p;
+	return SS_OK;
 }
 
-ss_params *ss_params_clone(const ss_params *p)
+int ss_params_clone(ss_params **out, const ss_params *p)
 {
-	ss_params *c = ss_params_alloc(p->defs, p->n);
-	if (!c)
-		return NULL;
+	if (!out)
+		return SS_EINVAL;
+	*out = NULL;
+	if (!p)
+		return SS_EINVAL;
+	ss_params *c = NULL;
+	int rc = ss_params_alloc(&c, p->defs, p->n);
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < p->n; i++) {
 		char err[256];
-		if (parse_value(&p->defs[i], p->v[i].text, &c->v[i], err, sizeof err) != SS_OK) {
+		rc = parse_value(&p->defs[i], p->v[i].text, &c->v[i], err, sizeof err);
+		if (rc != SS_OK) {
 			ss_params_free(c);
-			return NULL;
+			return rc == SS_ENOMEM ? SS_ENOMEM : SS_EINVAL;
 		}
 		c->v[i].set = p->v[i].set;
 	}
-	return c;
+	*out = c;
+	return SS_OK;
 }
 
 int ss_params_index(const ss_params *p, const char *name)

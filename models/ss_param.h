@@ -41,11 +41,13 @@ typedef struct ss_params {
 	ss_param_value *v;
 } ss_params;
 
-/* A parameter set holding every default. NULL when out of memory or when
-   a default is invalid (a broken invariant of the model table). */
-ss_params *ss_params_alloc(const ss_param_def *defs, size_t n);
-ss_params *ss_params_clone(const ss_params *p);
-void ss_params_free(ss_params *p);
+/* A parameter set holding every default, in *out. Returns SS_OK, SS_ENOMEM,
+   or SS_EINVAL when out is NULL or a default is invalid (a broken
+   invariant of the model table); *out is NULL on failure. */
+int ss_params_alloc(ss_params **out, const ss_param_def *defs, size_t n);
+/* A copy of p (values and which were set explicitly), same returns. */
+int ss_params_clone(ss_params **out, const ss_params *p);
+void ss_params_free(ss_params *p); /* NULL is a no-op */
 
 /* Index of `name`, or -1. */
 int ss_params_index(const ss_params *p, const char *name);

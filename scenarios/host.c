@@ -98,9 +98,9 @@ static int host_read(const ss_params *p, const char *name, const char *dir, host
 	if (rrc)
 		return rrc == SS_ENOMEM ? rrc : SS_EPARSE;
 	int rc_ = SS_OK;
-	ss_params *q = ss_params_clone(p);
+	ss_params *q = NULL;
 	size_t cap = 0;
-	if (!q) {
+	if (ss_params_clone(&q, p) != SS_OK) {
 		config_destroy(&cf);
 		return SS_ENOMEM;
 	}

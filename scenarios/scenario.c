@@ -285,8 +285,8 @@ static int load_sweep(loader *ld, ss_scenario *s, const config_setting_t *sw)
 			A->values = calloc((size_t)nv, sizeof *A->values);
 			if (!A->values)
 				return SS_ENOMEM;
-			ss_params *scratch = ss_params_clone(s->base);
-			if (!scratch)
+			ss_params *scratch = NULL;
+			if (ss_params_clone(&scratch, s->base) != SS_OK)
 				return SS_ENOMEM;
 			for (int v = 0; v < nv; v++) {
 				config_setting_t *el = config_setting_get_elem(ax, (unsigned)v);
@@ -508,8 +508,9 @@ int ss_scenario_load(const char *path, ss_scenario **out, char *err, size_t errl
 		goto done;
 	}
 	free(model);
-	if (!(s->base = ss_params_alloc(s->model->params, s->model->nparams))) {
-		rc = SS_ENOMEM;
+	if ((rc = ss_params_alloc(&s->base, s->model->params, s->model->nparams)) != SS_OK) {
+		if (rc != SS_ENOMEM)
+			ss_errbuf(err, errlen, "%s: model '%s': a parameter default is invalid", path, s->model->name);
 		goto done;
 	}
 	if ((st = config_lookup(&cf, "params")) && (rc = load_params(&ld, s, st)))
@@ -739,7 +740,9 @@ static int set_list(ss_scenario *s, const char *key, const char *k, const char *
 		return SS_ENOENT;
 	}
 	int rc = split_list(val, &items, &n, msg, sizeof msg);
-	ss_params *scratch = rc == SS_OK ? ss_params_clone(s->base) : NULL;
+	ss_params *scratch = NULL;
+	if (rc == SS_OK)
+		ss_params_clone(&scratch, s->base);
 	char **canon = rc == SS_OK ? calloc(n, sizeof *canon) : NULL;
 	if (rc == SS_OK && (!scratch || !canon))
 		rc = SS_ENOMEM;
@@ -1016,9 +1019,9 @@ static int add_baselines(const ss_scenario *s, ss_point **pts, size_t *n, size_t
 {
 	size_t swept = *n;
 	for (size_t i = 0; i < swept; i++) {
-		ss_params *bp = ss_params_clone((*pts)[i].params);
+		ss_params *bp = NULL;
 		char msg[256];
-		if (!bp)
+		if (ss_params_clone(&bp, (*pts)[i].params) != SS_OK)
 			return SS_ENOMEM;
 		if (ss_params_set_text(bp, s->x, "1", msg, sizeof msg)) {
 			ss_params_free(bp);
@@ -1080,7 +1083,7 @@ int ss_scenario_points(const ss_scenario *s, ss_point **pts, size_t *n, char *er
 		return SS_ENOMEM;
 	for (size_t i = 0; i < total; i++) {
 		ss_point *pt = &p[i];
-		if (!(pt->params = ss_params_clone(s->base)))
+		if (ss_params_clone(&pt->params, s->base) != SS_OK)
 			goto nomem;
 		/* Mixed-radix digits of i, first group most significant. */
 		size_t rest = i;
@@ -1131,7 +1134,8 @@ char *ss_scenario_describe(const ss_scenario *s)
 {
 	/* The parameters as they run: with the host's values (a host that
 	   does not load was reported by ss_scenario_points already). */
-	ss_params *eff = ss_params_clone(s->base);
+	ss_params *eff = NULL;
+	ss_params_clone(&eff, s->base);
 	char hdir[4096], msg[512];
 	snprintf(hdir, sizeof hdir, "%s/hosts", ss_datadir());
 	if (eff)

@@ -35,7 +35,8 @@ static double ref(const char *id)
 static double run(const char *const *sets, int reps, double dur, const char *metric, ss_metrics *last)
 {
 	const ss_model_type *t = ss_model_find("mpstack");
-	ss_params *p = ss_params_alloc(t->params, t->nparams);
+	ss_params *p = NULL;
+	SS_MUST(ss_params_alloc(&p, t->params, t->nparams));
 	char err[512];
 	for (int i = 0; sets[i]; i++) {
 		char k[64];
@@ -158,7 +159,8 @@ static void execute(void)
 	SS_CHECK(bad && bad->value > 0, "receive side with MD5 only also detects corrupted packets (%g)", bad ? bad->value : -1);
 	const char *odd[] = {"stack=DES/TCP/IP", "execute=true", "packet_bytes=100", NULL};
 	const ss_model_type *t = ss_model_find("mpstack");
-	ss_params *p = ss_params_alloc(t->params, t->nparams);
+	ss_params *p = NULL;
+	SS_MUST(ss_params_alloc(&p, t->params, t->nparams));
 	char err[256];
 	for (int i = 0; odd[i]; i++) {
 		char k[64];

@@ -47,7 +47,8 @@ static int run_reps(const char *name, const char *const *sets, double warmup, do
 		    const char *const *metrics, int nmetrics, result *out)
 {
 	const ss_model_type *t = ss_model_find(name);
-	ss_params *p = ss_params_alloc(t->params, t->nparams);
+	ss_params *p = NULL;
+	SS_MUST(ss_params_alloc(&p, t->params, t->nparams));
 	char err[256];
 	for (int i = 0; sets[i]; i++) {
 		char k[64];
@@ -422,7 +423,8 @@ static int check_batch(void *ud, int b, const ss_metrics *m, const ss_run_info *
 static int run_probe(const char *const *sets, double warmup, double duration, int batches, windows *w,
 		     ss_run_info *info, ss_metrics *last)
 {
-	ss_params *p = ss_params_alloc(probe_model.params, probe_model.nparams);
+	ss_params *p = NULL;
+	SS_MUST(ss_params_alloc(&p, probe_model.params, probe_model.nparams));
 	char err[256] = "";
 	for (int i = 0; sets[i]; i++) {
 		char k[64];

@@ -482,7 +482,8 @@ static void clock_span(void)
 		 "--set max_replications below replications in precision mode refused: %s", err);
 	ss_scenario_free(s);
 
-	ss_params *qp = ss_params_alloc(ss_model_find("queue")->params, ss_model_find("queue")->nparams);
+	ss_params *qp = NULL;
+	SS_MUST(ss_params_alloc(&qp, ss_model_find("queue")->params, ss_model_find("queue")->nparams));
 	ss_run_spec spec = {ss_model_find("queue"), qp, 1, 9e6, 1e6, NULL};
 	ss_metrics m;
 	ss_run_info info;

@@ -16,9 +16,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *path = ss_fuzz_file("fuzz.cfg", data, size);
 	if (!t || !path)
 		abort(); /* the harness itself is broken */
-	ss_params *p = ss_params_alloc(t->params, t->nparams);
+	ss_params *p = NULL;
 	char err[1024];
-	if (!p || ss_params_set_text(p, "host", path, err, sizeof err) != 0)
+	if (ss_params_alloc(&p, t->params, t->nparams) != 0 || ss_params_set_text(p, "host", path, err, sizeof err) != 0)
 		abort();
 	if (ss_host_apply(p, ss_fuzz_dir(), err, sizeof err) == 0) {
 		free(ss_params_key(p));
