@@ -11,6 +11,10 @@
 
 typedef struct cpu {
 	ss_thread *cur;     /* thread holding it, or NULL */
+	ss_thread *hi_head, *hi_tail; /* IRQ and softirq threads waiting for it, higher level first */
+	ss_thread *pq_head, *pq_tail; /* process threads bound to it */
+	ss_thread *pre;     /* preempted threads, innermost first */
+	ss_timeavg st[SS_CPU_NSTATES - 1]; /* 0/1 in each busy state */
 	uint32_t last_id;   /* last thread that ran here */
 	int ran;            /* has run any thread */
 	ss_timeavg busy;    /* 0/1 over time */
@@ -29,9 +33,12 @@ struct ss_cpu_pool {
 	ss_timeavg rq;           /* run-queue length over time */
 	ss_timeavg held;         /* processors held over time */
 	ss_tally wait;           /* run-queue waiting times, s */
+	int contexts;            /* a thread used a level, an affinity or user mode */
 	uint64_t nswitch;        /* context switches in the window */
 	ss_time window;          /* start of the statistics window */
 	ss_timeavg tag[SS_CPU_NTAGS];    /* processors in each tag over time */
+	ss_timeavg st[SS_CPU_NSTATES - 1]; /* processors in each busy state */
+	uint64_t npreempt;       /* preemptions in the window */
 	char tag_names[SS_CPU_NTAGS][16];
 	char name[48];
 };
@@ -42,6 +49,33 @@ void ss_thread_init(ss_thread *t, uint32_t id)
 	t->cpu = -1;
 	t->tag = -1;
 	t->id = id;
+	t->affinity = -1;
+	t->state = -1;
+	t->mode = SS_CPU_MODE_SYSTEM;
+}
+
+void ss_thread_set_level(ss_thread *t, int level)
+{
+	if (level < SS_CPU_LEVEL_PROCESS || level > SS_CPU_LEVEL_IRQ)
+		ss_fatal(SS_LOC, "thread %u: no execution level %d", t->id, level);
+	t->level = level;
+}
+
+void ss_thread_set_affinity(ss_thread *t, int where) { t->affinity = where < 0 ? -1 : where; }
+
+void ss_thread_set_mode(ss_thread *t, int mode) { t->mode = mode == SS_CPU_MODE_USER ? mode : SS_CPU_MODE_SYSTEM; }
+
+/* The /proc/stat state a thread's busy time counts in. */
+static int state_of(const ss_thread *t)
+{
+	switch (t->level) {
+	case SS_CPU_LEVEL_IRQ:
+		return SS_CPU_STATE_IRQ;
+	case SS_CPU_LEVEL_SOFTIRQ:
+		return SS_CPU_STATE_SOFTIRQ;
+	default:
+		return t->mode == SS_CPU_MODE_USER ? SS_CPU_STATE_USER : SS_CPU_STATE_SYSTEM;
+	}
 }
 
 /* Tagged intervals are counted as processors in each tag over time, like
@@ -55,6 +89,9 @@ static void tag_begin(ss_cpu_pool *p, ss_thread *t, int tag)
 	t->hold_since = now;
 	if (tag >= 0 && tag < SS_CPU_NTAGS)
 		ss_timeavg_add(&p->tag[tag], now, 1);
+	t->state = state_of(t);
+	ss_timeavg_add(&p->st[t->state], now, 1);
+	ss_timeavg_set(&p->cpus[t->cpu].st[t->state], now, 1);
 	if (tag == SS_CPU_TAG_SPIN)
 		ss_timeavg_set(&p->cpus[t->cpu].spin, now, 1);
 }
@@ -66,6 +103,12 @@ static void tag_end(ss_cpu_pool *p, ss_thread *t)
 		ss_timeavg_add(&p->tag[t->tag], now, -1);
 	if (t->tag == SS_CPU_TAG_SPIN && t->cpu >= 0)
 		ss_timeavg_set(&p->cpus[t->cpu].spin, now, 0);
+	if (t->state >= 0) {
+		ss_timeavg_add(&p->st[t->state], now, -1);
+		if (t->cpu >= 0)
+			ss_timeavg_set(&p->cpus[t->cpu].st[t->state], now, 0);
+	}
+	t->state = -1;
 	t->tag = -1;
 }
 
@@ -84,10 +127,15 @@ static void pool_reset(void *res, ss_time now)
 	for (int i = 0; i < p->n; i++) {
 		ss_timeavg_reset(&p->cpus[i].busy, now);
 		ss_timeavg_reset(&p->cpus[i].spin, now);
+		for (int k = 0; k < SS_CPU_NSTATES - 1; k++)
+			ss_timeavg_reset(&p->cpus[i].st[k], now);
 		p->cpus[i].queued_ps = 0;
 	}
+	for (int k = 0; k < SS_CPU_NSTATES - 1; k++)
+		ss_timeavg_reset(&p->st[k], now);
 	ss_tally_reset(&p->wait);
 	p->nswitch = 0;
+	p->npreempt = 0;
 	for (int t = 0; t < SS_CPU_NTAGS; t++)
 		ss_timeavg_reset(&p->tag[t], now);
 }
@@ -142,6 +190,26 @@ static void pool_report(void *res, ss_time now, ss_metrics *m)
 		snprintf(key, sizeof key, "%s.%s", p->name, p->tag_names[t]);
 		ss_metrics_set(m, key, "fraction", ss_timeavg_mean(&p->tag[t], now) / p->n);
 	}
+	if (span <= 0 || !p->contexts)
+		return;
+	/* /proc/stat states, only for pools that use execution contexts
+	   (levels or modes): the others' reports stay as they were. */
+	static const char *const sname[SS_CPU_NSTATES] = {"user", "system", "softirq", "irq", "idle"};
+	for (int c = -1; c < (p->n <= 8 ? p->n : 0); c++) {
+		double busy = 0;
+		for (int k = 0; k < SS_CPU_NSTATES; k++) {
+			double f = k < SS_CPU_NSTATES - 1 ? ss_cpu_state_time(p, c, k) * 1e12 / span / (c < 0 ? p->n : 1)
+							  : 1 - busy;
+			busy += f;
+			if (c < 0)
+				snprintf(key, sizeof key, "%s.%s", p->name, sname[k]);
+			else
+				snprintf(key, sizeof key, "%s%d.%s", p->name, c, sname[k]);
+			ss_metrics_set(m, key, "fraction", f > 0 ? f : 0);
+		}
+	}
+	snprintf(key, sizeof key, "%s.preemptions", p->name);
+	ss_metrics_set(m, key, "1/s", (double)p->npreempt / (span * 1e-12));
 }
 
 
@@ -177,7 +245,11 @@ int ss_cpu_pool_alloc(ss_cpu_pool **out, ss_sim *sim, const char *name, int n, s
 	for (int i = 0; i < n; i++) {
 		ss_timeavg_init(&p->cpus[i].busy, now, 0);
 		ss_timeavg_init(&p->cpus[i].spin, now, 0);
+		for (int k = 0; k < SS_CPU_NSTATES - 1; k++)
+			ss_timeavg_init(&p->cpus[i].st[k], now, 0);
 	}
+	for (int k = 0; k < SS_CPU_NSTATES - 1; k++)
+		ss_timeavg_init(&p->st[k], now, 0);
 	for (int t = 0; t < SS_CPU_NTAGS; t++)
 		ss_timeavg_init(&p->tag[t], now, 0);
 	p->window = now;
@@ -218,7 +290,8 @@ static void switch_done(ss_sim *sim, void *ctx, uint64_t arg)
 }
 
 /* Gives processor i to t and schedules t's continuation, after a context
-   switch if i last ran someone else. */
+   switch if i last ran another process-level thread (entering an IRQ or
+   softirq context switches no address space). */
 static void grant(ss_cpu_pool *p, int i, ss_thread *t)
 {
 	cpu *c = &p->cpus[i];
@@ -229,9 +302,12 @@ static void grant(ss_cpu_pool *p, int i, ss_thread *t)
 	p->nbusy++;
 	ss_timeavg_set(&c->busy, now, 1);
 	ss_timeavg_set(&p->held, now, p->nbusy);
-	int sw = c->ran && c->last_id != t->id;
-	c->ran = 1;
-	c->last_id = t->id;
+	int sw = 0;
+	if (t->level == SS_CPU_LEVEL_PROCESS) {
+		sw = c->ran && c->last_id != t->id;
+		c->ran = 1;
+		c->last_id = t->id;
+	}
 	if (sw)
 		p->nswitch++;
 	if (sw && p->ctxsw > 0) {
@@ -242,23 +318,120 @@ static void grant(ss_cpu_pool *p, int i, ss_thread *t)
 	}
 }
 
+static void compute_done(ss_sim *sim, void *ctx, uint64_t arg);
+
+/* Takes processor i from its current thread (level below t's), which is
+   in a compute or about to start one with `left` ps; it goes on i's
+   preempted stack. Then t gets i. */
+static void preempt(ss_cpu_pool *p, int i, ss_time left)
+{
+	cpu *c = &p->cpus[i];
+	ss_thread *v = c->cur;
+	ss_time now = ss_sim_now(p->sim);
+	if (v->computing) {
+		ss_sim_cancel(p->sim, &v->cev);
+		v->rem = v->cend - now;
+		v->rtag = v->tag;
+		v->computing = 0;
+		tag_end(p, v);
+	} else {
+		v->rem = left;
+	}
+	p->npreempt++;
+	v->pnext = c->pre;
+	c->pre = v;
+	c->cur = NULL;
+	p->nbusy--;
+	ss_timeavg_set(&c->busy, now, 0);
+	ss_timeavg_set(&p->held, now, p->nbusy);
+}
+
+static void start_compute(ss_cpu_pool *p, ss_thread *t, ss_time d, int tag)
+{
+	tag_begin(p, t, tag);
+	t->computing = 1;
+	t->cend = ss_sim_now(p->sim) + d;
+	t->cev = ss_sim_after(p->sim, d, compute_done, t, 0);
+}
+
+/* Puts a bound IRQ/softirq thread in i's queue, higher levels first,
+   FIFO within a level. */
+static void hi_enqueue(cpu *c, ss_thread *t)
+{
+	t->next = NULL;
+	ss_thread **pp = &c->hi_head, *prev = NULL;
+	while (*pp && (*pp)->level >= t->level) {
+		prev = *pp;
+		pp = &(*pp)->next;
+	}
+	t->next = *pp;
+	*pp = t;
+	if (!t->next)
+		c->hi_tail = t;
+	(void)prev;
+}
+
+static ss_thread *hi_pop(cpu *c)
+{
+	ss_thread *t = c->hi_head;
+	if (t) {
+		c->hi_head = t->next;
+		if (!c->hi_head)
+			c->hi_tail = NULL;
+	}
+	return t;
+}
+
 void ss_cpu_acquire(ss_cpu_pool *p, ss_thread *t, ss_handler k, void *ctx, uint64_t arg)
 {
 	if (t->cpu >= 0)
 		ss_fatal(SS_LOC, "thread %u acquires a second processor", t->id);
+	if (t->affinity >= p->n)
+		ss_fatal(SS_LOC, "thread %u bound to processor %d of %d", t->id, t->affinity, p->n);
+	if (t->level > SS_CPU_LEVEL_PROCESS && t->affinity < 0)
+		ss_fatal(SS_LOC, "thread %u: an IRQ or softirq thread must be bound to a processor", t->id);
 	t->k = k;
 	t->ctx = ctx;
 	t->arg = arg;
+	if (t->level > SS_CPU_LEVEL_PROCESS || t->affinity >= 0 || t->mode == SS_CPU_MODE_USER)
+		p->contexts = 1;
+	ss_time now = ss_sim_now(p->sim);
+	if (t->affinity >= 0) {
+		int i = t->affinity;
+		cpu *c = &p->cpus[i];
+		if (!c->cur && !c->hi_head && !c->pre) {
+			ss_tally_add(&p->wait, 0.0);
+			grant(p, i, t);
+			return;
+		}
+		t->since = now;
+		if (t->level > SS_CPU_LEVEL_PROCESS) {
+			if (c->cur && c->cur->level < t->level && c->cur->computing) {
+				preempt(p, i, 0);
+				ss_tally_add(&p->wait, 0.0);
+				grant(p, i, t);
+				return;
+			}
+			hi_enqueue(c, t);
+			return;
+		}
+		t->next = NULL;
+		if (c->pq_tail)
+			c->pq_tail->next = t;
+		else
+			c->pq_head = t;
+		c->pq_tail = t;
+		return;
+	}
 	if (p->nbusy < p->n && !p->rq_head) {
 		/* Lowest-numbered idle processor: deterministic placement. */
 		for (int i = 0; i < p->n; i++)
-			if (!p->cpus[i].cur) {
+			if (!p->cpus[i].cur && !p->cpus[i].pre) {
 				ss_tally_add(&p->wait, 0.0);
 				grant(p, i, t);
 				return;
 			}
 	}
-	ss_time now = ss_sim_now(p->sim);
 	t->since = now;
 	t->next = NULL;
 	if (p->rq_tail)
@@ -268,6 +441,49 @@ void ss_cpu_acquire(ss_cpu_pool *p, ss_thread *t, ss_handler k, void *ctx, uint6
 	p->rq_tail = t;
 	p->rq_len++;
 	ss_timeavg_set(&p->rq, now, (double)p->rq_len);
+}
+
+/* Processor i is free: its waiting IRQ/softirq work, then the thread it
+   preempted last, then its own process queue, then the shared queue. */
+static void dispatch(ss_cpu_pool *p, int i)
+{
+	cpu *c = &p->cpus[i];
+	ss_time now = ss_sim_now(p->sim);
+	ss_thread *h = hi_pop(c);
+	if (h) {
+		ss_tally_add(&p->wait, ss_time_to_s(now - h->since));
+		grant(p, i, h);
+		return;
+	}
+	if (c->pre) {
+		ss_thread *v = c->pre;
+		c->pre = v->pnext;
+		v->pnext = NULL;
+		c->cur = v;
+		p->nbusy++;
+		ss_timeavg_set(&c->busy, now, 1);
+		ss_timeavg_set(&p->held, now, p->nbusy);
+		start_compute(p, v, v->rem, v->rtag);
+		return;
+	}
+	if ((h = c->pq_head)) {
+		c->pq_head = h->next;
+		if (!c->pq_head)
+			c->pq_tail = NULL;
+		ss_tally_add(&p->wait, ss_time_to_s(now - h->since));
+		grant(p, i, h);
+		return;
+	}
+	h = p->rq_head;
+	if (h) {
+		p->rq_head = h->next;
+		if (!p->rq_head)
+			p->rq_tail = NULL;
+		p->rq_len--;
+		ss_timeavg_set(&p->rq, now, (double)p->rq_len);
+		ss_tally_add(&p->wait, ss_time_to_s(now - h->since));
+		grant(p, i, h);
+	}
 }
 
 void ss_cpu_release(ss_cpu_pool *p, ss_thread *t)
@@ -282,22 +498,15 @@ void ss_cpu_release(ss_cpu_pool *p, ss_thread *t)
 	p->nbusy--;
 	ss_timeavg_set(&c->busy, now, 0);
 	ss_timeavg_set(&p->held, now, p->nbusy);
-	ss_thread *h = p->rq_head;
-	if (h) {
-		p->rq_head = h->next;
-		if (!p->rq_head)
-			p->rq_tail = NULL;
-		p->rq_len--;
-		ss_timeavg_set(&p->rq, now, (double)p->rq_len);
-		ss_tally_add(&p->wait, ss_time_to_s(now - h->since));
-		grant(p, i, h);
-	}
+	dispatch(p, i);
 }
 
 static void compute_done(ss_sim *sim, void *ctx, uint64_t arg)
 {
 	(void)arg;
 	ss_thread *t = ctx;
+	t->computing = 0;
+	t->cev = SS_TIMER_NONE;
 	tag_end(t->pool, t);
 	t->k(sim, t->ctx, t->arg);
 }
@@ -312,8 +521,17 @@ void ss_cpu_compute(ss_cpu_pool *p, ss_thread *t, ss_time d, int tag,
 	t->k = k;
 	t->ctx = ctx;
 	t->arg = arg;
-	tag_begin(p, t, tag);
-	ss_sim_after(p->sim, d, compute_done, t, 0);
+	cpu *c = &p->cpus[t->cpu];
+	if (c->hi_head && c->hi_head->level > t->level) {
+		/* Higher-level work arrived while this thread could not be
+		   preempted: it takes the processor now, this compute waits. */
+		int i = t->cpu;
+		t->rtag = tag;
+		preempt(p, i, d);
+		dispatch(p, i);
+		return;
+	}
+	start_compute(p, t, d, tag);
 }
 
 static void serve_done(ss_sim *sim, void *ctx, uint64_t arg)
@@ -382,3 +600,22 @@ double ss_cpu_mean_runq(const ss_cpu_pool *p) { return ss_timeavg_mean(&p->rq, s
 const ss_tally *ss_cpu_wait(const ss_cpu_pool *p) { return &p->wait; }
 size_t ss_cpu_waiting(const ss_cpu_pool *p) { return p->rq_len; }
 uint64_t ss_cpu_switches(const ss_cpu_pool *p) { return p->nswitch; }
+
+double ss_cpu_state_time(const ss_cpu_pool *p, int c, int state)
+{
+	ss_time now = ss_sim_now(p->sim);
+	double span = (double)(now - p->window) * 1e-12;
+	if (state < 0 || state >= SS_CPU_NSTATES || c >= p->n)
+		return 0;
+	if (state == SS_CPU_STATE_IDLE) {
+		double busy = 0;
+		for (int k = 0; k < SS_CPU_NSTATES - 1; k++)
+			busy += ss_cpu_state_time(p, c, k);
+		double idle = span * (c < 0 ? p->n : 1) - busy;
+		return idle > 0 ? idle : 0;
+	}
+	const ss_timeavg *a = c < 0 ? &p->st[state] : &p->cpus[c].st[state];
+	return ss_timeavg_mean(a, now) * span;
+}
+
+uint64_t ss_cpu_preemptions(const ss_cpu_pool *p) { return p->npreempt; }

@@ -6,6 +6,7 @@ libss_res_a_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
 libss_res_a_SOURCES = \
 	res/ss_cpu.h res/cpu.c \
 	res/ss_lock.h res/lock.c \
-	res/ss_bus.h res/bus.c
+	res/ss_bus.h res/bus.c \
+	res/ss_wait.h res/wait.c
 # Everything below the models: resources, kernel, utilities (link order).
 SS_SIM_LIBS = libss_res.a libss_kernel.a libss_util.a $(GSL_LIBS)

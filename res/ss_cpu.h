@@ -1,5 +1,8 @@
-/* Processor pool: N identical processors, one FIFO run queue, a
-   context-switch cost, and per-processor busy time split by activity. */
+/* Processor pool: N identical processors, a shared FIFO run queue and
+   one per processor (affinity), a context-switch cost, execution
+   contexts as Linux 2.6 has them (hard IRQ preempts softirq, softirq
+   preempts process context), and busy time split by activity tag and
+   by /proc/stat state (user, system, softirq, irq, idle). */
 #ifndef SS_CPU_H
 #define SS_CPU_H
 
@@ -35,7 +38,40 @@ typedef struct ss_thread {
 	struct ss_cpu_pool *pool; /* pool of the held processor */
 	int blocked;            /* gave up its CPU to wait (blocking lock) */
 	uint32_t id;            /* identity, for context-switch detection */
+	/* Execution context (ss_thread_set_level/_affinity/_mode). */
+	int level;              /* SS_CPU_LEVEL_* */
+	int affinity;           /* processor it must run on, or -1 */
+	int mode;               /* SS_CPU_MODE_* (process level) */
+	int state;              /* /proc/stat state of the open interval, or -1 */
+	int computing;          /* a compute is under way (preemptible) */
+	ss_timer cev;           /* its completion */
+	ss_time cend;           /* its end */
+	ss_time rem;            /* compute left when preempted, ps */
+	int rtag;               /* its tag */
+	struct ss_thread *pnext; /* preempted-stack link */
+	struct ss_cpu_pool *wpool; /* pool to return to when woken (ss_wait) */
 } ss_thread;
+
+/* Execution levels: a runnable thread of a higher level preempts a
+   lower one's compute on its processor; the preempted compute resumes,
+   with the time it had left, when no higher-level work is left there
+   (softirq work raised by an IRQ handler thus runs before the
+   interrupted process resumes). A thread in a hold (spinning on a lock,
+   stalled on a bus) or between operations is preempted when it next
+   starts a compute or releases its processor: a simplification, as if
+   such a stretch ran with interrupts off. IRQ and softirq threads must
+   be bound to one processor. */
+enum { SS_CPU_LEVEL_PROCESS = 0, SS_CPU_LEVEL_SOFTIRQ = 1, SS_CPU_LEVEL_IRQ = 2 };
+/* A process-level thread runs in user or system mode. */
+enum { SS_CPU_MODE_USER = 0, SS_CPU_MODE_SYSTEM = 1 };
+/* CPU time by state, as /proc/stat counts it. */
+enum { SS_CPU_STATE_USER, SS_CPU_STATE_SYSTEM, SS_CPU_STATE_SOFTIRQ, SS_CPU_STATE_IRQ, SS_CPU_STATE_IDLE, SS_CPU_NSTATES };
+
+/* Before the thread first acquires a processor (level, affinity) or
+   between its operations (mode). cpu is -1 (any) or 0..N-1. */
+void ss_thread_set_level(ss_thread *t, int level);
+void ss_thread_set_affinity(ss_thread *t, int cpu);
+void ss_thread_set_mode(ss_thread *t, int mode);
 
 void ss_thread_init(ss_thread *t, uint32_t id);
 /* An event handler that runs the thread's pending continuation (k, ctx,
@@ -88,6 +124,12 @@ void ss_cpu_hold_end_queued(ss_cpu_pool *p, ss_thread *t, ss_time queued);
 double ss_cpu_utilisation(const ss_cpu_pool *p);
 double ss_cpu_tag_time(const ss_cpu_pool *p, int tag); /* processor-seconds in tag */
 double ss_cpu_mean_runq(const ss_cpu_pool *p);         /* time-average run-queue length */
+/* Processor-seconds in a /proc/stat state over the window (IDLE: the
+   rest of N x window); cpu -1 for the whole pool. Reported as
+   NAME.user, .system, .softirq, .irq, .idle (fractions of N x window),
+   and per processor (NAME0.softirq, ...) when N <= 8. */
+double ss_cpu_state_time(const ss_cpu_pool *p, int cpu, int state);
+uint64_t ss_cpu_preemptions(const ss_cpu_pool *p);     /* computes preempted in the window */
 size_t ss_cpu_waiting(const ss_cpu_pool *p);           /* threads in the run queue now */
 const ss_tally *ss_cpu_wait(const ss_cpu_pool *p);     /* run-queue waits, s */
 uint64_t ss_cpu_switches(const ss_cpu_pool *p);        /* context switches */
