@@ -86,12 +86,9 @@ int ss_iobus_preset(const char *name, ss_iobus_spec *out)
 	return SS_ENOENT;
 }
 
-/* The one call of ss_bus_alloc, kept apart while its convention changes
-   to int ss_bus_alloc(ss_bus **out, ...). */
 static int bus_alloc(ss_bus **out, ss_sim *sim, const char *name, double bytes_per_s)
 {
-	*out = ss_bus_alloc(sim, name, bytes_per_s, 0, SS_BUS_FIFO);
-	return *out ? SS_OK : SS_ENOMEM;
+	return ss_bus_alloc(out, sim, name, bytes_per_s, 0, SS_BUS_FIFO);
 }
 
 static void iob_reset(void *res, ss_time now)
