@@ -170,8 +170,9 @@ COPY_CROSSINGS = 2  # ASSUMPTION: a copied byte is read and written once over th
 # Rule B (bus data rate): FSB MHz as printed in Table 1 x 8 bytes (64-bit
 # front-side bus); the P4 1.8's "100" is the base clock of its quad-pumped
 # 400 MT/s bus (every NetBurst bus is at least 400 MT/s), the other values
-# are the effective rate as printed (P2 75 MT/s, Athlon EV6 266, P4-M 266,
-# Xeon 533).
+# are the effective rate as printed (P2 75 MT/s, Athlon EV6 266, Xeon 533).
+# The P4-M's "266" matches no NetBurst bus (400/533); ASSUMPTION: it is the
+# DDR266 memory rate, which then bounds the copy, and is taken as printed.
 NETBURST_MIN_MTS = 400
 
 
@@ -259,7 +260,7 @@ class Derive:
 
     def bus_mts(self, c):
         f = self.val(c["fsb"])
-        if c["family"] == "netburst" and f < NETBURST_MIN_MTS:
+        if c["family"] == "netburst" and f * 4 == NETBURST_MIN_MTS:
             return f * 4
         return f
 
