@@ -5,7 +5,7 @@
                                       proto/profiles/linux26-<cpu>.cfg and
                                       hosts/{P2,A,P41,P42,P4M,X1,X2}.cfg
     pubprofiles.py SRCDIR check      recomputes every value from
-                                      reference/cpu2000s_crypto.csv,
+                                      reference/published/cpu2000s_crypto.csv,
                                       reference/iatrou09.csv and the rules
                                       below, compares with the files, and
                                       prints TAP
@@ -249,7 +249,7 @@ def parse_host(path):
 class Derive:
     def __init__(self, src):
         self.src = src
-        self.crypto = read_csv(os.path.join(src, "reference", "cpu2000s_crypto.csv"))
+        self.crypto = read_csv(os.path.join(src, "reference", "published", "cpu2000s_crypto.csv"))
         self.paper = read_csv(os.path.join(src, "reference", "iatrou09.csv"))
 
     def val(self, row):
@@ -324,7 +324,7 @@ def write_crypto(d, c):
         "# Crypto cost profile %s: %s %g MHz (Iatrou testbed machine%s %s)," % (
             name, c["cpu"], d.mhz(c), "s" if len(c["hosts"]) > 1 else "",
             ", ".join(c["hosts"])),
-        "# built from published cycles per byte (reference/cpu2000s_crypto.csv).",
+        "# built from published cycles per byte (reference/published/cpu2000s_crypto.csv).",
         "# Written by tests/pubprofiles.py (generate); tests/test_pubprofiles.sh",
         "# recomputes every value from the CSV rows and the rules. Do not edit by",
         "# hand: change the rule there and regenerate.",

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The Iatrou testbed profiles (crypto/profiles/*-pub.cfg,
 # proto/profiles/linux26-*.cfg, hosts/{P2,A,P41,P42,P4M,X1,X2}.cfg): every
-# value is recomputed from reference/cpu2000s_crypto.csv,
+# value is recomputed from reference/published/cpu2000s_crypto.csv,
 # reference/iatrou09.csv and the rules in tests/pubprofiles.py and must
 # equal the file's (TAP from the script). Needs python3; skipped (77)
 # without it.
