@@ -46,3 +46,8 @@ tests_test_coverage_LDADD = $(SS_SCEN_LIBS) $(SS_MODELS_LIBS) $(SS_SIM_LIBS)
 # refuses to run under mpirun.
 TESTS += tests/test_mpi.sh
 EXTRA_DIST += tests/test_mpi.sh
+
+# The Iatrou testbed profiles against the published figures and rules
+# they are derived from (tests/pubprofiles.py also regenerates them).
+TESTS += tests/test_pubprofiles.sh
+EXTRA_DIST += tests/test_pubprofiles.sh tests/pubprofiles.py proto/profiles

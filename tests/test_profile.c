@@ -375,7 +375,7 @@ static void test_cli_options(void)
 
 int main(void)
 {
-	ss_test_plan(69);
+	ss_test_plan(74);
 	const char *src = getenv("SS_SRCDIR");
 #ifdef SS_DATADIR
 	if (!src)
