@@ -10,3 +10,9 @@ libss_res_a_SOURCES = \
 	res/ss_wait.h res/wait.c
 # Everything below the models: resources, kernel, utilities (link order).
 SS_SIM_LIBS = libss_res.a libss_kernel.a libss_util.a $(GSL_LIBS)
+
+check_PROGRAMS += tests/test_ctx
+TESTS += tests/test_ctx
+tests_test_ctx_SOURCES = tests/test_ctx.c tests/ss_test.h
+tests_test_ctx_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
+tests_test_ctx_LDADD = $(SS_SIM_LIBS)

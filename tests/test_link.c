@@ -72,7 +72,7 @@ static void done_time(void *ctx)
 static void run_stream(const ss_link_spec *spec, uint64_t seed, int n, uint32_t ip_len, uint32_t payload, int duplex,
 		       receiver *r0, receiver *r1, ss_time *end, uint64_t *lost)
 {
-	ss_sim *sim = ss_sim_alloc(seed);
+	ss_sim *sim; SS_MUST(ss_sim_alloc(&sim, seed));
 	ss_pktpool *pool;
 	ss_pktpool_alloc(&pool, 0);
 	ss_link *l;
@@ -175,7 +175,7 @@ int main(void)
 
 	/* Busy direction, oversize datagram, statistics. */
 	{
-		ss_sim *sim = ss_sim_alloc(3);
+		ss_sim *sim; SS_MUST(ss_sim_alloc(&sim, 3));
 		ss_pktpool *pool;
 		ss_pktpool_alloc(&pool, 0);
 		ss_link *l;
@@ -227,7 +227,7 @@ int main(void)
 	run_stream(&g, 42, nl, 64, 0, 0, &r0, &r1, &end, &lost2);
 	SS_CHECK(lost == lost2, "the same seed loses the same frames");
 	{
-		ss_sim *sim = ss_sim_alloc(1);
+		ss_sim *sim; SS_MUST(ss_sim_alloc(&sim, 1));
 		ss_link *l;
 		char err[256] = "";
 		g.loss = 1.0;
