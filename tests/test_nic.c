@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ss_err.h"
 #include "ss_iobus.h"
@@ -102,7 +103,7 @@ static ss_nic_spec base_spec(void)
 
 int main(void)
 {
-	ss_test_plan(25);
+	ss_test_plan(30);
 	rig r;
 	ss_nic_spec sa = base_spec(), sb = base_spec();
 	sb.tx_irq = 0;
@@ -229,6 +230,21 @@ int main(void)
 	SS_CHECK_INT(ss_pktpool_live(r.pool), 0, "the receiver returned every packet: none leak");
 	rig_fini(&r);
 
+	/* Tx interrupt delay (TIDV-like): a lone frame interrupts tx_irq_delay after it left. */
+	sa = base_spec();
+	sa.tx_irq_delay = 64 * SS_PS_PER_US;
+	rig_init(&r, &sa, &sb);
+	r.len = 1500;
+	r.left = 1;
+	ss_time t_a = -1;
+	ss_sim_at(r.sim, 0, send_one, &r, 0);
+	ss_sim_run_until(r.sim, ss_iobus_dma_time_desc(r.bus_a, 1514, 32) + ss_link_frame_time(r.link, 1500) + 63 * SS_PS_PER_US);
+	uint64_t before = ss_nic_irqs(r.a);
+	ss_sim_run(r.sim);
+	t_a = ss_nic_irqs(r.a) == 1 && before == 0 ? 0 : -1;
+	SS_CHECK(t_a == 0, "the tx IRQ waits out the 64 us packet timer after the frame has left");
+	rig_fini(&r);
+
 	/* Presets. */
 	const char *src = getenv("SS_SRCDIR");
 	char dir[1024], err[512] = "", desc[256];
@@ -250,5 +266,40 @@ int main(void)
 		 "e1000-82546: 256/256 descriptors, 125 us between IRQs");
 	SS_CHECK(ss_nic_spec_load(dir, "ne2000", &s, NULL, 0, err, sizeof err) == SS_ENOENT && strstr(err, "bcm4401"),
 		 "an unknown NIC lists the presets (%s)", err);
+	double v = 0;
+	SS_CHECK(ss_nic_spec_get(&s, "irq_min_interval_us", &v) == SS_OK && fabs(v - 125) < 1e-9 &&
+		 ss_nic_spec_get(&s, "nonsense", &v) == SS_ENOENT,
+		 "spec values read back by their file names");
+
+	/* Bad files: file:line messages. */
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char tdir[1024];
+	snprintf(tdir, sizeof tdir, "%s/test_nic_XXXXXX", tmp);
+	if (!mkdtemp(tdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	ss_test_write(ss_test_path(tdir, "nosrc.cfg"),
+		      "name = \"nosrc\";\nsettings = (\n  { param = \"tx_ring\"; value = 4; }\n);\n");
+	SS_CHECK(ss_nic_spec_load(tdir, "nosrc", &s, NULL, 0, err, sizeof err) == SS_EINVAL &&
+		 strstr(err, "nosrc.cfg:3:") && strstr(err, "source"),
+		 "a setting without a source fails at its line (%s)", err);
+	ss_test_write(ss_test_path(tdir, "badkey.cfg"),
+		      "name = \"badkey\";\nsettings = (\n  { param = \"tx_rings\"; value = 4; source = \"x\"; }\n);\n");
+	SS_CHECK(ss_nic_spec_load(tdir, "badkey", &s, NULL, 0, err, sizeof err) == SS_EINVAL &&
+		 strstr(err, "badkey.cfg:3:") && strstr(err, "tx_rings"),
+		 "an unknown param fails at its line (%s)", err);
+	ss_test_write(ss_test_path(tdir, "norx.cfg"),
+		      "name = \"norx\";\nsettings = (\n { param = \"tx_ring\"; value = 4; source = \"x\"; },\n"
+		      " { param = \"rx_ring\"; value = 0; source = \"x\"; },\n { param = \"desc_bytes\"; value = 0; source = \"x\"; },\n"
+		      " { param = \"dma_hdr\"; value = 14; source = \"x\"; },\n { param = \"irq_min_interval_us\"; value = 0; source = \"x\"; },\n"
+		      " { param = \"tx_irq\"; value = true; source = \"x\"; },\n { param = \"bus\"; value = \"pci32-33\"; source = \"x\"; }\n);\n");
+	SS_CHECK(ss_nic_spec_load(tdir, "norx", &s, NULL, 0, err, sizeof err) == SS_EINVAL && strstr(err, "norx.cfg:") &&
+		 strstr(err, "rx_buf_bytes"),
+		 "a NIC with no receive buffers is refused (%s)", err);
+	remove(ss_test_path(tdir, "nosrc.cfg"));
+	remove(ss_test_path(tdir, "badkey.cfg"));
+	remove(ss_test_path(tdir, "norx.cfg"));
+	rmdir(tdir);
 	return ss_test_done();
 }
