@@ -54,7 +54,7 @@ static void a_irq(void *ctx)
 	ss_nic_tx_clean(r->a, NULL);
 }
 
-static void rig_init(rig *r, const ss_nic_spec *sa, const ss_nic_spec *sb)
+static void rig_init_loss(rig *r, const ss_nic_spec *sa, const ss_nic_spec *sb, double loss)
 {
 	char err[256];
 	memset(r, 0, sizeof *r);
@@ -65,18 +65,22 @@ static void rig_init(rig *r, const ss_nic_spec *sa, const ss_nic_spec *sb)
 	ss_link_spec e;
 	ss_link_spec_ethernet(&e, 1e9, 1500);
 	e.prop = SS_PS_PER_US;
+	e.loss = loss;
 	ss_link_alloc(&r->link, r->sim, "eth", &e, err, sizeof err);
 	if (ss_nic_alloc(&r->a, r->sim, "a", sa, r->bus_a, r->link, 0, err, sizeof err) != SS_OK ||
 	    ss_nic_alloc(&r->b, r->sim, "b", sb, r->bus_b, r->link, 1, err, sizeof err) != SS_OK) {
 		printf("# %s\n", err);
 		exit(1);
 	}
+	ss_link_set_pool(r->link, r->pool);
 	ss_nic_set_pool(r->a, r->pool);
 	ss_nic_set_pool(r->b, r->pool);
 	ss_nic_set_irq(r->a, a_irq, r);
 	ss_nic_set_irq(r->b, b_irq, r);
 	r->take = 1;
 }
+
+static void rig_init(rig *r, const ss_nic_spec *sa, const ss_nic_spec *sb) { rig_init_loss(r, sa, sb, 0); }
 
 static void rig_fini(rig *r)
 {
@@ -103,7 +107,7 @@ static ss_nic_spec base_spec(void)
 
 int main(void)
 {
-	ss_test_plan(30);
+	ss_test_plan(31);
 	rig r;
 	ss_nic_spec sa = base_spec(), sb = base_spec();
 	sb.tx_irq = 0;
@@ -243,6 +247,20 @@ int main(void)
 	ss_sim_run(r.sim);
 	t_a = ss_nic_irqs(r.a) == 1 && before == 0 ? 0 : -1;
 	SS_CHECK(t_a == 0, "the tx IRQ waits out the 64 us packet timer after the frame has left");
+	rig_fini(&r);
+
+	/* A lossy link: the NIC still completes every frame it sent. */
+	sa = base_spec();
+	rig_init_loss(&r, &sa, &sb, 0.3);
+	r.len = 1500;
+	r.left = 2000;
+	r.gap = 15 * SS_PS_PER_US;
+	ss_sim_at(r.sim, 0, send_one, &r, 0);
+	ss_sim_run(r.sim);
+	SS_CHECK(ss_nic_tx_pkts(r.a) == 2000 && r.taken + ss_link_lost(r.link, 0) == 2000 && ss_pktpool_live(r.pool) == 0,
+		 "30%% loss: 2000 sent, received + lost = 2000, none leak (lost %llu, tx %llu, taken %llu, live %zu)",
+		 (unsigned long long)ss_link_lost(r.link, 0), (unsigned long long)ss_nic_tx_pkts(r.a),
+		 (unsigned long long)r.taken, ss_pktpool_live(r.pool));
 	rig_fini(&r);
 
 	/* Presets. */
