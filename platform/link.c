@@ -132,19 +132,14 @@ static void dir_report(void *res, ss_time now, ss_metrics *m)
 	ss_metrics_set(m, key, "frames", (double)d->lost);
 }
 
-/* Direction 0 owns the link; direction 1's destroy does nothing. */
-static void dir_destroy(void *res)
-{
-	link_dir *d = res;
-	if (d->side == 0)
-		free(d->link);
-}
+/* Direction 0 owns the link; direction 1's destroy touches nothing (the
+   simulator may destroy it after direction 0 freed the link). */
+static void dir0_destroy(void *res) { free(((link_dir *)res)->link); }
+static void dir1_destroy(void *res) { (void)res; }
 
-static const ss_resource_ops dir_ops = {
-	.reset = dir_reset,
-	.report = dir_report,
-	.utilisation = dir_util,
-	.destroy = dir_destroy,
+static const ss_resource_ops dir_ops[2] = {
+	{.reset = dir_reset, .report = dir_report, .utilisation = dir_util, .destroy = dir0_destroy},
+	{.reset = dir_reset, .report = dir_report, .utilisation = dir_util, .destroy = dir1_destroy},
 };
 
 int ss_link_alloc(ss_link **out, ss_sim *sim, const char *name, const ss_link_spec *s, char *err, size_t errlen)
@@ -191,12 +186,12 @@ int ss_link_alloc(ss_link **out, ss_sim *sim, const char *name, const ss_link_sp
 			}
 		}
 	}
-	if (ss_sim_add_resource(sim, l->dir[0].name, &l->dir[0], &dir_ops) != SS_OK) {
+	if (ss_sim_add_resource(sim, l->dir[0].name, &l->dir[0], &dir_ops[0]) != SS_OK) {
 		free(l);
 		return SS_ENOMEM;
 	}
 	/* From here the simulator owns l (through direction 0). */
-	if (ss_sim_add_resource(sim, l->dir[1].name, &l->dir[1], &dir_ops) != SS_OK)
+	if (ss_sim_add_resource(sim, l->dir[1].name, &l->dir[1], &dir_ops[1]) != SS_OK)
 		return SS_ENOMEM;
 	*out = l;
 	return SS_OK;

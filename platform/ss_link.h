@@ -55,7 +55,8 @@ void ss_link_set_pool(ss_link *l, ss_pktpool *pool);
 
 /* Side `side` starts sending p now. done(ctx) runs when its last bit
    (and the inter-frame gap) has left, when the next frame may start;
-   the far side's deliver() runs `prop` after that, unless the frame is
+   the far side's deliver() runs `prop` after that (so the gap counts as
+   part of the frame's arrival time too: 96 ns at 1 Gbit/s), unless the frame is
    lost (counted; p goes back to the pool). SS_EBUSY when the direction
    is still sending, SS_EINVAL when p->len exceeds the MTU or loss > 0
    without a pool; p is then not taken. */

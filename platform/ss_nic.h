@@ -36,7 +36,7 @@
 typedef struct ss_nic_spec {
 	uint32_t tx_ring, rx_ring;     /* descriptors (tx > 0; rx 0: no descriptor limit, a byte ring only) */
 	uint32_t rx_buf_bytes;         /* receive byte ring (RTL8139), 0: none */
-	uint32_t rx_buf_hdr;           /* bytes a frame adds in the byte ring beyond header + datagram (status header, FCS); frames are 4-byte aligned there */
+	uint32_t rx_buf_hdr;           /* bytes the NIC writes with each received frame beyond header + datagram (status header, FCS): DMAed, and the frame's footprint in a byte ring (4-byte aligned there) */
 	uint32_t dma_hdr;              /* link header bytes DMAed with each datagram (Ethernet 14) */
 	uint32_t desc_bytes;           /* descriptor DMA per packet (read + write-back) */
 	ss_time irq_min_interval;      /* moderation: at most one IRQ per interval (e1000 ITR); 0: one per event */
