@@ -50,4 +50,4 @@ EXTRA_DIST += tests/test_mpi.sh
 # The Iatrou testbed profiles against the published figures and rules
 # they are derived from (tests/pubprofiles.py also regenerates them).
 TESTS += tests/test_pubprofiles.sh
-EXTRA_DIST += tests/test_pubprofiles.sh tests/pubprofiles.py proto/profiles
+EXTRA_DIST += tests/test_pubprofiles.sh tests/pubprofiles.py
