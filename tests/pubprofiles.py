@@ -316,6 +316,13 @@ def q(s):
     return s.replace("\\", "/").replace('"', "'")
 
 
+def write_cfg(path, lines, ents):
+    """Writes a libconfig file: the header lines, then the list of entries
+    (the header's last line opens the list)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    open(path, "w").write("\n".join(lines + [",\n".join(ents), ");"]) + "\n")
+
+
 def write_crypto(d, c):
     costs = d.crypto_costs(c)
     name = c["key"] + "-pub"
@@ -369,10 +376,7 @@ def write_crypto(d, c):
         pc, pb, src = costs[alg]
         ents.append('  { alg = "%s"; per_call_ns = %s; per_byte_ns = %s;\n'
                     '    source = "%s"; }' % (alg, fmt(pc), fmt(pb), q(src)))
-    lines.append(",\n".join(ents))
-    lines.append(");")
-    path = os.path.join(d.src, "crypto", "profiles", name + ".cfg")
-    open(path, "w").write("\n".join(lines) + "\n")
+    write_cfg(os.path.join(d.src, "crypto", "profiles", name + ".cfg"), lines, ents)
 
 
 def write_proto(d, c):
@@ -408,11 +412,7 @@ def write_proto(d, c):
         ents.append('  { layer = "%s"; dir = "%s"; per_packet_ns = %s; '
                     'per_byte_ns = %s;\n    source = "%s"; }' %
                     (layer, dr, fmt(pp), fmt(pb), q(src)))
-    lines.append(",\n".join(ents))
-    lines.append(");")
-    os.makedirs(os.path.join(d.src, "proto", "profiles"), exist_ok=True)
-    path = os.path.join(d.src, "proto", "profiles", name + ".cfg")
-    open(path, "w").write("\n".join(lines) + "\n")
+    write_cfg(os.path.join(d.src, "proto", "profiles", name + ".cfg"), lines, ents)
 
 
 IOBUS = {
@@ -479,9 +479,7 @@ def write_host(d, c, host):
     ]
     ents = ['  { param = "%s"; value = %s;\n    source = "%s"; }' % (p, v, q(s))
             for p, v, s in sets]
-    lines.append(",\n".join(ents))
-    lines.append(");")
-    open(os.path.join(d.src, "hosts", host + ".cfg"), "w").write("\n".join(lines) + "\n")
+    write_cfg(os.path.join(d.src, "hosts", host + ".cfg"), lines, ents)
 
 
 # ---------------------------------------------------------------- checking
