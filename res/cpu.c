@@ -11,7 +11,7 @@
 
 typedef struct cpu {
 	ss_thread *cur;     /* thread holding it, or NULL */
-	ss_thread *hi_head, *hi_tail; /* IRQ and softirq threads waiting for it, higher level first */
+	ss_thread *hi_head; /* IRQ and softirq threads waiting for it, higher level first */
 	ss_thread *pq_head, *pq_tail; /* process threads bound to it */
 	ss_thread *pre;     /* preempted threads, innermost first */
 	ss_timeavg st[SS_CPU_NSTATES - 1]; /* 0/1 in each busy state */
@@ -90,6 +90,8 @@ static void tag_begin(ss_cpu_pool *p, ss_thread *t, int tag)
 	if (tag >= 0 && tag < SS_CPU_NTAGS)
 		ss_timeavg_add(&p->tag[tag], now, 1);
 	t->state = state_of(t);
+	if (t->state != SS_CPU_STATE_SYSTEM)
+		p->contexts = 1; /* user mode may be set after the acquire */
 	ss_timeavg_add(&p->st[t->state], now, 1);
 	ss_timeavg_set(&p->cpus[t->cpu].st[t->state], now, 1);
 	if (tag == SS_CPU_TAG_SPIN)
@@ -358,27 +360,18 @@ static void start_compute(ss_cpu_pool *p, ss_thread *t, ss_time d, int tag)
    FIFO within a level. */
 static void hi_enqueue(cpu *c, ss_thread *t)
 {
-	t->next = NULL;
-	ss_thread **pp = &c->hi_head, *prev = NULL;
-	while (*pp && (*pp)->level >= t->level) {
-		prev = *pp;
+	ss_thread **pp = &c->hi_head;
+	while (*pp && (*pp)->level >= t->level)
 		pp = &(*pp)->next;
-	}
 	t->next = *pp;
 	*pp = t;
-	if (!t->next)
-		c->hi_tail = t;
-	(void)prev;
 }
 
 static ss_thread *hi_pop(cpu *c)
 {
 	ss_thread *t = c->hi_head;
-	if (t) {
+	if (t)
 		c->hi_head = t->next;
-		if (!c->hi_head)
-			c->hi_tail = NULL;
-	}
 	return t;
 }
 
@@ -393,7 +386,7 @@ void ss_cpu_acquire(ss_cpu_pool *p, ss_thread *t, ss_handler k, void *ctx, uint6
 	t->k = k;
 	t->ctx = ctx;
 	t->arg = arg;
-	if (t->level > SS_CPU_LEVEL_PROCESS || t->affinity >= 0 || t->mode == SS_CPU_MODE_USER)
+	if (t->level > SS_CPU_LEVEL_PROCESS || t->affinity >= 0)
 		p->contexts = 1;
 	ss_time now = ss_sim_now(p->sim);
 	if (t->affinity >= 0) {

@@ -63,10 +63,10 @@ int ss_waitq_wake_one(ss_waitq *q)
 
 size_t ss_waitq_wake_all(ss_waitq *q)
 {
+	/* A woken thread's continuation runs later, through an event, so it
+	   cannot join the queue again while this loop runs. */
 	size_t n = 0;
-	/* Only those waiting now: a woken thread that waits again at once
-	   (it cannot, its continuation runs later) would not loop here. */
-	for (size_t k = q->n; k > 0 && ss_waitq_wake_one(q); k--)
+	while (ss_waitq_wake_one(q))
 		n++;
 	return n;
 }
