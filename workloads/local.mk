@@ -1,1 +1,0 @@
-# workloads/: what drives a host: in-memory drivers, netperf streams.
