@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ss_claims.h"
+#include "ss_err.h"
 
 typedef struct ctx {
 	ss_claims *k;
@@ -407,8 +408,8 @@ static void c16_21(ctx *c)
 int ss_claims_nahum95(struct ss_db *db, FILE *out, ss_claims_result *res)
 {
 	memset(res, 0, sizeof *res);
-	ctx c = {ss_claims_alloc(db, out, known, sizeof known / sizeof known[0])};
-	if (!c.k) {
+	ctx c = {NULL};
+	if (ss_claims_alloc(&c.k, db, out, known, sizeof known / sizeof known[0]) != SS_OK) {
 		res->fail = 1;
 		fprintf(out, "FAIL  N95         out of memory: no claim checked\n");
 		return 1;
