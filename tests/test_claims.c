@@ -31,7 +31,7 @@ static const char *printed(FILE *f)
 
 static void verdicts(void)
 {
-	static const ss_claims_known known[] = {{"X-C2", "a reason"}, {"X-C3", "another"}};
+	static const ss_claims_known known[] = {{.id = "X-C2", .why = "a reason"}, {.id = "X-C3", .why = "another"}};
 	FILE *f = tmpfile();
 	ss_claims *c = NULL;
 	SS_CHECK(ss_claims_alloc(&c, NULL, f, known, 2) == SS_OK && c != NULL, "a checker without a database");
