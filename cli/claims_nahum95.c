@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ss_claims.h"
+#include "ss_err.h"
 
 typedef struct ctx {
 	ss_claims *k;
@@ -35,23 +36,23 @@ static double ref(ctx *c, const char *id) { return ss_claims_ref(c->k, id); }
    PASS as XPASS, which counts as a failure so that a changed model
    cannot pass silently. */
 static const ss_claims_known known[] = {
-	{"N95-C5/MD5",
-	 "the paper's 8 and its own lock bound disagree. MD5 runs outside any lock (N95-C5) and scales linearly under "
-	 "CLP (N95-C11), so the one serial part is the TCP lock; 12 processors at Table 1's 18.9 Mbit/s each would give "
-	 "226 Mbit/s, above the 200 the lock allows, so the MD5 stack climbs to the bound (200 / 18.9 = 10.6). A speedup "
-	 "of 8 means each packet takes 1.5 times as long on 12 processors as on one: 870 us more of lock waits, memory "
-	 "or scheduling, where the lock at 144 Mbit/s is 72% busy; no sourced mechanism here costs that much "
-	 "(docs/nahum95.md)"},
-	{"N95-C8/MD5",
-	 "the paper's 16 is its 200 Mbit/s bound over the rate its MD5 stack reached per processor at 12, "
-	 "200 / (8 x 18 / 12) = 16.7, so it carries the speedup of 8 that the model does not give (N95-C5/MD5). The "
-	 "model's MD5 stack scales linearly up to the bound and meets it at 200 / 18.9 = 10.6 processors"},
-	{"N95-C12",
-	 "the bend is there but small: each processor's misses queue for the bus, and at 12 processors the send side "
-	 "waits about 3 us per packet, a 1% loss. With the POWERpath-2's 1.2 GB/s (measured usable: over 1.1 GB/s) and "
-	 "the assumed 8 KB of traffic per packet the bus is a third busy; a 5% bend needs about 700 MB/s usable, twice "
-	 "the traffic, or about 1 KB of unreplicated shared data written per packet, none of which has a source "
-	 "(nahum95/whatif_bus, whatif_shared; docs/nahum95.md)"},
+	{.id = "N95-C5/MD5",
+	 .why = "the paper's 8 and its own lock bound disagree. MD5 runs outside any lock (N95-C5) and scales linearly under "
+	        "CLP (N95-C11), so the one serial part is the TCP lock; 12 processors at Table 1's 18.9 Mbit/s each would give "
+	        "226 Mbit/s, above the 200 the lock allows, so the MD5 stack climbs to the bound (200 / 18.9 = 10.6). A speedup "
+	        "of 8 means each packet takes 1.5 times as long on 12 processors as on one: 870 us more of lock waits, memory "
+	        "or scheduling, where the lock at 144 Mbit/s is 72% busy; no sourced mechanism here costs that much "
+	        "(docs/nahum95.md)"},
+	{.id = "N95-C8/MD5",
+	 .why = "the paper's 16 is its 200 Mbit/s bound over the rate its MD5 stack reached per processor at 12, "
+	        "200 / (8 x 18 / 12) = 16.7, so it carries the speedup of 8 that the model does not give (N95-C5/MD5). The "
+	        "model's MD5 stack scales linearly up to the bound and meets it at 200 / 18.9 = 10.6 processors"},
+	{.id = "N95-C12",
+	 .why = "the bend is there but small: each processor's misses queue for the bus, and at 12 processors the send side "
+	        "waits about 3 us per packet, a 1% loss. With the POWERpath-2's 1.2 GB/s (measured usable: over 1.1 GB/s) and "
+	        "the assumed 8 KB of traffic per packet the bus is a third busy; a 5% bend needs about 700 MB/s usable, twice "
+	        "the traffic, or about 1 KB of unreplicated shared data written per packet, none of which has a source "
+	        "(nahum95/whatif_bus, whatif_shared; docs/nahum95.md)"},
 };
 
 /* Output checks (PASS/FAIL/XFAIL/XPASS), input checks (INPUT) and the
@@ -407,8 +408,8 @@ static void c16_21(ctx *c)
 int ss_claims_nahum95(struct ss_db *db, FILE *out, ss_claims_result *res)
 {
 	memset(res, 0, sizeof *res);
-	ctx c = {ss_claims_alloc(db, out, known, sizeof known / sizeof known[0])};
-	if (!c.k) {
+	ctx c = {NULL};
+	if (ss_claims_alloc(&c.k, db, out, known, sizeof known / sizeof known[0]) != SS_OK) {
 		res->fail = 1;
 		fprintf(out, "FAIL  N95         out of memory: no claim checked\n");
 		return 1;

@@ -98,28 +98,34 @@ static int scan_results(list *l, int quiet)
 	return rc;
 }
 
-/* The models' parameter tables, as the report reads them. */
-static ss_html_model *models_alloc(size_t *n)
+/* The models' parameter tables, as the report reads them, in *out (*n
+   of them): SS_OK or SS_ENOMEM. */
+static int models_alloc(ss_html_model **out, size_t *n)
 {
+	*out = NULL;
 	size_t k = 0;
 	for (const ss_model_type *const *m = ss_model_all(); *m; m++)
 		k++;
 	ss_html_model *v = calloc(k ? k : 1, sizeof *v);
-	for (size_t i = 0; v && i < k; i++) {
+	if (!v)
+		return SS_ENOMEM;
+	for (size_t i = 0; i < k; i++) {
 		const ss_model_type *m = ss_model_all()[i];
 		ss_html_param *ps = calloc(m->nparams ? m->nparams : 1, sizeof *ps);
 		if (!ps) {
 			for (size_t j = 0; j < i; j++)
 				free((void *)v[j].params);
 			free(v);
-			return NULL;
+			return SS_ENOMEM;
 		}
 		for (size_t j = 0; j < m->nparams; j++)
-			ps[j] = (ss_html_param){m->params[j].name, m->params[j].def, m->params[j].unit, m->params[j].help};
-		v[i] = (ss_html_model){m->name, ps, m->nparams};
+			ps[j] = (ss_html_param){.name = m->params[j].name, .def = m->params[j].def,
+						.unit = m->params[j].unit, .source = m->params[j].help};
+		v[i] = (ss_html_model){.name = m->name, .params = ps, .nparams = m->nparams};
 	}
 	*n = k;
-	return v;
+	*out = v;
+	return SS_OK;
 }
 
 static void models_free(ss_html_model *v, size_t n)
@@ -204,8 +210,8 @@ int ss_cmd_report(int argc, char **argv, const char *version)
 	char specs[4096];
 	snprintf(specs, sizeof specs, "%s/report/specs", ss_datadir());
 	size_t nmodels = 0;
-	ss_html_model *models = models_alloc(&nmodels);
-	if (!models) {
+	ss_html_model *models = NULL;
+	if (models_alloc(&models, &nmodels) != SS_OK) {
 		fprintf(stderr, "secsim report: out of memory\n");
 		ex = EXIT_FAIL;
 		goto out;

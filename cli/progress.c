@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ss_err.h"
+
 #define TTY_PERIOD 0.2    /* s between redraws on a terminal */
 #define PLAIN_PERIOD 10.0 /* s between lines otherwise */
 
@@ -27,18 +29,24 @@ static double mono_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-ss_progress *ss_progress_alloc(FILE *f, const char *label)
+int ss_progress_alloc(ss_progress **out, FILE *f, const char *label)
 {
+	if (!out)
+		return SS_EINVAL;
+	*out = NULL;
+	if (!f)
+		return SS_EINVAL;
 	ss_progress *p = calloc(1, sizeof *p);
 	if (!p || !(p->label = strdup(label ? label : ""))) {
 		free(p);
-		return NULL;
+		return SS_ENOMEM;
 	}
 	p->f = f;
 	p->tty = isatty(fileno(f));
 	p->start = mono_now();
 	p->last = p->start;
-	return p;
+	*out = p;
+	return SS_OK;
 }
 
 void ss_progress_free(ss_progress *p)

@@ -29,7 +29,7 @@ typedef struct study {
 } study;
 
 static const study studies[] = {
-	{"nahum95", ss_claims_nahum95},
+	{.name = "nahum95", .check = ss_claims_nahum95},
 };
 
 typedef struct files {

@@ -56,43 +56,53 @@ typedef struct cmd_help {
 } cmd_help;
 
 static const cmd_help helps[] = {
-	{"run", "  run FILE|NAME [-o DB] [--set KEY=VALUE ...] [--seed N] [--jobs N]\n"
-		"               [--replications N] [--precision R] [--new-series NAME] [--quiet | --verbose]\n"
-		"                     run a scenario's sweep into a database (default results/NAME.db);\n"
-		"                     stored runs are reused only when made with the same settings and\n"
-		"                     profile contents; --new-series NAME stores this sweep beside\n"
-		"                     runs made otherwise, as series labelled 'LABEL [NAME]'.\n"
-		"                     --set KEY=[a,b,c] sweeps KEY over those values, --set KEY=v fixes it.\n"
-		"                     A speedup figure divides by the same series on one processor\n"
-		"                     (x = 1): a sweep without that point runs it too.\n"
-		"                     Progress goes to stderr (--verbose: a line per run; --quiet: none).\n"
-		"                     In an MPI build, mpirun -np K secsim run ... spreads the points over\n"
-		"                     K ranks (rank 0 writes the database; results as a serial run's)\n"},
-	{"reproduce", "  reproduce STUDY [--jobs N] [--paper | --quick] [--check] [--set KEY=VALUE ...]\n"
-		      "               [-o DB] [-d PLOTDIR] [--quiet | --verbose]\n"
-		      "                     run a paper's scenarios into results/STUDY.db, plot them into\n"
-		      "                     plots/STUDY/ and, with --check, test the paper's claims\n"
-		      "                     (--paper: 10 runs of 30 s after 30 s, into results/STUDY-paper.db;\n"
-		      "                     --quick: 2 runs at 30% of the lengths, into results/STUDY-quick.db)\n"
-		      "                     studies: nahum95\n"},
-	{"plot", "  plot DB [--spec FILE] [-d DIR]\n"
-		 "                     redraw a study's figures and tables from its database\n"},
-	{"trace", "  trace [--stack S] [--processors N] [--start-us T] [--window-us W]\n"
-		  "               [--set KEY=VALUE ...] [-d DIR]\n"
-		  "                     timeline of who runs which layer and who waits for the TCP lock\n"
-		  "                     (default: PLP TCP/IP and DES on 4 processors, into plots/trace/)\n"},
-	{"show", "  show DB [--figure F] [--series S] [--metric M]\n"
-		 "                     print the aggregated points with confidence intervals; each filter\n"
-		 "                     is a shell glob (*, ?, [...], case-sensitive), exact without them:\n"
-		 "                     --figure fig03 --metric 'ledger.*'\n"},
-	{"dump", "  dump DB            print every finished run's metrics at full precision: scenario,\n"
-		 "                     point, replication, seed, metric, value, bottleneck, series key\n"},
-	{"list", "  list               list the scenarios that ship with secsim\n"},
-	{"models", "  models             list the model types and their parameters\n"},
-	{"report", "  report [DB ...] [-o FILE]  one HTML page of figures, paper numbers, claims, parameters,\n"
-		   "                     bottlenecks and provenance (default: results/*.db -> plots/index.html)\n"},
-	{"calibrate", "  calibrate [-o DB] [--quick]\n"
-		      "                     time the crypto algorithms on this host\n"},
+	{.name = "run",
+	 .text = "  run FILE|NAME [-o DB] [--set KEY=VALUE ...] [--seed N] [--jobs N]\n"
+	         "               [--replications N] [--precision R] [--new-series NAME] [--quiet | --verbose]\n"
+	         "                     run a scenario's sweep into a database (default results/NAME.db);\n"
+	         "                     stored runs are reused only when made with the same settings and\n"
+	         "                     profile contents; --new-series NAME stores this sweep beside\n"
+	         "                     runs made otherwise, as series labelled 'LABEL [NAME]'.\n"
+	         "                     --set KEY=[a,b,c] sweeps KEY over those values, --set KEY=v fixes it.\n"
+	         "                     A speedup figure divides by the same series on one processor\n"
+	         "                     (x = 1): a sweep without that point runs it too.\n"
+	         "                     Progress goes to stderr (--verbose: a line per run; --quiet: none).\n"
+	         "                     In an MPI build, mpirun -np K secsim run ... spreads the points over\n"
+	         "                     K ranks (rank 0 writes the database; results as a serial run's)\n"},
+	{.name = "reproduce",
+	 .text = "  reproduce STUDY [--jobs N] [--paper | --quick] [--check] [--set KEY=VALUE ...]\n"
+	         "               [-o DB] [-d PLOTDIR] [--quiet | --verbose]\n"
+	         "                     run a paper's scenarios into results/STUDY.db, plot them into\n"
+	         "                     plots/STUDY/ and, with --check, test the paper's claims\n"
+	         "                     (--paper: 10 runs of 30 s after 30 s, into results/STUDY-paper.db;\n"
+	         "                     --quick: 2 runs at 30% of the lengths, into results/STUDY-quick.db)\n"
+	         "                     studies: nahum95\n"},
+	{.name = "plot",
+	 .text = "  plot DB [--spec FILE] [-d DIR]\n"
+	         "                     redraw a study's figures and tables from its database\n"},
+	{.name = "trace",
+	 .text = "  trace [--stack S] [--processors N] [--start-us T] [--window-us W]\n"
+	         "               [--set KEY=VALUE ...] [-d DIR]\n"
+	         "                     timeline of who runs which layer and who waits for the TCP lock\n"
+	         "                     (default: PLP TCP/IP and DES on 4 processors, into plots/trace/)\n"},
+	{.name = "show",
+	 .text = "  show DB [--figure F] [--series S] [--metric M]\n"
+	         "                     print the aggregated points with confidence intervals; each filter\n"
+	         "                     is a shell glob (*, ?, [...], case-sensitive), exact without them:\n"
+	         "                     --figure fig03 --metric 'ledger.*'\n"},
+	{.name = "dump",
+	 .text = "  dump DB            print every finished run's metrics at full precision: scenario,\n"
+	         "                     point, replication, seed, metric, value, bottleneck, series key\n"},
+	{.name = "list",
+	 .text = "  list               list the scenarios that ship with secsim\n"},
+	{.name = "models",
+	 .text = "  models             list the model types and their parameters\n"},
+	{.name = "report",
+	 .text = "  report [DB ...] [-o FILE]  one HTML page of figures, paper numbers, claims, parameters,\n"
+	         "                     bottlenecks and provenance (default: results/*.db -> plots/index.html)\n"},
+	{.name = "calibrate",
+	 .text = "  calibrate [-o DB] [--quick]\n"
+	         "                     time the crypto algorithms on this host\n"},
 };
 
 static void usage(FILE *f)

@@ -16,9 +16,11 @@ typedef struct ss_progress_state {
 	double sim_seconds;           /* simulated time of those runs (warm-up included), s */
 } ss_progress_state;
 
-/* Lines start with `label` (copied). Returns NULL when out of memory. */
-ss_progress *ss_progress_alloc(FILE *f, const char *label);
-void ss_progress_free(ss_progress *p);
+/* A progress display on f in *out; lines start with `label` (copied, NULL
+   for none). Returns SS_OK, SS_ENOMEM, or SS_EINVAL when out or f is NULL
+   (*out is NULL on failure). */
+int ss_progress_alloc(ss_progress **out, FILE *f, const char *label);
+void ss_progress_free(ss_progress *p); /* NULL is a no-op */
 
 /* Shows the state if it is time to (cheap otherwise). */
 void ss_progress_update(ss_progress *p, const ss_progress_state *st);

@@ -810,7 +810,7 @@ int ss_sweep_run(const ss_scenario *s, const ss_sweep_opts *o, ss_sweep_stats *s
 	rc = prepare(&sh, st, err, errlen);
 	sh.ps.runs = sh.total_runs;
 	sh.ps.runs_skipped = st->skipped;
-	if (rc == SS_OK && o->log && !o->verbose && (sh.progress = ss_progress_alloc(o->log, s->name)))
+	if (rc == SS_OK && o->log && !o->verbose && ss_progress_alloc(&sh.progress, o->log, s->name) == SS_OK)
 		ss_progress_update(sh.progress, &sh.ps);
 	if (ranks > 1) {
 		/* The other ranks wait for work: a failure here only stops them. */

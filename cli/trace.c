@@ -92,12 +92,23 @@ static const char *colour(const char *what, int i)
 	static const struct {
 		const char *what, *rgb;
 	} map[] = {
-		{"TCP (locked)", "#2c7bb6"}, {"TCP", "#abd9e9"},     {"UDP", "#abd9e9"},
-		{"IP", "#fdae61"},           {"FDDI", "#e6ab02"},    {"driver", "#d9ef8b"},
-		{"driver (top)", "#a6d96a"}, {"map lookup", "#7570b3"}, {"DES", "#1b9e77"},
-		{"3-DES", "#1b9e77"},        {"AES", "#1b9e77"},     {"MD5", "#66a61e"},
-		{"SHA-1", "#66a61e"},        {"memory", "#969696"},  {"state migration", "#404040"},
-		{"wait TCP lock", "#d7191c"}, {"wait map lock", "#f4a582"},
+		{.what = "TCP (locked)", .rgb = "#2c7bb6"},
+		{.what = "TCP", .rgb = "#abd9e9"},
+		{.what = "UDP", .rgb = "#abd9e9"},
+		{.what = "IP", .rgb = "#fdae61"},
+		{.what = "FDDI", .rgb = "#e6ab02"},
+		{.what = "driver", .rgb = "#d9ef8b"},
+		{.what = "driver (top)", .rgb = "#a6d96a"},
+		{.what = "map lookup", .rgb = "#7570b3"},
+		{.what = "DES", .rgb = "#1b9e77"},
+		{.what = "3-DES", .rgb = "#1b9e77"},
+		{.what = "AES", .rgb = "#1b9e77"},
+		{.what = "MD5", .rgb = "#66a61e"},
+		{.what = "SHA-1", .rgb = "#66a61e"},
+		{.what = "memory", .rgb = "#969696"},
+		{.what = "state migration", .rgb = "#404040"},
+		{.what = "wait TCP lock", .rgb = "#d7191c"},
+		{.what = "wait map lock", .rgb = "#f4a582"},
 	};
 	static const char *const spare[] = {"#8c510a", "#c51b7d", "#4d9221", "#542788"};
 	for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)

@@ -19,25 +19,32 @@
 /* ------------------------------------------------------------------ */
 /* Registry                                                            */
 
-#define HASH(i, n, o, blk, out, s) \
-	{ n, i, SS_CRYPTO_HASH, SS_PK_NONE, blk, 0, 0, out, 0, o, NULL, s }
-#define MAC(i, n, d, key, out, s) \
-	{ n, i, SS_CRYPTO_MAC, SS_PK_NONE, 64, key, 0, out, 0, "HMAC", d, s }
-#define CIPHER(i, n, o, blk, key, s) \
-	{ n, i, SS_CRYPTO_CIPHER, SS_PK_NONE, blk, key, blk, 0, 0, o, NULL, s }
+/* Fields left out are 0 or NULL (no key, IV, digest or RSA size). */
+#define HASH(i, n, o, blk, out, s)                                           \
+	{ .name = n, .id = i, .kind = SS_CRYPTO_HASH, .pkop = SS_PK_NONE,    \
+	  .block_size = blk, .out_size = out, .ossl_name = o, .summary = s }
+#define MAC(i, n, d, key, out, s)                                            \
+	{ .name = n, .id = i, .kind = SS_CRYPTO_MAC, .pkop = SS_PK_NONE,     \
+	  .block_size = 64, .key_size = key, .out_size = out,                \
+	  .ossl_name = "HMAC", .ossl_digest = d, .summary = s }
+#define CIPHER(i, n, o, blk, key, s)                                         \
+	{ .name = n, .id = i, .kind = SS_CRYPTO_CIPHER, .pkop = SS_PK_NONE,  \
+	  .block_size = blk, .key_size = key, .iv_size = blk,                \
+	  .ossl_name = o, .summary = s }
+#define RSA1(i, bits, op, suffix, digest, s)                                 \
+	{ .name = "rsa" #bits suffix, .id = i, .kind = SS_CRYPTO_PK,         \
+	  .pkop = op, .key_size = bits / 8, .out_size = bits / 8,            \
+	  .rsa_bits = bits, .ossl_name = "RSA", .ossl_digest = digest,       \
+	  .summary = s }
 #define RSA4(i, bits)                                                        \
-	{ "rsa" #bits "-public", i, SS_CRYPTO_PK, SS_PK_ENCRYPT, 0, bits / 8,  \
-	  0, bits / 8, bits, "RSA", NULL,                                      \
-	  "RSA-" #bits " public key: PKCS#1 v1.5 encryption of a premaster secret" }, \
-	{ "rsa" #bits "-private", i + 1, SS_CRYPTO_PK, SS_PK_DECRYPT, 0,       \
-	  bits / 8, 0, bits / 8, bits, "RSA", NULL,                            \
-	  "RSA-" #bits " private key: PKCS#1 v1.5 decryption (SSL server key exchange)" }, \
-	{ "rsa" #bits "-sign", i + 2, SS_CRYPTO_PK, SS_PK_SIGN, 0, bits / 8,  \
-	  0, bits / 8, bits, "RSA", "SHA1",                                    \
-	  "RSA-" #bits " PKCS#1 v1.5 signature over SHA-1" },                  \
-	{ "rsa" #bits "-verify", i + 3, SS_CRYPTO_PK, SS_PK_VERIFY, 0,         \
-	  bits / 8, 0, bits / 8, bits, "RSA", "SHA1",                          \
-	  "RSA-" #bits " PKCS#1 v1.5 signature verification (SHA-1)" }
+	RSA1(i, bits, SS_PK_ENCRYPT, "-public", NULL,                        \
+	     "RSA-" #bits " public key: PKCS#1 v1.5 encryption of a premaster secret"), \
+	RSA1(i + 1, bits, SS_PK_DECRYPT, "-private", NULL,                   \
+	     "RSA-" #bits " private key: PKCS#1 v1.5 decryption (SSL server key exchange)"), \
+	RSA1(i + 2, bits, SS_PK_SIGN, "-sign", "SHA1",                       \
+	     "RSA-" #bits " PKCS#1 v1.5 signature over SHA-1"),                \
+	RSA1(i + 3, bits, SS_PK_VERIFY, "-verify", "SHA1",                   \
+	     "RSA-" #bits " PKCS#1 v1.5 signature verification (SHA-1)")
 
 /* The id of each entry equals its index; tests/test_crypto.c checks it. */
 static const ss_crypto_alg registry[] = {

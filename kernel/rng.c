@@ -131,9 +131,12 @@ static const struct {
 	ss_dist_kind kind;
 	int nargs;
 } dist_names[] = {
-	{"det", SS_DIST_DET, 1},         {"exp", SS_DIST_EXP, 1},
-	{"uniform", SS_DIST_UNIFORM, 2}, {"normal", SS_DIST_NORMAL, 2},
-	{"pareto", SS_DIST_PARETO, 2},   {"lognormal", SS_DIST_LOGNORMAL, 2},
+	{.name = "det", .kind = SS_DIST_DET, .nargs = 1},
+	{.name = "exp", .kind = SS_DIST_EXP, .nargs = 1},
+	{.name = "uniform", .kind = SS_DIST_UNIFORM, .nargs = 2},
+	{.name = "normal", .kind = SS_DIST_NORMAL, .nargs = 2},
+	{.name = "pareto", .kind = SS_DIST_PARETO, .nargs = 2},
+	{.name = "lognormal", .kind = SS_DIST_LOGNORMAL, .nargs = 2},
 };
 
 int ss_dist_parse(const char *text, ss_dist *d, char *err, size_t errlen)

@@ -33,21 +33,28 @@ typedef struct amodel {
 } amodel;
 
 static const ss_param_def amdahl_params[] = {
-	{"processors", SS_PARAM_INT, "4", 1, 4096, NULL, "", "processors in the pool"},
-	{"threads", SS_PARAM_INT, "0", 0, 100000, NULL, "", "threads (0: one per processor)"},
-	{"work", SS_PARAM_REAL, "1e-3", 1e-12, 1e6, NULL, "s", "mean work per iteration T"},
-	{"serial_fraction", SS_PARAM_REAL, "0.1", 0, 1, NULL, "", "fraction f of T done holding the lock"},
-	{"times", SS_PARAM_STRING, "det", 0, 0, "det|exp", "", "deterministic or exponential work"},
-	{"lock", SS_PARAM_STRING, "spin", 0, 0, "spin|block", "", "waiters spin or block"},
-	{"context_switch", SS_PARAM_REAL, "0", 0, 1, NULL, "s", "context-switch cost"},
+	{.name = "processors", .type = SS_PARAM_INT, .def = "4", .min = 1, .max = 4096,
+	 .unit = "", .help = "processors in the pool"},
+	{.name = "threads", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = 100000,
+	 .unit = "", .help = "threads (0: one per processor)"},
+	{.name = "work", .type = SS_PARAM_REAL, .def = "1e-3", .min = 1e-12, .max = 1e6,
+	 .unit = "s", .help = "mean work per iteration T"},
+	{.name = "serial_fraction", .type = SS_PARAM_REAL, .def = "0.1", .min = 0, .max = 1,
+	 .unit = "", .help = "fraction f of T done holding the lock"},
+	{.name = "times", .type = SS_PARAM_STRING, .def = "det",
+	 .choices = "det|exp", .unit = "", .help = "deterministic or exponential work"},
+	{.name = "lock", .type = SS_PARAM_STRING, .def = "spin",
+	 .choices = "spin|block", .unit = "", .help = "waiters spin or block"},
+	{.name = "context_switch", .type = SS_PARAM_REAL, .def = "0", .min = 0, .max = 1,
+	 .unit = "s", .help = "context-switch cost"},
 };
 
 static const ss_metric_def amdahl_metrics[] = {
-	{"X", "1/s", "iterations per second"},
-	{"speedup", "x", "X * T: throughput relative to one thread alone"},
-	{"bound", "x", "operational bound min(n, 1/f) on the speedup"},
-	{"amdahl", "x", "Amdahl's law 1/(f + (1-f)/n) for comparison"},
-	{"speedup_theory", "x", "exact MVA speedup (exponential times, processor per thread)"},
+	{.name = "X", .unit = "1/s", .help = "iterations per second"},
+	{.name = "speedup", .unit = "x", .help = "X * T: throughput relative to one thread alone"},
+	{.name = "bound", .unit = "x", .help = "operational bound min(n, 1/f) on the speedup"},
+	{.name = "amdahl", .unit = "x", .help = "Amdahl's law 1/(f + (1-f)/n) for comparison"},
+	{.name = "speedup_theory", .unit = "x", .help = "exact MVA speedup (exponential times, processor per thread)"},
 };
 
 static ss_time draw(amodel *m, double mean)
@@ -176,8 +183,16 @@ static void amdahl_collect(void *st, ss_metrics *out)
 static double amdahl_progress(void *st) { return ((amodel *)st)->done; }
 
 const ss_model_type ss_model_amdahl = {
-	"amdahl", "threads with a serial part under one lock: the lock bound and Amdahl's law",
-	amdahl_params, sizeof amdahl_params / sizeof amdahl_params[0],
-	amdahl_metrics, sizeof amdahl_metrics / sizeof amdahl_metrics[0],
-	"X", amdahl_create, amdahl_reset, amdahl_collect, amdahl_progress, amdahl_destroy,
+	.name = "amdahl",
+	.help = "threads with a serial part under one lock: the lock bound and Amdahl's law",
+	.params = amdahl_params,
+	.nparams = sizeof amdahl_params / sizeof amdahl_params[0],
+	.metrics = amdahl_metrics,
+	.nmetrics = sizeof amdahl_metrics / sizeof amdahl_metrics[0],
+	.primary = "X",
+	.create = amdahl_create,
+	.reset = amdahl_reset,
+	.collect = amdahl_collect,
+	.progress = amdahl_progress,
+	.destroy = amdahl_destroy,
 };

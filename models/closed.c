@@ -31,19 +31,25 @@ typedef struct cmodel {
 } cmodel;
 
 static const ss_param_def closed_params[] = {
-	{"customers", SS_PARAM_INT, "10", 1, 100000, NULL, "", "customers in the loop, n"},
-	{"servers", SS_PARAM_INT, "1", 1, 1024, NULL, "", "processors at the station"},
-	{"think_mean", SS_PARAM_REAL, "5", 0, 1e9, NULL, "s", "mean think time Z"},
-	{"service_mean", SS_PARAM_REAL, "1", 1e-12, 1e9, NULL, "s", "mean service demand D"},
-	{"think", SS_PARAM_DIST, "exp(1)", 0, 0, NULL, "", "think-time shape, rescaled to Z"},
-	{"service", SS_PARAM_DIST, "exp(1)", 0, 0, NULL, "", "service shape, rescaled to D"},
+	{.name = "customers", .type = SS_PARAM_INT, .def = "10", .min = 1, .max = 100000,
+	 .unit = "", .help = "customers in the loop, n"},
+	{.name = "servers", .type = SS_PARAM_INT, .def = "1", .min = 1, .max = 1024,
+	 .unit = "", .help = "processors at the station"},
+	{.name = "think_mean", .type = SS_PARAM_REAL, .def = "5", .min = 0, .max = 1e9,
+	 .unit = "s", .help = "mean think time Z"},
+	{.name = "service_mean", .type = SS_PARAM_REAL, .def = "1", .min = 1e-12, .max = 1e9,
+	 .unit = "s", .help = "mean service demand D"},
+	{.name = "think", .type = SS_PARAM_DIST, .def = "exp(1)",
+	 .unit = "", .help = "think-time shape, rescaled to Z"},
+	{.name = "service", .type = SS_PARAM_DIST, .def = "exp(1)",
+	 .unit = "", .help = "service shape, rescaled to D"},
 };
 
 static const ss_metric_def closed_metrics[] = {
-	{"X", "1/s", "throughput"},
-	{"R", "s", "mean response time at the station"},
-	{"X_theory", "1/s", "exact MVA throughput (one server, exponential service)"},
-	{"R_theory", "s", "exact MVA response time"},
+	{.name = "X", .unit = "1/s", .help = "throughput"},
+	{.name = "R", .unit = "s", .help = "mean response time at the station"},
+	{.name = "X_theory", .unit = "1/s", .help = "exact MVA throughput (one server, exponential service)"},
+	{.name = "R_theory", .unit = "s", .help = "exact MVA response time"},
 };
 
 static void think_done(ss_sim *sim, void *ctx, uint64_t arg);
@@ -140,8 +146,16 @@ static void closed_collect(void *st, ss_metrics *out)
 static double closed_progress(void *st) { return ((cmodel *)st)->done; }
 
 const ss_model_type ss_model_closed = {
-	"closed", "closed terminal system: customers think, then queue for a processor pool",
-	closed_params, sizeof closed_params / sizeof closed_params[0],
-	closed_metrics, sizeof closed_metrics / sizeof closed_metrics[0],
-	"X", closed_create, closed_reset, closed_collect, closed_progress, closed_destroy,
+	.name = "closed",
+	.help = "closed terminal system: customers think, then queue for a processor pool",
+	.params = closed_params,
+	.nparams = sizeof closed_params / sizeof closed_params[0],
+	.metrics = closed_metrics,
+	.nmetrics = sizeof closed_metrics / sizeof closed_metrics[0],
+	.primary = "X",
+	.create = closed_create,
+	.reset = closed_reset,
+	.collect = closed_collect,
+	.progress = closed_progress,
+	.destroy = closed_destroy,
 };

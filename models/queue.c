@@ -49,22 +49,30 @@ typedef struct qmodel {
 } qmodel;
 
 static const ss_param_def queue_params[] = {
-	{"resource", SS_PARAM_STRING, "cpu", 0, 0, "cpu|lock|bus", "", "kernel resource the customers queue for"},
-	{"servers", SS_PARAM_INT, "1", 1, 1024, NULL, "", "processors (resource = cpu only)"},
-	{"arrival_rate", SS_PARAM_REAL, "0.5", 1e-9, 1e12, NULL, "1/s", "mean arrival rate lambda"},
-	{"service_mean", SS_PARAM_REAL, "1", 1e-12, 1e9, NULL, "s", "mean service time S"},
-	{"arrival", SS_PARAM_DIST, "exp(1)", 0, 0, NULL, "", "interarrival shape, rescaled to mean 1/lambda"},
-	{"service", SS_PARAM_DIST, "exp(1)", 0, 0, NULL, "", "service shape, rescaled to mean S"},
-	{"bus_arbitration", SS_PARAM_STRING, "fifo", 0, 0, "fifo|ps", "", "bus only: FIFO or processor sharing"},
-	{"bus_bandwidth", SS_PARAM_REAL, "1e9", 1, 1e15, NULL, "bytes/s", "bus only: service time S moves S*bandwidth bytes"},
+	{.name = "resource", .type = SS_PARAM_STRING, .def = "cpu",
+	 .choices = "cpu|lock|bus", .unit = "", .help = "kernel resource the customers queue for"},
+	{.name = "servers", .type = SS_PARAM_INT, .def = "1", .min = 1, .max = 1024,
+	 .unit = "", .help = "processors (resource = cpu only)"},
+	{.name = "arrival_rate", .type = SS_PARAM_REAL, .def = "0.5", .min = 1e-9, .max = 1e12,
+	 .unit = "1/s", .help = "mean arrival rate lambda"},
+	{.name = "service_mean", .type = SS_PARAM_REAL, .def = "1", .min = 1e-12, .max = 1e9,
+	 .unit = "s", .help = "mean service time S"},
+	{.name = "arrival", .type = SS_PARAM_DIST, .def = "exp(1)",
+	 .unit = "", .help = "interarrival shape, rescaled to mean 1/lambda"},
+	{.name = "service", .type = SS_PARAM_DIST, .def = "exp(1)",
+	 .unit = "", .help = "service shape, rescaled to mean S"},
+	{.name = "bus_arbitration", .type = SS_PARAM_STRING, .def = "fifo",
+	 .choices = "fifo|ps", .unit = "", .help = "bus only: FIFO or processor sharing"},
+	{.name = "bus_bandwidth", .type = SS_PARAM_REAL, .def = "1e9", .min = 1, .max = 1e15,
+	 .unit = "bytes/s", .help = "bus only: service time S moves S*bandwidth bytes"},
 };
 
 static const ss_metric_def queue_metrics[] = {
-	{"W", "s", "mean response time (wait + service)"},
-	{"Wq", "s", "mean waiting time before service"},
-	{"L", "customers", "time-average number present"},
-	{"X", "1/s", "throughput (departures per second)"},
-	{"W_theory", "s", "closed-form mean response time, where one exists"},
+	{.name = "W", .unit = "s", .help = "mean response time (wait + service)"},
+	{.name = "Wq", .unit = "s", .help = "mean waiting time before service"},
+	{.name = "L", .unit = "customers", .help = "time-average number present"},
+	{.name = "X", .unit = "1/s", .help = "throughput (departures per second)"},
+	{.name = "W_theory", .unit = "s", .help = "closed-form mean response time, where one exists"},
 };
 
 static customer *customer_get(qmodel *m)
@@ -248,8 +256,16 @@ static void queue_collect(void *st, ss_metrics *out)
 static double queue_progress(void *st) { return ((qmodel *)st)->done; }
 
 const ss_model_type ss_model_queue = {
-	"queue", "open queue in front of a processor pool, lock or bus (queueing validation)",
-	queue_params, sizeof queue_params / sizeof queue_params[0],
-	queue_metrics, sizeof queue_metrics / sizeof queue_metrics[0],
-	"W", queue_create, queue_reset, queue_collect, queue_progress, queue_destroy,
+	.name = "queue",
+	.help = "open queue in front of a processor pool, lock or bus (queueing validation)",
+	.params = queue_params,
+	.nparams = sizeof queue_params / sizeof queue_params[0],
+	.metrics = queue_metrics,
+	.nmetrics = sizeof queue_metrics / sizeof queue_metrics[0],
+	.primary = "W",
+	.create = queue_create,
+	.reset = queue_reset,
+	.collect = queue_collect,
+	.progress = queue_progress,
+	.destroy = queue_destroy,
 };

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "ss_db.h"
+#include "ss_err.h"
 
 struct ss_claims {
 	sqlite3 *h;
@@ -19,16 +20,22 @@ struct ss_claims {
 	ss_claims_result r;
 };
 
-ss_claims *ss_claims_alloc(struct ss_db *db, FILE *out, const ss_claims_known *known, size_t nknown)
+int ss_claims_alloc(ss_claims **out, struct ss_db *db, FILE *f, const ss_claims_known *known, size_t nknown)
 {
+	if (!out)
+		return SS_EINVAL;
+	*out = NULL;
+	if (!f)
+		return SS_EINVAL;
 	ss_claims *c = calloc(1, sizeof *c);
 	if (!c)
-		return NULL;
+		return SS_ENOMEM;
 	c->h = db ? ss_db_handle(db) : NULL;
-	c->out = out;
+	c->out = f;
 	c->known = known;
 	c->nknown = known ? nknown : 0;
-	return c;
+	*out = c;
+	return SS_OK;
 }
 
 void ss_claims_free(ss_claims *c) { free(c); }

@@ -45,14 +45,22 @@ static const struct {
 	int pt_filled;     /* simulated points */
 	int pt_hollow;     /* the paper's points (same shape, hollow) */
 } series_style[] = {
-	{"#0072B2", "1", 7, 6},          /* blue, solid, circle */
-	{"#D55E00", "2", 5, 4},          /* vermillion, dashed, square */
-	{"#009E73", "4", 9, 8},          /* bluish green, dash-dot, triangle up */
-	{"#CC79A7", "(2,3)", 13, 12},    /* reddish purple, dotted, diamond */
-	{"#E69F00", "(12,4,2,4,2,4)", 11, 10}, /* orange, dash-dot-dot, triangle down */
-	{"#56B4E9", "1", 15, 14},        /* sky blue, solid, pentagon */
-	{"black", "(14,8)", 5, 4},       /* black, long dash, square */
-	{"#8C564B", "(6,3,1,3)", 7, 6},  /* brown, dash-dot, circle */
+	/* blue, solid, circle */
+	{.color = "#0072B2", .dash = "1", .pt_filled = 7, .pt_hollow = 6},
+	/* vermillion, dashed, square */
+	{.color = "#D55E00", .dash = "2", .pt_filled = 5, .pt_hollow = 4},
+	/* bluish green, dash-dot, triangle up */
+	{.color = "#009E73", .dash = "4", .pt_filled = 9, .pt_hollow = 8},
+	/* reddish purple, dotted, diamond */
+	{.color = "#CC79A7", .dash = "(2,3)", .pt_filled = 13, .pt_hollow = 12},
+	/* orange, dash-dot-dot, triangle down */
+	{.color = "#E69F00", .dash = "(12,4,2,4,2,4)", .pt_filled = 11, .pt_hollow = 10},
+	/* sky blue, solid, pentagon */
+	{.color = "#56B4E9", .dash = "1", .pt_filled = 15, .pt_hollow = 14},
+	/* black, long dash, square */
+	{.color = "black", .dash = "(14,8)", .pt_filled = 5, .pt_hollow = 4},
+	/* brown, dash-dot, circle */
+	{.color = "#8C564B", .dash = "(6,3,1,3)", .pt_filled = 7, .pt_hollow = 6},
 };
 #define NSTYLES (sizeof series_style / sizeof series_style[0])
 
@@ -600,9 +608,12 @@ static void put_outputs(FILE *f, const ss__plot_fig *fig, int formats, int heigh
 		const char *ext;
 		const char *term, *opts;
 	} terms[] = {
-		{SS__PLOT_PNG, "png", "pngcairo", " noenhanced font '" GP_FONT "' linewidth 1"},
-		{SS__PLOT_SVG, "svg", "svg", " noenhanced font '" GP_FONT "' linewidth 1 background rgb 'white'"},
-		{SS__PLOT_PDF, "pdf", "pdfcairo", " noenhanced font '" GP_FONT "' linewidth 1"},
+		{.bit = SS__PLOT_PNG, .ext = "png", .term = "pngcairo",
+		 .opts = " noenhanced font '" GP_FONT "' linewidth 1"},
+		{.bit = SS__PLOT_SVG, .ext = "svg", .term = "svg",
+		 .opts = " noenhanced font '" GP_FONT "' linewidth 1 background rgb 'white'"},
+		{.bit = SS__PLOT_PDF, .ext = "pdf", .term = "pdfcairo",
+		 .opts = " noenhanced font '" GP_FONT "' linewidth 1"},
 	};
 	for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
 		if (!(formats & terms[i].bit))

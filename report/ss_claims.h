@@ -40,10 +40,12 @@ typedef struct ss_claims_known {
 
 typedef struct ss_claims ss_claims;
 
-/* Verdicts go to `out`; `known` (may be NULL) must outlive the checker.
-   NULL when out of memory. */
-ss_claims *ss_claims_alloc(struct ss_db *db, FILE *out, const ss_claims_known *known, size_t nknown);
-void ss_claims_free(ss_claims *c);
+/* A checker in *out whose verdicts go to `f`; `db` may be NULL (every
+   point is then missing); `known` (may be NULL) must outlive the checker.
+   Returns SS_OK, SS_ENOMEM, or SS_EINVAL when out or f is NULL (*out is
+   NULL on failure). */
+int ss_claims_alloc(ss_claims **out, struct ss_db *db, FILE *f, const ss_claims_known *known, size_t nknown);
+void ss_claims_free(ss_claims *c); /* NULL is a no-op */
 
 /* A point's mean and confidence interval (lo, hi may be NULL), NAN when
    the database lacks it; a point of one replication has lo = hi = mean. */

@@ -108,7 +108,12 @@ static void bus_destroy(void *res)
 	free(b);
 }
 
-static const ss_resource_ops bus_ops = {bus_reset, bus_report, bus_util, bus_destroy};
+static const ss_resource_ops bus_ops = {
+	.reset = bus_reset,
+	.report = bus_report,
+	.utilisation = bus_util,
+	.destroy = bus_destroy,
+};
 
 int ss_bus_alloc(ss_bus **out, ss_sim *sim, const char *name, double bytes_per_s,
 		 ss_time overhead, ss_bus_arb arb)

@@ -216,7 +216,12 @@ static void pool_report(void *res, ss_time now, ss_metrics *m)
 
 
 static void pool_free(void *res);
-static const ss_resource_ops pool_ops = {pool_reset, pool_report, pool_util, pool_free};
+static const ss_resource_ops pool_ops = {
+	.reset = pool_reset,
+	.report = pool_report,
+	.utilisation = pool_util,
+	.destroy = pool_free,
+};
 
 int ss_cpu_pool_alloc(ss_cpu_pool **out, ss_sim *sim, const char *name, int n, ss_time ctx_switch)
 {

@@ -59,7 +59,12 @@ static void lock_report(void *res, ss_time now, ss_metrics *m)
 
 static void lock_destroy(void *res) { free(res); }
 
-static const ss_resource_ops lock_ops = {lock_reset, lock_report, lock_util, lock_destroy};
+static const ss_resource_ops lock_ops = {
+	.reset = lock_reset,
+	.report = lock_report,
+	.utilisation = lock_util,
+	.destroy = lock_destroy,
+};
 
 int ss_lock_alloc(ss_lock **out, ss_sim *sim, const char *name, ss_lock_kind kind, ss_cpu_pool *pool)
 {

@@ -21,7 +21,12 @@ static void fixed_reset(void *res, ss_time now) { (void)res, (void)now; }
 static void fixed_report(void *res, ss_time now, ss_metrics *m) { (void)res, (void)now, (void)m; }
 static double fixed_util(void *res, ss_time now) { (void)now; return *(double *)res; }
 static void fixed_destroy(void *res) { (void)res; }
-static const ss_resource_ops fixed_ops = {fixed_reset, fixed_report, fixed_util, fixed_destroy};
+static const ss_resource_ops fixed_ops = {
+	.reset = fixed_reset,
+	.report = fixed_report,
+	.utilisation = fixed_util,
+	.destroy = fixed_destroy,
+};
 
 /* Reports a simulator holding resources "a", "b", ... of utilisations u
    (n of them) and, if `limit` is not NULL, that workload limit. */

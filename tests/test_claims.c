@@ -31,10 +31,10 @@ static const char *printed(FILE *f)
 
 static void verdicts(void)
 {
-	static const ss_claims_known known[] = {{"X-C2", "a reason"}, {"X-C3", "another"}};
+	static const ss_claims_known known[] = {{.id = "X-C2", .why = "a reason"}, {.id = "X-C3", .why = "another"}};
 	FILE *f = tmpfile();
-	ss_claims *c = ss_claims_alloc(NULL, f, known, 2);
-	SS_CHECK(c != NULL, "a checker without a database");
+	ss_claims *c = NULL;
+	SS_CHECK(ss_claims_alloc(&c, NULL, f, known, 2) == SS_OK && c != NULL, "a checker without a database");
 	ss_claims_output(c, "X-C1", 1, "matched %d", 1);
 	ss_claims_output(c, "X-C1", 0, "did not match");
 	ss_claims_output(c, "X-C2", 0, "known deviation");

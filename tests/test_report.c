@@ -203,9 +203,9 @@ static void test_page(void)
 		     NULL, NULL, NULL);
 	sqlite3_close(c);
 	static const ss_html_param toy_params[] = {
-		{"stack", "TCP/IP", "", "protocol graph (Table 1)"},
-		{"label", "", "", "free text naming the configuration"},
-		{"processors", "1", "", "processors of the host (N95-001)"},
+		{.name = "stack", .def = "TCP/IP", .unit = "", .source = "protocol graph (Table 1)"},
+		{.name = "label", .def = "", .unit = "", .source = "free text naming the configuration"},
+		{.name = "processors", .def = "1", .unit = "", .source = "processors of the host (N95-001)"},
 	};
 	ss_html_model toy = {"toy", toy_params, 3};
 	const char *dbs[] = {dbname};

@@ -272,10 +272,14 @@ typedef struct probe {
 } probe;
 
 static const ss_param_def probe_params[] = {
-	{"gap", SS_PARAM_REAL, "1e-5", 1e-9, 1e6, NULL, "s", "packet period"},
-	{"transient", SS_PARAM_REAL, "0", 0, 1e9, NULL, "s", "deliveries count double before this time"},
-	{"slice", SS_PARAM_REAL, "1e-4", 1e-9, 1e9, NULL, "s", "expected MSER-5 pilot slice"},
-	{"bus_load", SS_PARAM_REAL, "0.7", 0, 0.95, NULL, "", "PS bus utilisation (0: no bus)"},
+	{.name = "gap", .type = SS_PARAM_REAL, .def = "1e-5", .min = 1e-9, .max = 1e6,
+	 .unit = "s", .help = "packet period"},
+	{.name = "transient", .type = SS_PARAM_REAL, .def = "0", .min = 0, .max = 1e9,
+	 .unit = "s", .help = "deliveries count double before this time"},
+	{.name = "slice", .type = SS_PARAM_REAL, .def = "1e-4", .min = 1e-9, .max = 1e9,
+	 .unit = "s", .help = "expected MSER-5 pilot slice"},
+	{.name = "bus_load", .type = SS_PARAM_REAL, .def = "0.7", .min = 0, .max = 0.95,
+	 .unit = "", .help = "PS bus utilisation (0: no bus)"},
 };
 
 static void probe_timeout(ss_sim *sim, void *ctx, uint64_t arg)
@@ -333,7 +337,12 @@ static void probe_res_report(void *res, ss_time now, ss_metrics *m)
 
 static double probe_res_util(void *res, ss_time now) { (void)res, (void)now; return 0; }
 static void probe_res_free(void *res) { free(res); }
-static const ss_resource_ops probe_ops = {probe_res_reset, probe_res_report, probe_res_util, probe_res_free};
+static const ss_resource_ops probe_ops = {
+	.reset = probe_res_reset,
+	.report = probe_res_report,
+	.utilisation = probe_res_util,
+	.destroy = probe_res_free,
+};
 
 static int probe_create(ss_sim *sim, const ss_params *p, void **state, char *err, size_t errlen)
 {
@@ -389,8 +398,16 @@ static double probe_progress(void *st)
 static void probe_destroy(void *st) { (void)st; /* the simulator owns the probe */ }
 
 static const ss_model_type probe_model = {
-	"probe", "window-boundary probe", probe_params, sizeof probe_params / sizeof probe_params[0], NULL, 0,
-	"span_ps", probe_create, probe_reset, probe_collect, probe_progress, probe_destroy,
+	.name = "probe",
+	.help = "window-boundary probe",
+	.params = probe_params,
+	.nparams = sizeof probe_params / sizeof probe_params[0],
+	.primary = "span_ps",
+	.create = probe_create,
+	.reset = probe_reset,
+	.collect = probe_collect,
+	.progress = probe_progress,
+	.destroy = probe_destroy,
 };
 
 typedef struct windows {
