@@ -28,6 +28,7 @@ enum {
 	TAG_RESULT,      /* worker -> 0: one replication or batch of an item */
 	TAG_FINISHED,    /* worker -> 0: an item is done (its status) */
 	TAG_BYE,         /* worker -> 0: stopped, nothing more will come */
+	TAG_PACK,        /* worker -> 0: several of the above, see outbox */
 	TAG_ITEM,        /* 0 -> worker: compute this */
 	TAG_STOP         /* 0 -> worker: no more work */
 };
@@ -44,6 +45,10 @@ enum {
 #define AHEAD_MAX 64
 #define WAIT_MIN_NS 20000L      /* first sleep between probes while idle */
 #define WAIT_MAX_NS 1000000L    /* longest: 1 ms, well below the work asked ahead */
+/* Rank 0 sleeps this long whenever nothing has come: every wake-up takes
+   a processor from a worker, and the workers' requests run FLUSH_S and
+   more ahead of their need, so a reply 2 ms late costs nothing. */
+#define MASTER_WAIT_NS 2000000L
 
 /* A result on the wire: this header, then n metrics. */
 typedef struct result_msg {
@@ -144,18 +149,33 @@ static int send(const void *buf, size_t len, int to, int tag)
 	}
 }
 
-/* A worker's sends in flight: a computing rank must not wait on rank 0,
-   which sleeps between probes and stalls for seconds on the disk's sync
-   (measured: a blocking send of 536 bytes took a third of a worker's
-   time). Each message is copied, sent without waiting, and its buffer
-   freed once a later test finds it delivered. */
+/* A worker's messages to rank 0. A computing rank must not wait on
+   rank 0, which sleeps between probes and stalls on the disk's sync
+   (measured: blocking sends of 536 bytes took a third of a worker's
+   time), and rank 0 must not wake for every message (three per item, and
+   each wake-up takes a processor from a worker). So a worker packs its
+   messages, records of (tag, length, bytes) 8-byte aligned, and sends a
+   pack without waiting every FLUSH_S or before it would wait for work;
+   a pack's buffer is freed once a later test finds it delivered. */
+#define FLUSH_S 0.01
+
+typedef struct pack_rec {
+	int32_t tag;
+	uint32_t len;
+} pack_rec;
+
+#define PACK_ALIGN(n) (((n) + 7u) & ~(size_t)7u)
+
 typedef struct outbox {
-	MPI_Request *rq;
+	MPI_Request *rq; /* packs in flight, and their buffers */
 	void **buf;
 	size_t n, cap;
+	char *pack; /* the pack being filled */
+	size_t len, room;
+	double since; /* wall time of its first record */
 } outbox;
 
-/* Frees the buffers of the sends that have completed; with wait, sleeps
+/* Frees the buffers of the packs that have left; with wait, sleeps
    until all have. */
 static int outbox_reap(outbox *o, int wait)
 {
@@ -180,8 +200,11 @@ static int outbox_reap(outbox *o, int wait)
 	}
 }
 
-static int outbox_post(outbox *o, const void *buf, size_t len, int tag)
+/* Sends the pack being filled, if any, without waiting. */
+static int outbox_flush(outbox *o)
 {
+	if (o->len == 0)
+		return SS_OK;
 	int rc = outbox_reap(o, 0);
 	if (rc)
 		return rc;
@@ -196,16 +219,42 @@ static int outbox_post(outbox *o, const void *buf, size_t len, int tag)
 		o->buf = nb;
 		o->cap = nc;
 	}
-	void *copy = malloc(len ? len : 1);
-	if (!copy)
-		return SS_ENOMEM;
-	if (len)
-		memcpy(copy, buf, len);
-	if (MPI_Isend(copy, (int)len, MPI_BYTE, 0, tag, MPI_COMM_WORLD, &o->rq[o->n]) != MPI_SUCCESS) {
-		free(copy);
+	if (o->len > INT32_MAX)
 		return SS_EIO;
+	if (MPI_Isend(o->pack, (int)o->len, MPI_BYTE, 0, TAG_PACK, MPI_COMM_WORLD, &o->rq[o->n]) != MPI_SUCCESS)
+		return SS_EIO;
+	o->buf[o->n++] = o->pack;
+	o->pack = NULL;
+	o->len = o->room = 0;
+	return SS_OK;
+}
+
+/* Adds a message to the pack; sends the pack when it is FLUSH_S old. */
+static int outbox_post(outbox *o, const void *buf, size_t len, int tag)
+{
+	size_t need = o->len + sizeof(pack_rec) + PACK_ALIGN(len);
+	if (len > UINT32_MAX)
+		return SS_EIO;
+	if (need > o->room) {
+		size_t nr = o->room ? 2 * o->room : 4096;
+		while (nr < need)
+			nr *= 2;
+		char *np = realloc(o->pack, nr);
+		if (!np)
+			return SS_ENOMEM;
+		o->pack = np;
+		o->room = nr;
 	}
-	o->buf[o->n++] = copy;
+	if (o->len == 0)
+		o->since = ss_sweep_wall();
+	pack_rec r = {.tag = tag, .len = (uint32_t)len};
+	memcpy(o->pack + o->len, &r, sizeof r);
+	if (len)
+		memcpy(o->pack + o->len + sizeof r, buf, len);
+	memset(o->pack + o->len + sizeof r + len, 0, PACK_ALIGN(len) - len);
+	o->len = need;
+	if (ss_sweep_wall() - o->since >= FLUSH_S)
+		return outbox_flush(o);
 	return SS_OK;
 }
 
@@ -213,14 +262,15 @@ static void outbox_fini(outbox *o)
 {
 	free(o->rq);
 	free(o->buf);
+	free(o->pack);
 }
 
-/* Waits for a message (from anyone when from is MPI_ANY_SOURCE) by
-   probing and sleeping, then receives it into *buf (grown as needed).
+/* Waits for a message (from anyone when from is MPI_ANY_SOURCE: rank 0)
+   by probing and sleeping, then receives it into *buf (grown as needed).
    Returns an ss_status. */
 static int receive(int from, void **buf, size_t *cap, MPI_Status *stv, int *len)
 {
-	long ns = WAIT_MIN_NS;
+	long ns = from == MPI_ANY_SOURCE ? MASTER_WAIT_NS : WAIT_MIN_NS;
 	for (;;) {
 		int flag = 0;
 		if (MPI_Iprobe(from, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, stv) != MPI_SUCCESS)
@@ -246,13 +296,18 @@ static int receive(int from, void **buf, size_t *cap, MPI_Status *stv, int *len)
 
 typedef struct rank_state {
 	int pending; /* requests not answered yet */
+	int inhand;  /* items sent, not finished */
 	int stopped; /* told to stop */
 } rank_state;
 
-/* Answers the requests of rank w that can be answered now. */
-static int serve(ss_sweep *sw, rank_state *r, int w)
+/* Answers the requests of rank w that can be answered now. Near the end
+   a rank gets no more than its share of what is left, so that no rank
+   sits on items another could run while it idles. */
+static int serve(ss_sweep *sw, rank_state *r, int w, int workers)
 {
 	while (r->pending > 0) {
+		if (!r->stopped && r->inhand > 0 && (size_t)r->inhand > ss_sweep_left(sw) / (size_t)workers)
+			return SS_OK; /* answered when one of its items finishes */
 		ss_sweep_item it;
 		int what = r->stopped ? SS_SWEEP_END : ss_sweep_next(sw, &it);
 		if (what == SS_SWEEP_WAIT)
@@ -261,9 +316,65 @@ static int serve(ss_sweep *sw, rank_state *r, int w)
 		if (rc)
 			return rc;
 		r->pending--;
+		r->inhand += what == SS_SWEEP_ITEM;
 		r->stopped |= what == SS_SWEEP_END;
 	}
 	return SS_OK;
+}
+
+/* One message of rank w to rank 0 (a record of a pack). Returns a
+   failure to stop on. */
+static int handle(ss_sweep *sw, rank_state *rs, int size, int w, int tag, void *buf, size_t len, int *byes)
+{
+	int failed = SS_OK;
+	switch (tag) {
+	case TAG_HELLO: {
+		/* Ranks that loaded other settings (a file changed between
+		   their starts, another working directory) would store
+		   numbers no serial run gives. */
+		const char *mine = ss_sweep_config(sw);
+		if (len != strlen(mine) || memcmp(buf, mine, len))
+			ss_sweep_abort(sw, SS_EINVAL, "MPI: the ranks loaded different scenarios (each rank must "
+						      "see the same files, in the same working directory)");
+		break;
+	}
+	case TAG_REQUEST:
+		rs[w].pending++;
+		break;
+	case TAG_RESULT: {
+		result_msg *h = buf;
+		if (len < sizeof *h || len != sizeof *h + h->n * sizeof(ss_metric)) {
+			failed = SS_EIO;
+			break;
+		}
+		/* A view of the metrics in the message, read-only. */
+		ss_metrics m = {(ss_metric *)(h + 1), h->n, h->n, "", h->bottleneck_util};
+		memcpy(m.bottleneck, h->bottleneck, sizeof m.bottleneck);
+		ss_sweep_store(sw, &h->it, h->rep, &m, &h->info, h->t0, h->t1);
+		break;
+	}
+	case TAG_FINISHED: {
+		finished_msg *f = buf;
+		if (len != sizeof *f) {
+			failed = SS_EIO;
+			break;
+		}
+		f->err[sizeof f->err - 1] = '\0';
+		ss_sweep_finish(sw, &f->it, f->rc, f->err);
+		rs[w].inhand--;
+		/* Precision mode, or the end's shares: waiting requests may
+		   have work now. */
+		for (int v = 1; v < size && !failed; v++)
+			failed = serve(sw, &rs[v], v, size - 1);
+		break;
+	}
+	case TAG_BYE:
+		(*byes)++;
+		break;
+	default:
+		failed = SS_EIO;
+	}
+	return failed;
 }
 
 int ss_mpi_master(ss_sweep *sw)
@@ -284,56 +395,32 @@ int ss_mpi_master(ss_sweep *sw)
 		int w = stv.MPI_SOURCE;
 		if (w <= 0 || w >= size)
 			continue;
-		switch (stv.MPI_TAG) {
-		case TAG_HELLO: {
-			/* Ranks that loaded other settings (a file changed between
-			   their starts, another working directory) would store
-			   numbers no serial run gives. */
-			const char *mine = ss_sweep_config(sw);
-			if ((size_t)len != strlen(mine) || memcmp(buf, mine, (size_t)len))
-				ss_sweep_abort(sw, SS_EINVAL, "MPI: the ranks loaded different scenarios (each rank must "
-							      "see the same files, in the same working directory)");
-			break;
-		}
-		case TAG_REQUEST:
-			rs[w].pending++;
-			break;
-		case TAG_RESULT: {
-			result_msg *h = buf;
-			if ((size_t)len < sizeof *h || (size_t)len != sizeof *h + h->n * sizeof(ss_metric)) {
-				failed = SS_EIO;
-				break;
-			}
-			/* A view of the metrics in the message, read-only. */
-			ss_metrics m = {(ss_metric *)(h + 1), h->n, h->n, "", h->bottleneck_util};
-			memcpy(m.bottleneck, h->bottleneck, sizeof m.bottleneck);
-			ss_sweep_store(sw, &h->it, h->rep, &m, &h->info, h->t0, h->t1);
-			break;
-		}
-		case TAG_FINISHED: {
-			finished_msg *f = buf;
-			if ((size_t)len != sizeof *f) {
-				failed = SS_EIO;
-				break;
-			}
-			f->err[sizeof f->err - 1] = '\0';
-			ss_sweep_finish(sw, &f->it, f->rc, f->err);
-			/* Precision mode: waiting requests may have work now. */
-			for (int v = 1; v < size && !failed; v++)
-				failed = serve(sw, &rs[v], v);
-			break;
-		}
-		case TAG_BYE:
-			byes++;
-			break;
-		default:
+		if (stv.MPI_TAG != TAG_PACK) {
 			failed = SS_EIO;
+		} else {
+			/* The records of a pack, in order. */
+			size_t at = 0;
+			while (!failed && at < (size_t)len) {
+				pack_rec r;
+				if ((size_t)len - at < sizeof r) {
+					failed = SS_EIO;
+					break;
+				}
+				memcpy(&r, (char *)buf + at, sizeof r);
+				at += sizeof r;
+				if ((size_t)len - at < r.len) {
+					failed = SS_EIO;
+					break;
+				}
+				failed = handle(sw, rs, size, w, r.tag, (char *)buf + at, r.len, &byes);
+				at += PACK_ALIGN(r.len);
+			}
 		}
 		if (!failed)
-			failed = serve(sw, &rs[w], w);
+			failed = serve(sw, &rs[w], w, size - 1);
 		for (int v = 1; failed && v < size; v++) {
 			rs[v].stopped = 1;
-			serve(sw, &rs[v], v);
+			serve(sw, &rs[v], v, size - 1);
 		}
 	}
 	free(buf);
@@ -376,7 +463,7 @@ static int send_result(void *ud, const ss_sweep_item *it, int rep, const ss_metr
 
 int ss_mpi_worker(ss_sweep *sw)
 {
-	outbox out = {NULL, NULL, 0, 0};
+	outbox out = {.rq = NULL};
 	emit_ctx ec = {NULL, 0, &out};
 	void *buf = NULL;
 	size_t cap = 0;
@@ -391,7 +478,14 @@ int ss_mpi_worker(ss_sweep *sw)
 		rc = outbox_post(&out, NULL, 0, TAG_REQUEST);
 	while (rc == SS_OK && outstanding > 0) {
 		MPI_Status stv;
-		int len = 0;
+		int len = 0, here = 0;
+		/* No work waiting here: rank 0 must see the requests now. */
+		if (MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &here, &stv) != MPI_SUCCESS) {
+			rc = SS_EIO;
+			break;
+		}
+		if (!here && (rc = outbox_flush(&out)))
+			break;
 		if ((rc = receive(0, &buf, &cap, &stv, &len)))
 			break;
 		outstanding--;
@@ -422,6 +516,8 @@ int ss_mpi_worker(ss_sweep *sw)
 	}
 	if (rc == SS_OK)
 		rc = outbox_post(&out, NULL, 0, TAG_BYE);
+	if (rc == SS_OK)
+		rc = outbox_flush(&out);
 	/* Every buffer stays until its message has left. */
 	int rc2 = outbox_reap(&out, 1);
 	if (rc == SS_OK)

@@ -33,6 +33,10 @@ enum {
 /* The next item to compute. Serialised. */
 int ss_sweep_next(ss_sweep *sw, ss_sweep_item *it);
 
+/* Items not handed out yet (in precision mode, those of points not
+   started: more may follow). Serialised. */
+size_t ss_sweep_left(const ss_sweep *sw);
+
 /* A result of item `it`: replication or batch `rep` with its metrics,
    the wall clock when its computation started and ended. */
 typedef int (*ss_sweep_emit)(void *ud, const ss_sweep_item *it, int rep, const ss_metrics *m,

@@ -332,6 +332,13 @@ int ss_sweep_next(ss_sweep *sh, ss_sweep_item *it)
 	return SS_SWEEP_ITEM;
 }
 
+size_t ss_sweep_left(const ss_sweep *sh)
+{
+	if (sh->prec)
+		return sh->nready + (sh->npts - sh->cursor);
+	return sh->njobs - sh->next;
+}
+
 void ss_sweep_finish(ss_sweep *sh, const ss_sweep_item *it, int rc, const char *err)
 {
 	sh->inflight--;
