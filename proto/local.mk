@@ -4,3 +4,16 @@
 
 # Protocol cost profiles ship as data: SS_DATADIR "/proto/profiles".
 EXTRA_DIST += proto/profiles
+
+noinst_LIBRARIES += libss_proto.a
+libss_proto_a_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
+libss_proto_a_SOURCES =
+SS_PROTO_LIBS = libss_proto.a
+
+libss_proto_a_SOURCES += proto/ss_protoprof.h proto/protoprof.c
+
+check_PROGRAMS += tests/test_protoprof
+TESTS += tests/test_protoprof
+tests_test_protoprof_SOURCES = tests/test_protoprof.c tests/ss_test.h
+tests_test_protoprof_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
+tests_test_protoprof_LDADD = $(SS_PROTO_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
