@@ -1,0 +1,1189 @@
+/* A Linux 2.6.11-like host (ss_nethost.h): the kernel's send, receive and
+   interrupt paths as state machines over execution contexts of the
+   processor pool. Each context (a hard IRQ, a NET_RX softirq, a system
+   call) runs one compute at a time; when it ends, the context's next
+   step runs. The TCP engine is called synchronously from the running
+   context; the segments it emits are queued on that context and charged
+   there, one compute each, before the context goes on.
+
+   Where the kernel's work runs (Linux 2.6.11):
+   - e1000 without NAPI (drivers/net/e1000/e1000_main.c e1000_intr) cleans
+     tx descriptors and takes received frames in the hard IRQ handler,
+     passing each to netif_rx (the per-CPU backlog, netdev_max_backlog,
+     net/core/dev.c); with NAPI (CONFIG_E1000_NAPI) the handler masks the
+     NIC and schedules the poll (e1000_clean), which cleans tx and takes
+     frames in the NET_RX softirq. So the driver's rx work (eth rx, skb)
+     is charged in the IRQ without NAPI, in the softirq with NAPI.
+   - net_rx_action (net/core/dev.c): a budget of netdev_budget packets per
+     run, each poll at most its weight (the backlog device's weight_p 64,
+     the e1000's 64); work left after the budget raises NET_RX again (a
+     new run, its entry cost again). ksoftirqd is not modelled: a softirq
+     with work keeps its processor (ASSUMPTION: TCP's window bounds the
+     work, so a process is never starved for long).
+   - tcp_v4_rcv: a socket owned by a process (lock_sock) gets the segment
+     on its backlog (sk_add_backlog); release_sock runs tcp_v4_do_rcv on
+     each in the owner's context. The prequeue (tcp_prequeue, which moves
+     TCP receive processing to a reader sleeping in recvmsg) is not
+     modelled: segments for a sleeping reader are processed in the
+     softirq (ASSUMPTION: it moves time between softirq and system, not
+     the total).
+   - TCP's timers (delayed ACK, retransmission) run in the timer softirq
+     on CPU 0 (ASSUMPTION: the connection's timers are armed on the CPU
+     that takes the NIC's interrupts).
+   - The NIC's interrupt goes to CPU 0 (ASSUMPTION: one NIC has one IRQ
+     line; without irqbalance, Linux 2.6.11's default affinity delivers
+     it to the first CPU on the boot processor's APIC).
+   - Socket buffers: alloc_skb + kfree_skb is one profile cost (skb). A
+     sent packet's is split between its allocation in the sending context
+     and its free in the tx clean (ASSUMPTION: alloc and free cost the
+     same); a received packet's is charged whole with the driver's rx
+     work (the refill allocates, the consumer frees).
+   - A wake-up (try_to_wake_up in the waker, schedule() in the woken)
+     costs one system call's entry and exit, the profile's syscall layer,
+     charged to the woken process in system mode (ASSUMPTION: no figure
+     for it was found; it is of the same kind of work, a kernel entry with
+     a scheduler pass). */
+#include "ss_nethost.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ss_err.h"
+#include "ss_iobus.h"
+#include "ss_wait.h"
+
+enum { XK_IRQ, XK_SOFTIRQ, XK_PROC };
+
+/* Steps: what a context does when its compute ends. */
+enum {
+	S_NONE,
+	S_XMIT,        /* the packet in hand was charged: to the NIC, then the next output */
+	S_IRQ_END,     /* hard IRQ handler done */
+	S_SI_NEXT,     /* softirq: timer output, the next poll, or done */
+	S_SI_PKT,      /* softirq: the next packet of the poll */
+	S_SI_DELIVER,  /* softirq: the packet was charged: to TCP or the socket backlog */
+	S_SI_TCP,      /* softirq: tcp rx of a packet charged after the socket was released */
+	S_P_ENTER,     /* process: syscall entry charged: lock the socket */
+	S_P_BACKLOG,   /* process (release_sock): the next backlog segment */
+	S_P_BACKLOG_TCP, /* process: its tcp rx charged: to the engine */
+	S_P_WOKEN,     /* process: wake-up charged: lock the socket again */
+	S_W_COPY,      /* write: copy what fits */
+	S_W_WRITE,     /* write: copied: to the engine */
+	S_W_SLEEP,     /* write: released with no space: sleep unless space came */
+	S_R_CHECK,     /* read: data? */
+	S_R_READ,      /* read: copied: to the engine */
+	S_R_DONE,      /* read: outputs sent: release */
+	S_R_SLEEP,     /* read: released with nothing to read */
+	S_P_DONE       /* process: return to the caller */
+};
+
+typedef struct xctx xctx;
+typedef struct percpu percpu;
+
+struct xctx {
+	ss_nethost *h;
+	ss_thread *t;       /* the thread of this context */
+	int kind;
+	int step;
+	int after;          /* flush: the step after the last output */
+	ss_pktq out;        /* engine output waiting for its tx cost */
+	ss_packet *pkt;     /* packet in hand */
+	percpu *pc;         /* IRQ and softirq: their processor's state */
+	/* process context (system call) */
+	int busy;           /* a call is under way */
+	int is_write;
+	int sleeping;       /* blocked on the socket's wait queue */
+	int after_rel;      /* release_sock: the step after the backlog */
+	int after_lock;     /* lock_sock: the step once owned */
+	int resume;         /* the step after a wake-up (through lock_sock) */
+	uint32_t want;      /* write: bytes asked; read: most bytes to read */
+	uint32_t left;      /* write: bytes not yet taken */
+	uint32_t n;         /* bytes being copied */
+	uint32_t got;       /* read: bytes read */
+	ss_handler k;
+	void *kctx;
+	/* softirq */
+	int own;            /* the socket was owned when the packet's processing began */
+};
+
+/* A processor's kernel state: its hard-IRQ and softirq threads, the
+   softnet backlog and the NAPI poll list (one device: a flag). */
+struct percpu {
+	int cpu;
+	ss_thread irq_th, si_th;
+	xctx irqx, six;
+	int irq_busy, irq_pending;
+	int si_running;
+	uint32_t budget, quota, taken;
+	ss_pktq backlog;    /* netif_rx's per-CPU input queue (without NAPI) */
+	ss_pktq timer_out;  /* segments the TCP timers emitted, for the timer softirq */
+	int napi_sched;     /* the NIC is on this CPU's poll list */
+};
+
+struct ss_nethost {
+	ss_sim *sim;
+	char name[32];
+	ss_nethost_config cfg;
+	ss_cpu_pool *cpu;
+	ss_iobus *bus;
+	ss_nic *nic;
+	percpu *pcs;
+	int ncpu;
+	uint32_t mtu;
+	/* socket */
+	ss_tcp *tcp;
+	uint32_t mss, sndbuf;
+	ss_ipsec_sa *sa_out, *sa_in;
+	int ipsec_tunnel;
+	xctx *cur;          /* the context inside an engine call, or NULL (a timer) */
+	int owned;          /* a process holds the socket (lock_sock) */
+	ss_pktq sock_backlog;
+	ss_waitq wq_read, wq_write, wq_lock;
+	xctx wr, rd;
+	/* device queue */
+	ss_pktq qdisc;
+	uint64_t sent_frames; /* for the corruption injector */
+	/* cached costs, ps */
+	ss_time c_irq, c_softirq, c_skb_half_tx, c_skb_half_rx, c_syscall;
+	ss_nethost_stats st;
+	double proto_ps, crypto_ps;
+};
+
+static void run(xctx *x);
+
+/* ---- costs ---- */
+
+static ss_time pp(const ss_nethost *h, int layer, int dir, uint32_t bytes)
+{
+	return ss_protoprof_cost(h->cfg.proto, layer, dir, bytes);
+}
+
+/* The IPsec layer and crypto costs of a datagram whose transport segment
+   has n bytes; 0 without an SA. */
+static ss_time ipsec_cost(const ss_nethost *h, const ss_ipsec_sa *sa, int dir, uint32_t n, ss_time *crypto)
+{
+	*crypto = 0;
+	if (!sa)
+		return 0;
+	const ss_ipsec_config *c = ss_ipsec_sa_config(sa);
+	uint32_t prot = n + (c->mode == SS_IPSEC_TUNNEL ? 20u : 0u); /* what the transform covers */
+	ss_time layer = 0;
+	if (c->proto == SS_IPSEC_ESP || c->proto == SS_IPSEC_ESP_AH)
+		layer += pp(h, SS_PP_ESP, dir, prot);
+	if (c->proto == SS_IPSEC_AH || c->proto == SS_IPSEC_ESP_AH)
+		layer += pp(h, SS_PP_AH, dir, prot);
+	ss_ipsec_work w[3];
+	size_t k = ss_ipsec_work_get(sa, n, w);
+	for (size_t i = 0; i < k; i++) {
+		ss_time t = 0;
+		if (ss_profile_cost(h->cfg.crypto, w[i].alg, w[i].bytes, &t) != SS_OK)
+			ss_fatal(SS_LOC, "host %s: no cost for %s (checked at connect)", h->name, w[i].alg->name);
+		*crypto += t;
+	}
+	return layer;
+}
+
+/* Charges proto + crypto ps to x's thread, then step. */
+static void cdone(ss_sim *sim, void *ctx, uint64_t arg);
+
+static void charge(xctx *x, ss_time proto, ss_time crypto, int step)
+{
+	ss_nethost *h = x->h;
+	h->proto_ps += (double)proto;
+	h->crypto_ps += (double)crypto;
+	x->step = step;
+	ss_cpu_compute(h->cpu, x->t, proto + crypto, 0, cdone, x, 0);
+}
+
+static void cdone(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	run(ctx);
+}
+
+/* ---- execute mode: datagram bytes ---- */
+
+/* The payload byte at sequence number s: a pattern of the stream offset
+   (the same on both ends, so the receiver can check every byte). */
+static inline unsigned char pattern(uint32_t s) { return (unsigned char)((s * 2654435761u) >> 24); }
+
+static void put16(unsigned char *b, uint32_t v)
+{
+	b[0] = (unsigned char)(v >> 8);
+	b[1] = (unsigned char)v;
+}
+static void put32(unsigned char *b, uint32_t v)
+{
+	put16(b, v >> 16);
+	put16(b + 2, v & 0xffff);
+}
+static uint32_t get16(const unsigned char *b) { return (uint32_t)b[0] << 8 | b[1]; }
+static uint32_t get32(const unsigned char *b) { return get16(b) << 16 | get16(b + 2); }
+
+/* RFC 791 header checksum over the 20-byte header. */
+static uint32_t ip_checksum(const unsigned char *b)
+{
+	uint32_t s = 0;
+	for (int i = 0; i < 20; i += 2)
+		s += get16(b + i);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return ~s & 0xffff;
+}
+
+/* Writes p's datagram (IPv4 + TCP header and options + payload pattern)
+   and protects it with the outbound SA. */
+static void exec_build(ss_nethost *h, ss_packet *p, uint32_t n)
+{
+	size_t need = (size_t)h->mtu + 64;
+	if (p->cap < need && ss_pktpool_reserve(h->cfg.pool, p, need) != SS_OK)
+		ss_fatal(SS_LOC, "host %s: out of memory for a datagram", h->name);
+	unsigned char *b = p->data;
+	size_t len = 20 + (size_t)n;
+	memset(b, 0, 40);
+	b[0] = 0x45;                         /* IPv4, 5 words (RFC 791) */
+	put16(b + 2, (uint32_t)len);
+	put16(b + 4, (uint32_t)(p->id & 0xffff));
+	put16(b + 6, 0x4000);                /* don't fragment */
+	b[8] = 64;                           /* TTL */
+	b[9] = 6;                            /* TCP (RFC 790) */
+	put32(b + 12, h->cfg.side ? 0x0a000002u : 0x0a000001u);
+	put32(b + 16, h->cfg.side ? 0x0a000001u : 0x0a000002u);
+	put16(b + 10, ip_checksum(b));
+	unsigned char *t = b + 20;           /* TCP header (RFC 793) */
+	put16(t, h->cfg.side ? 12866 : 12865);
+	put16(t + 2, h->cfg.side ? 12865 : 12866);
+	put32(t + 4, p->seq);
+	put32(t + 8, p->ack);
+	t[12] = (unsigned char)((p->hdr_l4 / 4) << 4);
+	t[13] = p->flags;
+	put16(t + 14, p->wnd > 0xffff ? 0xffff : p->wnd);
+	unsigned char *o = t + 20;
+	size_t opt = p->hdr_l4 > 20 ? p->hdr_l4 - 20 : 0;
+	memset(o, 1, opt);                   /* NOPs */
+	if (opt >= 12) {                     /* timestamps (RFC 1323): NOP NOP kind 8 len 10 */
+		o[2] = 8;
+		o[3] = 10;
+		put32(o + 4, p->tsval);
+		put32(o + 8, p->tsecr);
+	}
+	unsigned char *d = t + p->hdr_l4;
+	for (uint32_t i = 0; i < p->payload; i++)
+		d[i] = pattern(p->seq + i);
+	if (h->sa_out) {
+		size_t nl = 0;
+		int rc = ss_ipsec_protect(h->sa_out, b, p->cap, len, &nl);
+		if (rc != SS_OK || nl != p->len)
+			ss_fatal(SS_LOC, "host %s: protect gave %d, %zu bytes for a datagram of %u", h->name, rc, nl,
+				 p->len);
+	}
+}
+
+/* Receive checks in execute mode (unprotect, then every payload byte)
+   or, in simulation, the anti-replay window: 0 when p must be dropped. */
+static int rx_accept(ss_nethost *h, ss_packet *p)
+{
+	if (!h->cfg.execute) {
+		if (h->sa_in && !ss_ipsec_seq_accept(h->sa_in, p->ipsec_seq)) {
+			h->st.replay_drops++;
+			return 0;
+		}
+		return 1;
+	}
+	size_t len = p->len;
+	if (h->sa_in) {
+		size_t nl = 0;
+		int rc = ss_ipsec_unprotect(h->sa_in, p->data, p->len, &nl);
+		if (rc == SS_EVERIFY) {
+			h->st.auth_failures++;
+			return 0;
+		}
+		if (rc != SS_OK)
+			ss_fatal(SS_LOC, "host %s: unprotect failed (%d) on a datagram of %u bytes", h->name, rc, p->len);
+		len = nl;
+	}
+	const unsigned char *b = p->data, *t = b + 20;
+	int ok = len == 20 + (size_t)p->hdr_l4 + p->payload && get16(b + 2) == len && get32(t + 4) == p->seq;
+	const unsigned char *d = t + p->hdr_l4;
+	for (uint32_t i = 0; ok && i < p->payload; i++)
+		ok = d[i] == pattern(p->seq + i);
+	if (!ok) {
+		h->st.payload_errors++;
+		return 0;
+	}
+	h->st.bytes_verified += p->payload;
+	return 1;
+}
+
+/* ---- transmit ---- */
+
+/* Sizes a segment the engine emitted as its datagram; returns its tx
+   cost (proto in the result, crypto in *crypto). */
+static ss_time tx_prepare(ss_nethost *h, ss_packet *p, ss_time *crypto)
+{
+	uint32_t n = p->len; /* TCP header + options + payload */
+	uint32_t dg = 20 + n;
+	p->hdr_l3 = 20;
+	p->hdr_sec = 0;
+	if (h->sa_out) {
+		uint32_t ov = ss_ipsec_overhead(h->sa_out, n);
+		dg = ss_ipsec_datagram_len(h->sa_out, n);
+		p->hdr_l3 = h->ipsec_tunnel ? 40 : 20;
+		p->hdr_sec = ov - (h->ipsec_tunnel ? 20 : 0);
+	}
+	p->len = dg;
+	p->stamp = ss_sim_now(h->sim);
+	ss_time c = pp(h, SS_PP_TCP, SS_PP_TX, n) + pp(h, SS_PP_IP, SS_PP_TX, dg) + pp(h, SS_PP_ETH, SS_PP_TX, dg) +
+		    h->c_skb_half_tx;
+	if (h->cfg.nic.tx_copy) /* the driver's bounce buffer (8139too) */
+		c += pp(h, SS_PP_COPY, SS_PP_TX, dg + 14);
+	c += ipsec_cost(h, h->sa_out, SS_PP_TX, n, crypto);
+	return c;
+}
+
+static void xmit(ss_nethost *h, ss_packet *p)
+{
+	if (!ss_pktq_len(&h->qdisc)) {
+		int rc = ss_nic_xmit(h->nic, p);
+		if (rc == SS_OK) {
+			h->st.tx_pkts++;
+			return;
+		}
+		if (rc != SS_EBUSY)
+			ss_fatal(SS_LOC, "host %s: the NIC refused a %u-byte datagram (%d)", h->name, p->len, rc);
+	}
+	if (ss_pktq_len(&h->qdisc) >= h->cfg.txqueuelen) {
+		h->st.qdisc_drops++;
+		ss_pktpool_put(h->cfg.pool, p);
+		return;
+	}
+	h->st.qdisc_queued++;
+	ss_pktq_push(&h->qdisc, p);
+}
+
+/* The qdisc restarts when the driver frees tx descriptors
+   (netif_wake_queue -> qdisc_run). */
+static void qdisc_restart(ss_nethost *h)
+{
+	while (ss_pktq_len(&h->qdisc) && ss_nic_tx_free(h->nic) > 0) {
+		ss_packet *p = ss_pktq_pop(&h->qdisc);
+		if (ss_nic_xmit(h->nic, p) != SS_OK)
+			ss_fatal(SS_LOC, "host %s: the NIC refused a queued datagram", h->name);
+		h->st.tx_pkts++;
+	}
+}
+
+static uint32_t tx_clean(ss_nethost *h)
+{
+	uint32_t c = ss_nic_tx_clean(h->nic, NULL);
+	h->st.tx_cleaned += c;
+	qdisc_restart(h);
+	return c;
+}
+
+static void tx_finish(ss_nethost *h, ss_packet *p)
+{
+	if (h->cfg.execute) {
+		exec_build(h, p, p->hdr_l4 + p->payload);
+		h->sent_frames++;
+		if (h->cfg.corrupt_every && h->sent_frames % h->cfg.corrupt_every == 0) {
+			/* One bit in the middle of what follows the IP header: in
+			   ciphertext, ICV-covered data or TCP payload alike. */
+			p->data[20 + (p->len - 20) / 2] ^= 0x10;
+			p->corrupt = 1;
+			h->st.corrupted++;
+		}
+	} else if (h->sa_out) {
+		p->ipsec_seq = ss_ipsec_seq_next(h->sa_out);
+	}
+	xmit(h, p);
+}
+
+/* Charges the outputs x holds one by one, then goes to `after`. */
+static void flush(xctx *x, int after)
+{
+	ss_packet *p = ss_pktq_pop(&x->out);
+	if (!p) {
+		x->step = after;
+		run(x);
+		return;
+	}
+	x->after = after;
+	x->pkt = p;
+	ss_time cr;
+	ss_time c = tx_prepare(x->h, p, &cr);
+	charge(x, c, cr, S_XMIT);
+}
+
+/* ---- engine hooks ---- */
+
+static void sirq_raise(ss_nethost *h, percpu *pc);
+
+static void on_output(void *ctx, ss_packet *p)
+{
+	ss_nethost *h = ctx;
+	if (h->cur) {
+		ss_pktq_push(&h->cur->out, p);
+		return;
+	}
+	/* A TCP timer: the timer softirq sends it. */
+	ss_pktq_push(&h->pcs[0].timer_out, p);
+	sirq_raise(h, &h->pcs[0]);
+}
+
+static void on_readable(void *ctx)
+{
+	ss_nethost *h = ctx;
+	if (h->rd.sleeping) {
+		h->rd.sleeping = 0;
+		ss_waitq_wake_one(&h->wq_read);
+	}
+}
+
+/* sk_stream_write_space (include/net/sock.h, net/core/stream.c): a
+   writer waiting for memory is woken when the free space is at least
+   half of what is queued (sk_stream_min_wspace = wmem_queued / 2). */
+static void on_writable(void *ctx)
+{
+	ss_nethost *h = ctx;
+	if (!h->wr.sleeping)
+		return;
+	uint32_t space = ss_tcp_send_space(h->tcp);
+	uint32_t queued = h->sndbuf > space ? h->sndbuf - space : 0;
+	if (space > 0 && space >= queued / 2) {
+		h->wr.sleeping = 0;
+		ss_waitq_wake_one(&h->wq_write);
+	}
+}
+
+static void tcp_in(xctx *x, ss_packet *p)
+{
+	ss_nethost *h = x->h;
+	h->cur = x;
+	ss_tcp_input(h->tcp, p);
+	h->cur = NULL;
+}
+
+/* ---- receive costs ---- */
+
+/* The driver's part (eth rx, skb, the copy of a copying driver). */
+static ss_time rx_driver_cost(const ss_nethost *h, const ss_packet *p)
+{
+	ss_time c = pp(h, SS_PP_ETH, SS_PP_RX, p->len) + 2 * h->c_skb_half_rx;
+	if (h->cfg.nic.rx_copy)
+		c += pp(h, SS_PP_COPY, SS_PP_RX, p->len + 14);
+	return c;
+}
+
+static ss_time rx_tcp_cost(const ss_nethost *h, const ss_packet *p)
+{
+	return pp(h, SS_PP_TCP, SS_PP_RX, p->hdr_l4 + p->payload);
+}
+
+/* ip rx + IPsec rx: the protocol part before TCP. */
+static ss_time rx_ip_cost(const ss_nethost *h, const ss_packet *p, ss_time *crypto)
+{
+	return pp(h, SS_PP_IP, SS_PP_RX, p->len) + ipsec_cost(h, h->sa_in, SS_PP_RX, p->hdr_l4 + p->payload, crypto);
+}
+
+/* ---- hard IRQ ---- */
+
+static void irq_go(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	xctx *x = ctx;
+	ss_nethost *h = x->h;
+	percpu *pc = x->pc;
+	ss_time c = h->c_irq;
+	h->st.irqs++;
+	if (h->cfg.napi) {
+		ss_nic_irq_enable(h->nic, 0);
+		pc->napi_sched = 1;
+	} else {
+		c += (ss_time)tx_clean(h) * h->c_skb_half_tx;
+		ss_packet *p;
+		while ((p = ss_nic_rx_take(h->nic))) {
+			h->st.rx_pkts++;
+			c += rx_driver_cost(h, p);
+			if (ss_pktq_len(&pc->backlog) >= h->cfg.max_backlog) {
+				h->st.backlog_drops++;
+				ss_pktpool_put(h->cfg.pool, p);
+			} else {
+				ss_pktq_push(&pc->backlog, p);
+			}
+		}
+	}
+	charge(x, c, 0, S_IRQ_END);
+}
+
+static void irq_raise(ss_nethost *h, percpu *pc)
+{
+	if (pc->irq_busy) {
+		/* The line is asserted again while its handler runs: one
+		   replay when it returns (IRQ_PENDING in kernel/irq/handle.c). */
+		pc->irq_pending = 1;
+		return;
+	}
+	pc->irq_busy = 1;
+	ss_cpu_acquire(h->cpu, &pc->irq_th, irq_go, &pc->irqx, 0);
+}
+
+static void nic_irq(void *ctx)
+{
+	ss_nethost *h = ctx;
+	irq_raise(h, &h->pcs[0]);
+}
+
+static void irq_end(xctx *x)
+{
+	ss_nethost *h = x->h;
+	percpu *pc = x->pc;
+	if (pc->napi_sched || ss_pktq_len(&pc->backlog))
+		sirq_raise(h, pc);
+	ss_cpu_release(h->cpu, x->t);
+	pc->irq_busy = 0;
+	if (pc->irq_pending) {
+		pc->irq_pending = 0;
+		irq_raise(h, pc);
+	}
+}
+
+/* ---- NET_RX and timer softirq ---- */
+
+static void si_entry(xctx *x)
+{
+	ss_nethost *h = x->h;
+	h->st.softirq_runs++;
+	x->pc->budget = h->cfg.netdev_budget;
+	charge(x, h->c_softirq, 0, S_SI_NEXT);
+}
+
+static void si_go(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	si_entry(ctx);
+}
+
+static void sirq_raise(ss_nethost *h, percpu *pc)
+{
+	if (pc->si_running)
+		return; /* the running softirq finds the new work */
+	pc->si_running = 1;
+	ss_cpu_acquire(h->cpu, &pc->si_th, si_go, &pc->six, 0);
+}
+
+static int rx_work(const ss_nethost *h, const percpu *pc)
+{
+	return h->cfg.napi ? pc->napi_sched : ss_pktq_len(&pc->backlog) > 0;
+}
+
+static void si_next(xctx *x)
+{
+	ss_nethost *h = x->h;
+	percpu *pc = x->pc;
+	if (ss_pktq_len(&pc->timer_out)) {
+		ss_packet *p;
+		while ((p = ss_pktq_pop(&pc->timer_out)))
+			ss_pktq_push(&x->out, p);
+		flush(x, S_SI_NEXT);
+		return;
+	}
+	if (!rx_work(h, pc)) {
+		pc->si_running = 0;
+		ss_cpu_release(h->cpu, x->t);
+		return;
+	}
+	if (pc->budget == 0) {
+		si_entry(x); /* net_rx_action re-raises NET_RX: a new run */
+		return;
+	}
+	h->st.polls++;
+	pc->quota = h->cfg.napi_weight < pc->budget ? h->cfg.napi_weight : pc->budget;
+	pc->taken = 0;
+	if (h->cfg.napi) {
+		uint32_t c = tx_clean(h);
+		if (c) {
+			charge(x, (ss_time)c * h->c_skb_half_tx, 0, S_SI_PKT);
+			return;
+		}
+	}
+	x->step = S_SI_PKT;
+	run(x);
+}
+
+static void si_pkt(xctx *x)
+{
+	ss_nethost *h = x->h;
+	percpu *pc = x->pc;
+	while (pc->taken < pc->quota) {
+		ss_packet *p = h->cfg.napi ? ss_nic_rx_take(h->nic) : ss_pktq_pop(&pc->backlog);
+		if (!p)
+			break;
+		pc->taken++;
+		ss_time c = 0, cr = 0;
+		if (h->cfg.napi) {
+			h->st.rx_pkts++;
+			c += rx_driver_cost(h, p);
+		}
+		c += rx_ip_cost(h, p, &cr);
+		if (!rx_accept(h, p)) {
+			/* Dropped by IPsec or the payload check: freed after
+			   the work done on it. */
+			ss_pktpool_put(h->cfg.pool, p);
+			charge(x, c, cr, S_SI_PKT);
+			return;
+		}
+		x->own = h->owned;
+		if (!x->own)
+			c += rx_tcp_cost(h, p);
+		x->pkt = p;
+		charge(x, c, cr, S_SI_DELIVER);
+		return;
+	}
+	pc->budget -= pc->taken;
+	if (h->cfg.napi && ss_nic_rx_pending(h->nic) == 0) {
+		/* netif_rx_complete + the driver re-enables its interrupt
+		   (a cause latched meanwhile fires now). */
+		pc->napi_sched = 0;
+		ss_nic_irq_enable(h->nic, 1);
+	}
+	x->step = S_SI_NEXT;
+	run(x);
+}
+
+static void si_deliver(xctx *x)
+{
+	ss_nethost *h = x->h;
+	ss_packet *p = x->pkt;
+	x->pkt = NULL;
+	if (x->own) {
+		if (h->owned) {
+			/* sk_add_backlog: the owner processes it at release_sock. */
+			h->st.sock_backlogged++;
+			ss_pktq_push(&h->sock_backlog, p);
+			x->step = S_SI_PKT;
+			run(x);
+			return;
+		}
+		/* Released meanwhile: TCP runs here after all. */
+		x->pkt = p;
+		charge(x, rx_tcp_cost(h, p), 0, S_SI_TCP);
+		return;
+	}
+	tcp_in(x, p);
+	flush(x, S_SI_PKT);
+}
+
+/* ---- system calls ---- */
+
+static void lock_sock(xctx *x, int next);
+
+static void lock_woken(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	xctx *x = ctx;
+	lock_sock(x, x->after_lock);
+}
+
+static void lock_sock(xctx *x, int next)
+{
+	ss_nethost *h = x->h;
+	if (h->owned) {
+		x->after_lock = next;
+		ss_waitq_wait(&h->wq_lock, x->t, lock_woken, x, 0);
+		return;
+	}
+	h->owned = 1;
+	x->step = next;
+	run(x);
+}
+
+/* release_sock: the backlog in the owner's context, then `next`. */
+static void release_sock(xctx *x, int next)
+{
+	x->after_rel = next;
+	x->step = S_P_BACKLOG;
+	run(x);
+}
+
+static void p_backlog(xctx *x)
+{
+	ss_nethost *h = x->h;
+	ss_packet *p = ss_pktq_pop(&h->sock_backlog);
+	if (p) {
+		x->pkt = p;
+		charge(x, rx_tcp_cost(h, p), 0, S_P_BACKLOG_TCP);
+		return;
+	}
+	h->owned = 0;
+	ss_waitq_wake_one(&h->wq_lock);
+	x->step = x->after_rel;
+	run(x);
+}
+
+static void p_woken(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	xctx *x = ctx;
+	x->h->st.wakeups++;
+	ss_thread_set_mode(x->t, SS_CPU_MODE_SYSTEM);
+	charge(x, x->h->c_syscall, 0, S_P_WOKEN);
+}
+
+static void p_sleep(xctx *x, ss_waitq *q, int resume)
+{
+	x->sleeping = 1;
+	x->resume = resume;
+	ss_waitq_wait(q, x->t, p_woken, x, 0);
+}
+
+static void proc_begin(ss_nethost *h, xctx *x, ss_thread *t, int is_write, uint32_t n, ss_handler k, void *ctx)
+{
+	if (!h->tcp)
+		ss_fatal(SS_LOC, "host %s: a system call on a socket that is not connected", h->name);
+	if (x->busy)
+		ss_fatal(SS_LOC, "host %s: a second %s while one is under way", h->name, is_write ? "write" : "read");
+	if (t->cpu < 0 || t->pool != h->cpu)
+		ss_fatal(SS_LOC, "host %s: the caller must hold one of the host's processors", h->name);
+	if (n == 0)
+		ss_fatal(SS_LOC, "host %s: a %s of 0 bytes", h->name, is_write ? "write" : "read");
+	x->busy = 1;
+	x->t = t;
+	x->is_write = is_write;
+	x->want = x->left = n;
+	x->got = 0;
+	x->k = k;
+	x->kctx = ctx;
+	h->st.syscalls++;
+	ss_thread_set_mode(t, SS_CPU_MODE_SYSTEM);
+	charge(x, h->c_syscall, 0, S_P_ENTER);
+}
+
+void ss_nethost_send(ss_nethost *h, ss_thread *t, uint32_t bytes, ss_handler k, void *ctx)
+{
+	proc_begin(h, &h->wr, t, 1, bytes, k, ctx);
+}
+
+void ss_nethost_recv(ss_nethost *h, ss_thread *t, uint32_t max, ss_handler k, void *ctx)
+{
+	proc_begin(h, &h->rd, t, 0, max, k, ctx);
+}
+
+static void w_copy(xctx *x)
+{
+	ss_nethost *h = x->h;
+	if (x->left == 0) {
+		release_sock(x, S_P_DONE);
+		return;
+	}
+	uint32_t space = ss_tcp_send_space(h->tcp);
+	uint32_t n = x->left < space ? x->left : space;
+	if (n == 0) {
+		release_sock(x, S_W_SLEEP); /* sk_stream_wait_memory */
+		return;
+	}
+	x->n = n;
+	charge(x, pp(h, SS_PP_COPY, SS_PP_TX, n), 0, S_W_WRITE);
+}
+
+static void w_write(xctx *x)
+{
+	ss_nethost *h = x->h;
+	h->cur = x;
+	uint32_t took = ss_tcp_write(h->tcp, x->n);
+	h->cur = NULL;
+	if (took > x->left)
+		ss_fatal(SS_LOC, "host %s: the engine took %u of %u bytes", h->name, took, x->left);
+	x->left -= took;
+	flush(x, S_W_COPY);
+}
+
+static void r_check(xctx *x)
+{
+	ss_nethost *h = x->h;
+	uint32_t n = ss_tcp_readable(h->tcp);
+	if (n == 0) {
+		release_sock(x, S_R_SLEEP); /* sk_wait_data */
+		return;
+	}
+	x->n = n < x->want ? n : x->want;
+	charge(x, pp(h, SS_PP_COPY, SS_PP_RX, x->n), 0, S_R_READ);
+}
+
+static void r_read(xctx *x)
+{
+	ss_nethost *h = x->h;
+	h->cur = x;
+	x->got = ss_tcp_read(h->tcp, x->n);
+	h->cur = NULL;
+	flush(x, S_R_DONE);
+}
+
+static void p_done(xctx *x)
+{
+	x->busy = 0;
+	uint64_t r = x->is_write ? x->want : x->got;
+	x->k(x->h->sim, x->kctx, r);
+}
+
+/* ---- the step machine ---- */
+
+static void run(xctx *x)
+{
+	ss_nethost *h = x->h;
+	switch (x->step) {
+	case S_XMIT: {
+		ss_packet *p = x->pkt;
+		x->pkt = NULL;
+		tx_finish(h, p);
+		flush(x, x->after);
+		break;
+	}
+	case S_IRQ_END:
+		irq_end(x);
+		break;
+	case S_SI_NEXT:
+		si_next(x);
+		break;
+	case S_SI_PKT:
+		si_pkt(x);
+		break;
+	case S_SI_DELIVER:
+		si_deliver(x);
+		break;
+	case S_SI_TCP: {
+		ss_packet *p = x->pkt;
+		x->pkt = NULL;
+		tcp_in(x, p);
+		flush(x, S_SI_PKT);
+		break;
+	}
+	case S_P_ENTER:
+		lock_sock(x, x->is_write ? S_W_COPY : S_R_CHECK);
+		break;
+	case S_P_BACKLOG:
+		p_backlog(x);
+		break;
+	case S_P_BACKLOG_TCP: {
+		ss_packet *p = x->pkt;
+		x->pkt = NULL;
+		tcp_in(x, p);
+		flush(x, S_P_BACKLOG);
+		break;
+	}
+	case S_P_WOKEN:
+		lock_sock(x, x->resume);
+		break;
+	case S_W_COPY:
+		w_copy(x);
+		break;
+	case S_W_WRITE:
+		w_write(x);
+		break;
+	case S_W_SLEEP:
+		if (ss_tcp_send_space(h->tcp) > 0)
+			lock_sock(x, S_W_COPY);
+		else
+			p_sleep(x, &h->wq_write, S_W_COPY);
+		break;
+	case S_R_CHECK:
+		r_check(x);
+		break;
+	case S_R_READ:
+		r_read(x);
+		break;
+	case S_R_DONE:
+		release_sock(x, S_P_DONE);
+		break;
+	case S_R_SLEEP:
+		if (ss_tcp_readable(h->tcp) > 0)
+			lock_sock(x, S_R_CHECK);
+		else
+			p_sleep(x, &h->wq_read, S_R_CHECK);
+		break;
+	case S_P_DONE:
+		p_done(x);
+		break;
+	default:
+		ss_fatal(SS_LOC, "host %s: context in no step (%d)", h->name, x->step);
+	}
+}
+
+/* ---- construction ---- */
+
+void ss_nethost_config_default(ss_nethost_config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->processors = 1;
+	c->irq_min_interval = -1;
+	c->napi_weight = 64;   /* e1000_main.c: netdev->weight = 64; net/core/dev.c weight_p = 64 */
+	c->netdev_budget = 300; /* net/core/dev.c: int netdev_budget = 300 */
+	c->max_backlog = 300;  /* net/core/dev.c: int netdev_max_backlog = 300 */
+	c->txqueuelen = 1000;  /* drivers/net/net_init.c ether_setup: tx_queue_len = 1000 */
+}
+
+static void xinit(xctx *x, ss_nethost *h, ss_thread *t, int kind, percpu *pc)
+{
+	memset(x, 0, sizeof *x);
+	x->h = h;
+	x->t = t;
+	x->kind = kind;
+	x->pc = pc;
+	ss_pktq_init(&x->out);
+}
+
+int ss_nethost_alloc(ss_nethost **out, ss_sim *sim, const ss_nethost_config *c, char *err, size_t errlen)
+{
+	*out = NULL;
+	const char *nm = c->name ? c->name : "";
+	if (!*nm || strlen(nm) > 24) {
+		ss_errbuf(err, errlen, "host name '%s': 1 to 24 characters", nm);
+		return SS_EINVAL;
+	}
+	if (c->processors < 1 || c->processors > 1024) {
+		ss_errbuf(err, errlen, "host %s: processors must be 1..1024, not %d", nm, c->processors);
+		return SS_EINVAL;
+	}
+	if (!c->proto || !c->pool || !c->link || (c->side != 0 && c->side != 1) || !c->iobus) {
+		ss_errbuf(err, errlen, "host %s: needs a protocol profile, a packet pool, an I/O bus and a link side 0 or 1",
+			  nm);
+		return SS_EINVAL;
+	}
+	if (c->napi_weight < 1 || c->netdev_budget < 1 || c->max_backlog < 1) {
+		ss_errbuf(err, errlen, "host %s: napi_weight, netdev_budget and max_backlog must be at least 1", nm);
+		return SS_EINVAL;
+	}
+	ss_nethost *h = calloc(1, sizeof *h);
+	if (!h)
+		return SS_ENOMEM;
+	h->pcs = calloc((size_t)c->processors, sizeof *h->pcs);
+	if (!h->pcs) {
+		free(h);
+		return SS_ENOMEM;
+	}
+	h->sim = sim;
+	h->cfg = *c;
+	snprintf(h->name, sizeof h->name, "%s", nm);
+	h->cfg.name = h->name;
+	h->ncpu = c->processors;
+	h->mtu = ss_link_spec_of(c->link)->mtu;
+	char rn[64];
+	int rc;
+	snprintf(rn, sizeof rn, "%s.cpu", nm);
+	if ((rc = ss_cpu_pool_alloc(&h->cpu, sim, rn, c->processors, c->ctx_switch)) != SS_OK) {
+		ss_errbuf(err, errlen, "host %s: processor pool: %s", nm, ss_strerror(rc));
+		goto fail;
+	}
+	snprintf(rn, sizeof rn, "%s.iobus", nm);
+	if ((rc = ss_iobus_alloc(&h->bus, sim, rn, c->iobus, err, errlen)) != SS_OK)
+		goto fail;
+	ss_nic_spec spec = c->nic;
+	if (c->irq_min_interval >= 0)
+		spec.irq_min_interval = c->irq_min_interval;
+	if ((rc = ss_nic_alloc(&h->nic, sim, nm, &spec, h->bus, c->link, c->side, err, errlen)) != SS_OK)
+		goto fail;
+	h->cfg.nic = spec;
+	ss_nic_set_pool(h->nic, c->pool);
+	ss_nic_set_irq(h->nic, nic_irq, h);
+	ss_link_set_pool(c->link, c->pool);
+	for (int i = 0; i < h->ncpu; i++) {
+		percpu *pc = &h->pcs[i];
+		pc->cpu = i;
+		ss_thread_init(&pc->irq_th, 0x10000u + 2u * (uint32_t)i);
+		ss_thread_set_level(&pc->irq_th, SS_CPU_LEVEL_IRQ);
+		ss_thread_set_affinity(&pc->irq_th, i);
+		ss_thread_init(&pc->si_th, 0x10001u + 2u * (uint32_t)i);
+		ss_thread_set_level(&pc->si_th, SS_CPU_LEVEL_SOFTIRQ);
+		ss_thread_set_affinity(&pc->si_th, i);
+		xinit(&pc->irqx, h, &pc->irq_th, XK_IRQ, pc);
+		xinit(&pc->six, h, &pc->si_th, XK_SOFTIRQ, pc);
+		ss_pktq_init(&pc->backlog);
+		ss_pktq_init(&pc->timer_out);
+	}
+	xinit(&h->wr, h, NULL, XK_PROC, NULL);
+	xinit(&h->rd, h, NULL, XK_PROC, NULL);
+	ss_pktq_init(&h->sock_backlog);
+	ss_pktq_init(&h->qdisc);
+	ss_waitq_init(&h->wq_read, sim);
+	ss_waitq_init(&h->wq_write, sim);
+	ss_waitq_init(&h->wq_lock, sim);
+	h->c_irq = pp(h, SS_PP_IRQ, SS_PP_RX, 0);
+	h->c_softirq = pp(h, SS_PP_SOFTIRQ, SS_PP_RX, 0);
+	h->c_skb_half_tx = pp(h, SS_PP_SKB, SS_PP_TX, 0) / 2;
+	h->c_skb_half_rx = pp(h, SS_PP_SKB, SS_PP_RX, 0) / 2;
+	h->c_syscall = pp(h, SS_PP_SYSCALL, SS_PP_TX, 0);
+	*out = h;
+	return SS_OK;
+fail:
+	/* The pool, bus and NIC made so far belong to the simulator. */
+	free(h->pcs);
+	free(h);
+	return rc;
+}
+
+static void put_queue(ss_pktpool *pool, ss_pktq *q) { ss_pktpool_put_list(pool, ss_pktq_take_all(q)); }
+
+void ss_nethost_free(ss_nethost *h)
+{
+	if (!h)
+		return;
+	ss_tcp_free(h->tcp);
+	ss_ipsec_sa_free(h->sa_out);
+	ss_ipsec_sa_free(h->sa_in);
+	ss_pktpool *pool = h->cfg.pool;
+	for (int i = 0; i < h->ncpu; i++) {
+		put_queue(pool, &h->pcs[i].backlog);
+		put_queue(pool, &h->pcs[i].timer_out);
+		put_queue(pool, &h->pcs[i].irqx.out);
+		put_queue(pool, &h->pcs[i].six.out);
+		ss_pktpool_put(pool, h->pcs[i].six.pkt);
+		ss_pktpool_put(pool, h->pcs[i].irqx.pkt);
+	}
+	put_queue(pool, &h->wr.out);
+	put_queue(pool, &h->rd.out);
+	ss_pktpool_put(pool, h->wr.pkt);
+	ss_pktpool_put(pool, h->rd.pkt);
+	put_queue(pool, &h->sock_backlog);
+	put_queue(pool, &h->qdisc);
+	free(h->pcs);
+	free(h);
+}
+
+/* ---- connection ---- */
+
+int ss_nethost_mss(const ss_ipsec_config *ipsec, uint32_t mtu, uint32_t *mss, char *err, size_t errlen)
+{
+	*mss = 0;
+	if (mtu < 88) {
+		ss_errbuf(err, errlen, "MTU %u is too small for TCP/IP", mtu);
+		return SS_EINVAL;
+	}
+	if (!ipsec || ipsec->proto == SS_IPSEC_NONE) {
+		*mss = mtu - 40; /* IPv4 20 + TCP 20 (RFC 879) */
+		return SS_OK;
+	}
+	ss_ipsec_sa *sa = NULL;
+	int rc = ss_ipsec_sa_alloc(&sa, ipsec, NULL, err, errlen);
+	if (rc != SS_OK)
+		return rc;
+	uint32_t seg = ss_ipsec_max_segment(sa, mtu);
+	ss_ipsec_sa_free(sa);
+	if (seg <= 20 + 64) {
+		ss_errbuf(err, errlen, "MTU %u leaves no room for TCP data under IPsec", mtu);
+		return SS_EINVAL;
+	}
+	*mss = seg - 20;
+	return SS_OK;
+}
+
+/* The SAs of one host: out and in, with their costs checked against the
+   host's crypto profile. */
+static int host_sas(ss_nethost *h, const ss_ipsec_config *ipsec, char *err, size_t errlen)
+{
+	ss_crypto *cx = NULL;
+	if (h->cfg.execute) {
+		if (!h->cfg.exec_crypto) {
+			ss_errbuf(err, errlen, "host %s: execute mode with IPsec needs a crypto context", h->name);
+			return SS_EINVAL;
+		}
+		cx = h->cfg.exec_crypto;
+	}
+	int rc;
+	char e[512];
+	if ((rc = ss_ipsec_sa_alloc(&h->sa_out, ipsec, cx, e, sizeof e)) != SS_OK ||
+	    (rc = ss_ipsec_sa_alloc(&h->sa_in, ipsec, cx, e, sizeof e)) != SS_OK) {
+		ss_errbuf(err, errlen, "host %s: %s", h->name, e);
+		return rc;
+	}
+	h->ipsec_tunnel = ipsec->mode == SS_IPSEC_TUNNEL;
+	ss_ipsec_work w[3];
+	size_t k = ss_ipsec_work_get(h->sa_out, 1000, w);
+	for (size_t i = 0; i < k; i++)
+		if (!h->cfg.crypto || !ss_profile_has(h->cfg.crypto, w[i].alg)) {
+			ss_errbuf(err, errlen, "host %s: crypto profile %s has no cost for %s (%s)", h->name,
+				  h->cfg.crypto ? ss_profile_name(h->cfg.crypto) : "(none)", w[i].alg->name, w[i].what);
+			return SS_EINVAL;
+		}
+	return SS_OK;
+}
+
+static void drop_connection(ss_nethost *h)
+{
+	ss_tcp_free(h->tcp);
+	ss_ipsec_sa_free(h->sa_out);
+	ss_ipsec_sa_free(h->sa_in);
+	h->tcp = NULL;
+	h->sa_out = h->sa_in = NULL;
+	h->mss = 0;
+}
+
+int ss_nethost_connect(ss_nethost *a, ss_nethost *b, const ss_ipsec_config *ipsec, const ss_tcp_config *tcp,
+		       int tuned, char *err, size_t errlen)
+{
+	if (a == b || a->tcp || b->tcp || a->sa_out || b->sa_out) {
+		ss_errbuf(err, errlen, "hosts %s and %s: each host has one socket, and it is connected already", a->name,
+			  b->name);
+		return SS_EINVAL;
+	}
+	if (a->mtu != b->mtu) {
+		ss_errbuf(err, errlen, "hosts %s and %s are not on the same link", a->name, b->name);
+		return SS_EINVAL;
+	}
+	uint32_t mss;
+	int rc = ss_nethost_mss(ipsec, a->mtu, &mss, err, errlen);
+	if (rc != SS_OK)
+		return rc;
+	ss_tcp_config c;
+	if (tcp)
+		c = *tcp;
+	else
+		ss_tcp_config_linux2611(&c, mss, tuned);
+	if (ipsec && ipsec->proto != SS_IPSEC_NONE &&
+	    ((rc = host_sas(a, ipsec, err, errlen)) != SS_OK || (rc = host_sas(b, ipsec, err, errlen)) != SS_OK))
+		goto fail;
+	ss_nethost *hs[2] = {a, b};
+	for (int i = 0; i < 2; i++) {
+		ss_tcp_hooks hk = {.ctx = hs[i], .output = on_output, .readable = on_readable, .writable = on_writable};
+		char tn[48];
+		snprintf(tn, sizeof tn, "%s.tcp", hs[i]->name);
+		if ((rc = ss_tcp_alloc(&hs[i]->tcp, hs[i]->sim, tn, &c, hs[i]->cfg.pool, &hk, err, errlen)) != SS_OK)
+			goto fail;
+		hs[i]->mss = c.mss;
+		hs[i]->sndbuf = c.sndbuf;
+	}
+	ss_tcp_connect_pair(a->tcp, b->tcp);
+	return SS_OK;
+fail:
+	drop_connection(a);
+	drop_connection(b);
+	return rc;
+}
+
+/* ---- queries ---- */
+
+ss_cpu_pool *ss_nethost_cpu(const ss_nethost *h) { return h->cpu; }
+ss_nic *ss_nethost_nic(const ss_nethost *h) { return h->nic; }
+ss_tcp *ss_nethost_tcp(const ss_nethost *h) { return h->tcp; }
+const ss_ipsec_sa *ss_nethost_sa_out(const ss_nethost *h) { return h->sa_out; }
+const ss_ipsec_sa *ss_nethost_sa_in(const ss_nethost *h) { return h->sa_in; }
+uint32_t ss_nethost_mss_of(const ss_nethost *h) { return h->mss; }
+const char *ss_nethost_name(const ss_nethost *h) { return h->name; }
+
+void ss_nethost_stats_get(const ss_nethost *h, ss_nethost_stats *s)
+{
+	*s = h->st;
+	s->proto_s = h->proto_ps * 1e-12;
+	s->crypto_s = h->crypto_ps * 1e-12;
+}
+
+void ss_nethost_stats_reset(ss_nethost *h)
+{
+	memset(&h->st, 0, sizeof h->st);
+	h->proto_ps = h->crypto_ps = 0;
+}

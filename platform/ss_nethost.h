@@ -1,0 +1,151 @@
+/* A Linux 2.6.11-like networked host built from the platform parts: N
+   processors (res/ss_cpu: process, softirq and hard-IRQ contexts, the
+   /proc/stat states), an I/O bus, one NIC on a link, a packet pool, and
+   one socket: a TCP engine end (proto/ss_tcp) with an optional IPsec SA
+   per direction (proto/ss_ipsec). The host runs the kernel's paths and
+   charges their CPU time, in the context Linux runs them in, from the
+   protocol cost profile (proto/ss_protoprof, per packet and per byte) and
+   the crypto cost profile (crypto/ss_profile, per IPsec work item):
+
+   send     write(): syscall + copy in process context (system mode),
+            then the engine; each segment it emits costs tcp tx + IPsec
+            (layer + crypto) + ip tx + eth tx + half an skb in the context
+            that made it (the write, the softirq that took an ACK, the
+            timer softirq), then goes to the NIC (a full ring: the qdisc,
+            txqueuelen packets, restarted when tx descriptors are cleaned).
+   receive  the NIC's interrupt (on CPU 0) -> hard IRQ: irq cost, tx clean
+            (half an skb per packet: its free); without NAPI the driver
+            takes every received frame (eth rx + skb, into the per-CPU
+            backlog, netdev_max_backlog) and raises NET_RX; with NAPI it
+            masks the NIC and schedules the poll. NET_RX softirq: softirq
+            cost per run, polls of at most weight packets within a budget
+            (netdev_budget), NAPI re-enables the interrupt when the ring is
+            empty; per packet ip rx + IPsec rx (layer + crypto) + tcp rx,
+            then the engine. A socket owned by a process (inside a system
+            call on it) queues segments on its backlog instead; the owner
+            processes them (tcp rx) when it releases the socket.
+   read()   syscall, a wait for data (wake-up cost: see nethost.c), copy,
+            then the engine.
+
+   Execute mode: real IPv4 datagrams (header, TCP header fields, a payload
+   pattern derived from the sequence number) protected and unprotected by
+   the SAs; the receiver checks every payload byte. A corruption injector
+   flips one bit of every Nth frame the host sends.
+
+   One socket per host (one connection): the model of a single stream. */
+#ifndef SS_NETHOST_H
+#define SS_NETHOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ss_cpu.h"
+#include "ss_crypto.h"
+#include "ss_ipsec.h"
+#include "ss_link.h"
+#include "ss_nic.h"
+#include "ss_packet.h"
+#include "ss_profile.h"
+#include "ss_protoprof.h"
+#include "ss_sim.h"
+#include "ss_tcp.h"
+
+typedef struct ss_nethost_config {
+	const char *name;           /* "snd": pool "snd.cpu", NIC "nic.snd", bus "snd.iobus"; at most 24 characters */
+	int processors;             /* >= 1 */
+	ss_nic_spec nic;            /* the NIC (a preset, ss_nic_spec_load) */
+	ss_time irq_min_interval;   /* interrupt moderation; < 0: the NIC spec's */
+	const char *iobus;          /* I/O bus preset (ss_iobus_presets) */
+	const ss_protoprof *proto;  /* protocol costs (borrowed: outlives the host) */
+	const ss_profile *crypto;   /* crypto costs (borrowed; may be NULL without IPsec) */
+	ss_pktpool *pool;           /* packets (borrowed; shared with the peer) */
+	ss_link *link;              /* the NIC's link (borrowed) */
+	int side;                   /* its side, 0 or 1 */
+	int napi;                   /* 1: NAPI driver (interrupt masked while polling) */
+	uint32_t napi_weight;       /* packets per poll: 64 (e1000 netdev->weight, Linux 2.6.11) */
+	uint32_t netdev_budget;     /* packets per NET_RX run: 300 (net/core/dev.c netdev_budget) */
+	uint32_t max_backlog;       /* per-CPU backlog without NAPI: 300 (netdev_max_backlog) */
+	uint32_t txqueuelen;        /* qdisc packets: 1000 (ether_setup tx_queue_len) */
+	ss_time ctx_switch;         /* processor pool context switch */
+	int execute;                /* 1: real datagrams, protected and verified */
+	ss_crypto *exec_crypto;     /* execute mode with IPsec: the crypto context (borrowed) */
+	uint64_t corrupt_every;     /* execute mode: flip a bit of every Nth frame sent (0: never) */
+} ss_nethost_config;
+
+/* Linux 2.6.11 defaults for the fields above that have them (weight,
+   budget, backlog, txqueuelen), moderation from the NIC (-1), no NAPI,
+   one processor; the caller fills name, nic, iobus, proto, crypto,
+   pool, link and side. */
+void ss_nethost_config_default(ss_nethost_config *c);
+
+typedef struct ss_nethost ss_nethost;
+
+/* Builds the host on sim: its pool, bus and NIC are simulator resources;
+   the host itself is the caller's (free it before the simulator).
+   SS_EINVAL with a message for a bad config, SS_ENOENT (unknown bus
+   preset), SS_ENOMEM. */
+int ss_nethost_alloc(ss_nethost **out, ss_sim *sim, const ss_nethost_config *c, char *err, size_t errlen);
+void ss_nethost_free(ss_nethost *h); /* its TCP end and SAs too; NULL is a no-op */
+
+/* The MSS of a connection under IPsec configuration ipsec (NULL: plain
+   IP) over a link of `mtu`: the largest transport segment
+   (ss_ipsec_max_segment) less the 20-byte TCP header; options are the
+   engine's. SS_EINVAL (message) for a bad configuration. */
+int ss_nethost_mss(const ss_ipsec_config *ipsec, uint32_t mtu, uint32_t *mss, char *err, size_t errlen);
+
+/* Connects the sockets of a and b (one connection each, established at
+   once). ipsec NULL: plain IP; otherwise an SA per direction on both
+   hosts (execute mode: with their crypto contexts). tcp NULL:
+   ss_tcp_config_linux2611 with the MSS above and `tuned`; else tcp is
+   used for both ends as it is. SS_EINVAL (message): a bad configuration,
+   an algorithm a host's crypto profile has no cost for, a host already
+   connected; SS_ENOMEM, SS_ECRYPTO. */
+int ss_nethost_connect(ss_nethost *a, ss_nethost *b, const ss_ipsec_config *ipsec, const ss_tcp_config *tcp,
+		       int tuned, char *err, size_t errlen);
+
+/* System calls, made by a process-level thread t that holds a processor
+   of h's pool (ss_cpu_acquire on ss_nethost_cpu(h)); k(sim, ctx, bytes)
+   runs when the call returns, t still holding a processor. One write and
+   one read at a time per host.
+   send: writes `bytes` (> 0), blocking while the send buffer is full
+         (woken as Linux's sk_stream_write_space: free space at least
+         half of what is queued); k gets `bytes`.
+   recv: waits until data is readable, then reads up to `max` (> 0); k
+         gets the bytes read. */
+void ss_nethost_send(ss_nethost *h, ss_thread *t, uint32_t bytes, ss_handler k, void *ctx);
+void ss_nethost_recv(ss_nethost *h, ss_thread *t, uint32_t max, ss_handler k, void *ctx);
+
+ss_cpu_pool *ss_nethost_cpu(const ss_nethost *h);
+ss_nic *ss_nethost_nic(const ss_nethost *h);
+ss_tcp *ss_nethost_tcp(const ss_nethost *h);         /* NULL before connect */
+const ss_ipsec_sa *ss_nethost_sa_out(const ss_nethost *h); /* NULL: plain IP */
+const ss_ipsec_sa *ss_nethost_sa_in(const ss_nethost *h);
+uint32_t ss_nethost_mss_of(const ss_nethost *h);     /* the connection's MSS, 0 before connect */
+const char *ss_nethost_name(const ss_nethost *h);
+
+/* Counts in the statistics window (ss_nethost_stats_reset starts one). */
+typedef struct ss_nethost_stats {
+	uint64_t irqs;             /* hard-IRQ handler runs */
+	uint64_t softirq_runs;     /* NET_RX (and timer) softirq runs */
+	uint64_t polls;            /* NAPI polls (or backlog polls without NAPI) */
+	uint64_t rx_pkts;          /* packets taken from the NIC ring */
+	uint64_t tx_pkts;          /* packets handed to the NIC */
+	uint64_t tx_cleaned;       /* tx descriptors cleaned */
+	uint64_t backlog_drops;    /* netif_rx drops: the per-CPU backlog was full */
+	uint64_t qdisc_drops;      /* the qdisc was full */
+	uint64_t qdisc_queued;     /* packets that waited in the qdisc */
+	uint64_t sock_backlogged;  /* segments queued on the owned socket's backlog */
+	uint64_t syscalls;         /* write and read calls */
+	uint64_t wakeups;          /* blocked readers and writers woken */
+	uint64_t auth_failures;    /* IPsec: ICV or padding check failed (dropped) */
+	uint64_t replay_drops;     /* IPsec: outside the anti-replay window */
+	uint64_t payload_errors;   /* execute mode: a payload byte differed (dropped, as a bad checksum) */
+	uint64_t bytes_verified;   /* execute mode: payload bytes checked and right */
+	uint64_t corrupted;        /* frames the injector corrupted */
+	double proto_s;            /* processor-seconds charged for protocol work */
+	double crypto_s;           /* processor-seconds charged for crypto */
+} ss_nethost_stats;
+void ss_nethost_stats_get(const ss_nethost *h, ss_nethost_stats *s);
+void ss_nethost_stats_reset(ss_nethost *h);
+
+#endif
