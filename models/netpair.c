@@ -1,0 +1,423 @@
+/* Model "netpair": netperf TCP_STREAM between two Linux 2.6.11 hosts
+   connected back to back, as in Iatrou et al., "Network Stack
+   Optimization for Improved IPsec Performance on Linux" (seed 004,
+   reference/iatrou09.csv): plain IP or IPsec (AH, ESP, transport or
+   tunnel), stock or tuned TCP, with or without NAPI, at any MTU.
+
+   Each host is a host profile (hosts/NAME.cfg: crypto and protocol cost
+   profiles, NIC preset, I/O bus, processors), built by platform/nethost
+   from the platform parts; the workload is workloads/netperf. Nothing
+   here is fitted to the paper's results: the throughput and the CPU
+   states by kind are outputs of the costs and the mechanisms. */
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libconfig.h>
+
+#include "ss_cfgfile.h"
+#include "ss_crypto.h"
+#include "ss_env.h"
+#include "ss_err.h"
+#include "ss_ipsec.h"
+#include "ss_link.h"
+#include "ss_model.h"
+#include "ss_nethost.h"
+#include "ss_netperf.h"
+#include "ss_nic.h"
+#include "ss_profile.h"
+#include "ss_protoprof.h"
+#include "ss_tcp.h"
+
+/* What the model takes from a host profile. */
+typedef struct nphost {
+	char cpu_profile[64], proto_profile[64], nic[64], iobus[32];
+	int processors;
+} nphost;
+
+typedef struct np {
+	ss_sim *sim;
+	ss_pktpool *pool;
+	ss_link *link;
+	ss_crypto *crypto;
+	ss_profile *cprof[2];
+	ss_protoprof *pprof[2];
+	ss_nethost *host[2];  /* 0 sender, 1 receiver */
+	ss_netperf *np;
+	ss_time window;
+} np;
+
+static const ss_param_def np_params[] = {
+	{.name = "sender", .type = SS_PARAM_STRING, .def = "X1", .unit = "",
+	 .help = "sending host: a host profile in hosts/ (I09 Table 1: P2, A, P41, P42, P4M, X1, X2)"},
+	{.name = "receiver", .type = SS_PARAM_STRING, .def = "X2", .unit = "", .help = "receiving host profile"},
+	{.name = "ipsec", .type = SS_PARAM_STRING, .def = "IP", .unit = "",
+	 .help = "\"IP\" (none), \"AH MD5\", \"ESP 3DES SHA1\", \"ESP AES128 SHA1 tunnel\", \"ESP 3DES AH SHA1\", ..."},
+	{.name = "link_mbps", .type = SS_PARAM_REAL, .def = "100", .min = 1, .max = 100000, .unit = "Mbit/s",
+	 .help = "back-to-back Ethernet link rate (I09: 10, 100, 1000)"},
+	{.name = "mtu", .type = SS_PARAM_INT, .def = "1500", .min = 576, .max = 9000, .unit = "bytes",
+	 .help = "IP MTU on the link (I09-044: 1500; I09-056: 9000)"},
+	{.name = "prop_delay_us", .type = SS_PARAM_REAL, .def = "1", .min = 0, .max = 1e7, .unit = "us",
+	 .help = "one-way propagation delay. ASSUMPTION: back-to-back cable (I09 sec. 3.1) of a few metres at 5 ns/m plus the two PHYs' latency, about 1 us"},
+	{.name = "loss", .type = SS_PARAM_REAL, .def = "0", .min = 0, .max = 0.5, .unit = "",
+	 .help = "probability a frame is lost on the wire"},
+	{.name = "msg_size", .type = SS_PARAM_INT, .def = "8192", .min = 1, .max = 65536, .unit = "bytes",
+	 .help = "netperf send size (I09: 64 .. 32768)"},
+	{.name = "recv_size", .type = SS_PARAM_INT, .def = "87380", .min = 1, .max = 4194304, .unit = "bytes",
+	 .help = "most bytes per read. ASSUMPTION: netperf's default, the receive socket buffer at the start (tcp_rmem default 87380)"},
+	{.name = "tcp_tuning", .type = SS_PARAM_BOOL, .def = "false", .unit = "",
+	 .help = "I09 sec. 5.1 tuning: timestamps, window scaling, SACK, socket buffers 87380/4194304/4194304"},
+	{.name = "napi", .type = SS_PARAM_BOOL, .def = "false", .unit = "",
+	 .help = "NAPI driver (I09 sec. 5.2): interrupt masked while the softirq polls"},
+	{.name = "napi_weight", .type = SS_PARAM_INT, .def = "64", .min = 1, .max = 4096, .unit = "packets",
+	 .help = "packets per poll (e1000 netdev->weight 64, Linux 2.6.11)"},
+	{.name = "irq_min_interval_us", .type = SS_PARAM_REAL, .def = "-1", .min = -1, .max = 1e6, .unit = "us",
+	 .help = "interrupt moderation: least time between interrupts; -1: the NIC preset's (e1000 ITR 8000/s = 125 us)"},
+	{.name = "processors", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = 64, .unit = "",
+	 .help = "processors of each host; 0: the host profile's"},
+	{.name = "execute", .type = SS_PARAM_BOOL, .def = "false", .unit = "",
+	 .help = "build real datagrams, protect them with the SAs and check every payload byte"},
+	{.name = "corrupt_every", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = 1000000000, .unit = "frames",
+	 .help = "execute mode: flip a bit of every Nth frame the sender sends (0: never)"},
+};
+
+static const ss_metric_def np_metrics[] = {
+	{.name = "throughput", .unit = "Mbit/s", .help = "payload read by the receiving netperf per second"},
+	{.name = "snd.irqs_per_s", .unit = "1/s", .help = "sender's hard interrupts per second"},
+	{.name = "rcv.irqs_per_s", .unit = "1/s", .help = "receiver's hard interrupts per second"},
+	{.name = "retransmits", .unit = "segments", .help = "segments the sender retransmitted"},
+	{.name = "rx_drops", .unit = "frames", .help = "frames dropped on receipt: NIC ring full, backlog full, qdisc full (both hosts)"},
+	{.name = "ipsec_auth_failures", .unit = "datagrams", .help = "datagrams whose ICV (or padding) check failed"},
+	{.name = "mss", .unit = "bytes", .help = "the connection's MSS (MTU less IP, TCP and IPsec headers)"},
+	{.name = "link_util", .unit = "fraction", .help = "sender-to-receiver link direction busy"},
+	{.name = "snd.crypto", .unit = "fraction", .help = "share of the sender's processor time charged for crypto"},
+	{.name = "rcv.crypto", .unit = "fraction", .help = "share of the receiver's processor time charged for crypto"},
+	{.name = "verified_bytes", .unit = "bytes", .help = "execute mode: payload bytes checked right"},
+	{.name = "payload_errors", .unit = "datagrams", .help = "execute mode: datagrams with a wrong payload byte"},
+};
+
+/* ---- host profiles ---- */
+
+/* "P2, X1, ...": the host profiles in dir that describe a netpair host
+   (they name a NIC). */
+static int read_host_file(const char *path, const char *name, nphost *h, char *err, size_t errlen);
+
+static void valid_hosts(const char *dir, char *buf, size_t len)
+{
+	char names[64][64];
+	int n = 0;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)) && n < 64) {
+		size_t l = strlen(e->d_name);
+		if (l <= 4 || l >= 64 || strcmp(e->d_name + l - 4, ".cfg") || e->d_name[0] == '.')
+			continue;
+		char path[4200], nm[64];
+		nphost h;
+		snprintf(nm, sizeof nm, "%.*s", (int)(l - 4), e->d_name);
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (read_host_file(path, nm, &h, NULL, 0) == SS_OK)
+			memcpy(names[n++], nm, sizeof nm);
+	}
+	if (d)
+		closedir(d);
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+			char t[64];
+			memcpy(t, names[j], 64);
+			memcpy(names[j], names[j - 1], 64);
+			memcpy(names[j - 1], t, 64);
+		}
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		size_t w = strlen(buf);
+		snprintf(buf + w, len - w, "%s%s", i ? ", " : "", names[i]);
+	}
+}
+
+static int copy_str(const config_setting_t *v, char *dst, size_t len)
+{
+	if (config_setting_type(v) != CONFIG_TYPE_STRING || strlen(config_setting_get_string(v)) >= len)
+		return 0;
+	snprintf(dst, len, "%s", config_setting_get_string(v));
+	return 1;
+}
+
+/* A host profile's netpair settings (the file's other settings are for
+   other models and left alone); the file's format and sources are
+   checked by scenarios/host.c and tests/test_pubprofiles.sh. */
+static int read_host_file(const char *path, const char *name, nphost *h, char *err, size_t errlen)
+{
+	config_t cf;
+	char e[1024];
+	memset(h, 0, sizeof *h);
+	int rc = ss_cfgfile_read(&cf, path, e, sizeof e);
+	if (rc != SS_OK) {
+		ss_errbuf(err, errlen, "host %s: %s", name, e);
+		return rc;
+	}
+	const config_setting_t *set = config_lookup(&cf, "settings");
+	int have = 0, line = 0;
+	rc = SS_OK;
+	for (int i = 0; set && config_setting_is_list(set) && i < config_setting_length(set); i++) {
+		const config_setting_t *g = config_setting_get_elem(set, (unsigned)i);
+		const char *pn = NULL;
+		const config_setting_t *v = config_setting_get_member(g, "value");
+		if (!config_setting_lookup_string(g, "param", &pn) || !v)
+			continue;
+		int ok = 1;
+		line = (int)config_setting_source_line(v);
+		if (!strcmp(pn, "cpu_profile"))
+			ok = copy_str(v, h->cpu_profile, sizeof h->cpu_profile), have |= 1;
+		else if (!strcmp(pn, "proto_profile"))
+			ok = copy_str(v, h->proto_profile, sizeof h->proto_profile), have |= 2;
+		else if (!strcmp(pn, "nic"))
+			ok = copy_str(v, h->nic, sizeof h->nic), have |= 4;
+		else if (!strcmp(pn, "iobus"))
+			ok = copy_str(v, h->iobus, sizeof h->iobus), have |= 8;
+		else if (!strcmp(pn, "processors")) {
+			ok = config_setting_type(v) == CONFIG_TYPE_INT && config_setting_get_int(v) >= 1 &&
+			     config_setting_get_int(v) <= 64;
+			h->processors = ok ? config_setting_get_int(v) : 0;
+			have |= 16;
+		}
+		if (!ok) {
+			ss_errbuf(err, errlen, "%s:%d: setting '%s' has a bad value", path, line, pn);
+			rc = SS_EINVAL;
+			break;
+		}
+	}
+	if (rc == SS_OK && have != 31) {
+		ss_errbuf(err, errlen, "%s: host %s is not a netpair host: it needs cpu_profile, proto_profile, nic, iobus and processors",
+			  path, name);
+		rc = SS_EINVAL;
+	}
+	config_destroy(&cf);
+	return rc;
+}
+
+static int valid_host_name(const char *n)
+{
+	if (!n || !*n || n[0] == '.' || strlen(n) >= 60)
+		return 0;
+	for (const char *q = n; *q; q++)
+		if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '-' ||
+		      *q == '_' || *q == '.'))
+			return 0;
+	return 1;
+}
+
+static int read_host(const char *role, const char *name, nphost *h, char *err, size_t errlen)
+{
+	char dir[4096], path[4200], list[1024];
+	snprintf(dir, sizeof dir, "%s/hosts", ss_datadir());
+	snprintf(path, sizeof path, "%s/%s.cfg", dir, name);
+	FILE *f = valid_host_name(name) ? fopen(path, "r") : NULL;
+	if (!f) {
+		valid_hosts(dir, list, sizeof list);
+		ss_errbuf(err, errlen, "%s '%s': no such host profile (hosts: %s)", role, name, list[0] ? list : "none");
+		return SS_EINVAL;
+	}
+	fclose(f);
+	if (read_host_file(path, name, h, err, errlen) != SS_OK) {
+		size_t w = strlen(err);
+		valid_hosts(dir, list, sizeof list);
+		snprintf(err + w, errlen > w ? errlen - w : 0, " (netpair hosts: %s)", list);
+		return SS_EINVAL;
+	}
+	return SS_OK;
+}
+
+/* ---- the model ---- */
+
+static void np_destroy(void *st)
+{
+	np *m = st;
+	if (!m)
+		return;
+	ss_netperf_free(m->np);
+	for (int i = 0; i < 2; i++)
+		ss_nethost_free(m->host[i]);
+	for (int i = 0; i < 2; i++) {
+		ss_profile_free(m->cprof[i]);
+		ss_protoprof_free(m->pprof[i]);
+	}
+	ss_pktpool_free(m->pool);
+	ss_crypto_free(m->crypto);
+	free(m);
+}
+
+static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, size_t errlen)
+{
+	*state = NULL;
+	np *m = calloc(1, sizeof *m);
+	if (!m)
+		return SS_ENOMEM;
+	m->sim = sim;
+	int rc;
+	char e[1024];
+	const char *roles[2] = {"sender", "receiver"};
+	nphost hp[2];
+	for (int i = 0; i < 2; i++)
+		if ((rc = read_host(roles[i], ss_params_string(p, roles[i]), &hp[i], err, errlen)) != SS_OK)
+			goto fail;
+	ss_ipsec_config ic;
+	if ((rc = ss_ipsec_config_parse(ss_params_string(p, "ipsec"), &ic, e, sizeof e)) != SS_OK) {
+		ss_errbuf(err, errlen, "ipsec: %s", e);
+		rc = SS_EINVAL;
+		goto fail;
+	}
+	int execute = ss_params_bool(p, "execute");
+	long long corrupt = ss_params_int(p, "corrupt_every");
+	if (corrupt && !execute) {
+		ss_errbuf(err, errlen, "corrupt_every needs execute = true (only real datagrams can be corrupted)");
+		rc = SS_EINVAL;
+		goto fail;
+	}
+	uint32_t mtu = (uint32_t)ss_params_int(p, "mtu");
+	double rate = ss_params_real(p, "link_mbps") * 1e6;
+	ss_link_spec ls;
+	if (ss_link_spec_ethernet(&ls, rate, mtu) != SS_OK) {
+		ss_errbuf(err, errlen, "link: bad rate or MTU");
+		rc = SS_EINVAL;
+		goto fail;
+	}
+	ls.prop = ss_time_from_us(ss_params_real(p, "prop_delay_us"));
+	ls.loss = ss_params_real(p, "loss");
+	if ((rc = ss_link_alloc(&m->link, sim, "link", &ls, e, sizeof e)) != SS_OK) {
+		ss_errbuf(err, errlen, "link: %s", e);
+		goto fail;
+	}
+	/* Execute mode: each packet carries an MTU's bytes and room for the
+	   transforms (the datagram never exceeds the MTU). */
+	if ((rc = ss_pktpool_alloc(&m->pool, execute ? (size_t)mtu + 64 : 0)) != SS_OK)
+		goto fail;
+	if (execute && (rc = ss_crypto_alloc(&m->crypto, e, sizeof e)) != SS_OK) {
+		ss_errbuf(err, errlen, "crypto: %s", e);
+		goto fail;
+	}
+	char cdir[4096], pdir[4096], ndir[4096];
+	snprintf(cdir, sizeof cdir, "%s/crypto/profiles", ss_datadir());
+	snprintf(pdir, sizeof pdir, "%s/proto/profiles", ss_datadir());
+	snprintf(ndir, sizeof ndir, "%s/platform/nics", ss_datadir());
+	int procs = (int)ss_params_int(p, "processors");
+	double irq_us = ss_params_real(p, "irq_min_interval_us");
+	const char *hname[2] = {"snd", "rcv"};
+	for (int i = 0; i < 2; i++) {
+		ss_nethost_config hc;
+		ss_nethost_config_default(&hc);
+		const char *hn = ss_params_string(p, roles[i]);
+		if ((rc = ss_profile_load(cdir, hp[i].cpu_profile, NULL, &m->cprof[i], e, sizeof e)) != SS_OK ||
+		    (rc = ss_protoprof_load(&m->pprof[i], pdir, hp[i].proto_profile, e, sizeof e)) != SS_OK ||
+		    (rc = ss_nic_spec_load(ndir, hp[i].nic, &hc.nic, NULL, 0, e, sizeof e)) != SS_OK) {
+			ss_errbuf(err, errlen, "%s %s: %s", roles[i], hn, e);
+			rc = rc == SS_ENOMEM ? rc : SS_EINVAL;
+			goto fail;
+		}
+		if (hc.nic.max_bps > 0 && rate > hc.nic.max_bps) {
+			ss_errbuf(err, errlen, "%s %s: its NIC %s drives at most %g Mbit/s, not %g", roles[i], hn, hp[i].nic,
+				  hc.nic.max_bps * 1e-6, rate * 1e-6);
+			rc = SS_EINVAL;
+			goto fail;
+		}
+		hc.name = hname[i];
+		hc.processors = procs ? procs : hp[i].processors;
+		hc.irq_min_interval = irq_us < 0 ? -1 : ss_time_from_us(irq_us);
+		hc.iobus = hp[i].iobus;
+		hc.proto = m->pprof[i];
+		hc.crypto = m->cprof[i];
+		hc.pool = m->pool;
+		hc.link = m->link;
+		hc.side = i;
+		hc.napi = ss_params_bool(p, "napi");
+		hc.napi_weight = (uint32_t)ss_params_int(p, "napi_weight");
+		hc.execute = execute;
+		hc.exec_crypto = m->crypto;
+		hc.corrupt_every = i == 0 ? (uint64_t)corrupt : 0;
+		if ((rc = ss_nethost_alloc(&m->host[i], sim, &hc, e, sizeof e)) != SS_OK) {
+			ss_errbuf(err, errlen, "%s %s: %s", roles[i], hn, e);
+			goto fail;
+		}
+	}
+	if ((rc = ss_nethost_connect(m->host[0], m->host[1], ic.proto == SS_IPSEC_NONE ? NULL : &ic, NULL,
+				     ss_params_bool(p, "tcp_tuning"), e, sizeof e)) != SS_OK) {
+		ss_errbuf(err, errlen, "%s", e);
+		goto fail;
+	}
+	ss_netperf_config nc;
+	ss_netperf_config_default(&nc);
+	nc.msg_size = (uint32_t)ss_params_int(p, "msg_size");
+	nc.recv_size = (uint32_t)ss_params_int(p, "recv_size");
+	if ((rc = ss_netperf_alloc(&m->np, sim, m->host[0], m->host[1], &nc, err, errlen)) != SS_OK)
+		goto fail;
+	ss_sim_set_workload_limit(sim, "1 TCP stream");
+	ss_netperf_start(m->np);
+	m->window = ss_sim_now(sim);
+	*state = m;
+	return SS_OK;
+fail:
+	np_destroy(m);
+	return rc == SS_ENOMEM ? rc : SS_EINVAL;
+}
+
+static void np_reset(void *st)
+{
+	np *m = st;
+	m->window = ss_sim_now(m->sim);
+	ss_netperf_reset(m->np);
+	for (int i = 0; i < 2; i++) {
+		ss_nethost_stats_reset(m->host[i]);
+		ss_tcp_stats_reset(ss_nethost_tcp(m->host[i]));
+	}
+}
+
+static void np_collect(void *st, ss_metrics *out)
+{
+	np *m = st;
+	double span = ss_time_to_s(ss_sim_now(m->sim) - m->window);
+	ss_netperf_stats ns;
+	ss_netperf_stats_get(m->np, &ns);
+	ss_metrics_set(out, "throughput", "Mbit/s", ns.throughput_bps * 1e-6);
+	ss_nethost_stats hs[2];
+	double drops = 0, auth = 0;
+	for (int i = 0; i < 2; i++) {
+		ss_nethost_stats_get(m->host[i], &hs[i]);
+		ss_nic *nic = ss_nethost_nic(m->host[i]);
+		drops += (double)(ss_nic_rx_drops(nic) + hs[i].backlog_drops + hs[i].qdisc_drops);
+		auth += (double)hs[i].auth_failures;
+		char key[SS_METRIC_NAME];
+		snprintf(key, sizeof key, "%s.irqs_per_s", i ? "rcv" : "snd");
+		ss_metrics_set(out, key, "1/s", span > 0 ? (double)ss_nic_irqs(nic) / span : 0);
+		snprintf(key, sizeof key, "%s.crypto", i ? "rcv" : "snd");
+		int n = ss_cpu_count(ss_nethost_cpu(m->host[i]));
+		ss_metrics_set(out, key, "fraction", span > 0 ? hs[i].crypto_s / (span * n) : 0);
+	}
+	ss_tcp_stats ts;
+	ss_tcp_stats_get(ss_nethost_tcp(m->host[0]), &ts);
+	ss_metrics_set(out, "retransmits", "segments", (double)ts.retrans);
+	ss_metrics_set(out, "rx_drops", "frames", drops);
+	ss_metrics_set(out, "ipsec_auth_failures", "datagrams", auth);
+	ss_metrics_set(out, "mss", "bytes", (double)ss_nethost_mss_of(m->host[0]));
+	ss_metrics_set(out, "link_util", "fraction", ss_link_utilisation(m->link, 0));
+	ss_metrics_set(out, "verified_bytes", "bytes", (double)hs[1].bytes_verified);
+	ss_metrics_set(out, "payload_errors", "datagrams", (double)(hs[0].payload_errors + hs[1].payload_errors));
+}
+
+static double np_progress(void *st) { return (double)ss_netperf_bytes_read_total(((np *)st)->np); }
+
+const ss_model_type ss_model_netpair = {
+	.name = "netpair",
+	.help = "netperf TCP_STREAM between two Linux 2.6.11 hosts back to back: plain IP or IPsec, NIC, NAPI, TCP tuning (Iatrou et al.)",
+	.params = np_params,
+	.nparams = sizeof np_params / sizeof np_params[0],
+	.metrics = np_metrics,
+	.nmetrics = sizeof np_metrics / sizeof np_metrics[0],
+	.primary = "throughput",
+	.create = np_create,
+	.reset = np_reset,
+	.collect = np_collect,
+	.progress = np_progress,
+	.destroy = np_destroy,
+};
