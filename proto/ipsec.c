@@ -104,38 +104,30 @@ static const char *word_of(const char *alg, const word *tab, size_t n)
 	return alg[0] && strcasecmp(alg, "null") != 0 ? alg : "NULL";
 }
 
-/* Tokens: whitespace-separated words, at most 32 of them (more is an
-   error, named as such: no configuration has more than 7). */
-#define MAXTOK 32
-typedef struct toks {
-	char w[MAXTOK][32];
-	size_t n;
-} toks;
+/* Reads the text a word at a time: w is the current word (have 0 at the
+   end), prev the one before. A word longer than w is cut, which leaves
+   it unknown: no accepted word is that long. */
+typedef struct cursor {
+	const char *p;
+	char w[32], prev[32];
+	int have;
+} cursor;
 
-static int tokenize(const char *text, toks *t, char *err, size_t errlen)
+static void advance(cursor *k)
 {
-	const char *p = text;
-	t->n = 0;
-	for (;;) {
-		while (*p && isspace((unsigned char)*p))
-			p++;
-		if (!*p)
-			return SS_OK;
-		const char *s = p;
-		while (*p && !isspace((unsigned char)*p))
-			p++;
-		if (t->n == MAXTOK) {
-			ss_errbuf(err, errlen, "IPsec configuration \"%s\": more than %d words",
-				  text, MAXTOK);
-			return SS_EINVAL;
-		}
-		size_t len = (size_t)(p - s);
-		if (len >= sizeof t->w[0])
-			len = sizeof t->w[0] - 1; /* still unknown: no word is this long */
-		memcpy(t->w[t->n], s, len);
-		t->w[t->n][len] = '\0';
-		t->n++;
-	}
+	size_t len = 0;
+	memcpy(k->prev, k->w, sizeof k->prev);
+	while (*k->p && isspace((unsigned char)*k->p))
+		k->p++;
+	const char *s = k->p;
+	while (*k->p && !isspace((unsigned char)*k->p))
+		k->p++;
+	len = (size_t)(k->p - s);
+	if (len >= sizeof k->w)
+		len = sizeof k->w - 1;
+	memcpy(k->w, s, len);
+	k->w[len] = '\0';
+	k->have = len > 0;
 }
 
 /* Appends the words of tab to a comma list. */
@@ -199,69 +191,69 @@ static void set_alg(char *dst, size_t len, const char *alg)
 
 int ss_ipsec_config_parse(const char *text, ss_ipsec_config *c, char *err, size_t errlen)
 {
-	toks t;
-	char acc[160];
+	cursor k = { .p = NULL };
+	char acc[160], first[32];
 	const char *alg;
-	size_t i = 0;
-	int rc;
 	if (!text || !c) {
 		ss_errbuf(err, errlen, "IPsec configuration: NULL text or configuration");
 		return SS_EINVAL;
 	}
-	if ((rc = tokenize(text, &t, err, errlen)) != SS_OK)
-		return rc;
 	memset(c, 0, sizeof *c);
 	c->mode = SS_IPSEC_TRANSPORT;
 	/* The Linux 2.6 replay window: struct xfrm_replay_state keeps a
 	   32-bit bitmap (include/linux/xfrm.h), and racoon installs SAs with
 	   a 32-packet window; a scenario can change the field. */
 	c->replay_window = 32;
-	if (t.n == 0)
+	k.p = text;
+	advance(&k);
+	memcpy(first, k.w, sizeof first);
+	if (!k.have)
 		return bad_word(text, "the protocol", NULL, "none, IP, AH, ESP", err, errlen);
 
-	if (strcasecmp(t.w[0], "none") == 0 || strcasecmp(t.w[0], "IP") == 0) {
+	if (strcasecmp(first, "none") == 0 || strcasecmp(first, "IP") == 0) {
 		c->proto = SS_IPSEC_NONE;
-		if (t.n > 1) {
+		advance(&k);
+		if (k.have) {
 			ss_errbuf(err, errlen, "IPsec configuration \"%s\": unexpected word '%s' "
 				  "after '%s' (plain IP takes no algorithm or mode); accepted: "
-				  "nothing more", text, t.w[1], t.w[0]);
+				  "nothing more", text, k.w, first);
 			return SS_EINVAL;
 		}
 		return SS_OK;
 	}
-	if (strcasecmp(t.w[0], "AH") == 0) {
+	if (strcasecmp(first, "AH") == 0) {
 		c->proto = SS_IPSEC_AH;
 		acc[0] = '\0';
 		list_words(acc, sizeof acc, mac_words, NMAC);
-		i = 1;
-		alg = i < t.n ? lookup(t.w[i], mac_words, NMAC, SS_CRYPTO_MAC) : NULL;
+		advance(&k);
+		alg = k.have ? lookup(k.w, mac_words, NMAC, SS_CRYPTO_MAC) : NULL;
 		if (!alg)
 			return bad_word(text, "an AH integrity algorithm",
-					i < t.n ? t.w[i] : NULL, acc, err, errlen);
+					k.have ? k.w : NULL, acc, err, errlen);
 		set_alg(c->ah_auth, sizeof c->ah_auth, alg);
-		i++;
-	} else if (strcasecmp(t.w[0], "ESP") == 0) {
+		advance(&k);
+	} else if (strcasecmp(first, "ESP") == 0) {
 		c->proto = SS_IPSEC_ESP;
 		acc[0] = '\0';
 		list_words(acc, sizeof acc, cipher_words, NCIPHER);
 		list_words(acc, sizeof acc, mac_words, NMAC);
-		i = 1;
-		if (i >= t.n)
+		advance(&k);
+		if (!k.have)
 			return bad_word(text, "an ESP cipher or integrity algorithm", NULL, acc,
 					err, errlen);
-		if ((alg = lookup(t.w[i], cipher_words, NCIPHER, SS_CRYPTO_CIPHER))) {
+		if ((alg = lookup(k.w, cipher_words, NCIPHER, SS_CRYPTO_CIPHER))) {
 			set_alg(c->cipher, sizeof c->cipher, alg);
-			i++;
+			advance(&k);
 			/* An optional ESP integrity algorithm. */
-			if (i < t.n && (alg = lookup(t.w[i], mac_words, NMAC, SS_CRYPTO_MAC))) {
+			if (k.have && (alg = lookup(k.w, mac_words, NMAC, SS_CRYPTO_MAC))) {
 				set_alg(c->esp_auth, sizeof c->esp_auth, alg);
-				i++;
+				advance(&k);
 			}
-		} else if ((alg = lookup(t.w[i], mac_words, NMAC, SS_CRYPTO_MAC))) {
+		} else if ((alg = lookup(k.w, mac_words, NMAC, SS_CRYPTO_MAC))) {
 			set_alg(c->esp_auth, sizeof c->esp_auth, alg); /* "ESP SHA1": null cipher */
-			i++;
+			advance(&k);
 		} else {
-			return bad_word(text, "an ESP cipher or integrity algorithm", t.w[i], acc,
+			return bad_word(text, "an ESP cipher or integrity algorithm", k.w, acc,
 					err, errlen);
 		}
 		/* RFC 4303 sec. 3.2: ESP must not use both the null cipher and
@@ -271,31 +263,31 @@ int ss_ipsec_config_parse(const char *text, ss_ipsec_config *c, char *err, size_
 			list_words(acc, sizeof acc, mac_words, NMAC);
 			return bad_word(text, "an integrity algorithm after ESP NULL "
 					"(ESP needs a cipher or integrity, RFC 4303 sec. 3.2)",
-					i < t.n ? t.w[i] : NULL, acc, err, errlen);
+					k.have ? k.w : NULL, acc, err, errlen);
 		}
-		if (i < t.n && strcasecmp(t.w[i], "AH") == 0) {
+		if (k.have && strcasecmp(k.w, "AH") == 0) {
 			c->proto = SS_IPSEC_ESP_AH;
-			i++;
+			advance(&k);
 			acc[0] = '\0';
 			list_words(acc, sizeof acc, mac_words, NMAC);
-			alg = i < t.n ? lookup(t.w[i], mac_words, NMAC, SS_CRYPTO_MAC) : NULL;
+			alg = k.have ? lookup(k.w, mac_words, NMAC, SS_CRYPTO_MAC) : NULL;
 			if (!alg)
 				return bad_word(text, "an AH integrity algorithm",
-						i < t.n ? t.w[i] : NULL, acc, err, errlen);
+						k.have ? k.w : NULL, acc, err, errlen);
 			set_alg(c->ah_auth, sizeof c->ah_auth, alg);
-			i++;
+			advance(&k);
 		}
 	} else {
-		return bad_word(text, "an IPsec protocol", t.w[0], "none, IP, AH, ESP", err, errlen);
+		return bad_word(text, "an IPsec protocol", first, "none, IP, AH, ESP", err, errlen);
 	}
 
 	/* Optional mode, then nothing. */
-	if (i < t.n) {
-		if (strcasecmp(t.w[i], "tunnel") == 0) {
+	if (k.have) {
+		if (strcasecmp(k.w, "tunnel") == 0) {
 			c->mode = SS_IPSEC_TUNNEL;
-			i++;
-		} else if (strcasecmp(t.w[i], "transport") == 0) {
-			i++;
+			advance(&k);
+		} else if (strcasecmp(k.w, "transport") == 0) {
+			advance(&k);
 		} else {
 			/* Say what could have come here. */
 			acc[0] = '\0';
@@ -305,12 +297,12 @@ int ss_ipsec_config_parse(const char *text, ss_ipsec_config *c, char *err, size_
 				list_add(acc, sizeof acc, "AH");
 			list_add(acc, sizeof acc, "tunnel");
 			list_add(acc, sizeof acc, "transport");
-			return bad_word(text, "expected here", t.w[i], acc, err, errlen);
+			return bad_word(text, "expected here", k.w, acc, err, errlen);
 		}
 	}
-	if (i < t.n) {
+	if (k.have) {
 		ss_errbuf(err, errlen, "IPsec configuration \"%s\": unexpected word '%s' after "
-			  "the mode '%s'; accepted: nothing more", text, t.w[i], t.w[i - 1]);
+			  "the mode '%s'; accepted: nothing more", text, k.w, k.prev);
 		return SS_EINVAL;
 	}
 	return SS_OK;
@@ -324,18 +316,22 @@ void ss_ipsec_config_format(const ss_ipsec_config *c, char *buf, size_t len)
 	if (!c)
 		return;
 	const char *mode = c->mode == SS_IPSEC_TUNNEL ? " tunnel" : "";
+	/* Terminated copies: the fields come from the caller. */
+	char ci[sizeof c->cipher + 1], ea[sizeof c->esp_auth + 1], aa[sizeof c->ah_auth + 1];
+	snprintf(ci, sizeof ci, "%.*s", (int)sizeof c->cipher, c->cipher);
+	snprintf(ea, sizeof ea, "%.*s", (int)sizeof c->esp_auth, c->esp_auth);
+	snprintf(aa, sizeof aa, "%.*s", (int)sizeof c->ah_auth, c->ah_auth);
 	switch (c->proto) {
 	case SS_IPSEC_AH:
-		snprintf(buf, len, "AH %s%s", word_of(c->ah_auth, mac_words, NMAC), mode);
+		snprintf(buf, len, "AH %s%s", word_of(aa, mac_words, NMAC), mode);
 		break;
 	case SS_IPSEC_ESP:
 	case SS_IPSEC_ESP_AH: {
 		char esp[64], ah[40] = "";
-		snprintf(esp, sizeof esp, "ESP %s%s%s", word_of(c->cipher, cipher_words, NCIPHER),
-			 c->esp_auth[0] ? " " : "",
-			 c->esp_auth[0] ? word_of(c->esp_auth, mac_words, NMAC) : "");
+		snprintf(esp, sizeof esp, "ESP %s%s%s", word_of(ci, cipher_words, NCIPHER),
+			 ea[0] ? " " : "", ea[0] ? word_of(ea, mac_words, NMAC) : "");
 		if (c->proto == SS_IPSEC_ESP_AH)
-			snprintf(ah, sizeof ah, " AH %s", word_of(c->ah_auth, mac_words, NMAC));
+			snprintf(ah, sizeof ah, " AH %s", word_of(aa, mac_words, NMAC));
 		snprintf(buf, len, "%s%s%s", esp, ah, mode);
 		break;
 	}

@@ -33,7 +33,7 @@
    Overhead = [20 outer header, tunnel] + [ESP: 8 + IV + pad + 2 + ICV]
    + [AH: 12 + 12 = 24], IV 8 (DES, 3DES) or 16 (AES) or 0 (NULL), ICV
    12 (HMAC-*-96) or 0. So e.g. ESP 3DES SHA1 transport = 30 + pad8:
-   35 34 30 37 30 37 36 36 32 36; tunnel = 50 + pad8 (tunnel row). */
+   35 34 30 37 30 37 36 36 32 36; tunnel = 50 + pad8 (the tunnel pads). */
 #define NN 10
 static const uint32_t ns[NN] = {1, 2, 6, 7, 14, 15, 64, 1448, 1460, 1480};
 
