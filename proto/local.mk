@@ -9,6 +9,13 @@ noinst_LIBRARIES += libss_proto.a
 libss_proto_a_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
 libss_proto_a_SOURCES =
 SS_PROTO_LIBS = libss_proto.a
+libss_proto_a_SOURCES += proto/ss_ipsec.h proto/ipsec.c
+
+check_PROGRAMS += tests/test_ipsec
+TESTS += tests/test_ipsec
+tests_test_ipsec_SOURCES = tests/test_ipsec.c tests/ss_test.h
+tests_test_ipsec_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
+tests_test_ipsec_LDADD = $(SS_PROTO_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
 
 libss_proto_a_SOURCES += proto/ss_protoprof.h proto/protoprof.c
 
