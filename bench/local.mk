@@ -12,11 +12,12 @@ SS_BENCHES += bench/bench_mpstack
 bench_bench_mpstack_SOURCES = bench/bench_mpstack.c bench/baseline_heap.h
 bench_bench_mpstack_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) -O2
 bench_bench_mpstack_LDADD = $(SS_MODELS_LIBS) $(SS_SIM_LIBS)
-EXTRA_DIST += bench/bench_reproduce.sh bench/bench_sweep.sh bench/sweep1000.cfg
+EXTRA_DIST += bench/bench_reproduce.sh bench/bench_sweep.sh bench/sweep1000.cfg bench/bench_netpair.sh bench/netpair1g.cfg
 CLEANFILES += $(SS_BENCHES)
 
 bench: $(SS_BENCHES) secsim
 	@for b in $(SS_BENCHES); do echo "== $$b"; ./$$b || exit 1; done
 	@echo "== bench/bench_reproduce.sh"; SECSIM_DATADIR='$(abs_top_srcdir)' $(SHELL) $(top_srcdir)/bench/bench_reproduce.sh .
 	@echo "== bench/bench_sweep.sh"; SECSIM_DATADIR='$(abs_top_srcdir)' $(SHELL) $(top_srcdir)/bench/bench_sweep.sh . '$(SS_WITH_MPI)'
+	@echo "== bench/bench_netpair.sh"; SECSIM_DATADIR='$(abs_top_srcdir)' $(SHELL) $(top_srcdir)/bench/bench_netpair.sh .
 .PHONY: bench

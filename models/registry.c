@@ -9,12 +9,14 @@ extern const ss_model_type ss_model_queue;
 extern const ss_model_type ss_model_closed;
 extern const ss_model_type ss_model_amdahl;
 extern const ss_model_type ss_model_mpstack;
+extern const ss_model_type ss_model_netpair;
 
 static const ss_model_type *const models[] = {
 	&ss_model_queue,
 	&ss_model_closed,
 	&ss_model_amdahl,
 	&ss_model_mpstack,
+	&ss_model_netpair,
 	NULL,
 };
 

@@ -11,6 +11,14 @@ libss_platform_a_SOURCES = \
 # loader reads libconfig through crypto/ss_cfgfile, so crypto follows.
 SS_PLATFORM_LIBS = libss_platform.a
 
+# The host joins those parts with the TCP engine and IPsec of proto/,
+# which use the packets above: its own library, linked before proto
+# (users before what they use).
+noinst_LIBRARIES += libss_host.a
+libss_host_a_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(CRYPTO_CFLAGS) $(LIBCONFIG_CFLAGS)
+libss_host_a_SOURCES = platform/ss_nethost.h platform/nethost.c
+SS_HOST_LIBS = libss_host.a
+
 # NIC presets ship as data: SS_DATADIR "/platform/nics".
 EXTRA_DIST += platform/nics
 
@@ -30,3 +38,11 @@ tests_test_iobus_LDADD = $(SS_PLATFORM_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
 tests_test_nic_SOURCES = tests/test_nic.c tests/ss_test.h
 tests_test_nic_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
 tests_test_nic_LDADD = $(SS_PLATFORM_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
+
+# The host against closed forms (it needs the netpair model's pieces:
+# the TCP engine, IPsec, the workload; the model itself for some checks).
+check_PROGRAMS += tests/test_host
+TESTS += tests/test_host
+tests_test_host_SOURCES = tests/test_host.c tests/ss_test.h
+tests_test_host_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(CRYPTO_CFLAGS)
+tests_test_host_LDADD = $(SS_MODELS_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
