@@ -4,3 +4,15 @@
 
 # Protocol cost profiles ship as data: SS_DATADIR "/proto/profiles".
 EXTRA_DIST += proto/profiles
+
+noinst_LIBRARIES += libss_proto.a
+libss_proto_a_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
+libss_proto_a_SOURCES =
+SS_PROTO_LIBS = libss_proto.a
+libss_proto_a_SOURCES += proto/ss_tcp.h proto/tcp.c
+
+check_PROGRAMS += tests/test_tcp
+TESTS += tests/test_tcp
+tests_test_tcp_SOURCES = tests/test_tcp.c tests/ss_test.h
+tests_test_tcp_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
+tests_test_tcp_LDADD = $(SS_PROTO_LIBS) $(SS_PLATFORM_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
