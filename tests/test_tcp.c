@@ -242,7 +242,8 @@ static void test_config(void)
 	ss_pktpool *pool;
 	SS_MUST(ss_sim_alloc(&sim, 1));
 	SS_MUST(ss_pktpool_alloc(&pool, 0));
-	ss_tcp *tcp = (ss_tcp *)&tcp;
+	static int sentinel; /* *out starts non-NULL: a failed alloc must clear it */
+	ss_tcp *tcp = (ss_tcp *)&sentinel;
 	ss_tcp_hooks hk = {.output = on_output};
 	SS_CHECK(ss_tcp_alloc(&tcp, sim, "x", &bad, pool, &hk, msg, sizeof msg) == SS_EINVAL && tcp == NULL &&
 			 strstr(msg, "rcvbuf"),
@@ -355,6 +356,12 @@ static void test_window_limited(void)
 	h_send(&h, 6000000);
 	ss_sim_run_until(h.sim, 500 * MS);
 	uint64_t r1 = stats(&h, 1).bytes_read;
+	ss_tcp_stats before = stats(&h, 0);
+	ss_tcp_stats_reset(h.e[0].tcp);
+	ss_tcp_stats after = stats(&h, 0);
+	SS_CHECK(before.data_segs_out > 0 && after.data_segs_out == 0 && after.bytes_acked == 0 &&
+			 after.cwnd == before.cwnd && after.peer_wnd == before.peer_wnd,
+		 "a statistics reset zeroes the counters and keeps the state");
 	ss_sim_run_until(h.sim, 2500 * MS);
 	uint64_t r2 = stats(&h, 1).bytes_read;
 	/* Window: 3/4 * 65536 = 49152, down to the MSS: 33 * 1460 = 48180.
@@ -668,7 +675,7 @@ static void test_zero_window(void)
 
 int main(void)
 {
-	ss_test_plan(56);
+	ss_test_plan(57);
 	test_config();
 	test_link_limited();
 	test_stock_bulk();
