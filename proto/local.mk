@@ -16,6 +16,13 @@ TESTS += tests/test_ipsec
 tests_test_ipsec_SOURCES = tests/test_ipsec.c tests/ss_test.h
 tests_test_ipsec_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
 tests_test_ipsec_LDADD = $(SS_PROTO_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
+libss_proto_a_SOURCES += proto/ss_tcp.h proto/tcp.c
+
+check_PROGRAMS += tests/test_tcp
+TESTS += tests/test_tcp
+tests_test_tcp_SOURCES = tests/test_tcp.c tests/ss_test.h
+tests_test_tcp_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
+tests_test_tcp_LDADD = $(SS_PROTO_LIBS) $(SS_PLATFORM_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
 
 libss_proto_a_SOURCES += proto/ss_protoprof.h proto/protoprof.c
 

@@ -1,0 +1,689 @@
+/* The TCP engine between two ends joined by an Ethernet link: goodput on
+   a link-limited path, throughput on a window-limited one, ACK every
+   second segment, the delayed-ACK timer, Nagle, the advertised window
+   with and without scaling, slow start, fast retransmit, NewReno
+   partial ACKs, the RTO, random loss, the zero window and its probes,
+   header sizes, no packet leaks, determinism. Each expected value is
+   derived where it is checked. */
+#include <stdint.h>
+#include <string.h>
+
+#include "ss_err.h"
+#include "ss_link.h"
+#include "ss_packet.h"
+#include "ss_sim.h"
+#include "ss_tcp.h"
+#include "ss_test.h"
+
+#define MS SS_PS_PER_MS
+#define US SS_PS_PER_US
+
+typedef struct harness harness;
+
+/* One end: its engine, the NIC queue in front of the link, the
+   application that writes `total` bytes as fast as send space allows
+   and a reader that reads at once while `reading`. */
+typedef struct end {
+	harness *h;
+	int side;
+	ss_tcp *tcp;
+	ss_pktq txq;
+	uint64_t total, written;
+	int reading;
+	uint32_t hi_end;       /* end of the highest data sent: a segment at or above it is a first transmission */
+} end;
+
+struct harness {
+	ss_sim *sim;
+	ss_pktpool *pool;
+	ss_link *link;
+	end e[2];
+	/* Drops the first transmission of side 0's data segments that start
+	   at drop_seq[i], and of those that start at or beyond drop_from
+	   (0: none). */
+	uint32_t drop_seq[4];
+	int ndrop;
+	uint32_t drop_from;
+	uint64_t dropped;
+	/* Sees every segment an end sends (before any drop). */
+	void (*watch)(harness *h, int side, const ss_packet *p);
+	void (*arrive)(harness *h, int side, const ss_packet *p); /* every segment side receives */
+	void *ctx;
+	/* every segment: len = hdr_l4 + payload, hdr_l4 = 20 + opt_bytes */
+	uint64_t segs, bad_len;
+};
+
+static void nic_done(void *ctx);
+
+static void nic_kick(end *e)
+{
+	if (ss_link_busy(e->h->link, e->side) || !ss_pktq_len(&e->txq))
+		return;
+	ss_packet *p = ss_pktq_pop(&e->txq);
+	if (ss_link_transmit(e->h->link, e->side, p, nic_done, e) != SS_OK) {
+		printf("Bail out! the link refused a segment of %u bytes\n", p->len);
+		exit(1);
+	}
+}
+
+static void nic_done(void *ctx) { nic_kick(ctx); }
+
+static int drop_it(harness *h, end *e, const ss_packet *p)
+{
+	if (e->side != 0 || !p->payload)
+		return 0;
+	int first = (int32_t)(p->seq - e->hi_end) >= 0;
+	if ((int32_t)(p->seq + p->payload - e->hi_end) > 0)
+		e->hi_end = p->seq + p->payload;
+	if (!first)
+		return 0;
+	for (int i = 0; i < h->ndrop; i++)
+		if (p->seq == h->drop_seq[i])
+			return 1;
+	return h->drop_from && (int32_t)(p->seq - h->drop_from) >= 0;
+}
+
+static void on_output(void *ctx, ss_packet *p)
+{
+	end *e = ctx;
+	harness *h = e->h;
+	h->segs++;
+	if (p->len != p->hdr_l4 + p->payload || p->hdr_l4 != 20u + p->opt_bytes)
+		h->bad_len++;
+	/* The host's part: the IP header (RFC 791, no options). */
+	p->hdr_l3 = 20;
+	p->len += p->hdr_l3;
+	if (h->watch)
+		h->watch(h, e->side, p);
+	if (drop_it(h, e, p)) {
+		h->dropped++;
+		ss_pktpool_put(h->pool, p);
+		return;
+	}
+	ss_pktq_push(&e->txq, p);
+	nic_kick(e);
+}
+
+static void app_write(end *e)
+{
+	while (e->written < e->total) {
+		uint64_t want = e->total - e->written;
+		uint32_t n = ss_tcp_write(e->tcp, want > UINT32_MAX ? UINT32_MAX : (uint32_t)want);
+		if (!n)
+			break;
+		e->written += n;
+	}
+}
+
+static void on_writable(void *ctx) { app_write(ctx); }
+
+static void on_readable(void *ctx)
+{
+	end *e = ctx;
+	if (e->reading)
+		ss_tcp_read(e->tcp, UINT32_MAX);
+}
+
+static void on_deliver(void *ctx, ss_packet *p)
+{
+	end *e = ctx;
+	if (e->h->arrive)
+		e->h->arrive(e->h, e->side, p);
+	ss_tcp_input(e->tcp, p);
+}
+
+static void h_init(harness *h, double rate, ss_time prop, double loss, const ss_tcp_config *c0,
+		   const ss_tcp_config *c1, uint64_t seed)
+{
+	memset(h, 0, sizeof *h);
+	char err[256];
+	SS_MUST(ss_sim_alloc(&h->sim, seed));
+	SS_MUST(ss_pktpool_alloc(&h->pool, 0));
+	ss_link_spec s;
+	SS_MUST(ss_link_spec_ethernet(&s, rate, 1500));
+	s.prop = prop;
+	s.loss = loss;
+	if (ss_link_alloc(&h->link, h->sim, "eth", &s, err, sizeof err) != SS_OK) {
+		printf("Bail out! %s\n", err);
+		exit(1);
+	}
+	ss_link_set_pool(h->link, h->pool);
+	const ss_tcp_config *c[2] = {c0, c1};
+	for (int i = 0; i < 2; i++) {
+		end *e = &h->e[i];
+		e->h = h;
+		e->side = i;
+		e->reading = 1;
+		e->hi_end = 1;
+		ss_pktq_init(&e->txq);
+		ss_tcp_hooks hk = {.ctx = e, .output = on_output, .readable = on_readable, .writable = on_writable};
+		if (ss_tcp_alloc(&e->tcp, h->sim, i ? "b" : "a", c[i], h->pool, &hk, err, sizeof err) != SS_OK) {
+			printf("Bail out! %s\n", err);
+			exit(1);
+		}
+		ss_link_attach(h->link, i, on_deliver, e);
+	}
+	ss_tcp_connect_pair(h->e[0].tcp, h->e[1].tcp);
+}
+
+/* Side 0 starts writing `total` bytes now. */
+static void h_send(harness *h, uint64_t total)
+{
+	h->e[0].total = total;
+	app_write(&h->e[0]);
+}
+
+static ss_tcp_stats stats(const harness *h, int side)
+{
+	ss_tcp_stats s;
+	ss_tcp_stats_get(h->e[side].tcp, &s);
+	return s;
+}
+
+/* Runs until nothing is left to do, reads both ends' statistics (st
+   may be NULL), frees everything and returns the packets still live
+   (0: none leaked). */
+static size_t h_finish(harness *h, ss_tcp_stats st[2])
+{
+	ss_sim_run(h->sim);
+	if (st) {
+		ss_tcp_stats_get(h->e[0].tcp, &st[0]);
+		ss_tcp_stats_get(h->e[1].tcp, &st[1]);
+	}
+	size_t live = ss_pktpool_live(h->pool);
+	for (int i = 0; i < 2; i++)
+		ss_tcp_free(h->e[i].tcp);
+	ss_sim_free(h->sim);
+	ss_pktpool_free(h->pool);
+	return live;
+}
+
+static ss_tcp_config stock(void)
+{
+	ss_tcp_config c;
+	ss_tcp_config_linux2611(&c, 1460, 0);
+	return c;
+}
+
+static ss_tcp_config tuned(void)
+{
+	ss_tcp_config c;
+	ss_tcp_config_linux2611(&c, 1460, 1);
+	return c;
+}
+
+/* ---- configuration ---- */
+
+static void test_config(void)
+{
+	ss_tcp_config s = stock(), t = tuned();
+	char msg[200];
+	SS_CHECK(ss_tcp_config_check(&s, msg, sizeof msg) == SS_OK && ss_tcp_config_check(&t, msg, sizeof msg) == SS_OK,
+		 "the Linux 2.6.11 presets are valid");
+	/* RFC 3390: min(4 * 1460, max(2 * 1460, 4380)) = 4380 bytes = 3 segments. */
+	SS_CHECK_INT(s.init_cwnd, 3, "RFC 3390 initial window for an MSS of 1460");
+	/* Window of the empty stock buffer: min(3/4 * 174760, 65535) = 65535,
+	   down to the MSS: 44 * 1460 = 64240; 64240 / (2 * 1460) = 22 > 16. */
+	SS_CHECK_INT(s.quickack, 16, "quick ACKs: rcv_wnd / 2 MSS, at most 16");
+	/* 4194304 = 2^22: >> 6 is 65536, >> 7 is 32768 <= 65535. */
+	SS_CHECK(ss_tcp_wscale(&s) == 0 && ss_tcp_wscale(&t) == 7, "window scale 0 off, 7 for a 4 MB buffer");
+	SS_CHECK(ss_tcp_header_bytes(&s) == 20 && ss_tcp_header_bytes(&t) == 32,
+		 "TCP header 20 bytes, 32 with timestamps (10 + 2 padding)");
+	SS_CHECK(ss_tcp_seg_payload(&s) == 1460 && ss_tcp_seg_payload(&t) == 1448,
+		 "payload per segment: 1460, 1448 with timestamps");
+	ss_tcp_config bad = s;
+	bad.mss = 20;
+	SS_CHECK(ss_tcp_config_check(&bad, msg, sizeof msg) == SS_EINVAL && strstr(msg, "mss"),
+		 "an MSS of 20 is refused, naming the field");
+	bad = s;
+	bad.rcvbuf = 1000; /* 3/4 of it is 750 < 1460 */
+	SS_CHECK(ss_tcp_config_check(&bad, msg, sizeof msg) == SS_EINVAL, "a receive buffer below one segment's window is refused");
+	ss_sim *sim;
+	ss_pktpool *pool;
+	SS_MUST(ss_sim_alloc(&sim, 1));
+	SS_MUST(ss_pktpool_alloc(&pool, 0));
+	static int sentinel; /* *out starts non-NULL: a failed alloc must clear it */
+	ss_tcp *tcp = (ss_tcp *)&sentinel;
+	ss_tcp_hooks hk = {.output = on_output};
+	SS_CHECK(ss_tcp_alloc(&tcp, sim, "x", &bad, pool, &hk, msg, sizeof msg) == SS_EINVAL && tcp == NULL &&
+			 strstr(msg, "rcvbuf"),
+		 "ss_tcp_alloc refuses a bad config with a message");
+	ss_tcp_free(NULL);
+	ss_sim_free(sim);
+	ss_pktpool_free(pool);
+}
+
+/* ---- 1, 6, 10: a link-limited bulk transfer with the tuned options ---- */
+
+/* Watches data segments (side 0) and the receiver's ACKs (side 1). */
+typedef struct wndwatch {
+	uint32_t mult, limit, data_hdr; /* expected: window granule and bound, data header bytes */
+	uint64_t acks, not_mult, over, data_hdr_bad;
+	uint32_t max;
+} wndwatch;
+
+static void watch_windows(harness *h, int side, const ss_packet *p)
+{
+	wndwatch *w = h->ctx;
+	if (side == 0) {
+		if (p->payload && p->hdr_l4 != w->data_hdr)
+			w->data_hdr_bad++;
+		return;
+	}
+	w->acks++;
+	if (p->wnd % w->mult)
+		w->not_mult++;
+	if (p->wnd > w->limit)
+		w->over++;
+	if (p->wnd > w->max)
+		w->max = p->wnd;
+}
+
+static void test_link_limited(void)
+{
+	ss_tcp_config c = tuned();
+	harness h;
+	/* 100 Mbit/s Ethernet, 0.05 ms: the link is the bottleneck. */
+	h_init(&h, 100e6, 50 * US, 0, &c, &c, 1);
+	wndwatch w = {.mult = 1u << 7, .limit = 65535u << 7, .data_hdr = 32};
+	h.watch = watch_windows;
+	h.ctx = &w;
+	h_send(&h, 8000000);
+	ss_sim_run_until(h.sim, 100 * MS);
+	uint64_t r1 = stats(&h, 1).bytes_read;
+	ss_sim_run_until(h.sim, 600 * MS);
+	uint64_t r2 = stats(&h, 1).bytes_read;
+	/* Full segments: 1448 bytes of payload in 1500-byte datagrams (20 IP
+	   + 32 TCP). ACKs use the other direction, so this one carries
+	   back-to-back frames: rate * 1448 / 1538. 0.5 s hold ~4000
+	   segments: sampling costs one segment at most (0.03%); 1% is the
+	   brief's bound. */
+	ss_link_spec spec = *ss_link_spec_of(h.link);
+	double want = ss_link_spec_goodput(&spec, 1500, 1448);
+	double got = (double)(r2 - r1) * 8 / 0.5;
+	SS_CHECK_NEAR(got, want, 0.01 * want, "link-limited goodput = Ethernet goodput of full segments, bit/s");
+	ss_tcp_stats st[2];
+	size_t live = h_finish(&h, st);
+	SS_CHECK(h.bad_len == 0 && h.segs > 0, "every segment: len = hdr_l4 + payload, hdr_l4 = 20 + option bytes");
+	SS_CHECK(w.data_hdr_bad == 0 && st[1].bytes_read == 8000000,
+		 "data segments carry 32 header bytes (timestamps); all 8 MB read");
+	/* RFC 1323: 4 MB needs scale 7; every window the peer reads is a
+	   multiple of 2^7, at most 65535 << 7. The largest is the empty
+	   buffer's: 3/4 * 4194304 = 3145728, down to the MSS: 2172 * 1448 =
+	   3145056, down to the scale: 24570 * 128 = 3144960. */
+	SS_CHECK(w.acks > 0 && w.not_mult == 0 && w.over == 0, "scaled windows: multiples of 128, at most 65535 << 7");
+	SS_CHECK_INT(w.max, 3144960, "the empty buffer's window, scaled");
+	SS_CHECK_INT(live, 0, "no packet leaks (link-limited)");
+}
+
+/* ---- 3, 6, 10: stock options ---- */
+
+static void test_stock_bulk(void)
+{
+	ss_tcp_config c = stock();
+	harness h;
+	h_init(&h, 100e6, 50 * US, 0, &c, &c, 1);
+	wndwatch w = {.mult = 1460, .limit = 65535, .data_hdr = 20};
+	h.watch = watch_windows;
+	h.ctx = &w;
+	const uint64_t total = 4000000;
+	h_send(&h, total);
+	ss_tcp_stats st[2];
+	size_t live = h_finish(&h, st);
+	/* RFC 1122 4.2.3.2 / __tcp_ack_snd_check: one ACK per two full
+	   segments; the 16 quick ACKs at the start add 8 over ~2740 data
+	   segments (0.3%), the last odd segment one: within 5%. */
+	double ratio = (double)st[1].pure_acks_out / (double)st[0].data_segs_out;
+	SS_CHECK_NEAR(ratio, 0.5, 0.5 * 0.05, "pure ACKs per data segment (ACK every second segment)");
+	/* Without scaling: a multiple of the MSS, never above 65535; the
+	   largest min(3/4 * 174760, 65535) = 65535 down to 1460: 64240. */
+	SS_CHECK(w.acks > 0 && w.not_mult == 0 && w.over == 0, "unscaled windows: multiples of 1460, at most 65535");
+	SS_CHECK_INT(w.max, 64240, "the empty stock buffer's window");
+	SS_CHECK(w.data_hdr_bad == 0 && h.bad_len == 0, "data segments carry 20 header bytes; len = hdr_l4 + payload");
+	SS_CHECK(st[1].bytes_read == total && st[0].bytes_acked == total && st[0].retrans == 0,
+		 "all read and acknowledged, nothing retransmitted");
+	SS_CHECK_INT(live, 0, "no packet leaks (stock bulk)");
+}
+
+/* ---- 2: window-limited ---- */
+
+static void test_window_limited(void)
+{
+	ss_tcp_config c = stock();
+	c.rcvbuf = 65536;
+	harness h;
+	h_init(&h, 10e9, 10 * MS, 0, &c, &c, 1);
+	h_send(&h, 6000000);
+	ss_sim_run_until(h.sim, 500 * MS);
+	uint64_t r1 = stats(&h, 1).bytes_read;
+	ss_tcp_stats before = stats(&h, 0);
+	ss_tcp_stats_reset(h.e[0].tcp);
+	ss_tcp_stats after = stats(&h, 0);
+	SS_CHECK(before.data_segs_out > 0 && after.data_segs_out == 0 && after.bytes_acked == 0 &&
+			 after.cwnd == before.cwnd && after.peer_wnd == before.peer_wnd,
+		 "a statistics reset zeroes the counters and keeps the state");
+	ss_sim_run_until(h.sim, 2500 * MS);
+	uint64_t r2 = stats(&h, 1).bytes_read;
+	/* Window: 3/4 * 65536 = 49152, down to the MSS: 33 * 1460 = 48180.
+	   RTT: 2 * 10 ms + a 1500-byte frame (1538 wire bytes, 1.2304 us)
+	   + an ACK's (84 wire bytes, 0.0672 us). The window is an odd
+	   number of segments, so with an ACK per two segments the last of
+	   each round waits (delayed ACK, 40 ms > RTT) for the first of the
+	   next: it stays in flight, and each RTT delivers 32 segments, not
+	   33: (W - MSS) / RTT, 3.0% below W / RTT. Sampling over 2 s: one
+	   segment in 4700 (0.02%); 0.5% bound. */
+	double rtt = 20e-3 + (1538 + 84) * 8 / 10e9;
+	double want = (48180.0 - 1460) / rtt, got = (double)(r2 - r1) / 2.0;
+	SS_CHECK_NEAR(got, want, 0.005 * want, "window-limited throughput = (W - MSS) / RTT, bytes/s");
+	SS_CHECK(got <= 48180.0 / rtt && got >= 0.96 * 48180.0 / rtt, "and within 4%% below W / RTT = %.0f bytes/s",
+		 48180.0 / rtt);
+	ss_tcp_stats st[2];
+	size_t live = h_finish(&h, st);
+	SS_CHECK(live == 0 && st[1].bytes_read == 6000000, "all read; no packet leaks (window-limited)");
+}
+
+/* ---- 4: delayed ACK ---- */
+
+typedef struct ackwatch {
+	ss_sim *sim;
+	ss_time data_at, ack_at;
+} ackwatch;
+
+static void watch_ack(harness *h, int side, const ss_packet *p)
+{
+	ackwatch *a = h->ctx;
+	if (side == 1 && !p->payload && a->ack_at < 0)
+		a->ack_at = ss_sim_now(h->sim);
+}
+
+static void arrive_data(harness *h, int side, const ss_packet *p)
+{
+	ackwatch *a = h->ctx;
+	if (side == 1 && p->payload && a->data_at < 0)
+		a->data_at = ss_sim_now(h->sim);
+}
+
+/* One 100-byte write; returns the time from its arrival to its ACK. */
+static ss_time small_segment_ack(uint32_t quickack, int reading, uint64_t *delayed, size_t *live)
+{
+	ss_tcp_config c = stock(), r = stock();
+	r.quickack = quickack;
+	harness h;
+	h_init(&h, 100e6, 50 * US, 0, &c, &r, 1);
+	ackwatch a = {.data_at = -1, .ack_at = -1};
+	h.ctx = &a;
+	h.watch = watch_ack;
+	h.arrive = arrive_data;
+	h.e[1].reading = reading;
+	h_send(&h, 100);
+	ss_tcp_stats st[2];
+	*live = h_finish(&h, st);
+	*delayed = st[1].delayed_acks;
+	return a.data_at < 0 || a.ack_at < 0 ? -1 : a.ack_at - a.data_at;
+}
+
+static void test_delayed_ack(void)
+{
+	uint64_t delayed;
+	size_t l1, l2, l3;
+	/* No quick ACKs, nobody reads: one short segment is less than two
+	   full ones, so the delayed-ACK timer sends the ACK delack_min =
+	   40 ms (TCP_DELACK_MIN) after the segment arrived. */
+	ss_time d = small_segment_ack(0, 0, &delayed, &l1);
+	SS_CHECK_INT(d, 40 * MS, "a lone short segment is ACKed 40 ms after it arrived (ps)");
+	SS_CHECK_INT(delayed, 1, "by the delayed-ACK timer");
+	/* In the quick-ACK phase (16 at the start) it is ACKed on arrival. */
+	d = small_segment_ack(16, 0, &delayed, &l2);
+	SS_CHECK(d == 0 && delayed == 0, "in the quick-ACK phase the ACK leaves on arrival");
+	/* Linux's cleanup_rbuf: reading a short (pushed) segment out of the
+	   buffer, leaving it empty, sends the owed ACK at once. */
+	d = small_segment_ack(0, 1, &delayed, &l3);
+	SS_CHECK(d == 0 && delayed == 0, "a reader that empties the buffer of a short segment ACKs it at once");
+	SS_CHECK(l1 == 0 && l2 == 0 && l3 == 0, "no packet leaks (delayed ACK)");
+}
+
+/* ---- 5: Nagle ---- */
+
+static uint64_t hundred_writes(int nagle, uint32_t init_cwnd, uint64_t *read, size_t *live)
+{
+	ss_tcp_config c = stock();
+	c.nagle = nagle;
+	c.init_cwnd = init_cwnd;
+	harness h;
+	h_init(&h, 100e6, 50 * US, 0, &c, &c, 1);
+	for (int i = 0; i < 100; i++)
+		ss_tcp_write(h.e[0].tcp, 100);
+	ss_tcp_stats st[2];
+	*live = h_finish(&h, st);
+	*read = st[1].bytes_read;
+	return st[0].data_segs_out;
+}
+
+static void test_nagle(void)
+{
+	uint64_t read;
+	size_t l1, l2;
+	/* Nagle (RFC 896): the first 100 bytes go at once (nothing is in
+	   flight); the 99 writes behind them find data unacknowledged, so
+	   they wait and leave as full segments as the window opens, and
+	   the short rest only once everything is acknowledged: 1 +
+	   ceil(9900 / 1460) = 1 + 7 = 8 segments. */
+	uint64_t n = hundred_writes(1, 3, &read, &l1);
+	SS_CHECK_INT(n, 8, "100 writes of 100 bytes with Nagle: 1 + ceil(9900 / 1460) segments");
+	SS_CHECK_INT(read, 10000, "all 10000 bytes read");
+	/* TCP_NODELAY, and a congestion window of 100 segments (the
+	   receiver's 64240 bytes hold 10000): one segment per write. */
+	n = hundred_writes(0, 100, &read, &l2);
+	SS_CHECK(n == 100 && read == 10000, "without Nagle: one segment per write, all read");
+	SS_CHECK(l1 == 0 && l2 == 0, "no packet leaks (Nagle)");
+}
+
+/* ---- 7: slow start ---- */
+
+static void slow_start(int delack, uint32_t got[7], size_t *live)
+{
+	ss_tcp_config c = tuned(), r = tuned();
+	r.delack = delack;
+	r.quickack = 0;
+	harness h;
+	/* 1 Gbit/s, 10 ms each way: RTT 20 ms (plus 12 us per frame),
+	   below the 40 ms delayed-ACK timer; 4 MB buffers never bind. */
+	h_init(&h, 1e9, 10 * MS, 0, &c, &r, 1);
+	h_send(&h, 4000000);
+	for (int k = 0; k < 7; k++) {
+		/* Mid-round: round k's ACKs have arrived (their bursts last
+		   under 3 ms), round k+1's have not. */
+		ss_sim_run_until(h.sim, k * 20 * MS + 10 * MS);
+		got[k] = stats(&h, 0).cwnd / 1448;
+	}
+	*live = h_finish(&h, NULL);
+}
+
+static void test_slow_start(void)
+{
+	uint32_t got[7];
+	size_t l1, l2;
+	/* Slow start adds one segment per ACK of new data (Linux 2.6.11,
+	   RFC 2581 3.1) while the flight fills cwnd. With an ACK per two
+	   segments, the cwnd_k segments in flight in round k+1 (an odd one
+	   held over from round k is ACKed with the first of k+1) bring
+	   floor(cwnd_k / 2) ACKs: cwnd_{k+1} = cwnd_k + floor(cwnd_k / 2),
+	   from 3 (RFC 3390): 3 4 6 9 13 19 28. */
+	static const uint32_t half[7] = {3, 4, 6, 9, 13, 19, 28};
+	slow_start(1, got, &l1);
+	SS_CHECK(memcmp(got, half, sizeof half) == 0, "cwnd per RTT, ACK every second segment: %u %u %u %u %u %u %u",
+		 got[0], got[1], got[2], got[3], got[4], got[5], got[6]);
+	/* An ACK per segment: cwnd doubles each RTT: 3 * 2^k. */
+	static const uint32_t dbl[7] = {3, 6, 12, 24, 48, 96, 192};
+	slow_start(0, got, &l2);
+	SS_CHECK(memcmp(got, dbl, sizeof dbl) == 0, "cwnd per RTT, ACK every segment: %u %u %u %u %u %u %u", got[0],
+		 got[1], got[2], got[3], got[4], got[5], got[6]);
+	SS_CHECK(l1 == 0 && l2 == 0, "no packet leaks (slow start)");
+}
+
+/* ---- 8: loss ---- */
+
+typedef struct sackwatch {
+	uint64_t with_blocks, bad;
+} sackwatch;
+
+static void watch_sack(harness *h, int side, const ss_packet *p)
+{
+	sackwatch *w = h->ctx;
+	if (side != 1 || !p->nsack)
+		return;
+	w->with_blocks++;
+	/* RFC 2018: 2 + 8 per block, after the 12 timestamp bytes; at most
+	   3 blocks fit the 40 option bytes beside timestamps. */
+	if (p->opt_bytes != 12 + 2 + 8 * p->nsack || p->nsack > 3 || (int32_t)(p->sack[0][0] - p->ack) <= 0)
+		h->bad_len++, w->bad++;
+}
+
+static void test_loss(void)
+{
+	ss_tcp_config c;
+	harness h;
+	ss_tcp_stats st[2];
+	size_t live;
+
+	/* One segment lost (the 201st, first transmission): three
+	   duplicate ACKs, a fast retransmit, no timeout (RFC 2581 3.2).
+	   Timestamps and SACK on: the duplicate ACKs carry blocks. */
+	c = stock();
+	c.timestamps = c.sack = 1;
+	const uint64_t total = 2000000;
+	h_init(&h, 100e6, 50 * US, 0, &c, &c, 1);
+	sackwatch sw = {0};
+	h.watch = watch_sack;
+	h.ctx = &sw;
+	h.drop_seq[h.ndrop++] = 1 + 200 * 1448;
+	h_send(&h, total);
+	live = h_finish(&h, st);
+	SS_CHECK(st[0].fast_retrans == 1 && st[0].timeouts == 0 && st[0].dupacks_in >= 3,
+		 "one loss: one fast retransmit, no timeout");
+	SS_CHECK(st[0].retrans == 1 && h.dropped == 1, "one segment retransmitted");
+	SS_CHECK(st[1].bytes_read == total && st[0].bytes_acked == total && st[1].ooo_segs >= 3,
+		 "every byte read once (out-of-order segments queued)");
+	SS_CHECK(sw.with_blocks >= 3 && sw.bad == 0, "duplicate ACKs carry SACK blocks: 12 + 2 + 8 per block option bytes");
+	SS_CHECK_INT(live, 0, "no packet leaks (one loss)");
+
+	/* Two losses in one window (segments 201 and 204): the retransmission
+	   of the first brings a partial ACK, which retransmits the second
+	   (NewReno, RFC 3782 3 step 5): one fast retransmit, no timeout. */
+	c = stock();
+	h_init(&h, 100e6, 50 * US, 0, &c, &c, 1);
+	h.drop_seq[h.ndrop++] = 1 + 200 * 1460;
+	h.drop_seq[h.ndrop++] = 1 + 203 * 1460;
+	h_send(&h, total);
+	live = h_finish(&h, st);
+	SS_CHECK(st[0].fast_retrans == 1 && st[0].timeouts == 0 && st[0].retrans == 2,
+		 "two losses in a window: one fast retransmit, a partial-ACK retransmission, no timeout");
+	SS_CHECK(st[1].bytes_read == total && st[0].bytes_acked == total, "every byte read once");
+	SS_CHECK_INT(live, 0, "no packet leaks (two losses)");
+
+	/* The last two segments lost: nothing follows them, so no duplicate
+	   ACKs: the RTO fires once (its retransmission is ACKed, slow start
+	   sends the other), RFC 2988 5. */
+	const uint64_t exact = 1000 * 1460;
+	h_init(&h, 100e6, 50 * US, 0, &c, &c, 1);
+	h.drop_from = 1 + 998 * 1460;
+	h_send(&h, exact);
+	live = h_finish(&h, st);
+	SS_CHECK(st[0].timeouts == 1 && st[0].fast_retrans == 0 && h.dropped == 2,
+		 "the tail lost: one timeout, no fast retransmit");
+	SS_CHECK(st[1].bytes_read == exact && st[0].bytes_acked == exact, "every byte read once after the timeout");
+	SS_CHECK_INT(live, 0, "no packet leaks (tail loss)");
+
+	/* 1% random loss on both directions (the link's own stream). */
+	ss_tcp_stats again[2];
+	size_t live2;
+	ss_time end1, end2;
+	h_init(&h, 100e6, 50 * US, 0.01, &c, &c, 7);
+	h_send(&h, total);
+	ss_sim_run(h.sim);
+	end1 = ss_sim_now(h.sim);
+	live = h_finish(&h, st);
+	h_init(&h, 100e6, 50 * US, 0.01, &c, &c, 7);
+	h_send(&h, total);
+	ss_sim_run(h.sim);
+	end2 = ss_sim_now(h.sim);
+	live2 = h_finish(&h, again);
+	SS_DIAG("1%% loss: %llu retransmissions, %llu fast, %llu timeouts, %.3f s",
+		(unsigned long long)st[0].retrans, (unsigned long long)st[0].fast_retrans,
+		(unsigned long long)st[0].timeouts, ss_time_to_s(end1));
+	SS_CHECK(st[1].bytes_read == total && st[0].bytes_acked == total, "1%% loss: all data delivered, read once");
+	SS_CHECK(st[0].retrans > 0 && st[0].fast_retrans > 0, "1%% loss: losses were repaired by retransmission");
+	SS_CHECK(live == 0 && live2 == 0, "no packet leaks (random loss)");
+	SS_CHECK(memcmp(st, again, sizeof st) == 0 && end1 == end2, "two runs with one seed: identical statistics");
+}
+
+/* ---- 9: zero window ---- */
+
+typedef struct zwatch {
+	ss_time closed_at; /* when side 0 first heard of a zero window */
+} zwatch;
+
+static void arrive_zero(harness *h, int side, const ss_packet *p)
+{
+	zwatch *z = h->ctx;
+	if (side == 0 && p->wnd == 0 && z->closed_at < 0)
+		z->closed_at = ss_sim_now(h->sim);
+}
+
+static void test_zero_window(void)
+{
+	ss_tcp_config c = stock(), r = stock();
+	r.rcvbuf = 65536;
+	harness h;
+	h_init(&h, 100e6, 50 * US, 0, &c, &r, 1);
+	zwatch z = {.closed_at = -1};
+	h.ctx = &z;
+	h.arrive = arrive_zero;
+	h.e[1].reading = 0;
+	const uint64_t total = 1048576;
+	h_send(&h, total);
+	ss_sim_run_until(h.sim, 1000 * MS);
+	uint64_t segs1 = stats(&h, 0).data_segs_out;
+	ss_sim_run_until(h.sim, 3000 * MS);
+	ss_tcp_stats a = stats(&h, 0);
+	/* The offer never shrinks and its right edge only grows while
+	   3/4 of the free space rounds to one MSS or more; it closes once
+	   3/4 (R - U) < 1460, i.e. U > 65536 - 1946.7, with U a whole
+	   number of segments no larger than R: 44 * 1460 = 64240. */
+	SS_CHECK_INT(ss_tcp_readable(h.e[1].tcp), 64240, "the sender stops at the receive buffer: 44 segments held");
+	SS_CHECK(a.data_segs_out == segs1 && z.closed_at > 0, "no data leaves while the window is closed");
+	/* Persist timer: the first probe an RTO after the window closed,
+	   each answered (at once: an unacceptable segment) one probe RTT D
+	   later, and the next rto << k after that answer. */
+	ss_time r0 = (ss_time)a.rto_us * US;
+	ss_time dly = 2 * ss_link_frame_time(h.link, 40) + 2 * 50 * US;
+	uint64_t want = 0;
+	for (ss_time t = z.closed_at + r0, k = 1; t <= 3000 * MS; t += dly + (r0 << k), k++)
+		want++;
+	SS_CHECK(a.zero_window_probes >= 1 && a.zero_window_probes == want,
+		 "zero-window probes with backoff: %llu (want %llu)", (unsigned long long)a.zero_window_probes,
+		 (unsigned long long)want);
+	/* The reader empties the buffer: the window reopens (an update:
+	   it was closed and now offers at least an MSS) and the rest flows. */
+	h.e[1].reading = 1;
+	ss_tcp_read(h.e[1].tcp, UINT32_MAX);
+	ss_tcp_stats st[2];
+	size_t live = h_finish(&h, st);
+	SS_CHECK(st[1].bytes_read == total && st[0].bytes_acked == total, "after the reader resumes all data arrives");
+	SS_CHECK_INT(live, 0, "no packet leaks (zero window)");
+}
+
+int main(void)
+{
+	ss_test_plan(57);
+	test_config();
+	test_link_limited();
+	test_stock_bulk();
+	test_window_limited();
+	test_delayed_ack();
+	test_nagle();
+	test_slow_start();
+	test_loss();
+	test_zero_window();
+	return ss_test_done();
+}
