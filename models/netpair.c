@@ -50,6 +50,8 @@ typedef struct np {
 } np;
 
 static const ss_param_def np_params[] = {
+	{.name = "label", .type = SS_PARAM_STRING, .def = "", .unit = "",
+	 .help = "free text naming the configuration in results (not used by the model)"},
 	{.name = "sender", .type = SS_PARAM_STRING, .def = "X1", .unit = "",
 	 .help = "sending host: a host profile in hosts/ (I09 Table 1: P2, A, P41, P42, P4M, X1, X2)"},
 	{.name = "receiver", .type = SS_PARAM_STRING, .def = "X2", .unit = "", .help = "receiving host profile"},

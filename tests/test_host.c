@@ -200,7 +200,7 @@ static uint64_t napi_burst(uint32_t k, uint64_t *irqs)
 	tc.init_cwnd = 256;
 	o.tcp = &tc;
 	pair_build(&P, &o, 1);
-	writer w = {.h = P.h[0], .bytes = k * mss};
+	writer w = {.h = P.h[0], .bytes = k * ss_tcp_seg_payload(&tc)};
 	ss_thread_init(&w.t, 1);
 	ss_cpu_acquire(ss_nethost_cpu(P.h[0]), &w.t, write_go, &w, 0);
 	ss_sim_run_until(P.sim, ss_time_from_s(0.05));
