@@ -145,7 +145,7 @@ struct ss_nethost {
 	ss_pktq qdisc;
 	uint64_t sent_frames; /* for the corruption injector */
 	/* cached costs, ps */
-	ss_time c_irq, c_softirq, c_skb_half_tx, c_skb_half_rx, c_syscall;
+	ss_time c_irq, c_softirq, c_skb_alloc_tx, c_skb_free_tx, c_skb_rx, c_syscall;
 	ss_nethost_stats st;
 	double proto_ps, crypto_ps;
 };
@@ -336,7 +336,7 @@ static ss_time tx_prepare(ss_nethost *h, ss_packet *p, ss_time *crypto)
 	p->len = dg;
 	p->stamp = ss_sim_now(h->sim);
 	ss_time c = pp(h, SS_PP_TCP, SS_PP_TX, n) + pp(h, SS_PP_IP, SS_PP_TX, dg) + pp(h, SS_PP_ETH, SS_PP_TX, dg) +
-		    h->c_skb_half_tx;
+		    h->c_skb_alloc_tx;
 	if (h->cfg.nic.tx_copy) /* the driver's bounce buffer (8139too) */
 		c += pp(h, SS_PP_COPY, SS_PP_TX, dg + 14);
 	c += ipsec_cost(h, h->sa_out, SS_PP_TX, n, crypto);
@@ -471,7 +471,7 @@ static void tcp_in(xctx *x, ss_packet *p)
 /* The driver's part (eth rx, skb, the copy of a copying driver). */
 static ss_time rx_driver_cost(const ss_nethost *h, const ss_packet *p)
 {
-	ss_time c = pp(h, SS_PP_ETH, SS_PP_RX, p->len) + 2 * h->c_skb_half_rx;
+	ss_time c = pp(h, SS_PP_ETH, SS_PP_RX, p->len) + h->c_skb_rx;
 	if (h->cfg.nic.rx_copy)
 		c += pp(h, SS_PP_COPY, SS_PP_RX, p->len + 14);
 	return c;
@@ -503,7 +503,7 @@ static void irq_go(ss_sim *sim, void *ctx, uint64_t arg)
 		ss_nic_irq_enable(h->nic, 0);
 		pc->napi_sched = 1;
 	} else {
-		c += (ss_time)tx_clean(h) * h->c_skb_half_tx;
+		c += (ss_time)tx_clean(h) * h->c_skb_free_tx;
 		ss_packet *p;
 		while ((p = ss_nic_rx_take(h->nic))) {
 			h->st.rx_pkts++;
@@ -607,7 +607,7 @@ static void si_next(xctx *x)
 	if (h->cfg.napi) {
 		uint32_t c = tx_clean(h);
 		if (c) {
-			charge(x, (ss_time)c * h->c_skb_half_tx, 0, S_SI_PKT);
+			charge(x, (ss_time)c * h->c_skb_free_tx, 0, S_SI_PKT);
 			return;
 		}
 	}
@@ -1015,8 +1015,10 @@ int ss_nethost_alloc(ss_nethost **out, ss_sim *sim, const ss_nethost_config *c, 
 	ss_waitq_init(&h->wq_lock, sim);
 	h->c_irq = pp(h, SS_PP_IRQ, SS_PP_RX, 0);
 	h->c_softirq = pp(h, SS_PP_SOFTIRQ, SS_PP_RX, 0);
-	h->c_skb_half_tx = pp(h, SS_PP_SKB, SS_PP_TX, 0) / 2;
-	h->c_skb_half_rx = pp(h, SS_PP_SKB, SS_PP_RX, 0) / 2;
+	/* alloc + free = the profile's skb cost, to the picosecond */
+	h->c_skb_alloc_tx = pp(h, SS_PP_SKB, SS_PP_TX, 0) / 2;
+	h->c_skb_free_tx = pp(h, SS_PP_SKB, SS_PP_TX, 0) - h->c_skb_alloc_tx;
+	h->c_skb_rx = pp(h, SS_PP_SKB, SS_PP_RX, 0);
 	h->c_syscall = pp(h, SS_PP_SYSCALL, SS_PP_TX, 0);
 	*out = h;
 	return SS_OK;

@@ -66,7 +66,7 @@ typedef struct ss_nethost_config {
 	uint32_t netdev_budget;     /* packets per NET_RX run: 300 (net/core/dev.c netdev_budget) */
 	uint32_t max_backlog;       /* per-CPU backlog without NAPI: 300 (netdev_max_backlog) */
 	uint32_t txqueuelen;        /* qdisc packets: 1000 (ether_setup tx_queue_len) */
-	ss_time ctx_switch;         /* processor pool context switch */
+	ss_time ctx_switch;         /* processor pool context switch, charged between process-level threads only (0 by default: netperf runs one process per host) */
 	int execute;                /* 1: real datagrams, protected and verified */
 	ss_crypto *exec_crypto;     /* execute mode with IPsec: the crypto context (borrowed) */
 	uint64_t corrupt_every;     /* execute mode: flip a bit of every Nth frame sent (0: never) */

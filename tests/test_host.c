@@ -295,12 +295,46 @@ static exec_result exec_run(const char *ipsec, uint64_t corrupt, double s)
 	return r;
 }
 
+/* ---- every cost charged once ---- */
+
+/* The processor time a host's counts imply, from the profile's
+   constants (ns): per interrupt, softirq run, system call and wake-up;
+   per received and sent packet each layer's per-packet and per-byte
+   cost (stock TCP: 20-byte TCP headers, 20-byte IP headers, no IPsec);
+   half the skb cost when a sent packet is built and the rest when its
+   descriptor is cleaned; the copies of the bytes written and read. */
+static double implied_busy_s(const ss_protoprof *p, const ss_nethost_stats *s, uint64_t payload_rx,
+			     uint64_t payload_tx, uint64_t written, uint64_t read)
+{
+#define PP(l, d) ss_protoprof_per_packet_ns(p, SS_PP_##l, SS_PP_##d)
+#define PB(l, d) ss_protoprof_per_byte_ns(p, SS_PP_##l, SS_PP_##d)
+	double nrx = (double)s->rx_pkts, ntx = (double)s->tx_pkts;
+	double srx = 20 * nrx + (double)payload_rx, stx = 20 * ntx + (double)payload_tx; /* TCP segments */
+	double drx = srx + 20 * nrx, dtx = stx + 20 * ntx;                             /* IP datagrams */
+	ss_time skb = ss_protoprof_cost(p, SS_PP_SKB, SS_PP_TX, 0), alloc = skb / 2;
+	double ns = (double)s->irqs * PP(IRQ, RX) + (double)s->softirq_runs * PP(SOFTIRQ, RX) +
+		    (double)(s->syscalls + s->wakeups) * PP(SYSCALL, TX) +
+		    nrx * (PP(ETH, RX) + PP(SKB, RX) + PP(IP, RX) + PP(TCP, RX)) + PB(ETH, RX) * drx + PB(IP, RX) * drx +
+		    PB(TCP, RX) * srx + PB(SKB, RX) * 0 + ntx * (PP(TCP, TX) + PP(IP, TX) + PP(ETH, TX)) +
+		    PB(TCP, TX) * stx + (PB(IP, TX) + PB(ETH, TX)) * dtx + (ntx * (double)alloc + (double)s->tx_cleaned * (double)(skb - alloc)) * 1e-3 +
+		    PB(COPY, TX) * (double)written + PB(COPY, RX) * (double)read;
+#undef PP
+#undef PB
+	return ns * 1e-9;
+}
+
+static double busy_s(ss_cpu_pool *c)
+{
+	return ss_cpu_state_time(c, -1, SS_CPU_STATE_USER) + ss_cpu_state_time(c, -1, SS_CPU_STATE_SYSTEM) +
+	       ss_cpu_state_time(c, -1, SS_CPU_STATE_SOFTIRQ) + ss_cpu_state_time(c, -1, SS_CPU_STATE_IRQ);
+}
+
 int main(void)
 {
 	const char *src = getenv("SS_SRCDIR");
 	snprintf(datadir, sizeof datadir, "%s", src ? src : SS_DATADIR);
 	setenv("SECSIM_DATADIR", datadir, 0);
-	ss_test_plan(37);
+	ss_test_plan(40);
 
 	/* 1. Without moderation (no minimum interval, no delay timers, no
 	   tx interrupts) every received frame interrupts: interrupts =
@@ -335,6 +369,27 @@ int main(void)
 		SS_CHECK(ns.bytes_read == ns.bytes_written && ns.bytes_read > 0,
 			 "every byte written is read (%llu of %llu)", (unsigned long long)ns.bytes_read,
 			 (unsigned long long)ns.bytes_written);
+		/* Every cost is charged once: each host's processor time equals
+		   what its counts imply from the profile (no retransmissions,
+		   stock TCP, so the sender's payload is what it wrote). Each
+		   compute rounds its layers to the picosecond: at most a few ps
+		   per event, hence the tolerance. */
+		ss_tcp_stats t0;
+		ss_tcp_stats_get(ss_nethost_tcp(P.h[0]), &t0);
+		ss_nethost_stats st[2];
+		for (int i = 0; i < 2; i++)
+			ss_nethost_stats_get(P.h[i], &st[i]);
+		double want0 = implied_busy_s(P.pp[0], &st[0], 0, ns.bytes_written, ns.bytes_written, 0);
+		double want1 = implied_busy_s(P.pp[1], &st[1], ns.bytes_read, 0, 0, ns.bytes_read);
+		double ev0 = (double)(st[0].rx_pkts + st[0].tx_pkts + st[0].irqs + st[0].softirq_runs + st[0].syscalls + st[0].wakeups);
+		double ev1 = (double)(st[1].rx_pkts + st[1].tx_pkts + st[1].irqs + st[1].softirq_runs + st[1].syscalls + st[1].wakeups);
+		SS_CHECK(t0.retrans == 0 && st[1].tx_pkts > 0, "no retransmissions; the receiver sent ACKs");
+		SS_DIAG("charged - implied: sender %.3g ps, receiver %.3g ps",
+			(busy_s(ss_nethost_cpu(P.h[0])) - want0) * 1e12, (busy_s(ss_nethost_cpu(P.h[1])) - want1) * 1e12);
+		SS_CHECK_NEAR(busy_s(ss_nethost_cpu(P.h[0])), want0, 10e-12 * ev0,
+			      "sender's processor time = the profile's costs of what it did");
+		SS_CHECK_NEAR(busy_s(ss_nethost_cpu(P.h[1])), want1, 10e-12 * ev1,
+			      "receiver's processor time = the profile's costs of what it did");
 		pair_free(&P);
 	}
 
