@@ -38,7 +38,7 @@
 #include "ss_profile.h"
 #include "ss_rng.h"
 #include "ss_mpstack.h"
-#include "ss_stack.h"
+#include "ss_layer.h"
 #include "ss_stats.h"
 
 enum { TAG_PROTO = 0, TAG_CRYPTO = 1 };
@@ -175,6 +175,54 @@ static const ss_metric_def mp_metrics[] = {
 	{"verify_failed", "packets", "execute mode: packets that failed verification"},
 };
 
+/* ---------------- the stack ---------------- */
+
+/* The x-kernel layers of Nahum et al. that mpstack costs, and where they
+   sit: [cipher] transport [digest] IP [FDDI] (the grammar of
+   proto/ss_layer.h places them; here only the types are checked). */
+static const ss_layer_type *const mp_layers[] = {
+	&ss_layer_des, &ss_layer_3des, &ss_layer_aes, &ss_layer_tcp, &ss_layer_udp,
+	&ss_layer_md5, &ss_layer_sha1, &ss_layer_ip, &ss_layer_fddi,
+};
+
+typedef struct shape {
+	const ss_layer_type *cipher, *transport, *digest; /* NULL: none */
+	int fddi;                                          /* has an FDDI layer */
+} shape;
+
+static int stack_shape(const char *text, shape *sh, char *err, size_t errlen)
+{
+	ss_layer_stack *st = NULL;
+	memset(sh, 0, sizeof *sh);
+	int rc = ss_layer_stack_parse(&st, NULL, text, err, errlen);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < ss_layer_stack_len(st) && !rc; i++) {
+		const ss_layer_type *t = ss_layer_type_of(ss_layer_stack_at(st, i));
+		size_t k = 0, n = sizeof mp_layers / sizeof mp_layers[0];
+		while (k < n && mp_layers[k] != t)
+			k++;
+		if (k == n) {
+			ss_errbuf(err, errlen, "stack '%s': mpstack has no costs for %s (its layers: DES, 3DES, AES, TCP, UDP, MD5, SHA1, IP, FDDI)",
+				  text, t->name);
+			rc = SS_EINVAL;
+		} else if (t->role == SS_LAYER_CIPHER)
+			sh->cipher = t;
+		else if (t->role == SS_LAYER_TRANSPORT)
+			sh->transport = t;
+		else if (t->role == SS_LAYER_DIGEST)
+			sh->digest = t;
+		else if (t == &ss_layer_fddi)
+			sh->fddi = 1;
+	}
+	if (!rc && !sh->transport) {
+		ss_errbuf(err, errlen, "stack '%s': mpstack needs a transport (TCP or UDP)", text);
+		rc = SS_EINVAL;
+	}
+	ss_layer_stack_free(st);
+	return rc;
+}
+
 /* ---------------- building the per-packet program ---------------- */
 
 typedef struct builder {
@@ -252,10 +300,10 @@ static void map_lookup(builder *b, const char *name, double us)
 	emit(b, (op){OP_UNLOCK, 0, idx, 0, 0, 0, NULL});
 }
 
-static void crypto_layer(builder *b, const ss_profile *prof, ss_layer_kind k, double bytes)
+static void crypto_layer(builder *b, const ss_profile *prof, const ss_layer_type *k, double bytes)
 {
-	const char *alg = ss_layer_alg(k);
-	b->cur = ss_layer_name(k);
+	const char *alg = k->alg;
+	b->cur = k->label;
 	ss_time t;
 	char e[256];
 	if (ss_profile_cost_by_name(prof, alg, (size_t)bytes, &t, e, sizeof e)) {
@@ -264,7 +312,7 @@ static void crypto_layer(builder *b, const ss_profile *prof, ss_layer_kind k, do
 		return;
 	}
 	/* A digest reads the payload; a cipher reads and writes it. */
-	double traffic = (k == SS_LAYER_MD5 || k == SS_LAYER_SHA1) ? bytes : 2 * bytes;
+	double traffic = k->role == SS_LAYER_DIGEST ? bytes : 2 * bytes;
 	double mem_ps = traffic / b->m->cap;
 	if (mem_ps > (double)t)
 		mem_ps = (double)t; /* a profile faster than memory: all stall */
@@ -289,11 +337,11 @@ static void crypto_layer(builder *b, const ss_profile *prof, ss_layer_kind k, do
    locked time, not added to it. On one processor the state stays
    cached, so the reload's share of the locked time runs as unlocked TCP
    work and the packet still costs Table 1's total. */
-static int build(mp *m, const ss_params *p, const ss_stack *st, const ss_profile *prof,
+static int build(mp *m, const ss_params *p, const shape *st, const ss_profile *prof,
 		 char *err, size_t errlen)
 {
 	builder b = {m, err, errlen, 0, NULL};
-	int send = m->side_send, tcp = st->layer[st->transport] == SS_LAYER_TCP;
+	int send = m->side_send, tcp = st->transport == &ss_layer_tcp;
 	double base = m->par == PAR_PLP ? ss_params_real(p, send ? "base_plp_send_us" : "base_plp_recv_us")
 					: ss_params_real(p, send ? "base_clp_send_us" : "base_clp_recv_us");
 	/* Size scaling (assumption): half of the protocol cost per packet,
@@ -326,7 +374,7 @@ static int build(mp *m, const ss_params *p, const ss_stack *st, const ss_profile
 	if (locks_tcp && in_lock < cksum_us)
 		in_lock = cksum_us;
 	double mem_driver = memb - mem_transport;
-	int nmapl = 2 + (st->fddi ? 1 : 0) + (st->digest >= 0) + (st->cipher >= 0);
+	int nmapl = 2 + (st->fddi ? 1 : 0) + (st->digest != NULL) + (st->cipher != NULL);
 	/* Map lookups are part of the layers' measured cost: carve them out. */
 	double lookups = nmapl * maplk;
 	if (lookups > ip + fddi + drv) {
@@ -359,10 +407,10 @@ static int build(mp *m, const ss_params *p, const ss_stack *st, const ss_profile
 			break;
 		case L_CIPHER:
 		case L_DIGEST: {
-			int at = layer == L_CIPHER ? st->cipher : st->digest;
-			if (at >= 0) {
-				map_lookup(&b, at == st->cipher ? "cipher" : "digest", maplk);
-				crypto_layer(&b, prof, st->layer[at], m->pkt_bytes);
+			const ss_layer_type *at = layer == L_CIPHER ? st->cipher : st->digest;
+			if (at) {
+				map_lookup(&b, layer == L_CIPHER ? "cipher" : "digest", maplk);
+				crypto_layer(&b, prof, at, m->pkt_bytes);
 			}
 			break;
 		}
@@ -666,7 +714,7 @@ static void mp_destroy(void *st)
 	free(m);
 }
 
-static int setup_exec(mp *m, const ss_stack *st, char *err, size_t errlen)
+static int setup_exec(mp *m, const shape *st, char *err, size_t errlen)
 {
 	/* Fixed keys: execute mode proves the transforms, not key secrecy. */
 	static const unsigned char key[32] = {
@@ -677,10 +725,10 @@ static int setup_exec(mp *m, const ss_stack *st, char *err, size_t errlen)
 		return rc;
 	const char *algs[2];
 	size_t n = 0;
-	if (st->cipher >= 0)
-		algs[n++] = ss_layer_alg(st->layer[st->cipher]);
-	if (st->digest >= 0)
-		algs[n++] = ss_layer_alg(st->layer[st->digest]);
+	if (st->cipher)
+		algs[n++] = st->cipher->alg;
+	if (st->digest)
+		algs[n++] = st->digest->alg;
 	for (size_t i = 0; i < n; i++) {
 		const ss_crypto_alg *a = NULL;
 		if ((rc = ss_crypto_alg_find(algs[i], &a, err, errlen)))
@@ -731,8 +779,8 @@ static int apply_overrides(ss_profile *prof, const char *text, char *err, size_t
 
 static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *err, size_t errlen)
 {
-	ss_stack st;
-	int rc = ss_stack_parse(ss_params_string(p, "stack"), &st, err, errlen);
+	shape st;
+	int rc = stack_shape(ss_params_string(p, "stack"), &st, err, errlen);
 	if (rc)
 		return rc;
 	mp *m = calloc(1, sizeof *m);
@@ -777,7 +825,7 @@ static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *er
 	ss_profile *prof = NULL;
 	char e[1024] = "";
 	double proto_scale = ss_params_real(p, "proto_scale");
-	if (st.cipher >= 0 || st.digest >= 0 || proto_scale == 0) {
+	if (st.cipher || st.digest || proto_scale == 0) {
 		const char *pn = ss_params_string(p, "profile");
 		if (strchr(pn, '/'))
 			rc = ss_profile_load_file(pn, NULL, &prof, e, sizeof e);
@@ -816,7 +864,7 @@ static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *er
 	ss_bus_set_line(m->bus, ss_params_real(p, "cache_line")); /* a fresh PS bus: cannot fail */
 	ss_cpu_tag_name(m->cpu, TAG_PROTO, "proto");
 	ss_cpu_tag_name(m->cpu, TAG_CRYPTO, "crypto");
-	if (m->par == PAR_PLP && st.layer[st.transport] == SS_LAYER_TCP) {
+	if (m->par == PAR_PLP && st.transport == &ss_layer_tcp) {
 		m->conn_state = calloc((size_t)m->nconn, sizeof *m->conn_state);
 		if (!m->conn_state) {
 			ss_profile_free(prof);
@@ -838,7 +886,7 @@ static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *er
 			}
 		}
 	}
-	if (m->execute && st.cipher >= 0 && (int)m->pkt_bytes % 8) {
+	if (m->execute && st.cipher && (int)m->pkt_bytes % 8) {
 		ss_errbuf(err, errlen, "execute mode: DES-CBC needs packet_bytes to be a multiple of 8");
 		ss_profile_free(prof);
 		mp_destroy(m);

@@ -1,6 +1,11 @@
 # proto/: protocol layers as registered types with cost programs, the
 # stack grammar, protocol cost profiles (proto/profiles/), IPsec and the
 # TCP engine.
+noinst_LIBRARIES += libss_proto.a
+libss_proto_a_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
+libss_proto_a_SOURCES =
+SS_PROTO_LIBS = libss_proto.a
+libss_proto_a_SOURCES += proto/ss_layer.h proto/layer.c
 
 # Protocol cost profiles ship as data: SS_DATADIR "/proto/profiles".
 EXTRA_DIST += proto/profiles
