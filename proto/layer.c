@@ -12,6 +12,95 @@
 #include "ss_grow.h"
 #include "ss_text.h"
 
+/* One layer of a stack. */
+struct ss_layer {
+	const ss_layer_type *type;
+	char **argv;
+	size_t argc, cap;
+};
+
+/* ---------------- building a layer's steps ---------------- */
+
+void ss_layer_costs_init(ss_layer_costs *c)
+{
+	*c = (ss_layer_costs){.map_lock = -1, .state_lock = -1, .exec = -1};
+}
+
+/* Demultiplexing: the layer's active-map lookup, under the map's lock
+   when the map is shared. */
+static int map_lookup(const ss_layer_costs *c, ss_prog *p)
+{
+	if (c->map_us <= 0)
+		return SS_OK;
+	if (c->map_lock >= 0)
+		ss_prog_lock(p, c->map_lock, "wait map lock");
+	ss_prog_compute(p, ss_time_from_us(c->map_us), c->tag, "map lookup");
+	if (c->map_lock >= 0)
+		ss_prog_unlock(p, c->map_lock);
+	return ss_prog_status(p);
+}
+
+static const char *label_of(const ss_layer *l);
+
+/* Network, link and IPsec layers: the lookup, then the work. */
+static int build_plain(const ss_layer *l, const ss_layer_costs *c, ss_prog *p, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	map_lookup(c, p);
+	ss_prog_work(p, label_of(l), c->us, c->bytes, c->bus, c->cap, c->tag);
+	return ss_prog_status(p);
+}
+
+/* A transport: the section under the connection's lock starts with the
+   state coming into this processor's cache (when another one held it
+   last), then the rest of the work outside it. */
+static int build_transport(const ss_layer *l, const ss_layer_costs *c, ss_prog *p, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	const char *name = label_of(l);
+	map_lookup(c, p);
+	if (c->state_lock >= 0) {
+		ss_prog_lock(p, c->state_lock, ss_prog_label(p, "wait %s lock", name));
+		ss_prog_migrate(p, c->state_lock, c->bus, c->state_bytes);
+		ss_prog_work(p, ss_prog_label(p, "%s (locked)", name), c->locked_us, c->locked_bytes, c->bus, c->cap, c->tag);
+		ss_prog_unlock(p, c->state_lock);
+	}
+	ss_prog_work(p, name, c->us, c->bytes, c->bus, c->cap, c->tag);
+	return ss_prog_status(p);
+}
+
+/* A cipher or a digest over the payload, at the profile's cost. A digest
+   reads the payload, a cipher reads and writes it: that traffic is the
+   memory part of the cost, the rest compute. A profile faster than the
+   memory makes it all memory stall. */
+static int build_crypto(const ss_layer *l, const ss_layer_costs *c, ss_prog *p, char *err, size_t errlen)
+{
+	const ss_layer_type *t = l->type;
+	map_lookup(c, p);
+	if (!c->profile) {
+		ss_errbuf(err, errlen, "%s needs a crypto cost profile", t->name);
+		return SS_EINVAL;
+	}
+	ss_time cost;
+	char e[256];
+	if (ss_profile_cost_by_name(c->profile, t->alg, (size_t)c->payload_bytes, &cost, e, sizeof e)) {
+		ss_errbuf(err, errlen, "%s", e);
+		return SS_EINVAL;
+	}
+	double traffic = t->role == SS_LAYER_DIGEST ? c->payload_bytes : 2 * c->payload_bytes;
+	double mem_ps = traffic / c->cap;
+	if (mem_ps > (double)cost)
+		mem_ps = (double)cost;
+	const char *what = label_of(l);
+	ss_prog_mem(p, c->bus, mem_ps * c->cap, what);
+	ss_prog_compute(p, (ss_time)((double)cost - mem_ps), c->crypto_tag, what);
+	if (c->exec >= 0)
+		ss_prog_exec(p, c->exec);
+	return ss_prog_status(p);
+}
+
 /* ---------------- the built-in types ---------------- */
 
 static const char *const aliases_3des[] = {"3-DES", NULL};
@@ -20,50 +109,62 @@ static const char *const aliases_eth[] = {"ETHERNET", NULL};
 
 const ss_layer_type ss_layer_des = {
 	.name = "DES", .label = "DES", .role = SS_LAYER_CIPHER, .alg = "des-cbc",
+	.build = build_crypto,
 	.doc = "DES-CBC over the transport's data (FIPS 46-3, SP 800-38A)",
 };
 const ss_layer_type ss_layer_3des = {
 	.name = "3DES", .label = "3-DES", .aliases = aliases_3des, .role = SS_LAYER_CIPHER, .alg = "3des-cbc",
+	.build = build_crypto,
 	.doc = "triple DES (EDE, three keys) in CBC mode (SP 800-67)",
 };
 const ss_layer_type ss_layer_aes = {
 	.name = "AES", .label = "AES", .role = SS_LAYER_CIPHER, .alg = "aes128-cbc",
+	.build = build_crypto,
 	.doc = "AES-128-CBC (FIPS 197)",
 };
 const ss_layer_type ss_layer_tcp = {
 	.name = "TCP", .label = "TCP", .role = SS_LAYER_TRANSPORT,
+	.build = build_transport,
 	.doc = "TCP (RFC 793): connection state, checksum",
 };
 const ss_layer_type ss_layer_udp = {
 	.name = "UDP", .label = "UDP", .role = SS_LAYER_TRANSPORT,
+	.build = build_transport,
 	.doc = "UDP (RFC 768): no connection state",
 };
 const ss_layer_type ss_layer_md5 = {
 	.name = "MD5", .label = "MD5", .role = SS_LAYER_DIGEST, .alg = "md5",
+	.build = build_crypto,
 	.doc = "MD5 digest of the transport's segments (RFC 1321), keyless as in Nahum et al.",
 };
 const ss_layer_type ss_layer_sha1 = {
 	.name = "SHA1", .label = "SHA-1", .aliases = aliases_sha1, .role = SS_LAYER_DIGEST, .alg = "sha1",
+	.build = build_crypto,
 	.doc = "SHA-1 digest of the transport's segments (FIPS 180)",
 };
 const ss_layer_type ss_layer_esp = {
 	.name = "ESP", .label = "ESP", .role = SS_LAYER_IPSEC, .max_args = 3, .args_doc = "(cipher,auth,mode)",
+	.build = build_plain,
 	.doc = "IPsec Encapsulating Security Payload (RFC 4303); its arguments go to the IPsec module as text",
 };
 const ss_layer_type ss_layer_ah = {
 	.name = "AH", .label = "AH", .role = SS_LAYER_IPSEC, .max_args = 2, .args_doc = "(auth,mode)",
+	.build = build_plain,
 	.doc = "IPsec Authentication Header (RFC 4302); its arguments go to the IPsec module as text",
 };
 const ss_layer_type ss_layer_ip = {
 	.name = "IP", .label = "IP", .role = SS_LAYER_NETWORK,
+	.build = build_plain,
 	.doc = "IPv4 (RFC 791)",
 };
 const ss_layer_type ss_layer_fddi = {
 	.name = "FDDI", .label = "FDDI", .role = SS_LAYER_LINK,
+	.build = build_plain,
 	.doc = "the FDDI MAC layer (ISO 9314) over an in-memory driver",
 };
 const ss_layer_type ss_layer_eth = {
 	.name = "ETH", .label = "ETH", .aliases = aliases_eth, .role = SS_LAYER_LINK,
+	.build = build_plain,
 	.doc = "Ethernet framing (IEEE 802.3)",
 };
 
@@ -241,12 +342,6 @@ static void role_names(const ss_layer_registry *r, ss_layer_role role, char *buf
 
 /* ---------------- stacks ---------------- */
 
-struct ss_layer {
-	const ss_layer_type *type;
-	char **argv;
-	size_t argc, cap;
-};
-
 struct ss_layer_stack {
 	ss_layer *v;
 	size_t n, cap;
@@ -255,6 +350,21 @@ struct ss_layer_stack {
 const ss_layer_type *ss_layer_type_of(const ss_layer *l) { return l->type; }
 size_t ss_layer_argc(const ss_layer *l) { return l->argc; }
 const char *ss_layer_arg(const ss_layer *l, size_t i) { return i < l->argc ? l->argv[i] : NULL; }
+
+static const char *label_of(const ss_layer *l) { return l->type->label ? l->type->label : l->type->name; }
+
+int ss_layer_build(const ss_layer *l, const ss_layer_costs *c, ss_prog *p, char *err, size_t errlen)
+{
+	if (!l->type->build) {
+		ss_errbuf(err, errlen, "layer type %s has no cost model", l->type->name);
+		return SS_EINVAL;
+	}
+	if (!(c->cap > 0)) {
+		ss_errbuf(err, errlen, "%s: the processor's memory rate (cap) must be positive", l->type->name);
+		return SS_EINVAL;
+	}
+	return l->type->build(l, c, p, err, errlen);
+}
 
 size_t ss_layer_config(const ss_layer *l, char *buf, size_t len)
 {

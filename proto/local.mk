@@ -5,7 +5,7 @@ noinst_LIBRARIES += libss_proto.a
 libss_proto_a_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
 libss_proto_a_SOURCES =
 SS_PROTO_LIBS = libss_proto.a
-libss_proto_a_SOURCES += proto/ss_layer.h proto/layer.c
+libss_proto_a_SOURCES += proto/ss_layer.h proto/layer.c proto/ss_prog.h proto/prog.c
 
 # Protocol cost profiles ship as data: SS_DATADIR "/proto/profiles".
 EXTRA_DIST += proto/profiles

@@ -27,6 +27,9 @@
 
 #include <stddef.h>
 
+#include "ss_profile.h"
+#include "ss_prog.h"
+
 typedef enum ss_layer_role {
 	SS_LAYER_CIPHER,    /* confidentiality of the transport's data */
 	SS_LAYER_TRANSPORT, /* TCP, UDP */
@@ -40,6 +43,40 @@ typedef enum ss_layer_role {
 /* "cipher", "transport", "digest", "ipsec", "network", "link". */
 const char *ss_layer_role_name(ss_layer_role r);
 
+typedef struct ss_layer ss_layer;
+
+/* What a host model's costs say about one layer of its stack, the input
+   of a layer type's build. Times are microseconds alone on one processor
+   (memory time included), as the papers give them; ss_layer_costs_init
+   sets every slot to -1 (none) and the rest to 0. */
+typedef struct ss_layer_costs {
+	/* Where the steps go. */
+	int tag;              /* accounting tag of protocol work */
+	int crypto_tag;       /* of crypto work */
+	int bus;              /* bus slot of memory steps */
+	double cap;           /* bytes per ps one processor moves alone (> 0) */
+	/* The active-map lookup (demultiplexing) the layer starts with. */
+	double map_us;        /* 0: none */
+	int map_lock;         /* state slot of the map's lock, -1: a private map */
+	/* Protocol work outside any lock, and the memory traffic in it. */
+	double us, bytes;
+	/* Work under the layer's state lock (a TCP connection's), after the
+	   state comes into the cache if another processor held it last. */
+	int state_lock;       /* -1: none */
+	double state_bytes;
+	double locked_us, locked_bytes;
+	/* Crypto layers: the profile's cost of transforming payload_bytes. */
+	const ss_profile *profile;
+	double payload_bytes;
+	int exec;             /* execute-mode transform slot, -1: none */
+} ss_layer_costs;
+
+void ss_layer_costs_init(ss_layer_costs *c);
+
+/* Appends a layer's steps for one packet to a program. SS_OK; SS_EINVAL
+   with a message (a cost the profile lacks); SS_ENOMEM. */
+typedef int (*ss_layer_build_fn)(const ss_layer *l, const ss_layer_costs *c, ss_prog *p, char *err, size_t errlen);
+
 typedef struct ss_layer_type {
 	const char *name;            /* canonical spelling: "3DES" */
 	const char *label;           /* as the papers print it: "3-DES" */
@@ -48,6 +85,7 @@ typedef struct ss_layer_type {
 	const char *alg;             /* crypto algorithm (crypto/ss_crypto.h name), or NULL */
 	size_t max_args;             /* arguments it takes in parentheses: 0 for none */
 	const char *args_doc;        /* what they are, for messages: "(cipher,auth,mode)" */
+	ss_layer_build_fn build;     /* its steps from its costs */
 	const char *doc;             /* one line */
 } ss_layer_type;
 
@@ -77,8 +115,6 @@ const ss_layer_type *ss_layer_find(const ss_layer_registry *r, const char *name)
 size_t ss_layer_nearest(const ss_layer_registry *r, const char *name, char *buf, size_t len);
 
 /* One layer of a stack: a type and its arguments. */
-typedef struct ss_layer ss_layer;
-
 const ss_layer_type *ss_layer_type_of(const ss_layer *l);
 size_t ss_layer_argc(const ss_layer *l);
 const char *ss_layer_arg(const ss_layer *l, size_t i); /* NULL past the last */
@@ -86,6 +122,18 @@ const char *ss_layer_arg(const ss_layer *l, size_t i); /* NULL past the last */
    "ESP 3DES SHA1 tunnel", "AH MD5", "TCP" (the form proto/ss_ipsec.h
    reads). Returns the length it needed, as snprintf does. */
 size_t ss_layer_config(const ss_layer *l, char *buf, size_t len);
+
+/* The layer type's build. The built-in types build, in order:
+   every one: the map lookup (under map_lock when there is one);
+   transport: with a state lock, lock, migrate state_bytes, the locked
+     work ("TCP (locked)"), unlock; then the work outside the lock;
+   cipher, digest: the profile's cost of payload_bytes, as memory
+     traffic (a digest reads the payload, a cipher reads and writes it)
+     and compute, then the execute-mode transform;
+   network, link, ipsec: the work (ESP's and AH's transforms are the
+     IPsec module's, proto/ss_ipsec.h, from the layer's arguments).
+   Work is ss_prog_work: memory first, then the rest as compute. */
+int ss_layer_build(const ss_layer *l, const ss_layer_costs *c, ss_prog *p, char *err, size_t errlen);
 
 /* A parsed stack, top layer first. */
 typedef struct ss_layer_stack ss_layer_stack;
