@@ -492,10 +492,11 @@ static void mp_trace(void *ud, ss_prog_thread *t, ss_time t0, ss_time t1, const 
 	m->trace(m->trace_ud, w->pt.th.cpu, (int)(w - m->w), t0, t1, what);
 }
 
-static void packet_done(ss_sim *sim, ss_prog_thread *t)
+static void packet_done(void *ud, ss_prog_thread *t)
 {
+	mp *m = ud;
 	worker *w = (worker *)t;
-	mp *m = w->m;
+	ss_sim *sim = m->sim;
 	ss_time now = ss_sim_now(sim);
 	m->bytes_all += m->pkt_bytes;
 	m->bytes_win += m->pkt_bytes;

@@ -9,3 +9,12 @@ libss_proto_a_SOURCES += proto/ss_layer.h proto/layer.c proto/ss_prog.h proto/pr
 
 # Protocol cost profiles ship as data: SS_DATADIR "/proto/profiles".
 EXTRA_DIST += proto/profiles
+
+check_PROGRAMS += tests/test_layer tests/test_prog
+TESTS += tests/test_layer tests/test_prog
+tests_test_layer_SOURCES = tests/test_layer.c tests/ss_test.h
+tests_test_layer_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
+tests_test_layer_LDADD = $(SS_PROTO_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
+tests_test_prog_SOURCES = tests/test_prog.c tests/ss_test.h
+tests_test_prog_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
+tests_test_prog_LDADD = $(SS_PROTO_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)

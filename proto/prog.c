@@ -383,7 +383,7 @@ static void run(ss_sim *sim, ss_prog_thread *t)
 		}
 		t->pc++;
 	}
-	e->host.done(sim, t);
+	e->host.done(e->host.ud, t);
 }
 
 void ss_prog_start(ss_prog_thread *t, const ss_prog *p, int bus, double reload)

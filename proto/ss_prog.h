@@ -138,7 +138,7 @@ typedef struct ss_prog_host {
 	   thread (as the handler of its completion event). */
 	void (*device)(void *ud, ss_prog_thread *t, const ss_prog_step *s);
 	/* The program has ended for t (required). */
-	void (*done)(ss_sim *sim, ss_prog_thread *t);
+	void (*done)(void *ud, ss_prog_thread *t);
 } ss_prog_host;
 
 /* Where a run's time went, summed over threads in ps, since the last

@@ -333,6 +333,28 @@ static void lock_bound(void)
 	ss_metrics_fini(&m);
 }
 
+/* PLP has no cap on connections: 100 of them, each with its own TCP
+   lock, on 12 processors share the throughput evenly. */
+static void many_connections(void)
+{
+	ss_metrics m;
+	ss_metrics_init(&m);
+	const char *s[] = {"stack=TCP/MD5/IP/FDDI", "processors=12", "connections=100", NULL};
+	double t = run(s, 1, 0.5, "throughput", &m);
+	int locks = 0;
+	for (size_t i = 0; i < m.n; i++) {
+		int k = -1;
+		char tail[16];
+		if (sscanf(m.v[i].name, "lock.tcp%d.%15s", &k, tail) == 2 && !strcmp(tail, "util") && k >= 0 && k < 100)
+			locks++;
+	}
+	const ss_metric *f = ss_metrics_find(&m, "fairness");
+	/* Round robin over the connections: each gets every 100th packet. */
+	SS_CHECK(t > 0 && locks == 100 && f && f->value > 0.99,
+		 "PLP with 100 connections runs: %d TCP locks, %.1f Mbit/s, fairness %.4f", locks, t, f ? f->value : NAN);
+	ss_metrics_fini(&m);
+}
+
 static void determinism(void)
 {
 	const char *s[] = {"stack=TCP/MD5/IP/FDDI", "processors=8", "parallelism=plp", NULL};
@@ -343,7 +365,7 @@ static void determinism(void)
 int main(void)
 {
 	gsl_set_error_handler_off();
-	ss_test_plan(55);
+	ss_test_plan(56);
 	const char *src = getenv("SS_SRCDIR");
 	char dir[] = "/tmp/ss_mp_XXXXXX", path[600], csv[1024], err[1024];
 	if (!mkdtemp(dir))
@@ -361,6 +383,7 @@ int main(void)
 	memory();
 	bottlenecks();
 	lock_bound();
+	many_connections();
 	determinism();
 	ss_db_close(refdb);
 	char cmd[700];
