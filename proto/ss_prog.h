@@ -166,7 +166,8 @@ int ss_prog_env_bus(ss_prog_env *e, ss_bus *bus, double cap, int *slot);
 
 /* Called for every interval a thread spends on one activity (a compute
    step's `what`, "memory", "state migration", a lock step's `what` for
-   the wait, a host step's `what`), when it is not empty. NULL: none. */
+   the wait, a host step's `what`), when it is not empty; `what` lasts as
+   long as the program (copy it to keep it longer). NULL: none. */
 typedef void (*ss_prog_trace_fn)(void *ud, ss_prog_thread *t, ss_time start, ss_time end, const char *what);
 void ss_prog_env_set_trace(ss_prog_env *e, ss_prog_trace_fn fn, void *ud);
 
