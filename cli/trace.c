@@ -47,7 +47,7 @@ typedef struct rec {
 	ss_time seen[MAXCPU]; /* per processor: latest end of anything reported */
 	ival *v;
 	size_t n, cap;
-	const char *acts[MAXACT];
+	char *acts[MAXACT];       /* copies: the model's labels end with it */
 	int nacts;
 	int oom;
 	int full; /* MAXIVAL reached: the window is too long */
@@ -60,7 +60,10 @@ static int act_index(rec *r, const char *what)
 			return i;
 	if (r->nacts == MAXACT)
 		return MAXACT - 1;
-	r->acts[r->nacts] = what;
+	if (!(r->acts[r->nacts] = strdup(what))) {
+		r->oom = 1;
+		return 0;
+	}
 	return r->nacts++;
 }
 
@@ -281,6 +284,8 @@ static int one(const char *dir, const char *name, const char *const *sets, size_
 		rc = write_script(&r, path, title, nproc, window_us, err, errlen);
 	}
 	free(r.v);
+	for (int i = 0; i < r.nacts; i++)
+		free(r.acts[i]);
 	if (rc == SS_OK) {
 		char script[256];
 		snprintf(script, sizeof script, "%s.gp", name);

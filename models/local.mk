@@ -7,10 +7,11 @@ libss_models_a_SOURCES = \
 	models/ss_model.h models/run.c models/registry.c \
 	models/ss_queueing.h models/queueing.c \
 	models/queue.c models/closed.c models/amdahl.c \
-	models/ss_stack.h models/stack.c models/ss_mpstack.h models/mpstack.c \
+	models/ss_mpstack.h models/mpstack.c \
 	models/netpair.c
-# Models charge crypto costs and run execute mode: they use crypto/;
-# netpair drives hosts (platform/nethost) with a workload.
+# Models build protocol cost programs from proto/ layers, charge crypto
+# costs and run execute mode: they use proto/ and crypto/; netpair drives
+# hosts (platform/nethost) with a workload.
 SS_MODELS_LIBS = libss_models.a $(SS_WORKLOADS_LIBS) $(SS_HOST_LIBS) $(SS_PROTO_LIBS) $(SS_PLATFORM_LIBS) \
 	$(SS_CRYPTO_LIBS)
 

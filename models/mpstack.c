@@ -10,6 +10,12 @@
    (send side) packets as fast as possible. Each layer charges CPU time
    and memory traffic; crypto layers charge the crypto profile's costs.
 
+   The layers, the stack grammar and the per-packet cost program with its
+   interpreter are proto/'s (ss_layer.h, ss_prog.h); this file holds what
+   is the paper's: the parameters and their sources, how the measured
+   costs split over the layers, the in-memory drivers, the parallelism
+   policies and the metrics.
+
    Parallelism:
      plp  thread per packet: `threads` (default: one per processor) take
           packets of the connections in turn; shared state is locked.
@@ -33,54 +39,30 @@
 #include "ss_env.h"
 #include "ss_err.h"
 #include "ss_exec.h"
+#include "ss_grow.h"
+#include "ss_layer.h"
 #include "ss_lock.h"
 #include "ss_model.h"
-#include "ss_profile.h"
-#include "ss_rng.h"
 #include "ss_mpstack.h"
-#include "ss_stack.h"
+#include "ss_profile.h"
+#include "ss_prog.h"
+#include "ss_rng.h"
 #include "ss_stats.h"
 
 enum { TAG_PROTO = 0, TAG_CRYPTO = 1 };
-enum { OP_COMPUTE, OP_MEM, OP_LOCK, OP_UNLOCK, OP_MIGRATE, OP_EXEC };
 enum { PAR_PLP, PAR_TPC, PAR_PPC };
-
-/* A lock index below 0 names the TCP lock of the packet's connection. */
-#define LOCK_CONN (-1)
-#define MAXOPS 64
-#define MAXMAPS 8
-
-typedef struct op {
-	int kind;
-	int tag;        /* COMPUTE: TAG_PROTO or TAG_CRYPTO */
-	int lock;       /* LOCK/UNLOCK/MIGRATE: map index or LOCK_CONN */
-	ss_time dur;    /* COMPUTE */
-	double bytes;   /* MEM, MIGRATE */
-	int exec;       /* EXEC: index into the model's exec transforms */
-	const char *what; /* layer or activity, for traces */
-} op;
-
-/* Shared state under a lock, and the processor whose cache holds it. */
-typedef struct state {
-	ss_lock *lock;
-	int cpu;
-} state;
-
-/* Per-packet time ledger, picoseconds summed over packets. */
-typedef struct ledger {
-	double proto, crypto, memory, bus_wait, lock_wait, migrate, runq;
-} ledger;
+/* Program state slots: the TCP connection of the packet under way, then
+   the active maps in the order the program meets them. */
+enum { SLOT_CONN = 0, SLOT_MAP0 = 1 };
 
 typedef struct worker {
-	ss_thread th;
+	ss_prog_thread pt;        /* first: the interpreter's callbacks cast back */
 	struct mp *m;
 	int first, stride, nconn; /* connections served: first + k*stride */
 	int k;                    /* next of them (ppc) */
 	int conn, last_conn;
-	size_t pc;
-	ss_time pkt_start, mark, dispatched;
+	ss_time pkt_start, yielded, dispatched;
 	double pending_migrate;   /* state reload before the next packet, bytes */
-	double xfer;              /* bytes of the transfer under way */
 } worker;
 
 typedef struct mp {
@@ -93,17 +75,18 @@ typedef struct mp {
 	ss_time quantum;
 	ss_cpu_pool *cpu;
 	ss_bus *bus;
+	int membus;               /* the bus's slot in the program environment */
 	double cap;               /* bytes/ps one processor can pull */
-	op ops[MAXOPS];
-	size_t nops;
-	state *conn_state;        /* PLP: per connection */
-	state maps[MAXMAPS];
-	size_t nmaps;
+	ss_prog *prog;            /* one packet's steps, for this side */
+	ss_prog_env *env;
+	ss_prog_state *conn_state; /* PLP TCP: per connection */
+	ss_prog_state *maps;      /* PLP: per active map */
+	size_t nmaps, mapcap;
 	worker *w;
 	uint64_t rr;              /* PLP: next connection */
 	double *conn_bytes;       /* delivered per connection, window */
 	double bytes_all, bytes_win, pkts_win;
-	ledger led;
+	double runq;              /* ps waiting for a processor after yielding, window */
 	ss_tally pkt_time;        /* s */
 	ss_time window;
 	/* Execute mode. */
@@ -124,164 +107,182 @@ typedef struct mp {
 } mp;
 
 static const ss_param_def mp_params[] = {
-	{"stack", SS_PARAM_STRING, "TCP/IP/FDDI", 0, 0, NULL, "", "protocol graph, top first: [DES|3DES|AES/](TCP|UDP)[/MD5|SHA1]/IP[/FDDI]"},
-	{"label", SS_PARAM_STRING, "", 0, 0, NULL, "", "free text naming the configuration in results (not used by the model)"},
-	{"side", SS_PARAM_STRING, "send", 0, 0, "send|recv", "", "send side (driver consumes) or receive side (driver produces)"},
-	{"parallelism", SS_PARAM_STRING, "plp", 0, 0, "plp|tpc|ppc", "", "packet-level, thread-per-connection or processor-per-connection"},
-	{"processors", SS_PARAM_INT, "1", 1, 1024, NULL, "", "processors of the host"},
-	{"connections", SS_PARAM_INT, "1", 1, 100000, NULL, "", "connections carrying the load"},
-	{"threads", SS_PARAM_INT, "0", 0, 100000, NULL, "", "PLP threads (0: one per processor); CLP sets its own"},
-	{"packet_bytes", SS_PARAM_INT, "4096", 64, 4096, NULL, "bytes", "user data per packet (FDDI MTU 4352 leaves room for 4 KB + headers; N95 sec. 3.3)"},
-	{"profile", SS_PARAM_STRING, "r4400-100", 0, 0, NULL, "", "crypto cost profile: a name in crypto/profiles, or a path to a profile file"},
-	{"host", SS_PARAM_STRING, "", 0, 0, NULL, "", "host profile (hosts/NAME.cfg): crypto profile, protocol scale, memory and scheduler costs for every one of them not set otherwise; empty: the defaults here (the SGI Challenge XL, as hosts/challenge-xl)"},
-	{"crypto_set", SS_PARAM_STRING, "", 0, 0, NULL, "", "profile overrides, e.g. \"md5.per_byte_ns=300,des-cbc.per_byte_ns=1700\""},
-	{"base_plp_send_us", SS_PARAM_REAL, "236", 0, 1e9, NULL, "us", "TCP/IP/FDDI per 4 KB packet, PLP send (Table 1, N95-035)"},
-	{"base_plp_recv_us", SS_PARAM_REAL, "189", 0, 1e9, NULL, "us", "TCP/IP/FDDI per 4 KB packet, PLP receive (Table 1, N95-036)"},
-	{"base_clp_send_us", SS_PARAM_REAL, "226", 0, 1e9, NULL, "us", "TCP/IP/FDDI per 4 KB packet, CLP send (Table 2, N95-052)"},
-	{"base_clp_recv_us", SS_PARAM_REAL, "214", 0, 1e9, NULL, "us", "TCP/IP/FDDI per 4 KB packet, CLP receive (Table 2, N95-053)"},
-	{"proto_scale", SS_PARAM_REAL, "1", 0, 1e6, NULL, "", "multiplies protocol (non-crypto) CPU costs; 0: scale as MD5 does from the R4400 to the profile's CPU (assumption)"},
-	{"tcp_locked_share", SS_PARAM_REAL, "0.695", 0, 1, NULL, "", "share of the baseline the TCP connection lock is held per packet, the state reload from another processor's cache included (N95-069: 200 Mbit/s lock bound = 164 of 236 us)"},
-	{"udp_share", SS_PARAM_REAL, "0.5", 0, 1, NULL, "", "UDP/IP cost as a share of TCP/IP (assumption: no UDP numbers in the paper)"},
-	{"map_lock_us", SS_PARAM_REAL, "2", 0, 1e6, NULL, "us", "active-map lookup per layer, under that map's lock in PLP (assumption)"},
-	{"mem_send_bytes", SS_PARAM_REAL, "8192", 0, 1e9, NULL, "bytes", "memory traffic of TCP/IP per packet, send (assumption: checksum read + headers and buffers)"},
-	{"mem_recv_bytes", SS_PARAM_REAL, "4096", 0, 1e9, NULL, "bytes", "memory traffic of TCP/IP per packet, receive (assumption: checksum read; templates cached)"},
-	{"state_bytes", SS_PARAM_REAL, "4096", 0, 1e9, NULL, "bytes", "connection state that moves between caches when another processor takes it (assumption)"},
-	{"bus_bandwidth", SS_PARAM_REAL, "1.2e9", 1, 1e15, NULL, "bytes/s", "memory bus: the SGI POWERpath-2, 256 bits at 47.6 MHz, 1.2 GB/s (Galles & Williams, ref. [11] of N95)"},
-	{"shared_bytes", SS_PARAM_REAL, "0", 0, 1e9, NULL, "bytes", "shared data every packet writes that no scheme replicates (buffer pool, counters): it moves between caches when another processor wrote it last. 0: none, for want of a source; nahum95/whatif_shared sweeps it"},
-	{"cpu_bandwidth", SS_PARAM_REAL, "128e6", 1, 1e15, NULL, "bytes/s", "memory bandwidth one processor can use (assumption: one 128 B miss per us)"},
-	{"cache_line", SS_PARAM_REAL, "128", 0, 1e6, NULL, "bytes", "bytes per miss on the bus: the Challenge's 128-byte transactions, one secondary-cache line (Galles & Williams, ref. [11]); misses queue for the bus one at a time per processor. 0: processors share the bus as a plain capped share"},
-	{"context_switch_us", SS_PARAM_REAL, "15", 0, 1e6, NULL, "us", "context switch (assumption for IRIX 5 on a 100 MHz R4400)"},
-	{"quantum_us", SS_PARAM_REAL, "10000", 1, 1e9, NULL, "us", "scheduling quantum before a thread yields to waiting ones (assumption)"},
-	{"cost_cv", SS_PARAM_REAL, "0.05", 0, 1, NULL, "", "coefficient of variation of each CPU step (assumption: cache and TLB state vary per packet)"},
-	{"corrupt_every", SS_PARAM_INT, "0", 0, 1000000000, NULL, "packets", "execute mode: flip one payload bit in flight every N packets (0: never)"},
-	{"lock", SS_PARAM_STRING, "spin", 0, 0, "spin|block", "", "PLP locks spin or block"},
-	{"execute", SS_PARAM_BOOL, "false", 0, 0, NULL, "", "really hash/encrypt/decrypt the payloads and verify them"},
+	{.name = "stack", .type = SS_PARAM_STRING, .def = "TCP/IP/FDDI", .unit = "",
+	 .help = "protocol graph, top first: [DES|3DES|AES/](TCP|UDP)[/MD5|SHA1]/IP[/FDDI]"},
+	{.name = "label", .type = SS_PARAM_STRING, .def = "", .unit = "",
+	 .help = "free text naming the configuration in results (not used by the model)"},
+	{.name = "side", .type = SS_PARAM_STRING, .def = "send", .choices = "send|recv", .unit = "",
+	 .help = "send side (driver consumes) or receive side (driver produces)"},
+	{.name = "parallelism", .type = SS_PARAM_STRING, .def = "plp", .choices = "plp|tpc|ppc", .unit = "",
+	 .help = "packet-level, thread-per-connection or processor-per-connection"},
+	{.name = "processors", .type = SS_PARAM_INT, .def = "1", .min = 1, .max = 1024, .unit = "",
+	 .help = "processors of the host"},
+	{.name = "connections", .type = SS_PARAM_INT, .def = "1", .min = 1, .max = 100000, .unit = "",
+	 .help = "connections carrying the load"},
+	{.name = "threads", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = 100000, .unit = "",
+	 .help = "PLP threads (0: one per processor); CLP sets its own"},
+	{.name = "packet_bytes", .type = SS_PARAM_INT, .def = "4096", .min = 64, .max = 4096, .unit = "bytes",
+	 .help = "user data per packet (FDDI MTU 4352 leaves room for 4 KB + headers; N95 sec. 3.3)"},
+	{.name = "profile", .type = SS_PARAM_STRING, .def = "r4400-100", .unit = "",
+	 .help = "crypto cost profile: a name in crypto/profiles, or a path to a profile file"},
+	{.name = "host", .type = SS_PARAM_STRING, .def = "", .unit = "",
+	 .help = "host profile (hosts/NAME.cfg): crypto profile, protocol scale, memory and scheduler costs for every one of them not set otherwise; empty: the defaults here (the SGI Challenge XL, as hosts/challenge-xl)"},
+	{.name = "crypto_set", .type = SS_PARAM_STRING, .def = "", .unit = "",
+	 .help = "profile overrides, e.g. \"md5.per_byte_ns=300,des-cbc.per_byte_ns=1700\""},
+	{.name = "base_plp_send_us", .type = SS_PARAM_REAL, .def = "236", .min = 0, .max = 1e9, .unit = "us",
+	 .help = "TCP/IP/FDDI per 4 KB packet, PLP send (Table 1, N95-035)"},
+	{.name = "base_plp_recv_us", .type = SS_PARAM_REAL, .def = "189", .min = 0, .max = 1e9, .unit = "us",
+	 .help = "TCP/IP/FDDI per 4 KB packet, PLP receive (Table 1, N95-036)"},
+	{.name = "base_clp_send_us", .type = SS_PARAM_REAL, .def = "226", .min = 0, .max = 1e9, .unit = "us",
+	 .help = "TCP/IP/FDDI per 4 KB packet, CLP send (Table 2, N95-052)"},
+	{.name = "base_clp_recv_us", .type = SS_PARAM_REAL, .def = "214", .min = 0, .max = 1e9, .unit = "us",
+	 .help = "TCP/IP/FDDI per 4 KB packet, CLP receive (Table 2, N95-053)"},
+	{.name = "proto_scale", .type = SS_PARAM_REAL, .def = "1", .min = 0, .max = 1e6, .unit = "",
+	 .help = "multiplies protocol (non-crypto) CPU costs; 0: scale as MD5 does from the R4400 to the profile's CPU (assumption)"},
+	{.name = "tcp_locked_share", .type = SS_PARAM_REAL, .def = "0.695", .min = 0, .max = 1, .unit = "",
+	 .help = "share of the baseline the TCP connection lock is held per packet, the state reload from another processor's cache included (N95-069: 200 Mbit/s lock bound = 164 of 236 us)"},
+	{.name = "udp_share", .type = SS_PARAM_REAL, .def = "0.5", .min = 0, .max = 1, .unit = "",
+	 .help = "UDP/IP cost as a share of TCP/IP (assumption: no UDP numbers in the paper)"},
+	{.name = "map_lock_us", .type = SS_PARAM_REAL, .def = "2", .min = 0, .max = 1e6, .unit = "us",
+	 .help = "active-map lookup per layer, under that map's lock in PLP (assumption)"},
+	{.name = "mem_send_bytes", .type = SS_PARAM_REAL, .def = "8192", .min = 0, .max = 1e9, .unit = "bytes",
+	 .help = "memory traffic of TCP/IP per packet, send (assumption: checksum read + headers and buffers)"},
+	{.name = "mem_recv_bytes", .type = SS_PARAM_REAL, .def = "4096", .min = 0, .max = 1e9, .unit = "bytes",
+	 .help = "memory traffic of TCP/IP per packet, receive (assumption: checksum read; templates cached)"},
+	{.name = "state_bytes", .type = SS_PARAM_REAL, .def = "4096", .min = 0, .max = 1e9, .unit = "bytes",
+	 .help = "connection state that moves between caches when another processor takes it (assumption)"},
+	{.name = "bus_bandwidth", .type = SS_PARAM_REAL, .def = "1.2e9", .min = 1, .max = 1e15, .unit = "bytes/s",
+	 .help = "memory bus: the SGI POWERpath-2, 256 bits at 47.6 MHz, 1.2 GB/s (Galles & Williams, ref. [11] of N95)"},
+	{.name = "shared_bytes", .type = SS_PARAM_REAL, .def = "0", .min = 0, .max = 1e9, .unit = "bytes",
+	 .help = "shared data every packet writes that no scheme replicates (buffer pool, counters): it moves between caches when another processor wrote it last. 0: none, for want of a source; nahum95/whatif_shared sweeps it"},
+	{.name = "cpu_bandwidth", .type = SS_PARAM_REAL, .def = "128e6", .min = 1, .max = 1e15, .unit = "bytes/s",
+	 .help = "memory bandwidth one processor can use (assumption: one 128 B miss per us)"},
+	{.name = "cache_line", .type = SS_PARAM_REAL, .def = "128", .min = 0, .max = 1e6, .unit = "bytes",
+	 .help = "bytes per miss on the bus: the Challenge's 128-byte transactions, one secondary-cache line (Galles & Williams, ref. [11]); misses queue for the bus one at a time per processor. 0: processors share the bus as a plain capped share"},
+	{.name = "context_switch_us", .type = SS_PARAM_REAL, .def = "15", .min = 0, .max = 1e6, .unit = "us",
+	 .help = "context switch (assumption for IRIX 5 on a 100 MHz R4400)"},
+	{.name = "quantum_us", .type = SS_PARAM_REAL, .def = "10000", .min = 1, .max = 1e9, .unit = "us",
+	 .help = "scheduling quantum before a thread yields to waiting ones (assumption)"},
+	{.name = "cost_cv", .type = SS_PARAM_REAL, .def = "0.05", .min = 0, .max = 1, .unit = "",
+	 .help = "coefficient of variation of each CPU step (assumption: cache and TLB state vary per packet)"},
+	{.name = "corrupt_every", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = 1000000000, .unit = "packets",
+	 .help = "execute mode: flip one payload bit in flight every N packets (0: never)"},
+	{.name = "lock", .type = SS_PARAM_STRING, .def = "spin", .choices = "spin|block", .unit = "",
+	 .help = "PLP locks spin or block"},
+	{.name = "execute", .type = SS_PARAM_BOOL, .def = "false", .unit = "",
+	 .help = "really hash/encrypt/decrypt the payloads and verify them"},
 };
 
 static const ss_metric_def mp_metrics[] = {
-	{"throughput", "Mbit/s", "user data through the stack"},
-	{"latency", "us", "packet bits / throughput: the paper's latency (Tables 1-2) at 1 processor"},
-	{"packet_time", "us", "mean time from a packet's start to its end"},
-	{"fairness", "", "Jain's index of the connections' throughputs (1 = equal)"},
-	{"ledger.proto", "us", "per packet: protocol processing"},
-	{"ledger.crypto", "us", "per packet: crypto processing"},
-	{"ledger.memory", "us", "per packet: memory traffic alone on the bus"},
-	{"ledger.bus_wait", "us", "per packet: waiting for the memory bus"},
-	{"ledger.lock_wait", "us", "per packet: waiting for locks"},
-	{"ledger.migrate", "us", "per packet: shared state moving between caches"},
-	{"ledger.ctxsw", "us", "per packet: context switches"},
-	{"ledger.runq", "us", "per packet: waiting for a processor"},
-	{"verified", "packets", "execute mode: packets whose transforms verified"},
-	{"verify_failed", "packets", "execute mode: packets that failed verification"},
+	{.name = "throughput", .unit = "Mbit/s", .help = "user data through the stack"},
+	{.name = "latency", .unit = "us", .help = "packet bits / throughput: the paper's latency (Tables 1-2) at 1 processor"},
+	{.name = "packet_time", .unit = "us", .help = "mean time from a packet's start to its end"},
+	{.name = "fairness", .unit = "", .help = "Jain's index of the connections' throughputs (1 = equal)"},
+	{.name = "ledger.proto", .unit = "us", .help = "per packet: protocol processing"},
+	{.name = "ledger.crypto", .unit = "us", .help = "per packet: crypto processing"},
+	{.name = "ledger.memory", .unit = "us", .help = "per packet: memory traffic alone on the bus"},
+	{.name = "ledger.bus_wait", .unit = "us", .help = "per packet: waiting for the memory bus"},
+	{.name = "ledger.lock_wait", .unit = "us", .help = "per packet: waiting for locks"},
+	{.name = "ledger.migrate", .unit = "us", .help = "per packet: shared state moving between caches"},
+	{.name = "ledger.ctxsw", .unit = "us", .help = "per packet: context switches"},
+	{.name = "ledger.runq", .unit = "us", .help = "per packet: waiting for a processor"},
+	{.name = "verified", .unit = "packets", .help = "execute mode: packets whose transforms verified"},
+	{.name = "verify_failed", .unit = "packets", .help = "execute mode: packets that failed verification"},
 };
+
+/* ---------------- the stack ---------------- */
+
+/* The x-kernel layers of Nahum et al. that mpstack has costs for, and
+   the name of each one's active map (lock.map.NAME under PLP). Where
+   they sit, [cipher] transport [digest] IP [FDDI], is the grammar's
+   (proto/ss_layer.h); mpstack adds that a transport is needed. */
+static const struct mp_layer {
+	const ss_layer_type *type;
+	const char *map;
+} mp_layers[] = {
+	{.type = &ss_layer_des, .map = "cipher"},  {.type = &ss_layer_3des, .map = "cipher"},
+	{.type = &ss_layer_aes, .map = "cipher"},  {.type = &ss_layer_tcp, .map = "tcp"},
+	{.type = &ss_layer_udp, .map = "udp"},     {.type = &ss_layer_md5, .map = "digest"},
+	{.type = &ss_layer_sha1, .map = "digest"}, {.type = &ss_layer_ip, .map = "ip"},
+	{.type = &ss_layer_fddi, .map = "fddi"},
+};
+#define MP_NLAYERS (sizeof mp_layers / sizeof mp_layers[0])
+
+/* Shares of the baseline TCP/IP/FDDI cost (assumption: the paper gives
+   totals only): transport 75%, IP 12%, FDDI 8%, drivers 5% (half at the
+   top, half at the bottom). */
+static const struct mp_shares {
+	double transport, ip, fddi, drivers;
+} mp_shares = {.transport = 0.75, .ip = 0.12, .fddi = 0.08, .drivers = 0.05};
+
+static const struct mp_layer *mp_layer_of(const ss_layer_type *t)
+{
+	for (size_t k = 0; k < MP_NLAYERS; k++)
+		if (mp_layers[k].type == t)
+			return &mp_layers[k];
+	return NULL;
+}
+
+/* The type of the stack's layer with that role, or NULL. */
+static const ss_layer_type *role_type(const ss_layer_stack *st, ss_layer_role role)
+{
+	int i = ss_layer_stack_find(st, role);
+	return i < 0 ? NULL : ss_layer_type_of(ss_layer_stack_at(st, (size_t)i));
+}
+
+static int parse_stack(const char *text, ss_layer_stack **out, char *err, size_t errlen)
+{
+	int rc = ss_layer_stack_parse(out, NULL, text, err, errlen);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < ss_layer_stack_len(*out) && !rc; i++) {
+		const ss_layer_type *t = ss_layer_type_of(ss_layer_stack_at(*out, i));
+		if (!mp_layer_of(t)) {
+			ss_errbuf(err, errlen, "stack '%s': mpstack has no costs for %s (its layers: DES, 3DES, AES, TCP, UDP, MD5, SHA1, IP, FDDI)",
+				  text, t->name);
+			rc = SS_EINVAL;
+		}
+	}
+	if (!rc && !role_type(*out, SS_LAYER_TRANSPORT)) {
+		ss_errbuf(err, errlen, "stack '%s': mpstack needs a transport (TCP or UDP)", text);
+		rc = SS_EINVAL;
+	}
+	if (rc) {
+		ss_layer_stack_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
 
 /* ---------------- building the per-packet program ---------------- */
 
-typedef struct builder {
-	mp *m;
-	char *err;
-	size_t errlen;
-	int bad;
-	const char *cur;  /* layer being built, for traces */
-} builder;
-
-static void emit(builder *b, op o)
+/* An active map's lock (PLP): a new state slot. */
+static int map_lock(mp *m, const char *name, int *slot)
 {
-	if (b->m->nops == MAXOPS) {
-		b->bad = 1;
-		return;
-	}
-	if (!o.what)
-		o.what = b->cur;
-	b->m->ops[b->m->nops++] = o;
-}
-
-static void compute(builder *b, double us_or_ps, int tag, int is_ps)
-{
-	ss_time d = is_ps ? (ss_time)us_or_ps : ss_time_from_us(us_or_ps);
-	if (d > 0)
-		emit(b, (op){OP_COMPUTE, tag, 0, d, 0, 0, NULL});
-}
-
-static void mem(builder *b, double bytes)
-{
-	if (bytes > 0)
-		emit(b, (op){OP_MEM, 0, 0, 0, bytes, 0, NULL});
-}
-
-/* A layer's work: `us` of time alone on one processor, `bytes` of which
-   is memory traffic (so compute = us - bytes/cap), memory first. When the
-   traffic alone takes longer (a fast CPU on a slow memory, e.g. a
-   calibrated profile with the R4400's byte counts), the layer is
-   memory-bound: it takes its memory time and computes nothing. */
-static void work(builder *b, const char *what, double us, double bytes, int tag)
-{
-	b->cur = what;
-	double mem_us = bytes / b->m->cap * 1e-6;
-	mem(b, bytes);
-	if (us > mem_us)
-		compute(b, us - mem_us, tag, 0);
-}
-
-/* An active-map lookup: locked in PLP, private (replicated) in CLP. */
-static void map_lookup(builder *b, const char *name, double us)
-{
-	mp *m = b->m;
-	if (us <= 0)
-		return;
-	b->cur = "map lookup";
-	if (m->par != PAR_PLP) {
-		compute(b, us, TAG_PROTO, 0);
-		return;
-	}
-	if (m->nmaps == MAXMAPS) {
-		b->bad = 1;
-		return;
-	}
+	if (ss_grow(&m->maps, &m->mapcap, m->nmaps + 1, sizeof *m->maps, 8))
+		return SS_ENOMEM;
 	char nm[48];
 	snprintf(nm, sizeof nm, "lock.map.%s", name);
-	int idx = (int)m->nmaps;
-	state *s = &m->maps[m->nmaps++];
+	ss_prog_state *s = &m->maps[m->nmaps];
 	s->cpu = -1;
-	if (ss_lock_alloc(&s->lock, m->sim, nm, SS_LOCK_SPIN, m->cpu) != SS_OK) {
-		b->bad = 1;
-		return;
-	}
-	emit(b, (op){OP_LOCK, 0, idx, 0, 0, 0, NULL});
-	compute(b, us, TAG_PROTO, 0);
-	emit(b, (op){OP_UNLOCK, 0, idx, 0, 0, 0, NULL});
+	if (ss_lock_alloc(&s->lock, m->sim, nm, SS_LOCK_SPIN, m->cpu) != SS_OK)
+		return SS_ENOMEM;
+	*slot = SLOT_MAP0 + (int)m->nmaps++;
+	return SS_OK;
 }
 
-static void crypto_layer(builder *b, const ss_profile *prof, ss_layer_kind k, double bytes)
+/* The execute-mode transform of a crypto layer's algorithm, or -1. */
+static int exec_slot(const mp *m, const ss_layer_type *t)
 {
-	const char *alg = ss_layer_alg(k);
-	b->cur = ss_layer_name(k);
-	ss_time t;
-	char e[256];
-	if (ss_profile_cost_by_name(prof, alg, (size_t)bytes, &t, e, sizeof e)) {
-		ss_errbuf(b->err, b->errlen, "%s", e);
-		b->bad = 1;
-		return;
-	}
-	/* A digest reads the payload; a cipher reads and writes it. */
-	double traffic = (k == SS_LAYER_MD5 || k == SS_LAYER_SHA1) ? bytes : 2 * bytes;
-	double mem_ps = traffic / b->m->cap;
-	if (mem_ps > (double)t)
-		mem_ps = (double)t; /* a profile faster than memory: all stall */
-	mem(b, mem_ps * b->m->cap);
-	compute(b, (double)t - mem_ps, TAG_CRYPTO, 1);
-	if (b->m->execute) {
-		for (size_t i = 0; i < b->m->nex; i++)
-			if (!strcmp(ss_exec_alg(b->m->ex[i])->name, alg))
-				emit(b, (op){OP_EXEC, 0, 0, 0, 0, (int)i, NULL});
-	}
+	for (size_t i = 0; m->execute && t->alg && i < m->nex; i++)
+		if (!strcmp(ss_exec_alg(m->ex[i])->name, t->alg))
+			return (int)i;
+	return -1;
 }
 
-/* The per-packet program for one side of the stack. Shares of the
-   baseline TCP/IP/FDDI cost (assumption: the paper gives totals only):
-   transport 75% (of which tcp_locked_share of the whole under the TCP
-   lock), IP 12%, FDDI 8%, drivers 5% (half at the top, half at the
-   bottom).
+/* The per-packet program for one side of the stack: the costs of each
+   layer from the baseline's shares (mp_shares) and the crypto profile,
+   as the layer types' cost inputs; the in-memory drivers around them.
 
    The paper's lock bound (N95-069) is the lock's hold on the
    multiprocessor, where the connection state comes from another
@@ -289,11 +290,12 @@ static void crypto_layer(builder *b, const ss_profile *prof, ss_layer_kind k, do
    locked time, not added to it. On one processor the state stays
    cached, so the reload's share of the locked time runs as unlocked TCP
    work and the packet still costs Table 1's total. */
-static int build(mp *m, const ss_params *p, const ss_stack *st, const ss_profile *prof,
+static int build(mp *m, const ss_params *p, const ss_layer_stack *st, const ss_profile *prof,
 		 char *err, size_t errlen)
 {
-	builder b = {m, err, errlen, 0, NULL};
-	int send = m->side_send, tcp = st->layer[st->transport] == SS_LAYER_TCP;
+	int send = m->side_send, tcp = role_type(st, SS_LAYER_TRANSPORT) == &ss_layer_tcp;
+	int has_fddi = role_type(st, SS_LAYER_LINK) != NULL;
+	int has_digest = role_type(st, SS_LAYER_DIGEST) != NULL, has_cipher = role_type(st, SS_LAYER_CIPHER) != NULL;
 	double base = m->par == PAR_PLP ? ss_params_real(p, send ? "base_plp_send_us" : "base_plp_recv_us")
 					: ss_params_real(p, send ? "base_clp_send_us" : "base_clp_recv_us");
 	/* Size scaling (assumption): half of the protocol cost per packet,
@@ -303,14 +305,15 @@ static int build(mp *m, const ss_params *p, const ss_stack *st, const ss_profile
 		base *= ss_params_real(p, "udp_share");
 	double maplk = ss_params_real(p, "map_lock_us") * m->proto_scale;
 	double locked = tcp ? ss_params_real(p, "tcp_locked_share") * base : 0;
-	double transport = 0.75 * base, ip = 0.12 * base, fddi = 0.08 * base, drv = 0.05 * base;
-	if (!st->fddi) {
+	double transport = mp_shares.transport * base, ip = mp_shares.ip * base, fddi = mp_shares.fddi * base,
+	       drv = mp_shares.drivers * base;
+	if (!has_fddi) {
 		drv += fddi; /* the driver does the link work itself */
 		fddi = 0;
 	}
 	if (locked > transport) {
-		ss_errbuf(err, errlen, "tcp_locked_share %.3f exceeds the transport's share 0.75 of the cost",
-			  ss_params_real(p, "tcp_locked_share"));
+		ss_errbuf(err, errlen, "tcp_locked_share %.3f exceeds the transport's share %.2f of the cost",
+			  ss_params_real(p, "tcp_locked_share"), mp_shares.transport);
 		return SS_EINVAL;
 	}
 	double memb = ss_params_real(p, send ? "mem_send_bytes" : "mem_recv_bytes") * m->pkt_bytes / 4096.0;
@@ -320,13 +323,13 @@ static int build(mp *m, const ss_params *p, const ss_stack *st, const ss_profile
 	   Where memory is slow for the CPU (protocol costs scaled to a current
 	   host, the R4400's byte counts) the reload and the checksum alone
 	   outlast the stated time: the section is then memory-bound and takes
-	   their time, as work() does for any layer. */
+	   their time, as ss_prog_work does for any layer. */
 	double reload = locks_tcp ? m->state_bytes / m->cap * 1e-6 : 0;
 	double in_lock = locked - reload, cksum_us = mem_transport / m->cap * 1e-6;
 	if (locks_tcp && in_lock < cksum_us)
 		in_lock = cksum_us;
 	double mem_driver = memb - mem_transport;
-	int nmapl = 2 + (st->fddi ? 1 : 0) + (st->digest >= 0) + (st->cipher >= 0);
+	int nmapl = 2 + (has_fddi ? 1 : 0) + has_digest + has_cipher;
 	/* Map lookups are part of the layers' measured cost: carve them out. */
 	double lookups = nmapl * maplk;
 	if (lookups > ip + fddi + drv) {
@@ -348,69 +351,81 @@ static int build(mp *m, const ss_params *p, const ss_stack *st, const ss_profile
 	double mem_fddi = below > 0 ? mem_driver * fddi_net / below : 0;
 	double mem_drv = mem_driver - mem_tr - mem_ip - mem_fddi;
 
-	/* The layers top first; the send side walks them down, the receive
-	   side up, so each side meets the same work in mirror order. */
-	enum { L_TOP, L_CIPHER, L_TRANSPORT, L_DIGEST, L_IP, L_FDDI, L_DRIVER, L_N };
-	for (int k = 0; k < L_N; k++) {
-		int layer = send ? k : L_N - 1 - k;
-		switch (layer) {
-		case L_TOP:
-			work(&b, "driver (top)", drv_net / 2, 0, TAG_PROTO);
+	/* The send side walks the stack down from the top driver, the
+	   receive side up from the bottom one, so each side meets the same
+	   work in mirror order. */
+	ss_prog *g = m->prog;
+	ss_layer_costs base_c;
+	ss_layer_costs_init(&base_c);
+	base_c.tag = TAG_PROTO;
+	base_c.crypto_tag = TAG_CRYPTO;
+	base_c.bus = m->membus;
+	base_c.cap = m->cap;
+	base_c.profile = prof;
+	base_c.payload_bytes = m->pkt_bytes;
+	if (send)
+		ss_prog_work(g, "driver (top)", drv_net / 2, 0, m->membus, m->cap, TAG_PROTO);
+	else
+		ss_prog_work(g, "driver", drv_net / 2, mem_drv, m->membus, m->cap, TAG_PROTO);
+	size_t n = ss_layer_stack_len(st);
+	for (size_t k = 0; k < n; k++) {
+		const ss_layer *l = ss_layer_stack_at(st, send ? k : n - 1 - k);
+		const ss_layer_type *t = ss_layer_type_of(l);
+		ss_layer_costs c = base_c;
+		c.map_us = maplk;
+		/* Active maps: locked in PLP, private (replicated) in CLP. */
+		if (m->par == PAR_PLP && maplk > 0 && map_lock(m, mp_layer_of(t)->map, &c.map_lock))
+			return SS_ENOMEM;
+		switch (t->role) {
+		case SS_LAYER_CIPHER:
+		case SS_LAYER_DIGEST:
+			c.exec = exec_slot(m, t);
 			break;
-		case L_CIPHER:
-		case L_DIGEST: {
-			int at = layer == L_CIPHER ? st->cipher : st->digest;
-			if (at >= 0) {
-				map_lookup(&b, at == st->cipher ? "cipher" : "digest", maplk);
-				crypto_layer(&b, prof, st->layer[at], m->pkt_bytes);
-			}
-			break;
-		}
-		case L_TRANSPORT:
+		case SS_LAYER_TRANSPORT:
 			/* The locked section starts with the state (migrating if
 			   another processor had it) and includes the checksum;
 			   with the reload it lasts `locked`. */
-			map_lookup(&b, tcp ? "tcp" : "udp", maplk);
 			if (locks_tcp) {
-				b.cur = "TCP (locked)";
-				emit(&b, (op){OP_LOCK, 0, LOCK_CONN, 0, 0, 0, NULL});
-				emit(&b, (op){OP_MIGRATE, 0, LOCK_CONN, 0, m->state_bytes, 0, NULL});
-				work(&b, "TCP (locked)", in_lock, mem_transport, TAG_PROTO);
-				emit(&b, (op){OP_UNLOCK, 0, LOCK_CONN, 0, 0, 0, NULL});
-				work(&b, "TCP", transport - in_lock, mem_tr, TAG_PROTO);
+				c.state_lock = SLOT_CONN;
+				c.state_bytes = m->state_bytes;
+				c.locked_us = in_lock;
+				c.locked_bytes = mem_transport;
+				c.us = transport - in_lock;
+				c.bytes = mem_tr;
 			} else {
-				work(&b, tcp ? "TCP" : "UDP", transport, mem_transport + mem_tr, TAG_PROTO);
+				c.us = transport;
+				c.bytes = mem_transport + mem_tr;
 			}
 			break;
-		case L_IP:
-			map_lookup(&b, "ip", maplk);
-			work(&b, "IP", ip_net, mem_ip, TAG_PROTO);
+		case SS_LAYER_NETWORK:
+			c.us = ip_net;
+			c.bytes = mem_ip;
 			break;
-		case L_FDDI:
-			if (st->fddi) {
-				map_lookup(&b, "fddi", maplk);
-				work(&b, "FDDI", fddi_net, mem_fddi, TAG_PROTO);
-			}
+		case SS_LAYER_LINK:
+			c.us = fddi_net;
+			c.bytes = mem_fddi;
 			break;
-		case L_DRIVER:
-			work(&b, "driver", drv_net / 2, mem_drv, TAG_PROTO);
+		default:
 			break;
 		}
+		int rc = ss_layer_build(l, &c, g, err, errlen);
+		if (rc)
+			return rc;
 	}
-	if (b.bad) {
-		if (!err[0])
-			ss_errbuf(err, errlen, "the stack needs more than %d steps or out of memory", MAXOPS);
-		return SS_EINVAL;
-	}
-	return SS_OK;
+	if (send)
+		ss_prog_work(g, "driver", drv_net / 2, mem_drv, m->membus, m->cap, TAG_PROTO);
+	else
+		ss_prog_work(g, "driver (top)", drv_net / 2, 0, m->membus, m->cap, TAG_PROTO);
+	return ss_prog_status(g);
 }
 
 /* ---------------- execute mode ---------------- */
 
 /* Sender transforms, then the in-memory wire, then the receiver checks:
    the bytes are really hashed, encrypted and decrypted, while simulated
-   time comes from the profile alone. Runs once per packet at the first
-   EXEC op; the order of layers is the stack's. */
+   time comes from the profile alone. Runs once per packet, at the
+   program's step for transform 0 (mp_exec); the order of layers is the
+   stack's. */
 static void exec_packet(mp *m)
 {
 	size_t len = (size_t)m->pkt_bytes;
@@ -450,129 +465,38 @@ static void exec_packet(mp *m)
 
 /* ---------------- threads ---------------- */
 
-static void run_ops(ss_sim *sim, worker *w);
 static void next_packet(ss_sim *sim, worker *w);
 
-static void op_done(ss_sim *sim, void *ctx, uint64_t arg)
+/* The interpreter's callbacks: the state behind a slot, the execute-mode
+   transforms, the end of a packet, the trace. */
+static ss_prog_state *mp_state(void *ud, ss_prog_thread *t, int slot)
 {
-	(void)arg;
-	worker *w = ctx;
-	w->pc++;
-	run_ops(sim, w);
+	mp *m = ud;
+	worker *w = (worker *)t;
+	return slot == SLOT_CONN ? &m->conn_state[w->conn] : &m->maps[slot - SLOT_MAP0];
 }
 
-static void trace(mp *m, worker *w, ss_time t0, ss_time t1, const char *what)
+/* The whole packet's transforms run once, at the step of transform 0
+   (the cipher's, or the digest's when there is no cipher). */
+static void mp_exec(void *ud, ss_prog_thread *t, int slot)
 {
-	if (m->trace && t1 > t0)
-		m->trace(m->trace_ud, w->th.cpu, (int)(w - m->w), t0, t1, what);
+	(void)t;
+	if (slot == 0)
+		exec_packet(ud);
 }
 
-static void mem_done(ss_sim *sim, void *ctx, uint64_t arg)
+static void mp_trace(void *ud, ss_prog_thread *t, ss_time t0, ss_time t1, const char *what)
 {
-	worker *w = ctx;
-	mp *m = w->m;
-	double el = (double)(ss_sim_now(sim) - w->mark);
-	(void)arg;
-	double own = w->xfer / m->cap;
-	/* Beyond its own miss time the processor queued for the bus. */
-	ss_cpu_hold_end_queued(m->cpu, &w->th, el > own ? (ss_time)(el - own) : 0);
-	if (m->trace) {
-		int mig = w->pc == (size_t)-1 || m->ops[w->pc].kind == OP_MIGRATE;
-		trace(m, w, w->mark, ss_sim_now(sim), mig ? "state migration" : "memory");
-	}
-	if (w->pc == (size_t)-1) {
-		/* A state reload before the packet (ppc connection change, or
-		   after a context switch). */
-		m->led.migrate += el;
-		w->pc = 0;
-		run_ops(sim, w);
-		return;
-	}
-	if (m->ops[w->pc].kind == OP_MIGRATE)
-		m->led.migrate += el;
-	else {
-		m->led.memory += own < el ? own : el;
-		m->led.bus_wait += el > own ? el - own : 0;
-	}
-	w->pc++;
-	run_ops(sim, w);
+	mp *m = ud;
+	worker *w = (worker *)t;
+	m->trace(m->trace_ud, w->pt.th.cpu, (int)(w - m->w), t0, t1, what);
 }
 
-static void locked(ss_sim *sim, void *ctx, uint64_t arg)
+static void packet_done(void *ud, ss_prog_thread *t)
 {
-	(void)arg;
-	worker *w = ctx;
-	w->m->led.lock_wait += (double)(ss_sim_now(sim) - w->mark);
-	if (w->m->trace && w->th.cpu >= 0)
-		trace(w->m, w, w->mark, ss_sim_now(sim),
-		      w->m->ops[w->pc].lock == LOCK_CONN ? "wait TCP lock" : "wait map lock");
-	w->pc++;
-	run_ops(sim, w);
-}
-
-static state *op_state(mp *m, worker *w, const op *o)
-{
-	return o->lock == LOCK_CONN ? &m->conn_state[w->conn] : &m->maps[o->lock];
-}
-
-static void bus_move(ss_sim *sim, worker *w, double bytes)
-{
-	mp *m = w->m;
-	w->mark = ss_sim_now(sim);
-	ss_cpu_hold_begin(m->cpu, &w->th, SS_CPU_TAG_STALL);
-	w->xfer = bytes;
-	ss_bus_transfer(m->bus, bytes, mem_done, w, 0);
-}
-
-static void run_ops(ss_sim *sim, worker *w)
-{
-	mp *m = w->m;
-	while (w->pc < m->nops) {
-		const op *o = &m->ops[w->pc];
-		switch (o->kind) {
-		case OP_COMPUTE: {
-			ss_time d = o->dur;
-			if (m->cost_cv > 0) {
-				double f = 1 + m->cost_cv * ss_rng_gaussian(m->cost_rng);
-				d = (ss_time)((double)d * (f > 0 ? f : 0));
-			}
-			if (o->tag == TAG_CRYPTO)
-				m->led.crypto += (double)d;
-			else
-				m->led.proto += (double)d;
-			if (m->trace)
-				trace(m, w, ss_sim_now(sim), ss_sim_now(sim) + d, o->what ? o->what : "protocol");
-			ss_cpu_compute(m->cpu, &w->th, d, o->tag, op_done, w, 0);
-			return;
-		}
-		case OP_MEM:
-			bus_move(sim, w, o->bytes);
-			return;
-		case OP_LOCK:
-			w->mark = ss_sim_now(sim);
-			ss_lock_acquire(op_state(m, w, o)->lock, &w->th, locked, w, 0);
-			return;
-		case OP_UNLOCK:
-			ss_lock_release(op_state(m, w, o)->lock, &w->th);
-			break;
-		case OP_MIGRATE: {
-			state *s = op_state(m, w, o);
-			int moved = s->cpu >= 0 && s->cpu != w->th.cpu && o->bytes > 0;
-			s->cpu = w->th.cpu;
-			if (moved) {
-				bus_move(sim, w, o->bytes);
-				return;
-			}
-			break;
-		}
-		case OP_EXEC:
-			if (o->exec == 0)
-				exec_packet(m);
-			break;
-		}
-		w->pc++;
-	}
-	/* Packet done. */
+	mp *m = ud;
+	worker *w = (worker *)t;
+	ss_sim *sim = m->sim;
 	ss_time now = ss_sim_now(sim);
 	m->bytes_all += m->pkt_bytes;
 	m->bytes_win += m->pkt_bytes;
@@ -587,7 +511,7 @@ static void resumed(ss_sim *sim, void *ctx, uint64_t arg)
 	(void)arg;
 	worker *w = ctx;
 	mp *m = w->m;
-	m->led.runq += (double)(ss_sim_now(sim) - w->mark);
+	m->runq += (double)(ss_sim_now(sim) - w->yielded);
 	w->dispatched = ss_sim_now(sim);
 	/* Another thread ran here: this one's state must come back. */
 	w->pending_migrate = m->state_bytes;
@@ -597,12 +521,13 @@ static void resumed(ss_sim *sim, void *ctx, uint64_t arg)
 static void next_packet(ss_sim *sim, worker *w)
 {
 	mp *m = w->m;
+	ss_thread *th = &w->pt.th;
 	ss_time now = ss_sim_now(sim);
-	if (w->th.cpu >= 0 && now - w->dispatched >= m->quantum && ss_cpu_waiting(m->cpu) > 0) {
+	if (th->cpu >= 0 && now - w->dispatched >= m->quantum && ss_cpu_waiting(m->cpu) > 0) {
 		/* Quantum over and others wait: yield. */
-		ss_cpu_release(m->cpu, &w->th);
-		w->mark = now;
-		ss_cpu_acquire(m->cpu, &w->th, resumed, w, 0);
+		ss_cpu_release(m->cpu, th);
+		w->yielded = now;
+		ss_cpu_acquire(m->cpu, th, resumed, w, 0);
 		return;
 	}
 	switch (m->par) {
@@ -625,19 +550,15 @@ static void next_packet(ss_sim *sim, worker *w)
 		w->pending_migrate = 0; /* PLP moves the state under the lock */
 	if (m->shared_bytes > 0) {
 		/* Whoever wrote the shared data last holds it in its cache. */
-		if (m->shared_cpu >= 0 && m->shared_cpu != w->th.cpu)
+		if (m->shared_cpu >= 0 && m->shared_cpu != th->cpu)
 			w->pending_migrate += m->shared_bytes;
-		m->shared_cpu = w->th.cpu;
+		m->shared_cpu = th->cpu;
 	}
-	if (w->pending_migrate > 0) {
-		double b = w->pending_migrate;
-		w->pending_migrate = 0;
-		w->pc = (size_t)-1;
-		bus_move(sim, w, b);
-		return;
-	}
-	w->pc = 0;
-	run_ops(sim, w);
+	/* A state reload before the packet (ppc connection change, after a
+	   context switch, shared data), then the packet's program. */
+	double reload = w->pending_migrate;
+	w->pending_migrate = 0;
+	ss_prog_start(&w->pt, m->prog, m->membus, reload);
 }
 
 static void started(ss_sim *sim, void *ctx, uint64_t arg)
@@ -657,7 +578,10 @@ static void mp_destroy(void *st)
 		return;
 	free(m->w);
 	free(m->conn_state);
+	free(m->maps);
 	free(m->conn_bytes);
+	ss_prog_free(m->prog);
+	ss_prog_env_free(m->env);
 	for (size_t i = 0; i < m->nex; i++)
 		ss_exec_free(m->ex[i]);
 	ss_crypto_free(m->crypto);
@@ -666,7 +590,7 @@ static void mp_destroy(void *st)
 	free(m);
 }
 
-static int setup_exec(mp *m, const ss_stack *st, char *err, size_t errlen)
+static int setup_exec(mp *m, const ss_layer_stack *st, char *err, size_t errlen)
 {
 	/* Fixed keys: execute mode proves the transforms, not key secrecy. */
 	static const unsigned char key[32] = {
@@ -675,12 +599,14 @@ static int setup_exec(mp *m, const ss_stack *st, char *err, size_t errlen)
 	int rc = ss_crypto_alloc(&m->crypto, err, errlen);
 	if (rc)
 		return rc;
+	/* Outermost first: the cipher, then the digest. */
+	const ss_layer_type *cipher = role_type(st, SS_LAYER_CIPHER), *digest = role_type(st, SS_LAYER_DIGEST);
 	const char *algs[2];
 	size_t n = 0;
-	if (st->cipher >= 0)
-		algs[n++] = ss_layer_alg(st->layer[st->cipher]);
-	if (st->digest >= 0)
-		algs[n++] = ss_layer_alg(st->layer[st->digest]);
+	if (cipher)
+		algs[n++] = cipher->alg;
+	if (digest)
+		algs[n++] = digest->alg;
 	for (size_t i = 0; i < n; i++) {
 		const ss_crypto_alg *a = NULL;
 		if ((rc = ss_crypto_alg_find(algs[i], &a, err, errlen)))
@@ -729,15 +655,63 @@ static int apply_overrides(ss_profile *prof, const char *text, char *err, size_t
 	return SS_OK;
 }
 
+/* The crypto profile the stack's crypto layers (or proto_scale = 0) need,
+   with the crypto_set overrides; *out stays NULL when none is needed. */
+static int load_profile(const ss_params *p, const char *pdir, int needed, ss_profile **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (!needed)
+		return SS_OK;
+	char e[1024] = "";
+	const char *pn = ss_params_string(p, "profile");
+	int rc = strchr(pn, '/') ? ss_profile_load_file(pn, NULL, out, e, sizeof e)
+				 : ss_profile_load(pdir, pn, NULL, out, e, sizeof e);
+	if (rc) {
+		ss_errbuf(err, errlen, "profile: %s", e);
+		return rc == SS_ENOMEM ? rc : SS_EINVAL;
+	}
+	if ((rc = apply_overrides(*out, ss_params_string(p, "crypto_set"), err, errlen))) {
+		ss_profile_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* proto_scale = 0: protocol code speeds up from the R4400 as MD5 does
+   (assumption: both are integer code running from cache). */
+static int md5_scale(const char *pdir, const ss_profile *prof, double *scale, char *err, size_t errlen)
+{
+	ss_profile *r4 = NULL;
+	ss_time a = 0, b = 0;
+	char e[1024] = "";
+	int rc = ss_profile_load(pdir, "r4400-100", NULL, &r4, e, sizeof e);
+	if (!rc)
+		rc = ss_profile_cost_by_name(r4, "md5", 4096, &a, e, sizeof e);
+	if (!rc)
+		rc = ss_profile_cost_by_name(prof, "md5", 4096, &b, e, sizeof e);
+	ss_profile_free(r4);
+	if (rc || a <= 0) {
+		ss_errbuf(err, errlen, "proto_scale = 0 needs MD5 in both r4400-100 and the profile: %s", e);
+		return SS_EINVAL;
+	}
+	*scale = (double)b / (double)a;
+	return SS_OK;
+}
+
+/* Builds the host (processors, bus, locks), the program and the threads.
+   Every failure after the model state exists goes through `fail`. */
 static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *err, size_t errlen)
 {
-	ss_stack st;
-	int rc = ss_stack_parse(ss_params_string(p, "stack"), &st, err, errlen);
+	ss_layer_stack *st = NULL;
+	int rc = parse_stack(ss_params_string(p, "stack"), &st, err, errlen);
 	if (rc)
 		return rc;
+	ss_profile *prof = NULL;
 	mp *m = calloc(1, sizeof *m);
-	if (!m)
+	if (!m) {
+		ss_layer_stack_free(st);
 		return SS_ENOMEM;
+	}
 	m->sim = sim;
 	const char *par = ss_params_string(p, "parallelism");
 	m->par = !strcmp(par, "plp") ? PAR_PLP : !strcmp(par, "tpc") ? PAR_TPC : PAR_PPC;
@@ -755,45 +729,24 @@ static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *er
 	m->corrupt_every = ss_params_int(p, "corrupt_every");
 	m->cost_rng = ss_sim_rng(sim, "mpstack.cost");
 	if (!m->cost_rng) {
-		free(m);
-		return SS_ENOMEM;
+		rc = SS_ENOMEM;
+		goto fail;
 	}
 	int threads = (int)ss_params_int(p, "threads");
 	if (m->par == PAR_PLP)
 		m->nthreads = threads ? threads : m->nproc;
 	else if (threads) {
 		ss_errbuf(err, errlen, "'threads' applies to plp only: tpc runs one thread per connection, ppc one per processor");
-		free(m);
-		return SS_EINVAL;
+		rc = SS_EINVAL;
+		goto fail;
 	} else
 		m->nthreads = m->par == PAR_TPC ? m->nconn : (m->nproc < m->nconn ? m->nproc : m->nconn);
-	if (m->par == PAR_PLP && m->nconn > 64) {
-		ss_errbuf(err, errlen, "plp models at most 64 connections (each has its own lock resource)");
-		free(m);
-		return SS_EINVAL;
-	}
 	char pdir[4096];
 	snprintf(pdir, sizeof pdir, "%s/crypto/profiles", ss_datadir());
-	ss_profile *prof = NULL;
-	char e[1024] = "";
 	double proto_scale = ss_params_real(p, "proto_scale");
-	if (st.cipher >= 0 || st.digest >= 0 || proto_scale == 0) {
-		const char *pn = ss_params_string(p, "profile");
-		if (strchr(pn, '/'))
-			rc = ss_profile_load_file(pn, NULL, &prof, e, sizeof e);
-		else
-			rc = ss_profile_load(pdir, pn, NULL, &prof, e, sizeof e);
-		if (rc) {
-			ss_errbuf(err, errlen, "profile: %s", e);
-			free(m);
-			return rc == SS_ENOMEM ? rc : SS_EINVAL;
-		}
-		if ((rc = apply_overrides(prof, ss_params_string(p, "crypto_set"), err, errlen))) {
-			ss_profile_free(prof);
-			free(m);
-			return rc;
-		}
-	}
+	int crypto = role_type(st, SS_LAYER_CIPHER) || role_type(st, SS_LAYER_DIGEST);
+	if ((rc = load_profile(p, pdir, crypto || proto_scale == 0, &prof, err, errlen)))
+		goto fail;
 	/* What bounds the parallelism when no resource saturates: the
 	   threads, which under CLP are the connections (tpc), or as many as
 	   there are processors (ppc with more connections). */
@@ -807,22 +760,30 @@ static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *er
 	ss_bus_alloc(&m->bus, sim, "bus", ss_params_real(p, "bus_bandwidth"), 0, SS_BUS_PS);
 	m->w = calloc((size_t)m->nthreads, sizeof *m->w);
 	m->conn_bytes = calloc((size_t)m->nconn, sizeof *m->conn_bytes);
-	if (!m->cpu || !m->bus || !m->w || !m->conn_bytes) {
-		ss_profile_free(prof);
-		mp_destroy(m);
-		return SS_ENOMEM;
-	}
+	rc = SS_ENOMEM;
+	if (!m->cpu || !m->bus || !m->w || !m->conn_bytes || ss_prog_alloc(&m->prog))
+		goto fail;
 	ss_bus_set_cap(m->bus, ss_params_real(p, "cpu_bandwidth"));
 	ss_bus_set_line(m->bus, ss_params_real(p, "cache_line")); /* a fresh PS bus: cannot fail */
 	ss_cpu_tag_name(m->cpu, TAG_PROTO, "proto");
 	ss_cpu_tag_name(m->cpu, TAG_CRYPTO, "crypto");
-	if (m->par == PAR_PLP && st.layer[st.transport] == SS_LAYER_TCP) {
+	ss_prog_host host = {
+		.cpu = m->cpu,
+		.rng = m->cost_rng,
+		.cost_cv = m->cost_cv,
+		.ud = m,
+		.state = mp_state,
+		.exec = m->execute ? mp_exec : NULL,
+		.done = packet_done,
+	};
+	if ((rc = ss_prog_env_alloc(&m->env, sim, &host, err, errlen)) ||
+	    (rc = ss_prog_env_bus(m->env, m->bus, m->cap, &m->membus)))
+		goto fail;
+	if (m->par == PAR_PLP && role_type(st, SS_LAYER_TRANSPORT) == &ss_layer_tcp) {
+		rc = SS_ENOMEM;
 		m->conn_state = calloc((size_t)m->nconn, sizeof *m->conn_state);
-		if (!m->conn_state) {
-			ss_profile_free(prof);
-			mp_destroy(m);
-			return SS_ENOMEM;
-		}
+		if (!m->conn_state)
+			goto fail;
 		ss_lock_kind kind = strcmp(ss_params_string(p, "lock"), "spin") ? SS_LOCK_BLOCK : SS_LOCK_SPIN;
 		for (int i = 0; i < m->nconn; i++) {
 			char nm[48];
@@ -831,72 +792,57 @@ static int mp_create(ss_sim *sim, const ss_params *p, void **state_out, char *er
 			else
 				snprintf(nm, sizeof nm, "lock.tcp%d", i);
 			m->conn_state[i].cpu = -1;
-			if (ss_lock_alloc(&m->conn_state[i].lock, sim, nm, kind, m->cpu) != SS_OK) {
-				ss_profile_free(prof);
-				mp_destroy(m);
-				return SS_ENOMEM;
-			}
+			if (ss_lock_alloc(&m->conn_state[i].lock, sim, nm, kind, m->cpu) != SS_OK)
+				goto fail;
 		}
 	}
-	if (m->execute && st.cipher >= 0 && (int)m->pkt_bytes % 8) {
+	if (m->execute && role_type(st, SS_LAYER_CIPHER) && (int)m->pkt_bytes % 8) {
 		ss_errbuf(err, errlen, "execute mode: DES-CBC needs packet_bytes to be a multiple of 8");
-		ss_profile_free(prof);
-		mp_destroy(m);
-		return SS_EINVAL;
+		rc = SS_EINVAL;
+		goto fail;
 	}
-	if (m->execute && (rc = setup_exec(m, &st, err, errlen))) {
-		ss_profile_free(prof);
-		mp_destroy(m);
-		return rc == SS_ENOMEM ? rc : SS_EINVAL;
+	if (m->execute && (rc = setup_exec(m, st, err, errlen))) {
+		rc = rc == SS_ENOMEM ? rc : SS_EINVAL;
+		goto fail;
 	}
 	if (proto_scale == 0) {
-		/* Assumption: protocol code speeds up from the R4400 as MD5 does
-		   (both integer code running from cache). */
-		ss_profile *r4 = NULL;
-		ss_time a = 0, b = 0;
-		rc = ss_profile_load(pdir, "r4400-100", NULL, &r4, e, sizeof e);
-		if (!rc)
-			rc = ss_profile_cost_by_name(r4, "md5", 4096, &a, e, sizeof e);
-		if (!rc)
-			rc = ss_profile_cost_by_name(prof, "md5", 4096, &b, e, sizeof e);
-		ss_profile_free(r4);
-		if (rc || a <= 0) {
-			ss_errbuf(err, errlen, "proto_scale = 0 needs MD5 in both r4400-100 and the profile: %s", e);
-			ss_profile_free(prof);
-			mp_destroy(m);
-			return SS_EINVAL;
-		}
-		m->proto_scale = (double)b / (double)a;
+		if ((rc = md5_scale(pdir, prof, &m->proto_scale, err, errlen)))
+			goto fail;
 	} else {
 		m->proto_scale = proto_scale;
 	}
 	err[0] = '\0';
-	rc = build(m, p, &st, prof, err, errlen);
+	if ((rc = build(m, p, st, prof, err, errlen)))
+		goto fail;
 	ss_profile_free(prof);
-	if (rc) {
-		mp_destroy(m);
-		return rc;
-	}
+	ss_layer_stack_free(st);
 	for (int i = 0; i < m->nthreads; i++) {
 		worker *w = &m->w[i];
-		ss_thread_init(&w->th, (uint32_t)i);
+		ss_prog_thread_init(&w->pt, m->env, (uint32_t)i);
 		w->m = m;
 		w->last_conn = -1;
 		w->first = i;
 		w->stride = m->nthreads;
 		w->nconn = m->par == PAR_PPC ? (m->nconn - i + m->nthreads - 1) / m->nthreads : 1;
-		ss_cpu_acquire(m->cpu, &w->th, started, w, 0);
+		ss_cpu_acquire(m->cpu, &w->pt.th, started, w, 0);
 	}
 	*state_out = m;
 	return SS_OK;
+fail:
+	ss_profile_free(prof);
+	ss_layer_stack_free(st);
+	mp_destroy(m);
+	return rc;
 }
+
 
 static void mp_reset(void *st)
 {
 	mp *m = st;
 	m->window = ss_sim_now(m->sim);
 	m->bytes_win = m->pkts_win = 0;
-	memset(&m->led, 0, sizeof m->led);
+	ss_prog_env_reset(m->env);
+	m->runq = 0;
 	memset(m->conn_bytes, 0, (size_t)m->nconn * sizeof *m->conn_bytes);
 	ss_tally_reset(&m->pkt_time);
 	m->verified = m->verify_failed = 0;
@@ -917,15 +863,16 @@ static void mp_collect(void *st, ss_metrics *out)
 	}
 	ss_metrics_set(out, "fairness", "", s2 > 0 ? s * s / (m->nconn * s2) : NAN);
 	double n = m->pkts_win > 0 ? m->pkts_win : NAN;
+	const ss_prog_ledger *L = ss_prog_env_ledger(m->env);
 	double ctx = ss_cpu_tag_time(m->cpu, SS_CPU_TAG_CTXSW) * 1e12;
-	ss_metrics_set(out, "ledger.proto", "us", m->led.proto / n * 1e-6);
-	ss_metrics_set(out, "ledger.crypto", "us", m->led.crypto / n * 1e-6);
-	ss_metrics_set(out, "ledger.memory", "us", m->led.memory / n * 1e-6);
-	ss_metrics_set(out, "ledger.bus_wait", "us", m->led.bus_wait / n * 1e-6);
-	ss_metrics_set(out, "ledger.lock_wait", "us", m->led.lock_wait / n * 1e-6);
-	ss_metrics_set(out, "ledger.migrate", "us", m->led.migrate / n * 1e-6);
+	ss_metrics_set(out, "ledger.proto", "us", L->compute[TAG_PROTO] / n * 1e-6);
+	ss_metrics_set(out, "ledger.crypto", "us", L->compute[TAG_CRYPTO] / n * 1e-6);
+	ss_metrics_set(out, "ledger.memory", "us", L->memory / n * 1e-6);
+	ss_metrics_set(out, "ledger.bus_wait", "us", L->bus_wait / n * 1e-6);
+	ss_metrics_set(out, "ledger.lock_wait", "us", L->lock_wait / n * 1e-6);
+	ss_metrics_set(out, "ledger.migrate", "us", L->migrate / n * 1e-6);
 	ss_metrics_set(out, "ledger.ctxsw", "us", ctx / n * 1e-6);
-	double rq = (m->led.runq - ctx) / n * 1e-6;
+	double rq = (m->runq - ctx) / n * 1e-6;
 	ss_metrics_set(out, "ledger.runq", "us", rq > 0 ? rq : 0);
 	if (m->execute) {
 		ss_metrics_set(out, "verified", "packets", (double)m->verified);
@@ -940,11 +887,20 @@ void ss_mpstack_set_trace(void *model, ss_mpstack_trace_fn fn, void *ud)
 	mp *m = model;
 	m->trace = fn;
 	m->trace_ud = ud;
+	ss_prog_env_set_trace(m->env, fn ? mp_trace : NULL, m);
 }
 
 const ss_model_type ss_model_mpstack = {
-	"mpstack", "parallel protocol stack (x-kernel PLP/CLP) on a shared-memory multiprocessor",
-	mp_params, sizeof mp_params / sizeof mp_params[0],
-	mp_metrics, sizeof mp_metrics / sizeof mp_metrics[0],
-	"throughput", mp_create, mp_reset, mp_collect, mp_progress, mp_destroy,
+	.name = "mpstack",
+	.help = "parallel protocol stack (x-kernel PLP/CLP) on a shared-memory multiprocessor",
+	.params = mp_params,
+	.nparams = sizeof mp_params / sizeof mp_params[0],
+	.metrics = mp_metrics,
+	.nmetrics = sizeof mp_metrics / sizeof mp_metrics[0],
+	.primary = "throughput",
+	.create = mp_create,
+	.reset = mp_reset,
+	.collect = mp_collect,
+	.progress = mp_progress,
+	.destroy = mp_destroy,
 };

@@ -9,7 +9,8 @@ extern const ss_model_type ss_model_mpstack;
 
 /* Called for every interval a processor spends on one activity: the
    layer whose code runs ("TCP (locked)", "DES", "IP", ...), "memory",
-   "state migration", "wait TCP lock", "wait map lock". cpu is the
+   "state migration", "wait TCP lock", "wait map lock" (a string that
+   lasts as long as the model state: copy it to keep it). cpu is the
    processor, thread the worker's index, times in ps. */
 typedef void (*ss_mpstack_trace_fn)(void *ud, int cpu, int thread, ss_time start, ss_time end,
 				    const char *what);

@@ -1,14 +1,15 @@
 # proto/: protocol layers as registered types with cost programs, the
 # stack grammar, protocol cost profiles (proto/profiles/), IPsec and the
 # TCP engine.
-
-# Protocol cost profiles ship as data: SS_DATADIR "/proto/profiles".
-EXTRA_DIST += proto/profiles
-
 noinst_LIBRARIES += libss_proto.a
 libss_proto_a_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
 libss_proto_a_SOURCES =
 SS_PROTO_LIBS = libss_proto.a
+libss_proto_a_SOURCES += proto/ss_layer.h proto/layer.c proto/ss_prog.h proto/prog.c
+
+# Protocol cost profiles ship as data: SS_DATADIR "/proto/profiles".
+EXTRA_DIST += proto/profiles
+
 libss_proto_a_SOURCES += proto/ss_ipsec.h proto/ipsec.c
 
 check_PROGRAMS += tests/test_ipsec
@@ -23,6 +24,15 @@ TESTS += tests/test_tcp
 tests_test_tcp_SOURCES = tests/test_tcp.c tests/ss_test.h
 tests_test_tcp_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
 tests_test_tcp_LDADD = $(SS_PROTO_LIBS) $(SS_PLATFORM_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
+
+check_PROGRAMS += tests/test_layer tests/test_prog
+TESTS += tests/test_layer tests/test_prog
+tests_test_layer_SOURCES = tests/test_layer.c tests/ss_test.h
+tests_test_layer_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
+tests_test_layer_LDADD = $(SS_PROTO_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
+tests_test_prog_SOURCES = tests/test_prog.c tests/ss_test.h
+tests_test_prog_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
+tests_test_prog_LDADD = $(SS_PROTO_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
 
 libss_proto_a_SOURCES += proto/ss_protoprof.h proto/protoprof.c
 

@@ -19,6 +19,10 @@ tests_test_scenario_LDADD = $(SS_SCEN_LIBS) $(SS_MODELS_LIBS) $(SS_SIM_LIBS)
 check_PROGRAMS += tests/test_mpstack
 TESTS += tests/test_mpstack tests/test_nahum95.sh
 EXTRA_DIST += tests/test_nahum95.sh
+# A pin on mpstack's numbers: short runs of every nahum95 stack and
+# parallelism, each stored metric compared bit for bit.
+TESTS += tests/test_rebuild.sh
+EXTRA_DIST += tests/test_rebuild.sh tests/data/rebuild.expected tests/data/rebuild_stacks.cfg
 tests_test_mpstack_SOURCES = tests/test_mpstack.c tests/ss_test.h
 tests_test_mpstack_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(SQLITE_CFLAGS)
 tests_test_mpstack_LDADD = $(SS_MODELS_LIBS) $(SS_RESULTS_LIBS) $(SS_SIM_LIBS) $(SQLITE_LIBS)

@@ -14,7 +14,7 @@
 #include "ss_db.h"
 #include "ss_err.h"
 #include "ss_model.h"
-#include "ss_stack.h"
+#include "ss_sim.h"
 #include "ss_test.h"
 
 static ss_db *refdb;
@@ -75,20 +75,40 @@ static double run(const char *const *sets, int reps, double dur, const char *met
 	return sum / reps;
 }
 
+/* Creates (and frees) an mpstack state for one stack string: SS_OK, or
+   the status with the model's message in err. */
+static int try_stack(const char *stack, char *err, size_t errlen)
+{
+	const ss_model_type *t = ss_model_find("mpstack");
+	ss_params *p = NULL;
+	ss_sim *sim = NULL;
+	SS_MUST(ss_params_alloc(&p, t->params, t->nparams));
+	SS_MUST(ss_sim_alloc(&sim, 1));
+	int rc = ss_params_set_text(p, "stack", stack, err, errlen);
+	void *st = NULL;
+	if (!rc && !(rc = t->create(sim, p, &st, err, errlen)))
+		t->destroy(st);
+	ss_sim_free(sim);
+	ss_params_free(p);
+	return rc;
+}
+
+/* The stacks mpstack runs: the grammar's (proto/ss_layer.h) with the
+   x-kernel layers it has costs for. */
 static void stacks(void)
 {
-	ss_stack s;
-	char err[256], lbl[64];
-	SS_CHECK(ss_stack_parse("DES/TCP/MD5/IP/FDDI", &s, err, sizeof err) == SS_OK && s.cipher == 0 && s.digest == 2 && s.fddi,
-		 "DES/TCP/MD5/IP/FDDI parses");
-	ss_stack_label(&s, lbl, sizeof lbl);
-	SS_CHECK(!strcmp(lbl, "DES/TCP/MD5/IP"), "labelled as the paper writes it (%s)", lbl);
-	ss_stack_parse("3des/udp/ip", &s, err, sizeof err);
-	ss_stack_label(&s, lbl, sizeof lbl);
-	SS_CHECK(!strcmp(lbl, "3-DES/UDP/IP"), "case-insensitive, 3DES written 3-DES (%s)", lbl);
+	char err[512];
+	SS_CHECK(try_stack("DES/TCP/MD5/IP/FDDI", err, sizeof err) == SS_OK, "DES/TCP/MD5/IP/FDDI runs");
+	SS_CHECK(try_stack("3des/udp/ip", err, sizeof err) == SS_OK, "3des/udp/ip runs: names in any case, no link layer");
 	const char *bad[] = {"TCP/DES/IP", "MD5/TCP/IP", "TCP", "DES/IP", "TCP/IP/FDDI/IP", "TCP/IPX", ""};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		SS_CHECK(ss_stack_parse(bad[i], &s, err, sizeof err) == SS_EINVAL, "'%s' refused: %s", bad[i], err);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err[0] = '\0';
+		SS_CHECK(try_stack(bad[i], err, sizeof err) == SS_EINVAL && err[0], "'%s' refused: %s", bad[i], err);
+	}
+	SS_CHECK(try_stack("ESP/IP/ETH", err, sizeof err) == SS_EINVAL && strstr(err, "no costs for ESP"),
+		 "a stack the grammar allows but mpstack has no costs for is refused: %s", err);
+	SS_CHECK(try_stack("IP/FDDI", err, sizeof err) == SS_EINVAL && strstr(err, "needs a transport"),
+		 "mpstack needs a transport: %s", err);
 }
 
 typedef struct cell {
@@ -313,6 +333,28 @@ static void lock_bound(void)
 	ss_metrics_fini(&m);
 }
 
+/* PLP has no cap on connections: 100 of them, each with its own TCP
+   lock, on 12 processors share the throughput evenly. */
+static void many_connections(void)
+{
+	ss_metrics m;
+	ss_metrics_init(&m);
+	const char *s[] = {"stack=TCP/MD5/IP/FDDI", "processors=12", "connections=100", NULL};
+	double t = run(s, 1, 0.5, "throughput", &m);
+	int locks = 0;
+	for (size_t i = 0; i < m.n; i++) {
+		int k = -1;
+		char tail[16];
+		if (sscanf(m.v[i].name, "lock.tcp%d.%15s", &k, tail) == 2 && !strcmp(tail, "util") && k >= 0 && k < 100)
+			locks++;
+	}
+	const ss_metric *f = ss_metrics_find(&m, "fairness");
+	/* Round robin over the connections: each gets every 100th packet. */
+	SS_CHECK(t > 0 && locks == 100 && f && f->value > 0.99,
+		 "PLP with 100 connections runs: %d TCP locks, %.1f Mbit/s, fairness %.4f", locks, t, f ? f->value : NAN);
+	ss_metrics_fini(&m);
+}
+
 static void determinism(void)
 {
 	const char *s[] = {"stack=TCP/MD5/IP/FDDI", "processors=8", "parallelism=plp", NULL};
@@ -323,7 +365,7 @@ static void determinism(void)
 int main(void)
 {
 	gsl_set_error_handler_off();
-	ss_test_plan(54);
+	ss_test_plan(56);
 	const char *src = getenv("SS_SRCDIR");
 	char dir[] = "/tmp/ss_mp_XXXXXX", path[600], csv[1024], err[1024];
 	if (!mkdtemp(dir))
@@ -341,6 +383,7 @@ int main(void)
 	memory();
 	bottlenecks();
 	lock_bound();
+	many_connections();
 	determinism();
 	ss_db_close(refdb);
 	char cmd[700];
