@@ -18,7 +18,7 @@ tests_test_scenario_LDADD = $(SS_SCEN_LIBS) $(SS_MODELS_LIBS) $(SS_SIM_LIBS)
 
 check_PROGRAMS += tests/test_mpstack
 TESTS += tests/test_mpstack tests/test_nahum95.sh
-EXTRA_DIST += tests/test_nahum95.sh
+EXTRA_DIST += tests/test_nahum95.sh tests/study.sh
 tests_test_mpstack_SOURCES = tests/test_mpstack.c tests/ss_test.h
 tests_test_mpstack_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(SQLITE_CFLAGS)
 tests_test_mpstack_LDADD = $(SS_MODELS_LIBS) $(SS_RESULTS_LIBS) $(SS_SIM_LIBS) $(SQLITE_LIBS)
