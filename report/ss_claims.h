@@ -87,5 +87,7 @@ int ss_claims_parse_line(char *line, ss_claims_line *out);
 /* Nahum et al. (N95-C1 .. N95-C21). Fills *res; returns 1 if any check
    failed (ss_claims_failed). */
 int ss_claims_nahum95(struct ss_db *db, FILE *out, ss_claims_result *res);
+/* Iatrou et al. (I09-C1 .. I09-C18), on the study "iatrou". */
+int ss_claims_iatrou09(struct ss_db *db, FILE *out, ss_claims_result *res);
 
 #endif

@@ -1,0 +1,78 @@
+# Shared TAP checks of a study's reproduction (sourced by
+# tests/test_nahum95.sh and tests/test_iatrou.sh). The caller sets SRC,
+# BLD and T, runs `secsim reproduce STUDY --check ... > $T/claims 2> $T/err`
+# with its exit status in rc, prints the plan, then calls these; each
+# prints TAP lines and advances n.
+
+# One line per claim of reference/claims.md with the given prefix
+# ("N95", "I09"): a claim may print several verdicts (N95-C5/MD5); it
+# passes when none fails; one whose verdicts are all INPUT is an input
+# check; a claim without a verdict fails.
+study_claim_ids() {
+  grep -oE "\*\*$1-C[0-9]+ " "$SRC/reference/claims.md" | tr -d '* ' | sort -u | sort -t C -k 2 -n
+}
+study_claims() {
+  for id in $(study_claim_ids "$1"); do
+    n=$((n + 1))
+    lines=$(awk -v id="$id" '$2 == id || index($2, id "/") == 1' "$T/claims")
+    text=$(echo "$lines" | sed -E 's/^[A-Z]+ +//' | tr '\n' ' ' | sed 's/ *$//')
+    tags=$(echo "$lines" | awk '{print $1}' | sort -u | tr '\n' ' ')
+    case " $tags" in
+      "  ") echo "not ok $n - $id: no verdict (the claim was not checked)";;
+      *" FAIL "*|*" XPASS "*) echo "not ok $n - [${tags% }] $text";;
+      *" XFAIL "*) echo "not ok $n - $text # TODO claim the model does not reproduce";;
+      " INFO ") echo "ok $n - # SKIP $text";;
+      " INPUT ") echo "ok $n - input check, not a model output: $text";;
+      *) echo "ok $n - [${tags% }] $text";;
+    esac
+  done
+}
+
+# The summary counts output and input checks apart and agrees with the
+# lines printed; then the exit status.
+study_summary() {
+  n=$((n + 1))
+  p=$(grep -c "^PASS " "$T/claims"); f=$(grep -c "^FAIL " "$T/claims"); x=$(grep -c "^XFAIL " "$T/claims")
+  xp=$(grep -c "^XPASS " "$T/claims"); i=$(grep -c "^INPUT " "$T/claims")
+  want="$((p + f + x + xp)) output checks: $p PASS, $f FAIL, $x XFAIL, $xp XPASS; $i input checks"
+  if grep -q "^$want" "$T/claims"; then echo "ok $n - summary: $(grep "output checks:" "$T/claims")"
+  else echo "not ok $n - summary line, wanted '$want...'"; grep "output checks" "$T/claims" | sed 's/^/# /'; fi
+  n=$((n + 1))
+  if [ "$rc" -eq 0 ]; then echo "ok $n - reproduce --check exits 0"; else echo "not ok $n - reproduce --check exits $rc"; sed 's/^/# /' "$T/err"; fi
+}
+
+# Progress off a terminal: a few lines per scenario of $1 (a plain line
+# at most every 10 s and one at its end), not one per run.
+study_log() {
+  n=$((n + 1))
+  nsc=$(find "$SRC/scenarios/$1" -name '*.cfg' | wc -l)
+  lines=$(wc -l < "$T/err")
+  if [ "$lines" -le $((3 * nsc + 10)) ] && ! grep -q '^\[' "$T/err" && [ "$(grep -c ' points, .* runs' "$T/err")" -ge "$nsc" ]; then
+    echo "ok $n - the log has $lines lines for $nsc scenarios, a progress line for each, none per run"
+  else
+    echo "not ok $n - the log has $lines lines for $nsc scenarios"; head -5 "$T/err" | sed 's/^/# /'
+  fi
+}
+
+# Each figure stem given: its gnuplot script, and its PNG and SVG when
+# gnuplot is there.
+study_figs() {
+  for f in "$@"; do
+    n=$((n + 1))
+    if [ -s "$T/plots/$f.gp" ] && { ! command -v "${SECSIM_GNUPLOT:-gnuplot}" >/dev/null || [ -s "$T/plots/$f.png" -a -s "$T/plots/$f.svg" ]; }; then
+      echo "ok $n - $f written (script, PNG and SVG)"
+    else
+      echo "not ok $n - $f missing"
+    fi
+  done
+}
+
+# --check stores what it printed: the report of the store $1 shows as
+# many verdicts as there are verdict lines.
+study_stored() {
+  n=$((n + 1))
+  printed=$(grep -cE '^(PASS|FAIL|XFAIL|XPASS|INPUT|INFO) ' "$T/claims")
+  shown=$("$BLD/secsim" report "$1" -o "$T/page/index.html" 2>&1 | sed -n 's/.* \([0-9]*\) claim verdict(s).*/\1/p')
+  if [ "${shown:-x}" = "$printed" ] && [ "$printed" -gt 0 ]; then echo "ok $n - the $printed verdicts printed are stored (secsim report shows them)"
+  else echo "not ok $n - verdicts printed $printed, shown by secsim report ${shown:-none}"; fi
+}
