@@ -351,7 +351,7 @@ static int xy_collect(ss_db *db, const ss__plot_fig *f, xyset *d, char *err, siz
 		goto out;
 	/* Reorder by moving series out of raw (their arrays change owner). */
 	for (size_t pass = 0; pass < 3 && rc == SS_OK; pass++) {
-		size_t count = pass == 0 ? f->nseries : pass == 1 ? raw.n : f->nrefs;
+		size_t count = pass == 0 ? f->nseries : pass == 1 ? (f->only ? 0 : raw.n) : f->nrefs;
 		for (size_t i = 0; i < count && rc == SS_OK; i++) {
 			const char *name = pass == 0 ? f->series[i] : pass == 1 ? raw.s[i].name : f->refs[i].series;
 			if (!name || xyset_find(d, name))

@@ -21,7 +21,7 @@
 /* The keys each group may hold; anything else is a typo we report. */
 static const char *const top_keys[] = {"study", "formats", "figures", "tables", "notes", NULL};
 static const char *const xy_keys[] = {"kind", "id", "stem", "title", "xlabel", "ylabel",
-				      "metric", "logscale_x", "logscale_y", "ideal_speedup",
+				      "metric", "logscale_x", "logscale_y", "ideal_speedup", "others",
 				      "ymin", "ymax", "legend", "series", "refs", "hlines",
 				      "vlines", "note", "baseline", NULL};
 static const char *const ledger_keys[] = {"kind", "id", "stem", "title", "xlabel", "ylabel",
@@ -156,6 +156,21 @@ static int get_bool(loader *ld, const config_setting_t *group, const char *key, 
 	if (config_setting_type(st) != CONFIG_TYPE_BOOL)
 		return fail(ld, st, SS_EPARSE, "%s: '%s' must be true or false", where, key);
 	*out = config_setting_get_bool(st);
+	return SS_OK;
+}
+
+/* others = false: the figure draws only the series it lists (which it
+   must then list). */
+static int get_others(loader *ld, const config_setting_t *group, const char *where, ss__plot_fig *f)
+{
+	int others = 1;
+	int rc = get_bool(ld, group, "others", where, &others);
+	if (rc)
+		return rc;
+	f->only = !others;
+	if (f->only && !config_setting_get_member(group, "series"))
+		return fail(ld, config_setting_get_member(group, "others"), SS_EINVAL,
+			    "%s: 'others = false' needs the 'series' it draws", where);
 	return SS_OK;
 }
 
@@ -646,6 +661,7 @@ static int load_figure(loader *ld, const config_setting_t *fg, size_t idx, ss__p
 		    (rc = get_bool(ld, fg, "logscale_x", where, &f->logx)) ||
 		    (rc = get_bool(ld, fg, "logscale_y", where, &f->logy)) ||
 		    (rc = get_bool(ld, fg, "ideal_speedup", where, &f->ideal)) ||
+		    (rc = get_others(ld, fg, where, f)) ||
 		    (rc = get_strs(ld, fg, "series", 0, 1, where, &f->series, &f->nseries)) ||
 		    (rc = load_ref_list(ld, fg, "refs", where, &f->refs, &f->nrefs, load_ref)) ||
 		    (rc = load_ref_list(ld, fg, "hlines", where, &f->hlines, &f->nhlines, load_hline)) ||

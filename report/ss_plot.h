@@ -33,6 +33,8 @@ typedef struct ss_plot_spec ss_plot_spec;
      ymin, ymax                   numbers; default 0 (linear) or automatic
      legend                       gnuplot key words, e.g. "inside left top"
      series = ["a", "b"]          draw order; the store's others follow
+     others = false               draw the listed series alone (one
+                                  figure id drawn as several plots)
      refs = ( { series = "a"; ref = "ID"; x = 1; }, ... )
                                   the paper's points; x only when the row
                                   has none. With packet = "ID2" the point

@@ -231,6 +231,8 @@ static const char good_spec[] =
 	"    ideal_speedup = true; legend = \"inside left top\";\n"
 	"    refs = ( { series = \"TCP/MD5/IP\"; ref = \"N95-032\"; } ); },\n"
 	"  { id = \"fig05\"; stem = \"fig05\"; metric = \"throughput\"; },\n"
+	"  { id = \"fig03\"; stem = \"fig03-only\"; metric = \"throughput\"; others = false;\n"
+	"    series = [ \"DES/TCP/MD5/IP\" ]; },\n"
 	"  { kind = \"ledger\"; id = \"ledger_des\"; from_figure = \"fig03\";\n"
 	"    series = \"DES/TCP/MD5/IP\"; xlabel = \"processors\";\n"
 	"    metrics = [ \"ledger.proto\", \"ledger.crypto\", \"ledger.lock_wait\" ]; }\n"
@@ -357,7 +359,7 @@ static void test_figures(const char *db_path, const char *spec_path)
 		ss_db_close(db);
 		return;
 	}
-	SS_CHECK_INT(ss_plot_spec_nfigures(spec), 4, "4 figures in the spec");
+	SS_CHECK_INT(ss_plot_spec_nfigures(spec), 5, "5 figures in the spec");
 	SS_CHECK_INT(ss_plot_spec_ntables(spec), 1, "1 table in the spec");
 
 	ss_plot_summary sum;
@@ -368,9 +370,9 @@ static void test_figures(const char *db_path, const char *spec_path)
 	else
 		SS_CHECK(rc == SS_ENOENT && sum.no_gnuplot && contains(err, "not drawn"),
 			 "without gnuplot: SS_ENOENT, 'not drawn' (%s)", err);
-	SS_CHECK_INT(sum.written, 3, "3 scripts written (fig03, fig04, ledger_des)");
+	SS_CHECK_INT(sum.written, 4, "4 scripts written (fig03, fig04, fig03-only, ledger_des)");
 	SS_CHECK_INT(sum.skipped, 1, "fig5 has no data: skipped");
-	SS_CHECK_INT(sum.drawn, have_gnuplot ? 3 : 0, "drawn count");
+	SS_CHECK_INT(sum.drawn, have_gnuplot ? 4 : 0, "drawn count");
 	SS_CHECK(file_size(tpath("out/nested/dir/fig05.gp")) < 0, "no script for the figure without data");
 
 	char *s3 = ss_test_slurp(tpath("out/nested/dir/fig03.gp"));
@@ -420,6 +422,11 @@ static void test_figures(const char *db_path, const char *spec_path)
 		 "fig03: PNG and SVG outputs, the canvas taller for a 9-row key (800x708)");
 	SS_CHECK(contains(s3, "noenhanced"), "fig03: text is not enhanced-mode markup");
 	check_no_commands(s3, "fig03.gp");
+	/* others = false: one figure id drawn as a plot of a subset. */
+	char *so = ss_test_slurp(tpath("out/nested/dir/fig03-only.gp"));
+	SS_CHECK(so && contains(so, "title 'DES/TCP/MD5/IP'") && !contains(so, "title 'TCP/IP'") && !contains(so, "PWNED"),
+		 "fig03-only (others = false): the listed series alone, the store's others left out");
+	free(so);
 	free(s3);
 
 	char *s4 = ss_test_slurp(tpath("out/nested/dir/fig04.gp"));
@@ -480,7 +487,7 @@ static void test_figures(const char *db_path, const char *spec_path)
 	/* Gnuplot missing, then failing: scripts kept, clear errors. */
 	o.gnuplot = "/nonexistent/gnuplot";
 	rc = ss_plot_figures(db, spec, tpath("out2"), &o, &sum, err, sizeof err);
-	SS_CHECK(rc == SS_ENOENT && sum.no_gnuplot && sum.written == 3 && sum.drawn == 0 &&
+	SS_CHECK(rc == SS_ENOENT && sum.no_gnuplot && sum.written == 4 && sum.drawn == 0 &&
 			 contains(err, "not drawn") && contains(err, "/nonexistent/gnuplot"),
 		 "gnuplot missing: SS_ENOENT, scripts written, says not drawn (%s)", err);
 	SS_CHECK(file_size(tpath("out2/fig03.gp")) > 0 && file_size(tpath("out2/fig03.png")) < 0,
@@ -493,7 +500,7 @@ static void test_figures(const char *db_path, const char *spec_path)
 	o.gnuplot = NULL;
 	o.no_draw = 1;
 	rc = ss_plot_figures(db, spec, tpath("out3"), &o, &sum, err, sizeof err);
-	SS_CHECK(rc == SS_OK && sum.written == 3 && sum.drawn == 0 && file_size(tpath("out3/fig03.gp")) > 0,
+	SS_CHECK(rc == SS_OK && sum.written == 4 && sum.drawn == 0 && file_size(tpath("out3/fig03.gp")) > 0,
 		 "no_draw: scripts only, SS_OK");
 	ss_test_write(tpath("afile"), "x");
 	rc = ss_plot_figures(db, spec, tpath("afile/sub"), &o, &sum, err, sizeof err);
@@ -886,7 +893,7 @@ static void test_cmd(const char *db, const char *spec)
 
 int main(void)
 {
-	ss_test_plan(149);
+	ss_test_plan(150);
 	if (!mkdtemp(tmpdir)) {
 		printf("Bail out! mkdtemp: %s\n", strerror(errno));
 		return 1;
