@@ -888,12 +888,14 @@ static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char
 		rc |= put_q(f, fig->note);
 		fprintf(f, " at graph 0, graph 1 left offset 0, char 1.9 font '%s'\n", GP_NOTE_FONT);
 	}
+	/* Past NSTYLES series the colours come round again with the next
+	   shape and dash, so no two of NSTYLES^2 series look alike. */
 	for (size_t i = 0; i < d->n; i++) {
-		size_t k = i % NSTYLES;
+		size_t k = i % NSTYLES, j = (i + i / NSTYLES) % NSTYLES;
 		fprintf(f, "set style line %zu lc rgb '%s' dt %s lw 1.5 pt %d ps 1.2\n", i + 1,
-			series_style[k].color, series_style[k].dash, series_style[k].pt_filled);
+			series_style[k].color, series_style[j].dash, series_style[j].pt_filled);
 		fprintf(f, "set style line %zu lc rgb '%s' dt 1 lw 2 pt %d ps 2.4\n", i + 101,
-			series_style[k].color, series_style[k].pt_hollow);
+			series_style[k].color, series_style[j].pt_hollow);
 	}
 	fputs("set style line 90 lc rgb '#808080' dt (10,6) lw 1.5\n"
 	      "set style line 91 lc rgb 'black' dt (3,4) lw 2\n", f);
