@@ -143,6 +143,7 @@ struct ss_nethost {
 	xctx wr, rd;
 	/* device queue */
 	ss_pktq qdisc;
+	uint64_t tx_pending;  /* segments the engine output whose tx cost is not yet charged (not yet at the qdisc) */
 	uint64_t sent_frames; /* for the corruption injector */
 	/* cached costs, ps */
 	ss_time c_irq, c_softirq, c_skb_alloc_tx, c_skb_free_tx, c_skb_rx, c_syscall;
@@ -345,6 +346,8 @@ static ss_time tx_prepare(ss_nethost *h, ss_packet *p, ss_time *crypto)
 
 static void xmit(ss_nethost *h, ss_packet *p)
 {
+	if (h->tx_pending)
+		h->tx_pending--;
 	if (!ss_pktq_len(&h->qdisc)) {
 		int rc = ss_nic_xmit(h->nic, p);
 		if (rc == SS_OK) {
@@ -424,6 +427,7 @@ static void sirq_raise(ss_nethost *h, percpu *pc);
 static void on_output(void *ctx, ss_packet *p)
 {
 	ss_nethost *h = ctx;
+	h->tx_pending++;
 	if (h->cur) {
 		ss_pktq_push(&h->cur->out, p);
 		return;
@@ -431,6 +435,21 @@ static void on_output(void *ctx, ss_packet *p)
 	/* A TCP timer: the timer softirq sends it. */
 	ss_pktq_push(&h->pcs[0].timer_out, p);
 	sirq_raise(h, &h->pcs[0]);
+}
+
+/* Linux's dev_queue_xmit drops a datagram the qdisc has no room for and
+   returns NET_XMIT_DROP up through ip_queue_xmit (and xfrm output) to
+   tcp_transmit_skb, and tcp_write_xmit then keeps the segment unsent.
+   The engine outputs a segment before its stack cost is charged, so the
+   device queue is full when what it will hold (the free tx descriptors
+   and qdisc places) is taken by the segments already queued or on their
+   way to it. */
+static int on_xmit_full(void *ctx)
+{
+	const ss_nethost *h = ctx;
+	uint64_t room = (uint64_t)ss_nic_tx_free(h->nic) + h->cfg.txqueuelen;
+	uint64_t taken = (uint64_t)ss_pktq_len(&h->qdisc) + h->tx_pending;
+	return taken >= room;
 }
 
 static void on_readable(void *ctx)
@@ -1151,7 +1170,7 @@ int ss_nethost_connect(ss_nethost *a, ss_nethost *b, const ss_ipsec_config *ipse
 		goto fail;
 	ss_nethost *hs[2] = {a, b};
 	for (int i = 0; i < 2; i++) {
-		ss_tcp_hooks hk = {.ctx = hs[i], .output = on_output, .readable = on_readable, .writable = on_writable};
+		ss_tcp_hooks hk = {.ctx = hs[i], .output = on_output, .xmit_full = on_xmit_full, .readable = on_readable, .writable = on_writable};
 		char tn[48];
 		snprintf(tn, sizeof tn, "%s.tcp", hs[i]->name);
 		if ((rc = ss_tcp_alloc(&hs[i]->tcp, hs[i]->sim, tn, &c, hs[i]->cfg.pool, &hk, err, errlen)) != SS_OK)

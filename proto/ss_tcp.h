@@ -79,6 +79,12 @@ typedef struct ss_tcp_hooks {
 	   len = hdr_l4 + payload (the host adds IP and IPsec headers to len
 	   and hdr_l3/hdr_sec). The host owns the packet from here. */
 	void (*output)(void *ctx, ss_packet *p);
+	/* Nonzero when a data segment output now would be dropped by the
+	   host's own device queue (Linux: dev_queue_xmit returns
+	   NET_XMIT_DROP to tcp_transmit_skb). The engine then keeps the
+	   segment unsent, as tcp_write_xmit does, and reduces cwnd
+	   (tcp_enter_cwr). May be NULL (the queue never fills). */
+	int (*xmit_full)(void *ctx);
 	/* In-order data became readable (after ss_tcp_input). May be NULL. */
 	void (*readable)(void *ctx);
 	/* Send-buffer space was freed by an ACK (after ss_tcp_input). May be NULL. */
@@ -123,6 +129,7 @@ typedef struct ss_tcp_stats {
 	uint64_t bytes_read;             /* by this end's application */
 	uint64_t ooo_segs;               /* received out of order (queued) */
 	uint64_t zero_window_probes;
+	uint64_t xmit_full;              /* sends the host's full device queue refused (Linux: tcp_transmit_skb failures) */
 	uint32_t cwnd, ssthresh;         /* now, bytes */
 	uint32_t srtt_us, rto_us;        /* now */
 	uint32_t peer_wnd;               /* last window the peer advertised, bytes */

@@ -41,7 +41,7 @@ static inline int seq_gt(uint32_t a, uint32_t b) { return seq_lt(b, a); }
 static inline int seq_ge(uint32_t a, uint32_t b) { return seq_le(b, a); }
 static inline uint32_t umin32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 
-enum { CA_OPEN, CA_RECOVERY, CA_LOSS };  /* Linux's Open/Disorder, Recovery, Loss */
+enum { CA_OPEN, CA_CWR, CA_RECOVERY, CA_LOSS };  /* Linux's Open/Disorder, CWR, Recovery, Loss */
 enum { TMR_RTO, TMR_PROBE, TMR_DELACK, NTMR };
 
 /* A timer whose deadline may move: its event stays queued when the
@@ -436,6 +436,22 @@ static void retransmit_head(ss_tcp *t)
 	send_data(t, r->seq, r->end - r->seq, 1);
 }
 
+/* tcp_enter_cwr (2.6.11): local congestion (the device queue refused a
+   segment) halves ssthresh once per window and takes cwnd down to what
+   is in flight plus one; the CWR state holds until data sent after it
+   is acknowledged. */
+static uint32_t ssthresh_after_loss(const ss_tcp *t);
+static void enter_cwr(ss_tcp *t)
+{
+	if (t->ca != CA_OPEN)
+		return;
+	t->ssthresh = ssthresh_after_loss(t);
+	t->cwnd = umin32(t->cwnd, in_flight(t) + 1);
+	t->cwnd_cnt = 0;
+	t->recover = t->snd_nxt;
+	t->ca = CA_CWR;
+}
+
 /* tcp_write_xmit: segments of at most the MSS while the congestion
    window (in segments: tcp_cwnd_test), the peer's window (never beyond
    its right edge: RFC 793 3.7, RFC 1122 4.2.3.4) and Nagle allow.
@@ -458,6 +474,14 @@ static void push(ss_tcp *t)
 			break;
 		if (seg_room(t) != SS_OK)
 			break;
+		if (t->h.xmit_full && t->h.xmit_full(t->h.ctx)) {
+			/* tcp_write_xmit: tcp_transmit_skb failed, the segment
+			   stays unsent until the next ACK; tcp_transmit_skb
+			   calls tcp_enter_cwr. */
+			t->st.xmit_full++;
+			enter_cwr(t);
+			break;
+		}
 		send_new(t, len);
 	}
 	/* tcp_check_probe_timer: nothing in flight, data waiting (the
@@ -524,7 +548,9 @@ static void cong_avoid(ss_tcp *t)
    the flight instead; Linux reaches ssthresh by rate halving). */
 static void enter_recovery(ss_tcp *t)
 {
-	t->ssthresh = ssthresh_after_loss(t);
+	/* tcp_fastretrans_alert: ssthresh is already reduced in CWR. */
+	if (t->ca == CA_OPEN)
+		t->ssthresh = ssthresh_after_loss(t);
 	t->cwnd = t->ssthresh;
 	t->cwnd_cnt = 0;
 	t->recover = t->snd_max;
@@ -543,7 +569,7 @@ static void on_dupack(ss_tcp *t)
 	   the hole (tcp_check_reno_reordering keeps one out). */
 	if (t->sacked + 1 < packets_out(t))
 		t->sacked++;
-	if (t->ca == CA_OPEN && t->dupacks == REORDERING)
+	if ((t->ca == CA_OPEN || t->ca == CA_CWR) && t->dupacks == REORDERING)
 		enter_recovery(t);
 }
 
@@ -578,12 +604,29 @@ static void on_new_ack(ss_tcp *t, uint32_t ack, uint32_t prior_in_flight)
 	/* tcp_ack: cwnd grows only when the flight filled it (the
 	   sender was window-limited) and not during Recovery
 	   (tcp_may_raise_cwnd). */
-	if (prior_in_flight >= t->cwnd && t->ca != CA_RECOVERY)
+	if (prior_in_flight >= t->cwnd && t->ca != CA_RECOVERY && t->ca != CA_CWR)
 		cong_avoid(t);
 
 	switch (t->ca) {
 	case CA_OPEN:
 		t->dupacks = t->sacked = 0;
+		break;
+	case CA_CWR:
+		t->dupacks = t->sacked = 0;
+		if (seq_gt(ack, t->recover)) {
+			/* tcp_complete_cwr: something above high_seq is ACKed. */
+			t->cwnd = umin32(t->cwnd, t->ssthresh);
+			t->ca = CA_OPEN;
+		} else {
+			/* tcp_cwnd_down: one segment less per two ACKs, down to
+			   half ssthresh, never above the flight plus one. */
+			uint32_t decr = t->cwnd_cnt + 1;
+			t->cwnd_cnt = decr & 1;
+			decr >>= 1;
+			if (decr && t->cwnd > t->ssthresh / 2 && t->cwnd > decr)
+				t->cwnd -= decr;
+			t->cwnd = umin32(t->cwnd, in_flight(t) + 1);
+		}
 		break;
 	case CA_RECOVERY:
 		if (seq_ge(ack, t->recover)) {

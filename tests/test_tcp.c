@@ -45,6 +45,12 @@ struct harness {
 	int ndrop;
 	uint32_t drop_from;
 	uint64_t dropped;
+	/* Side 0's device queue holds at most qcap segments waiting for the
+	   link (0: no limit); one more is dropped (qdrops), unless the engine
+	   asks first (full_hook). */
+	size_t qcap;
+	int full_hook;
+	uint64_t qdrops;
 	/* Sees every segment an end sends (before any drop). */
 	void (*watch)(harness *h, int side, const ss_packet *p);
 	void (*arrive)(harness *h, int side, const ss_packet *p); /* every segment side receives */
@@ -95,6 +101,11 @@ static void on_output(void *ctx, ss_packet *p)
 	p->len += p->hdr_l3;
 	if (h->watch)
 		h->watch(h, e->side, p);
+	if (e->side == 0 && h->qcap && ss_pktq_len(&e->txq) >= h->qcap) {
+		h->qdrops++;
+		ss_pktpool_put(h->pool, p);
+		return;
+	}
 	if (drop_it(h, e, p)) {
 		h->dropped++;
 		ss_pktpool_put(h->pool, p);
@@ -102,6 +113,12 @@ static void on_output(void *ctx, ss_packet *p)
 	}
 	ss_pktq_push(&e->txq, p);
 	nic_kick(e);
+}
+
+static int on_xmit_full(void *ctx)
+{
+	const end *e = ctx;
+	return e->side == 0 && e->h->full_hook && e->h->qcap && ss_pktq_len(&e->txq) >= e->h->qcap;
 }
 
 static void app_write(end *e)
@@ -156,7 +173,7 @@ static void h_init(harness *h, double rate, ss_time prop, double loss, const ss_
 		e->reading = 1;
 		e->hi_end = 1;
 		ss_pktq_init(&e->txq);
-		ss_tcp_hooks hk = {.ctx = e, .output = on_output, .readable = on_readable, .writable = on_writable};
+		ss_tcp_hooks hk = {.ctx = e, .output = on_output, .xmit_full = on_xmit_full, .readable = on_readable, .writable = on_writable};
 		if (ss_tcp_alloc(&e->tcp, h->sim, i ? "b" : "a", c[i], h->pool, &hk, err, sizeof err) != SS_OK) {
 			printf("Bail out! %s\n", err);
 			exit(1);
@@ -314,6 +331,42 @@ static void test_link_limited(void)
 	SS_CHECK(w.acks > 0 && w.not_mult == 0 && w.over == 0, "scaled windows: multiples of 128, at most 65535 << 7");
 	SS_CHECK_INT(w.max, 3144960, "the empty buffer's window, scaled");
 	SS_CHECK_INT(live, 0, "no packet leaks (link-limited)");
+}
+
+/* A 4 MB window in front of a 50-packet device queue: Linux's
+   tcp_write_xmit keeps a segment the queue refuses unsent (and enters
+   CWR), so the queue never drops and nothing is retransmitted; the link
+   stays busy (the queue holds a backlog), so the goodput is the link's.
+   The same sender that does not ask the queue loses segments to it. */
+static void test_device_queue(void)
+{
+	ss_tcp_config c = tuned();
+	ss_tcp_stats st[2];
+	harness h;
+	h_init(&h, 100e6, 50 * US, 0, &c, &c, 1);
+	h.qcap = 50;
+	h.full_hook = 1;
+	h_send(&h, 8000000);
+	ss_sim_run_until(h.sim, 100 * MS);
+	uint64_t r1 = stats(&h, 1).bytes_read;
+	ss_sim_run_until(h.sim, 600 * MS);
+	uint64_t r2 = stats(&h, 1).bytes_read;
+	ss_link_spec spec = *ss_link_spec_of(h.link);
+	double want = ss_link_spec_goodput(&spec, 1500, 1448);
+	double got = (double)(r2 - r1) * 8 / 0.5;
+	size_t live = h_finish(&h, st);
+	SS_CHECK(h.qdrops == 0 && st[0].retrans == 0, "device queue asked: no local drops, no retransmissions");
+	SS_CHECK(st[0].xmit_full > 0, "the 4 MB window filled the 50-packet queue (sends refused)");
+	/* as test_link_limited: one segment of sampling in 0.5 s */
+	SS_CHECK_NEAR(got, want, 0.01 * want, "device queue asked: goodput = Ethernet goodput of full segments, bit/s");
+	SS_CHECK(st[1].bytes_read == 8000000 && live == 0, "all 8 MB read, no packet leaks (device queue)");
+
+	h_init(&h, 100e6, 50 * US, 0, &c, &c, 1);
+	h.qcap = 50;
+	h_send(&h, 8000000);
+	live = h_finish(&h, st);
+	SS_CHECK(h.qdrops > 0 && st[0].retrans > 0 && st[1].bytes_read == 8000000 && live == 0,
+		 "device queue not asked: it drops, the sender retransmits, all 8 MB still arrive");
 }
 
 /* ---- 3, 6, 10: stock options ---- */
@@ -675,9 +728,10 @@ static void test_zero_window(void)
 
 int main(void)
 {
-	ss_test_plan(57);
+	ss_test_plan(62);
 	test_config();
 	test_link_limited();
+	test_device_queue();
 	test_stock_bulk();
 	test_window_limited();
 	test_delayed_ack();
