@@ -38,7 +38,43 @@ static const char *const CONF_INTEG[] = {"ESP DES SHA1", "ESP 3DES MD5", "ESP 3D
 #define ABOUT 0.15      /* "about", "around", "almost": 15% (see the head comment) */
 #define SATURATED 0.95  /* of the closed-form goodput */
 
-/* No known deviations are listed yet: every check counts. */
+/* Checks the model is known not to reproduce with its sourced
+   constants, and why (docs/iatrou09.md). They still run: a FAIL is
+   reported as XFAIL, a PASS as XPASS, which counts as a failure. */
+static const ss_claims_known known[] = {
+	{.id = "I09-C1/cpu",
+	 .why = "the 541 MHz P2 sender spends about 35% of its time on ESP 3DES with an integrity algorithm at 10 Mbit/s "
+	        "(1.2 MB/s of 3DES and HMAC at the published per-byte costs scaled to its clock), against 2% for plain IP; "
+	        "the paper's 'small increase' is a word, and the 25-point threshold an assumption"},
+	{.id = "I09-C3/packet-rate",
+	 .why = "AH keeps the P2 at the 100 Mbit/s link with 64-byte messages as with 8192: a write's system call costs "
+	        "getpid's 432 P6 cycles plus its copy, and Nagle fills full segments, so small messages are nearly free; "
+	        "the socket layer's own per-call work (sock_sendmsg, tcp_sendmsg's lock and skb append) has no sourced cost"},
+	{.id = "I09-C8/IP",
+	 .why = "plain IP saturates the link at every message size: with no sourced per-call cost of the socket layer "
+	        "(I09-C3/packet-rate) 64-byte writes cost the sender about 0.25 us each, well under the 0.54 us the link "
+	        "needs per 64 bytes"},
+	{.id = "I09-C8/AES-doubles",
+	 .why = "the same missing per-call cost: with 64-byte messages the sender pays only a cheap system call per write, "
+	        "so AES gains about 1.2x from 64 to 8192 bytes where the paper's almost doubles"},
+	{.id = "I09-C9/states",
+	 .why = "softirq leads as the paper says, but the receiver's IRQ time (2%) comes after its system time (13%: the "
+	        "reads' copies and the TCP input done when the reader releases the socket): the driver's share of a "
+	        "packet's cost (500 P6 cycles, charged in hard IRQ) is an assumption, and the e1000 preset throttles "
+	        "interrupts to 8000/s"},
+	{.id = "I09-C11/IP-AH",
+	 .why = "stock plain IP already runs at the link's goodput (949 Mbit/s with 1460-byte segments), so tuning can "
+	        "only cost the timestamp option's 12 bytes per segment (-0.8%); the paper's +20 implies a stock run below "
+	        "the goodput, which it does not explain (reference/README.md, Iatrou ambiguities 3-4)"},
+	{.id = "I09-C14/tunnel",
+	 .why = "tunnel mode differs from transport only by its outer header (20 bytes a frame) and the IPsec work on it; "
+	        "the paper's up to +450 Mbit/s for tunnel mode at MTU 9000 has no mechanism in the model, and the paper "
+	        "gives none"},
+	{.id = "I09-C17/interrupts",
+	 .why = "the e1000 preset throttles interrupts at 8000/s (one per 125 us); frames arrive faster than that at MTU "
+	        "1500 (81k/s) and at 9000 (13.7k/s), so the receiver takes 8000 interrupts/s in both; fewer frames cut the "
+	        "interrupt rate only below the throttle rate"},
+};
 
 #define verdict(c, id, ok, ...) ss_claims_output((c)->k, id, ok, __VA_ARGS__)
 #define info(c, id, ...) ss_claims_info((c)->k, id, __VA_ARGS__)
@@ -462,7 +498,7 @@ int ss_claims_iatrou09(struct ss_db *db, FILE *out, ss_claims_result *res)
 {
 	memset(res, 0, sizeof *res);
 	ctx c = {NULL};
-	if (ss_claims_alloc(&c.k, db, out, NULL, 0) != SS_OK) {
+	if (ss_claims_alloc(&c.k, db, out, known, sizeof known / sizeof known[0]) != SS_OK) {
 		res->fail = 1;
 		fprintf(out, "FAIL  I09         out of memory: no claim checked\n");
 		return 1;
