@@ -50,6 +50,24 @@ static const ss_claims_known known[] = {
 	 .why = "AH keeps the P2 at the 100 Mbit/s link with 64-byte messages as with 8192: a write's system call costs "
 	        "getpid's 432 P6 cycles plus its copy, and Nagle fills full segments, so small messages are nearly free; "
 	        "the socket layer's own per-call work (sock_sendmsg, tcp_sendmsg's lock and skb append) has no sourced cost"},
+	{.id = "I09-C3/cpu-bound",
+	 .why = "AH MD5, AH SHA1 and ESP AES128 keep the 541 MHz P2 within 2% of plain IP at 100 Mbit/s: its crypto "
+	        "profile holds OpenSSL's hand-written assembly speeds (reference/published/cpu2000s_crypto.csv), and no "
+	        "published per-byte figure of Linux 2.6.11's own crypto code on these processors was found "
+	        "(docs/iatrou09-profiles.md, Gaps)"},
+	{.id = "I09-C4/3DES",
+	 .why = "3DES at OpenSSL's speed (103 cycles a byte on the Athlon XP: 16 MB/s at 1667 MHz) keeps the sender at the 100 "
+	        "Mbit/s link; Linux 2.6.11's des.c was portable C (descore), replaced in 2.6.16, with no published speed "
+	        "on these processors; an end-to-end 2.6.7 IPsec benchmark on two 2.2 GHz Pentium 4s (Linux Journal 7840) "
+	        "implies about 400 cycles a byte for 3DES-SHA1 where the profiles give 150 (docs/iatrou09-profiles.md)"},
+	{.id = "I09-C5/gap",
+	 .why = "as I09-C4/3DES: with OpenSSL-speed 3DES (132 Pentium 4 cycles a byte: 21 MB/s at 2800 MHz) the Xeon runs 3DES at the 100 Mbit/s link"},
+	{.id = "I09-C5/narrower",
+	 .why = "no 3DES gap on either pair (I09-C4/3DES, I09-C5/gap), so neither can be narrower"},
+	{.id = "I09-C8/ceiling",
+	 .why = "ESP with AES128 and HMAC-SHA1 tops out at about 400 Mbit/s on the Xeons, a third above the paper's 300: "
+	        "the crypto profile's AES and SHA-1 are OpenSSL's assembly speeds, where Linux 2.6.11 ran its own code "
+	        "(aes-i586, sha1.c), whose per-byte cost on these processors is unpublished (docs/iatrou09-profiles.md)"},
 	{.id = "I09-C8/IP",
 	 .why = "plain IP saturates the link at every message size: with no sourced per-call cost of the socket layer "
 	        "(I09-C3/packet-rate) 64-byte writes cost the sender about 0.25 us each, well under the 0.54 us the link "
