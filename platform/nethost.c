@@ -16,10 +16,29 @@
      is charged in the IRQ without NAPI, in the softirq with NAPI.
    - net_rx_action (net/core/dev.c): a budget of netdev_budget packets per
      run, each poll at most its weight (the backlog device's weight_p 64,
-     the e1000's 64); work left after the budget raises NET_RX again (a
-     new run, its entry cost again). ksoftirqd is not modelled: a softirq
-     with work keeps its processor (ASSUMPTION: TCP's window bounds the
-     work, so a process is never starved for long).
+     the e1000's 64), and no new poll once `jiffies - start_time > 1`;
+     work left raises NET_RX again (a new run, its entry cost again).
+     Jiffies are counted from simulated time 0 at HZ = 1000 (2.6.11's
+     i386 default; ASSUMPTION: the tick's phase is 0).
+   - __do_softirq (kernel/softirq.c) restarts while softirqs are pending,
+     MAX_SOFTIRQ_RESTART = 10 passes in all, then wakes the CPU's
+     ksoftirqd (wakeup_softirqd) and returns: the rest runs there. Here a
+     pass is one NET_RX run (the timer softirq's output is sent within
+     the pass that finds it). ksoftirqd is a kernel thread at nice 19
+     bound to its CPU (a LOW-priority process-level thread, res/ss_cpu.h),
+     whose time is softirq time (SS_CPU_MODE_SOFTIRQ); it loops on
+     `while (local_softirq_pending()) { do_softirq(); cond_resched(); }`,
+     each do_softirq again at most 10 passes, and sleeps when nothing is
+     pending. The reader (nice 0) runs before it, and it yields at
+     cond_resched to a process that waits (ss_cpu_yield). irq_exit runs
+     pending softirqs unless in_interrupt() (do_softirq), also while
+     ksoftirqd is awake: a softirq raised by a hard IRQ or a timer runs in
+     softirq context unless ksoftirqd is inside do_softirq (its
+     local_bh_disable makes in_interrupt() true), in which case ksoftirqd
+     finds the work. The periodic timer interrupt is not modelled: in
+     2.6.11 each tick's irq_exit would also run pending NET_RX work
+     while ksoftirqd waits for its processor (ASSUMPTION: only the
+     interrupts the model has, the NIC's and TCP's timers, do so here).
    - tcp_v4_rcv: a socket owned by a process (lock_sock) gets the segment
      on its backlog (sk_add_backlog); release_sock runs tcp_v4_do_rcv on
      each in the owner's context. The prequeue (tcp_prequeue, which moves
@@ -53,7 +72,15 @@
 #include "ss_iobus.h"
 #include "ss_wait.h"
 
-enum { XK_IRQ, XK_SOFTIRQ, XK_PROC };
+enum { XK_IRQ, XK_SOFTIRQ, XK_KSOFTIRQD, XK_PROC };
+
+/* kernel/softirq.c (2.6.11): #define MAX_SOFTIRQ_RESTART 10 */
+enum { MAX_SOFTIRQ_RESTART = 10 };
+/* include/asm-i386/param.h (2.6.11): HZ 1000; a jiffy in ps. */
+static const ss_time JIFFY = 1000000000;
+
+/* ksoftirqd's states. */
+enum { KSD_SLEEP, KSD_QUEUED, KSD_RUN };
 
 /* Steps: what a context does when its compute ends. */
 enum {
@@ -64,6 +91,7 @@ enum {
 	S_SI_PKT,      /* softirq: the next packet of the poll */
 	S_SI_DELIVER,  /* softirq: the packet was charged: to TCP or the socket backlog */
 	S_SI_TCP,      /* softirq: tcp rx of a packet charged after the socket was released */
+	S_KSD_LOOP,    /* ksoftirqd: (back) on its processor: do_softirq or sleep */
 	S_P_ENTER,     /* process: syscall entry charged: lock the socket */
 	S_P_BACKLOG,   /* process (release_sock): the next backlog segment */
 	S_P_BACKLOG_TCP, /* process: its tcp rx charged: to the engine */
@@ -105,17 +133,20 @@ struct xctx {
 	void *kctx;
 	/* softirq */
 	int own;            /* the socket was owned when the packet's processing began */
+	int passes;         /* softirq and ksoftirqd: NET_RX runs in this do_softirq */
 };
 
 /* A processor's kernel state: its hard-IRQ and softirq threads, the
    softnet backlog and the NAPI poll list (one device: a flag). */
 struct percpu {
 	int cpu;
-	ss_thread irq_th, si_th;
-	xctx irqx, six;
+	ss_thread irq_th, si_th, ksd_th;
+	xctx irqx, six, ksdx;
 	int irq_busy, irq_pending;
 	int si_running;
+	int ksd;            /* ksoftirqd: KSD_* */
 	uint32_t budget, quota, taken;
+	ss_time run_start;  /* the current NET_RX run's start */
 	ss_pktq backlog;    /* netif_rx's per-CPU input queue (without NAPI) */
 	ss_pktq timer_out;  /* segments the TCP timers emitted, for the timer softirq */
 	int napi_sched;     /* the NIC is on this CPU's poll list */
@@ -576,21 +607,30 @@ static void si_entry(xctx *x)
 {
 	ss_nethost *h = x->h;
 	h->st.softirq_runs++;
+	if (x->kind == XK_KSOFTIRQD)
+		h->st.ksoftirqd_runs++;
+	x->passes++;
 	x->pc->budget = h->cfg.netdev_budget;
+	x->pc->run_start = ss_sim_now(h->sim);
 	charge(x, h->c_softirq, 0, S_SI_NEXT);
 }
 
+/* irq_exit -> do_softirq: a new __do_softirq in softirq context. */
 static void si_go(ss_sim *sim, void *ctx, uint64_t arg)
 {
 	(void)sim;
 	(void)arg;
-	si_entry(ctx);
+	xctx *x = ctx;
+	x->passes = 0;
+	si_entry(x);
 }
 
 static void sirq_raise(ss_nethost *h, percpu *pc)
 {
-	if (pc->si_running)
-		return; /* the running softirq finds the new work */
+	/* The running softirq, or ksoftirqd inside do_softirq (in_interrupt()
+	   for irq_exit), finds the new work. */
+	if (pc->si_running || pc->ksd == KSD_RUN)
+		return;
 	pc->si_running = 1;
 	ss_cpu_acquire(h->cpu, &pc->si_th, si_go, &pc->six, 0);
 }
@@ -598,6 +638,65 @@ static void sirq_raise(ss_nethost *h, percpu *pc)
 static int rx_work(const ss_nethost *h, const percpu *pc)
 {
 	return h->cfg.napi ? pc->napi_sched : ss_pktq_len(&pc->backlog) > 0;
+}
+
+static void ksd_go(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	xctx *x = ctx;
+	x->step = S_KSD_LOOP;
+	run(x);
+}
+
+/* wakeup_softirqd: a sleeping ksoftirqd queues for its processor. */
+static void ksd_wake(ss_nethost *h, percpu *pc)
+{
+	if (pc->ksd != KSD_SLEEP)
+		return;
+	pc->ksd = KSD_QUEUED;
+	ss_cpu_acquire(h->cpu, &pc->ksd_th, ksd_go, &pc->ksdx, 0);
+}
+
+/* ksoftirqd on its processor: do_softirq while work is pending, else
+   sleep. */
+static void ksd_loop(xctx *x)
+{
+	ss_nethost *h = x->h;
+	percpu *pc = x->pc;
+	if (!rx_work(h, pc) && !ss_pktq_len(&pc->timer_out)) {
+		pc->ksd = KSD_SLEEP;
+		ss_cpu_release(h->cpu, x->t);
+		return;
+	}
+	pc->ksd = KSD_RUN;
+	x->passes = 0;
+	si_entry(x);
+}
+
+/* The end of a do_softirq. In softirq context, work left wakes
+   ksoftirqd; in ksoftirqd, cond_resched and the next do_softirq. */
+static void si_done(xctx *x)
+{
+	ss_nethost *h = x->h;
+	percpu *pc = x->pc;
+	int left = rx_work(h, pc) || ss_pktq_len(&pc->timer_out);
+	if (x->kind == XK_KSOFTIRQD) {
+		if (!left) {
+			pc->ksd = KSD_SLEEP;
+			ss_cpu_release(h->cpu, x->t);
+			return;
+		}
+		x->step = S_KSD_LOOP;
+		pc->ksd = ss_cpu_yield(h->cpu, x->t, cdone, x, 0) ? KSD_QUEUED : KSD_RUN;
+		return;
+	}
+	pc->si_running = 0;
+	ss_cpu_release(h->cpu, x->t);
+	if (left) {
+		h->st.softirq_deferred++;
+		ksd_wake(h, pc);
+	}
 }
 
 static void si_next(xctx *x)
@@ -612,12 +711,17 @@ static void si_next(xctx *x)
 		return;
 	}
 	if (!rx_work(h, pc)) {
-		pc->si_running = 0;
-		ss_cpu_release(h->cpu, x->t);
+		si_done(x);
 		return;
 	}
-	if (pc->budget == 0) {
-		si_entry(x); /* net_rx_action re-raises NET_RX: a new run */
+	/* net_rx_action's softnet_break: budget spent or more than a jiffy
+	   gone; NET_RX is raised again and __do_softirq restarts, at most
+	   MAX_SOFTIRQ_RESTART passes. */
+	if (pc->budget == 0 || ss_sim_now(h->sim) / JIFFY - pc->run_start / JIFFY > 1) {
+		if (x->passes >= MAX_SOFTIRQ_RESTART)
+			si_done(x);
+		else
+			si_entry(x);
 		return;
 	}
 	h->st.polls++;
@@ -883,6 +987,9 @@ static void run(xctx *x)
 		flush(x, S_SI_PKT);
 		break;
 	}
+	case S_KSD_LOOP:
+		ksd_loop(x);
+		break;
 	case S_P_ENTER:
 		lock_sock(x, x->is_write ? S_W_COPY : S_R_CHECK);
 		break;
@@ -1020,8 +1127,15 @@ int ss_nethost_alloc(ss_nethost **out, ss_sim *sim, const ss_nethost_config *c, 
 		ss_thread_init(&pc->si_th, 0x10001u + 2u * (uint32_t)i);
 		ss_thread_set_level(&pc->si_th, SS_CPU_LEVEL_SOFTIRQ);
 		ss_thread_set_affinity(&pc->si_th, i);
+		/* ksoftirqd/i: kernel/softirq.c ksoftirqd() sets nice 19 and is
+		   bound to its CPU (kthread_bind in cpu_callback). */
+		ss_thread_init(&pc->ksd_th, 0x20000u + (uint32_t)i);
+		ss_thread_set_affinity(&pc->ksd_th, i);
+		ss_thread_set_priority(&pc->ksd_th, SS_CPU_PRIO_LOW);
+		ss_thread_set_mode(&pc->ksd_th, SS_CPU_MODE_SOFTIRQ);
 		xinit(&pc->irqx, h, &pc->irq_th, XK_IRQ, pc);
 		xinit(&pc->six, h, &pc->si_th, XK_SOFTIRQ, pc);
+		xinit(&pc->ksdx, h, &pc->ksd_th, XK_KSOFTIRQD, pc);
 		ss_pktq_init(&pc->backlog);
 		ss_pktq_init(&pc->timer_out);
 	}
@@ -1063,7 +1177,9 @@ void ss_nethost_free(ss_nethost *h)
 		put_queue(pool, &h->pcs[i].timer_out);
 		put_queue(pool, &h->pcs[i].irqx.out);
 		put_queue(pool, &h->pcs[i].six.out);
+		put_queue(pool, &h->pcs[i].ksdx.out);
 		ss_pktpool_put(pool, h->pcs[i].six.pkt);
+		ss_pktpool_put(pool, h->pcs[i].ksdx.pkt);
 		ss_pktpool_put(pool, h->pcs[i].irqx.pkt);
 	}
 	put_queue(pool, &h->wr.out);

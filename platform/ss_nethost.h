@@ -21,7 +21,10 @@
             cost per run, polls of at most weight packets within a budget
             (netdev_budget), NAPI re-enables the interrupt when the ring is
             empty; per packet ip rx + IPsec rx (layer + crypto) + tcp rx,
-            then the engine. A socket owned by a process (inside a system
+            then the engine. After MAX_SOFTIRQ_RESTART runs with work
+            left, the per-CPU ksoftirqd thread (nice 19, its time counted
+            as softirq) runs the rest in process context, behind the
+            processes. A socket owned by a process (inside a system
             call on it) queues segments on its backlog instead; the owner
             processes them (tcp rx) when it releases the socket.
    read()   syscall, a wait for data (wake-up cost: see nethost.c), copy,
@@ -126,7 +129,9 @@ const char *ss_nethost_name(const ss_nethost *h);
 /* Counts in the statistics window (ss_nethost_stats_reset starts one). */
 typedef struct ss_nethost_stats {
 	uint64_t irqs;             /* hard-IRQ handler runs */
-	uint64_t softirq_runs;     /* NET_RX (and timer) softirq runs */
+	uint64_t softirq_runs;     /* NET_RX (and timer) softirq runs, in ksoftirqd too */
+	uint64_t softirq_deferred; /* softirq do_softirq calls that hit MAX_SOFTIRQ_RESTART with work left: ksoftirqd woken for it */
+	uint64_t ksoftirqd_runs;   /* NET_RX runs in ksoftirqd */
 	uint64_t polls;            /* NAPI polls (or backlog polls without NAPI) */
 	uint64_t rx_pkts;          /* packets taken from the NIC ring */
 	uint64_t tx_pkts;          /* packets handed to the NIC */

@@ -13,6 +13,7 @@ typedef struct cpu {
 	ss_thread *cur;     /* thread holding it, or NULL */
 	ss_thread *hi_head; /* IRQ and softirq threads waiting for it, higher level first */
 	ss_thread *pq_head, *pq_tail; /* process threads bound to it */
+	ss_thread *lq_head, *lq_tail; /* LOW-priority process threads bound to it */
 	ss_thread *pre;     /* preempted threads, innermost first */
 	ss_timeavg st[SS_CPU_NSTATES - 1]; /* 0/1 in each busy state */
 	uint32_t last_id;   /* last thread that ran here */
@@ -39,6 +40,7 @@ struct ss_cpu_pool {
 	ss_timeavg tag[SS_CPU_NTAGS];    /* processors in each tag over time */
 	ss_timeavg st[SS_CPU_NSTATES - 1]; /* processors in each busy state */
 	uint64_t npreempt;       /* preemptions in the window */
+	uint64_t nyield;         /* yields that gave a processor up, in the window */
 	char tag_names[SS_CPU_NTAGS][16];
 	char name[48];
 };
@@ -63,7 +65,12 @@ void ss_thread_set_level(ss_thread *t, int level)
 
 void ss_thread_set_affinity(ss_thread *t, int where) { t->affinity = where < 0 ? -1 : where; }
 
-void ss_thread_set_mode(ss_thread *t, int mode) { t->mode = mode == SS_CPU_MODE_USER ? mode : SS_CPU_MODE_SYSTEM; }
+void ss_thread_set_mode(ss_thread *t, int mode)
+{
+	t->mode = mode == SS_CPU_MODE_USER || mode == SS_CPU_MODE_SOFTIRQ ? mode : SS_CPU_MODE_SYSTEM;
+}
+
+void ss_thread_set_priority(ss_thread *t, int prio) { t->prio = prio == SS_CPU_PRIO_LOW ? prio : SS_CPU_PRIO_NORMAL; }
 
 /* The /proc/stat state a thread's busy time counts in. */
 static int state_of(const ss_thread *t)
@@ -74,6 +81,8 @@ static int state_of(const ss_thread *t)
 	case SS_CPU_LEVEL_SOFTIRQ:
 		return SS_CPU_STATE_SOFTIRQ;
 	default:
+		if (t->mode == SS_CPU_MODE_SOFTIRQ)
+			return SS_CPU_STATE_SOFTIRQ;
 		return t->mode == SS_CPU_MODE_USER ? SS_CPU_STATE_USER : SS_CPU_STATE_SYSTEM;
 	}
 }
@@ -138,6 +147,7 @@ static void pool_reset(void *res, ss_time now)
 	ss_tally_reset(&p->wait);
 	p->nswitch = 0;
 	p->npreempt = 0;
+	p->nyield = 0;
 	for (int t = 0; t < SS_CPU_NTAGS; t++)
 		ss_timeavg_reset(&p->tag[t], now);
 }
@@ -388,6 +398,8 @@ void ss_cpu_acquire(ss_cpu_pool *p, ss_thread *t, ss_handler k, void *ctx, uint6
 		ss_fatal(SS_LOC, "thread %u bound to processor %d of %d", t->id, t->affinity, p->n);
 	if (t->level > SS_CPU_LEVEL_PROCESS && t->affinity < 0)
 		ss_fatal(SS_LOC, "thread %u: an IRQ or softirq thread must be bound to a processor", t->id);
+	if (t->prio == SS_CPU_PRIO_LOW && (t->level != SS_CPU_LEVEL_PROCESS || t->affinity < 0))
+		ss_fatal(SS_LOC, "thread %u: a low-priority thread must be a bound process-level thread", t->id);
 	t->k = k;
 	t->ctx = ctx;
 	t->arg = arg;
@@ -414,11 +426,13 @@ void ss_cpu_acquire(ss_cpu_pool *p, ss_thread *t, ss_handler k, void *ctx, uint6
 			return;
 		}
 		t->next = NULL;
-		if (c->pq_tail)
-			c->pq_tail->next = t;
+		ss_thread **head = t->prio == SS_CPU_PRIO_LOW ? &c->lq_head : &c->pq_head;
+		ss_thread **tail = t->prio == SS_CPU_PRIO_LOW ? &c->lq_tail : &c->pq_tail;
+		if (*tail)
+			(*tail)->next = t;
 		else
-			c->pq_head = t;
-		c->pq_tail = t;
+			*head = t;
+		*tail = t;
 		return;
 	}
 	if (p->nbusy < p->n && !p->rq_head) {
@@ -442,7 +456,8 @@ void ss_cpu_acquire(ss_cpu_pool *p, ss_thread *t, ss_handler k, void *ctx, uint6
 }
 
 /* Processor i is free: its waiting IRQ/softirq work, then the thread it
-   preempted last, then its own process queue, then the shared queue. */
+   preempted last, then its own process queue, then the shared queue,
+   then its low-priority queue. */
 static void dispatch(ss_cpu_pool *p, int i)
 {
 	cpu *c = &p->cpus[i];
@@ -481,6 +496,14 @@ static void dispatch(ss_cpu_pool *p, int i)
 		ss_timeavg_set(&p->rq, now, (double)p->rq_len);
 		ss_tally_add(&p->wait, ss_time_to_s(now - h->since));
 		grant(p, i, h);
+		return;
+	}
+	if ((h = c->lq_head)) {
+		c->lq_head = h->next;
+		if (!c->lq_head)
+			c->lq_tail = NULL;
+		ss_tally_add(&p->wait, ss_time_to_s(now - h->since));
+		grant(p, i, h);
 	}
 }
 
@@ -497,6 +520,26 @@ void ss_cpu_release(ss_cpu_pool *p, ss_thread *t)
 	ss_timeavg_set(&c->busy, now, 0);
 	ss_timeavg_set(&p->held, now, p->nbusy);
 	dispatch(p, i);
+}
+
+int ss_cpu_yield(ss_cpu_pool *p, ss_thread *t, ss_handler k, void *ctx, uint64_t arg)
+{
+	int i = t->cpu;
+	if (i < 0 || i >= p->n || p->cpus[i].cur != t || t->level != SS_CPU_LEVEL_PROCESS)
+		ss_fatal(SS_LOC, "thread %u yields a processor it does not hold as a process", t->id);
+	cpu *c = &p->cpus[i];
+	int waits = c->pq_head || p->rq_head || (t->prio == SS_CPU_PRIO_LOW && c->lq_head);
+	if (!waits) {
+		t->k = k;
+		t->ctx = ctx;
+		t->arg = arg;
+		ss_sim_after(p->sim, 0, ss_thread_resume, t, 0);
+		return 0;
+	}
+	p->nyield++;
+	ss_cpu_release(p, t); /* the waiting thread gets it (or IRQ work first) */
+	ss_cpu_acquire(p, t, k, ctx, arg);
+	return 1;
 }
 
 static void compute_done(ss_sim *sim, void *ctx, uint64_t arg)
@@ -617,3 +660,4 @@ double ss_cpu_state_time(const ss_cpu_pool *p, int c, int state)
 }
 
 uint64_t ss_cpu_preemptions(const ss_cpu_pool *p) { return p->npreempt; }
+uint64_t ss_cpu_yields(const ss_cpu_pool *p) { return p->nyield; }

@@ -50,6 +50,7 @@ typedef struct ss_thread {
 	int rtag;               /* its tag */
 	struct ss_thread *pnext; /* preempted-stack link */
 	struct ss_cpu_pool *wpool; /* pool to return to when woken (ss_wait) */
+	int prio;               /* SS_CPU_PRIO_* (process level) */
 } ss_thread;
 
 /* Execution levels: a runnable thread of a higher level preempts a
@@ -62,8 +63,20 @@ typedef struct ss_thread {
    such a stretch ran with interrupts off. IRQ and softirq threads must
    be bound to one processor. */
 enum { SS_CPU_LEVEL_PROCESS = 0, SS_CPU_LEVEL_SOFTIRQ = 1, SS_CPU_LEVEL_IRQ = 2 };
-/* A process-level thread runs in user or system mode. */
-enum { SS_CPU_MODE_USER = 0, SS_CPU_MODE_SYSTEM = 1 };
+/* A process-level thread runs in user or system mode, or runs softirq
+   handlers (a ksoftirqd thread inside do_softirq): Linux 2.6.11's
+   account_system_time (kernel/sched.c) counts a tick as softirq while
+   softirq_count() is non-zero, which __do_softirq's local_bh_disable
+   makes it for ksoftirqd as for any softirq. */
+enum { SS_CPU_MODE_USER = 0, SS_CPU_MODE_SYSTEM = 1, SS_CPU_MODE_SOFTIRQ = 2 };
+/* Process-level priorities. A LOW thread must be bound to a processor;
+   it gets it only when no NORMAL process-level thread waits for it (its
+   own queue or the shared one): a nice-19 kernel thread such as
+   ksoftirqd against nice-0 processes under Linux 2.6's O(1) scheduler,
+   whose priority arrays run a higher-priority runnable task first
+   (kernel/sched.c schedule: sched_find_first_bit). Time slices are not
+   modelled: a thread keeps its processor until it releases or yields. */
+enum { SS_CPU_PRIO_NORMAL = 0, SS_CPU_PRIO_LOW = 1 };
 /* CPU time by state, as /proc/stat counts it. */
 enum { SS_CPU_STATE_USER, SS_CPU_STATE_SYSTEM, SS_CPU_STATE_SOFTIRQ, SS_CPU_STATE_IRQ, SS_CPU_STATE_IDLE, SS_CPU_NSTATES };
 
@@ -72,6 +85,7 @@ enum { SS_CPU_STATE_USER, SS_CPU_STATE_SYSTEM, SS_CPU_STATE_SOFTIRQ, SS_CPU_STAT
 void ss_thread_set_level(ss_thread *t, int level);
 void ss_thread_set_affinity(ss_thread *t, int cpu);
 void ss_thread_set_mode(ss_thread *t, int mode);
+void ss_thread_set_priority(ss_thread *t, int prio);
 
 void ss_thread_init(ss_thread *t, uint32_t id);
 /* An event handler that runs the thread's pending continuation (k, ctx,
@@ -99,6 +113,14 @@ void ss_cpu_compute(ss_cpu_pool *p, ss_thread *t, ss_time d, int tag,
 		    ss_handler k, void *ctx, uint64_t arg);
 /* Gives the processor back; the head of the run queue gets it. */
 void ss_cpu_release(ss_cpu_pool *p, ss_thread *t);
+/* cond_resched for a process-level thread t between operations: when
+   another process-level thread waits for t's processor (a NORMAL one,
+   or for a LOW t another LOW one bound there), t gives the processor
+   up and queues for it again behind that thread; otherwise it keeps it.
+   Either way k runs when t holds a processor again (through an event).
+   Returns 1 when t gave the processor up, 0 when it kept it. */
+int ss_cpu_yield(ss_cpu_pool *p, ss_thread *t, ss_handler k, void *ctx, uint64_t arg);
+uint64_t ss_cpu_yields(const ss_cpu_pool *p);          /* yields that gave the processor up, in the window */
 /* acquire + compute(d) + release, then k: a customer at an M/G/c station. */
 void ss_cpu_serve(ss_cpu_pool *p, ss_thread *t, ss_time d, int tag,
 		  ss_handler k, void *ctx, uint64_t arg);
