@@ -16,3 +16,9 @@ TESTS += tests/test_ctx
 tests_test_ctx_SOURCES = tests/test_ctx.c tests/ss_test.h
 tests_test_ctx_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
 tests_test_ctx_LDADD = $(SS_SIM_LIBS)
+
+check_PROGRAMS += tests/test_wait
+TESTS += tests/test_wait
+tests_test_wait_SOURCES = tests/test_wait.c tests/ss_test.h
+tests_test_wait_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
+tests_test_wait_LDADD = $(SS_SIM_LIBS)

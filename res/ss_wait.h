@@ -9,6 +9,7 @@
 #define SS_WAIT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ss_cpu.h"
 
@@ -41,5 +42,42 @@ void ss_sem_post(ss_sem *s);
 
 /* Blocks t for d (>= 0), then k. */
 void ss_wait_sleep(ss_sim *sim, ss_thread *t, ss_time d, ss_handler k, void *ctx, uint64_t arg);
+
+/* Waiting for whichever comes first of several wait queues, semaphores
+   and a timeout (a reader woken by data or by its timer, a sender by
+   room or an ACK timeout). The sources are added once, in order; each
+   wait's continuation gets the index of the source that woke it (the
+   order of adding, from 0) or SS_WAIT_TIMEOUT. In each queue a proxy
+   stands for the waiter, in FIFO order with the others; when one source
+   fires, the proxies leave the other queues at once and the timer is
+   cancelled, so no other wake-up and no semaphore count is lost to it.
+   A semaphore with a count when the wait starts is taken at once (the
+   first such, in order). Caller-owned: _init, _fini. */
+#define SS_WAIT_TIMEOUT UINT64_MAX
+
+typedef struct ss_waitany_src {
+	ss_thread proxy;         /* queued in q for the waiter */
+	ss_waitq *q;
+	ss_sem *sem;             /* the semaphore q belongs to, or NULL */
+	struct ss_waitany *any;
+	size_t index;
+} ss_waitany_src;
+
+typedef struct ss_waitany {
+	ss_sim *sim;
+	ss_thread *t;            /* the waiter, NULL when not waiting */
+	ss_waitany_src **src;    /* the sources, in order (stable addresses) */
+	size_t n, cap;
+	ss_timer timer;
+} ss_waitany;
+
+void ss_waitany_init(ss_waitany *w, ss_sim *sim);
+void ss_waitany_fini(ss_waitany *w); /* not while waiting */
+/* Adds a source (not while waiting): SS_OK or SS_ENOMEM. */
+int ss_waitany_add_queue(ss_waitany *w, ss_waitq *q);
+int ss_waitany_add_sem(ss_waitany *w, ss_sem *s);
+/* Blocks t until a source fires or timeout passes (timeout < 0: none),
+   then k(ctx, index or SS_WAIT_TIMEOUT). */
+void ss_waitany_wait(ss_waitany *w, ss_thread *t, ss_time timeout, ss_handler k, void *ctx);
 
 #endif
