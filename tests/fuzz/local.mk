@@ -15,7 +15,8 @@ FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fno-omit-frame-pointer 
 	$(GSL_CFLAGS) $(SQLITE_CFLAGS) $(CRYPTO_CFLAGS) $(LIBCONFIG_CFLAGS)
 FUZZ_LIBS = $(SQLITE_LIBS) $(CRYPTO_LIBS) $(LIBCONFIG_LIBS) $(GSL_LIBS) $(LIBS) -lm
 # The libraries' sources (headers are skipped by the build loop).
-FUZZ_SRCS = $(libss_scen_a_SOURCES) $(libss_models_a_SOURCES) $(libss_proto_a_SOURCES) \
+FUZZ_SRCS = $(libss_scen_a_SOURCES) $(libss_models_a_SOURCES) $(libss_workloads_a_SOURCES) $(libss_host_a_SOURCES) \
+	$(libss_proto_a_SOURCES) $(libss_platform_a_SOURCES) \
 	$(libss_crypto_a_SOURCES) $(libss_results_a_SOURCES) \
 	$(libss_util_a_SOURCES) $(libss_kernel_a_SOURCES) $(libss_res_a_SOURCES) tests/fuzz/fuzz_file.c tests/fuzz/fuzz.h tests/fuzz/fuzz_expand.h
 
