@@ -839,8 +839,14 @@ static int release_hosts(ss_scenario *s, const char *key, const char *val, char 
 	int rc = SS_OK;
 	snprintf(hdir, sizeof hdir, "%s/hosts", ss_datadir());
 	if (val[0] == '[') {
-		if (split_list(val, &items, &n, msg, sizeof msg))
-			return SS_OK; /* set_list reports it */
+		if (split_list(val, &items, &n, msg, sizeof msg)) {
+			/* set_list reports it; the items split before the
+			   error are still ours. */
+			for (size_t i = 0; i < n; i++)
+				free(items[i]);
+			free(items);
+			return SS_OK;
+		}
 	} else if (val[0]) {
 		if (!(one = strdup(val)))
 			return SS_ENOMEM;
