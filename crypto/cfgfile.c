@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,4 +255,33 @@ int ss_cfgfile_read(config_t *cf, const char *path, char *err, size_t errlen)
 		return rc;
 	}
 	return SS_OK;
+}
+
+int ss_cfgfile_at(char *err, size_t errlen, const char *path, const config_setting_t *s, int rc, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	ss_errbuf(err, errlen, "%s:%u: %s", path, s ? config_setting_source_line(s) : 0u, msg);
+	return rc;
+}
+
+int ss_cfgfile_is_number(const config_setting_t *s)
+{
+	int t = config_setting_type(s);
+	return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 || t == CONFIG_TYPE_FLOAT;
+}
+
+double ss_cfgfile_number(const config_setting_t *s)
+{
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+		return (double)config_setting_get_int(s);
+	case CONFIG_TYPE_INT64:
+		return (double)config_setting_get_int64(s);
+	default:
+		return config_setting_get_float(s);
+	}
 }

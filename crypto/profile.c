@@ -147,43 +147,6 @@ int ss_profile_from_calib(const ss_calib *cal, const char *name,
 /* ------------------------------------------------------------------ */
 /* Reading files                                                       */
 
-/* Message "file:line: ..." for a setting (line 0 when unknown). */
-static int at(char *err, size_t errlen, const char *path,
-	      const config_setting_t *s, int rc, const char *fmt, ...)
-	SS_PRINTF(6, 7);
-
-static int at(char *err, size_t errlen, const char *path,
-	      const config_setting_t *s, int rc, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	ss_errbuf(err, errlen, "%s:%u: %s", path,
-		  s ? config_setting_source_line(s) : 0u, msg);
-	return rc;
-}
-
-static int is_number(const config_setting_t *s)
-{
-	int t = config_setting_type(s);
-	return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ||
-	       t == CONFIG_TYPE_FLOAT;
-}
-
-static double number(const config_setting_t *s)
-{
-	switch (config_setting_type(s)) {
-	case CONFIG_TYPE_INT:
-		return (double)config_setting_get_int(s);
-	case CONFIG_TYPE_INT64:
-		return (double)config_setting_get_int64(s);
-	default:
-		return config_setting_get_float(s);
-	}
-}
-
 /* A string member of group g into buf; 0 if absent. */
 static int get_string(const char *path, const config_setting_t *g,
 		      const char *key, char *buf, size_t len, int required,
@@ -193,18 +156,18 @@ static int get_string(const char *path, const config_setting_t *g,
 	*rc = SS_OK;
 	if (!s) {
 		if (required)
-			*rc = at(err, errlen, path, g, SS_EINVAL,
+			*rc = ss_cfgfile_at(err, errlen, path, g, SS_EINVAL,
 				 "missing '%s'", key);
 		return 0;
 	}
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		*rc = at(err, errlen, path, s, SS_EINVAL,
+		*rc = ss_cfgfile_at(err, errlen, path, s, SS_EINVAL,
 			 "'%s' must be a string in double quotes", key);
 		return 0;
 	}
 	const char *v = config_setting_get_string(s);
 	if (required && !*v) {
-		*rc = at(err, errlen, path, s, SS_EINVAL, "'%s' is empty", key);
+		*rc = ss_cfgfile_at(err, errlen, path, s, SS_EINVAL, "'%s' is empty", key);
 		return 0;
 	}
 	snprintf(buf, len, "%s", v);
@@ -218,14 +181,14 @@ static int get_cost(const char *path, const config_setting_t *g,
 {
 	const config_setting_t *s = config_setting_get_member(g, key);
 	if (!s)
-		return at(err, errlen, path, g, SS_EINVAL,
+		return ss_cfgfile_at(err, errlen, path, g, SS_EINVAL,
 			  "%s: missing cost '%s'", alg, key);
-	if (!is_number(s))
-		return at(err, errlen, path, s, SS_EINVAL,
+	if (!ss_cfgfile_is_number(s))
+		return ss_cfgfile_at(err, errlen, path, s, SS_EINVAL,
 			  "%s: '%s' must be a number", alg, key);
-	*v = number(s);
+	*v = ss_cfgfile_number(s);
 	if (!valid_cost(*v))
-		return at(err, errlen, path, s, SS_EINVAL,
+		return ss_cfgfile_at(err, errlen, path, s, SS_EINVAL,
 			  "%s: '%s' = %g: a cost must be >= 0 and at most 1e9 ns", alg,
 			  key, *v);
 	return SS_OK;
@@ -243,16 +206,16 @@ static int read_cost(const char *path, const config_setting_t *g,
 	int rc;
 
 	if (!config_setting_is_group(g))
-		return at(err, errlen, path, g, SS_EPARSE,
+		return ss_cfgfile_at(err, errlen, path, g, SS_EPARSE,
 			  "each entry of 'costs' must be a group { ... }");
 	if (!get_string(path, g, "alg", alg, sizeof alg, 1, err, errlen, &rc))
 		return rc;
 	if (ss_crypto_alg_find(alg, &a, msg, sizeof msg) != SS_OK)
-		return at(err, errlen, path, config_setting_get_member(g, "alg"),
+		return ss_cfgfile_at(err, errlen, path, config_setting_get_member(g, "alg"),
 			  SS_EINVAL, "%s", msg);
 	struct cost *c = &p->cost[a->id];
 	if (c->present)
-		return at(err, errlen, path, g, SS_EINVAL,
+		return ss_cfgfile_at(err, errlen, path, g, SS_EINVAL,
 			  "%s: cost given twice", alg);
 	const char *const *keys = a->kind == SS_CRYPTO_PK ? pk_keys : bulk_keys;
 	for (int i = 0; i < config_setting_length(g); i++) {
@@ -262,7 +225,7 @@ static int read_cost(const char *path, const config_setting_t *g,
 		for (int k = 0; keys[k]; k++)
 			known |= strcmp(mn, keys[k]) == 0;
 		if (!known)
-			return at(err, errlen, path, m, SS_EINVAL,
+			return ss_cfgfile_at(err, errlen, path, m, SS_EINVAL,
 				  "%s: unknown field '%s' (a %s takes %s)", alg,
 				  mn, ss_crypto_kind_name(a->kind),
 				  a->kind == SS_CRYPTO_PK
@@ -320,7 +283,7 @@ static int derive_kind(const char *path, const config_setting_t *root,
 			&rc))
 		return rc;
 	if (strcmp(how, "calibration") != 0)
-		return at(err, errlen, path,
+		return ss_cfgfile_at(err, errlen, path,
 			  config_setting_get_member(root, "derive"), SS_EINVAL,
 			  "derive = \"%s\": the only source is \"calibration\"",
 			  how);
@@ -348,7 +311,7 @@ int ss_profile_load_file(const char *path, const ss_calib *cal,
 		for (int k = 0; top_keys[k]; k++)
 			known |= strcmp(config_setting_name(m), top_keys[k]) == 0;
 		if (!known) {
-			rc = at(err, errlen, path, m, SS_EINVAL,
+			rc = ss_cfgfile_at(err, errlen, path, m, SS_EINVAL,
 				"unknown setting '%s' (expected name, description, "
 				"cpu, clock_mhz, derive, scale, costs)",
 				config_setting_name(m));
@@ -360,7 +323,7 @@ int ss_profile_load_file(const char *path, const ss_calib *cal,
 		goto done;
 	stem(path, want, sizeof want);
 	if (strcmp(name, want) != 0) {
-		rc = at(err, errlen, path, config_setting_get_member(root, "name"),
+		rc = ss_cfgfile_at(err, errlen, path, config_setting_get_member(root, "name"),
 			SS_EINVAL, "name \"%s\" does not match the file name "
 			"(expected \"%s\")", name, want);
 		goto done;
@@ -369,15 +332,15 @@ int ss_profile_load_file(const char *path, const ss_calib *cal,
 		goto done;
 	config_setting_t *sc = config_setting_get_member(root, "scale");
 	if (sc) {
-		if (!derived || !is_number(sc) || !(number(sc) > 0) ||
-		    !isfinite(number(sc))) {
-			rc = at(err, errlen, path, sc, SS_EINVAL,
+		if (!derived || !ss_cfgfile_is_number(sc) || !(ss_cfgfile_number(sc) > 0) ||
+		    !isfinite(ss_cfgfile_number(sc))) {
+			rc = ss_cfgfile_at(err, errlen, path, sc, SS_EINVAL,
 				derived ? "scale must be a number > 0"
 					: "scale only applies with derive = "
 					  "\"calibration\"");
 			goto done;
 		}
-		scale = number(sc);
+		scale = ss_cfgfile_number(sc);
 	}
 	if (derived) {
 		if (!cal) {
@@ -404,23 +367,23 @@ int ss_profile_load_file(const char *path, const ss_calib *cal,
 		goto done;
 	config_setting_t *ck = config_setting_get_member(root, "clock_mhz");
 	if (ck) {
-		if (!is_number(ck) || !(number(ck) > 0) || !isfinite(number(ck))) {
-			rc = at(err, errlen, path, ck, SS_EINVAL,
+		if (!ss_cfgfile_is_number(ck) || !(ss_cfgfile_number(ck) > 0) || !isfinite(ss_cfgfile_number(ck))) {
+			rc = ss_cfgfile_at(err, errlen, path, ck, SS_EINVAL,
 				"clock_mhz must be a finite number > 0");
 			goto done;
 		}
-		p->clock_mhz = number(ck);
+		p->clock_mhz = ss_cfgfile_number(ck);
 	}
 
 	costs = config_setting_get_member(root, "costs");
 	if (!costs && !derived) {
-		rc = at(err, errlen, path, root, SS_EINVAL,
+		rc = ss_cfgfile_at(err, errlen, path, root, SS_EINVAL,
 			"missing 'costs' list");
 		goto done;
 	}
 	if (costs) {
 		if (!config_setting_is_list(costs)) {
-			rc = at(err, errlen, path, costs, SS_EPARSE,
+			rc = ss_cfgfile_at(err, errlen, path, costs, SS_EPARSE,
 				"'costs' must be a list ( {...}, {...} )");
 			goto done;
 		}

@@ -59,26 +59,6 @@ static const struct key *find_key(const char *name)
 	return NULL;
 }
 
-static int at(char *err, size_t errlen, const char *path, const config_setting_t *s, int rc, const char *fmt, ...)
-	SS_PRINTF(6, 7);
-
-static int at(char *err, size_t errlen, const char *path, const config_setting_t *s, int rc, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	ss_errbuf(err, errlen, "%s:%u: %s", path, s ? config_setting_source_line(s) : 0u, msg);
-	return rc;
-}
-
-static int is_number(const config_setting_t *s)
-{
-	int t = config_setting_type(s);
-	return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 || t == CONFIG_TYPE_FLOAT;
-}
-
 static int valid_name(const char *n)
 {
 	if (!n || !*n || n[0] == '.')
@@ -125,7 +105,7 @@ static int set_value(const char *path, const config_setting_t *v, const struct k
 		const char *b = config_setting_type(v) == CONFIG_TYPE_STRING ? config_setting_get_string(v) : NULL;
 		ss_iobus_spec bs;
 		if (!b || ss_iobus_preset(b, &bs) != SS_OK)
-			return at(err, errlen, path, v, SS_EINVAL, "bus must be one of %s", ss_iobus_presets());
+			return ss_cfgfile_at(err, errlen, path, v, SS_EINVAL, "bus must be one of %s", ss_iobus_presets());
 		snprintf(s->bus, sizeof s->bus, "%s", b);
 		return SS_OK;
 	}
@@ -133,27 +113,27 @@ static int set_value(const char *path, const config_setting_t *v, const struct k
 		*(int *)base = config_setting_get_bool(v);
 		return SS_OK;
 	}
-	if (!is_number(v))
-		return at(err, errlen, path, v, SS_EINVAL, "%s: value must be a number", k->name);
+	if (!ss_cfgfile_is_number(v))
+		return ss_cfgfile_at(err, errlen, path, v, SS_EINVAL, "%s: value must be a number", k->name);
 	double x = config_setting_get_float(v);
 	if (config_setting_type(v) != CONFIG_TYPE_FLOAT)
 		x = (double)config_setting_get_int64(v);
 	if (!isfinite(x) || x < 0)
-		return at(err, errlen, path, v, SS_EINVAL, "%s: value must be a finite number >= 0", k->name);
+		return ss_cfgfile_at(err, errlen, path, v, SS_EINVAL, "%s: value must be a finite number >= 0", k->name);
 	switch (k->kind) {
 	case K_U32:
 		if (x != floor(x) || x > 4294967295.0)
-			return at(err, errlen, path, v, SS_EINVAL, "%s: value must be a whole number below 2^32", k->name);
+			return ss_cfgfile_at(err, errlen, path, v, SS_EINVAL, "%s: value must be a whole number below 2^32", k->name);
 		*(uint32_t *)base = (uint32_t)x;
 		break;
 	case K_US:
 		if (x > 1e9)
-			return at(err, errlen, path, v, SS_EINVAL, "%s: %g us is more than 1000 s", k->name, x);
+			return ss_cfgfile_at(err, errlen, path, v, SS_EINVAL, "%s: %g us is more than 1000 s", k->name, x);
 		*(ss_time *)base = ss_time_from_us(x);
 		break;
 	case K_BOOL:
 		if (x != 0 && x != 1)
-			return at(err, errlen, path, v, SS_EINVAL, "%s: value must be true or false (or 1 or 0)", k->name);
+			return ss_cfgfile_at(err, errlen, path, v, SS_EINVAL, "%s: value must be true or false (or 1 or 0)", k->name);
 		*(int *)base = x != 0;
 		break;
 	case K_MBPS:
@@ -193,7 +173,7 @@ static int load_file(const char *path, ss_nic_spec *spec, char *desc, size_t des
 		const config_setting_t *m = config_setting_get_elem(root, (unsigned)i);
 		const char *nm = config_setting_name(m);
 		if (strcmp(nm, "name") && strcmp(nm, "description") && strcmp(nm, "settings")) {
-			rc = at(err, errlen, path, m, SS_EINVAL,
+			rc = ss_cfgfile_at(err, errlen, path, m, SS_EINVAL,
 				"unknown setting '%s' (expected name, description, settings)", nm);
 			goto done;
 		}
@@ -201,36 +181,36 @@ static int load_file(const char *path, ss_nic_spec *spec, char *desc, size_t des
 	const config_setting_t *nm = config_setting_get_member(root, "name");
 	stem(path, want, sizeof want);
 	if (!nm || config_setting_type(nm) != CONFIG_TYPE_STRING) {
-		rc = at(err, errlen, path, nm, SS_EINVAL, "missing name = \"%s\";", want);
+		rc = ss_cfgfile_at(err, errlen, path, nm, SS_EINVAL, "missing name = \"%s\";", want);
 		goto done;
 	}
 	if (strcmp(config_setting_get_string(nm), want) != 0) {
-		rc = at(err, errlen, path, nm, SS_EINVAL, "name \"%s\" does not match the file name (expected \"%s\")",
+		rc = ss_cfgfile_at(err, errlen, path, nm, SS_EINVAL, "name \"%s\" does not match the file name (expected \"%s\")",
 			config_setting_get_string(nm), want);
 		goto done;
 	}
 	const config_setting_t *de = config_setting_get_member(root, "description");
 	if (de && config_setting_type(de) != CONFIG_TYPE_STRING) {
-		rc = at(err, errlen, path, de, SS_EINVAL, "description must be a string");
+		rc = ss_cfgfile_at(err, errlen, path, de, SS_EINVAL, "description must be a string");
 		goto done;
 	}
 	if (desc && desclen)
 		snprintf(desc, desclen, "%s", de ? config_setting_get_string(de) : "");
 	const config_setting_t *st = config_setting_get_member(root, "settings");
 	if (!st || config_setting_type(st) != CONFIG_TYPE_LIST) {
-		rc = at(err, errlen, path, st ? st : root, SS_EINVAL, "missing settings = ( { param = ...; value = ...; source = ...; }, ... );");
+		rc = ss_cfgfile_at(err, errlen, path, st ? st : root, SS_EINVAL, "missing settings = ( { param = ...; value = ...; source = ...; }, ... );");
 		goto done;
 	}
 	for (int i = 0; i < config_setting_length(st); i++) {
 		const config_setting_t *e = config_setting_get_elem(st, (unsigned)i);
 		if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
-			rc = at(err, errlen, path, e, SS_EINVAL, "each setting is a group { param = ...; value = ...; source = ...; }");
+			rc = ss_cfgfile_at(err, errlen, path, e, SS_EINVAL, "each setting is a group { param = ...; value = ...; source = ...; }");
 			goto done;
 		}
 		for (int j = 0; j < config_setting_length(e); j++) {
 			const char *f = config_setting_name(config_setting_get_elem(e, (unsigned)j));
 			if (strcmp(f, "param") && strcmp(f, "value") && strcmp(f, "source")) {
-				rc = at(err, errlen, path, config_setting_get_elem(e, (unsigned)j), SS_EINVAL,
+				rc = ss_cfgfile_at(err, errlen, path, config_setting_get_elem(e, (unsigned)j), SS_EINVAL,
 					"unknown field '%s' (expected param, value, source)", f);
 				goto done;
 			}
@@ -239,7 +219,7 @@ static int load_file(const char *path, ss_nic_spec *spec, char *desc, size_t des
 		const config_setting_t *v = config_setting_get_member(e, "value");
 		const config_setting_t *so = config_setting_get_member(e, "source");
 		if (!p || config_setting_type(p) != CONFIG_TYPE_STRING) {
-			rc = at(err, errlen, path, e, SS_EINVAL, "setting without a param name");
+			rc = ss_cfgfile_at(err, errlen, path, e, SS_EINVAL, "setting without a param name");
 			goto done;
 		}
 		const struct key *k = find_key(config_setting_get_string(p));
@@ -249,21 +229,21 @@ static int load_file(const char *path, ss_nic_spec *spec, char *desc, size_t des
 				size_t used = strlen(list);
 				snprintf(list + used, sizeof list - used, "%s%s", q ? ", " : "", keys[q].name);
 			}
-			rc = at(err, errlen, path, p, SS_EINVAL, "unknown param '%s' (expected one of %s)",
+			rc = ss_cfgfile_at(err, errlen, path, p, SS_EINVAL, "unknown param '%s' (expected one of %s)",
 				config_setting_get_string(p), list);
 			goto done;
 		}
 		if (seen[k - keys]) {
-			rc = at(err, errlen, path, p, SS_EINVAL, "%s is set twice", k->name);
+			rc = ss_cfgfile_at(err, errlen, path, p, SS_EINVAL, "%s is set twice", k->name);
 			goto done;
 		}
 		seen[k - keys] = 1;
 		if (!v) {
-			rc = at(err, errlen, path, e, SS_EINVAL, "%s has no value", k->name);
+			rc = ss_cfgfile_at(err, errlen, path, e, SS_EINVAL, "%s has no value", k->name);
 			goto done;
 		}
 		if (!so || config_setting_type(so) != CONFIG_TYPE_STRING || !*config_setting_get_string(so)) {
-			rc = at(err, errlen, path, e, SS_EINVAL, "%s needs a source (a data sheet, driver source or ASSUMPTION with the reason)",
+			rc = ss_cfgfile_at(err, errlen, path, e, SS_EINVAL, "%s needs a source (a data sheet, driver source or ASSUMPTION with the reason)",
 				k->name);
 			goto done;
 		}
@@ -274,12 +254,12 @@ static int load_file(const char *path, ss_nic_spec *spec, char *desc, size_t des
 					       "tx_irq", "bus"};
 	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
 		if (!seen[find_key(required[i]) - keys]) {
-			rc = at(err, errlen, path, st, SS_EINVAL, "missing param '%s'", required[i]);
+			rc = ss_cfgfile_at(err, errlen, path, st, SS_EINVAL, "missing param '%s'", required[i]);
 			goto done;
 		}
 	char msg[256];
 	if (ss_nic_spec_check(&s, msg, sizeof msg) != SS_OK) {
-		rc = at(err, errlen, path, st, SS_EINVAL, "%s", msg);
+		rc = ss_cfgfile_at(err, errlen, path, st, SS_EINVAL, "%s", msg);
 		goto done;
 	}
 	*spec = s;

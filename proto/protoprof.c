@@ -73,54 +73,22 @@ static void put(cost *c, double pp, double pb, const char *src)
 
 /* ---- reading files ---- */
 
-static int at(char *err, size_t errlen, const char *path, const config_setting_t *s, int rc, const char *fmt, ...)
-	SS_PRINTF(6, 7);
-
-static int at(char *err, size_t errlen, const char *path, const config_setting_t *s, int rc, const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	ss_errbuf(err, errlen, "%s:%u: %s", path, s ? config_setting_source_line(s) : 0u, msg);
-	return rc;
-}
-
-static int is_number(const config_setting_t *s)
-{
-	int t = config_setting_type(s);
-	return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 || t == CONFIG_TYPE_FLOAT;
-}
-
-static double number(const config_setting_t *s)
-{
-	switch (config_setting_type(s)) {
-	case CONFIG_TYPE_INT:
-		return (double)config_setting_get_int(s);
-	case CONFIG_TYPE_INT64:
-		return (double)config_setting_get_int64(s);
-	default:
-		return config_setting_get_float(s);
-	}
-}
-
 /* A string member of g: its value, or NULL with the message set. */
 static const char *get_string(const char *path, const config_setting_t *g, const char *key, int nonempty,
 			      char *err, size_t errlen, int *rc)
 {
 	const config_setting_t *s = config_setting_get_member(g, key);
 	if (!s) {
-		*rc = at(err, errlen, path, g, SS_EINVAL, "missing '%s'", key);
+		*rc = ss_cfgfile_at(err, errlen, path, g, SS_EINVAL, "missing '%s'", key);
 		return NULL;
 	}
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		*rc = at(err, errlen, path, s, SS_EINVAL, "'%s' must be a string in double quotes", key);
+		*rc = ss_cfgfile_at(err, errlen, path, s, SS_EINVAL, "'%s' must be a string in double quotes", key);
 		return NULL;
 	}
 	const char *v = config_setting_get_string(s);
 	if (nonempty && !*v) {
-		*rc = at(err, errlen, path, s, SS_EINVAL, "'%s' is empty", key);
+		*rc = ss_cfgfile_at(err, errlen, path, s, SS_EINVAL, "'%s' is empty", key);
 		return NULL;
 	}
 	return v;
@@ -131,12 +99,12 @@ static int get_cost(const char *path, const config_setting_t *g, const char *wha
 {
 	const config_setting_t *s = config_setting_get_member(g, key);
 	if (!s)
-		return at(err, errlen, path, g, SS_EINVAL, "%s: missing cost '%s'", what, key);
-	if (!is_number(s))
-		return at(err, errlen, path, s, SS_EINVAL, "%s: '%s' must be a number", what, key);
-	*v = number(s);
+		return ss_cfgfile_at(err, errlen, path, g, SS_EINVAL, "%s: missing cost '%s'", what, key);
+	if (!ss_cfgfile_is_number(s))
+		return ss_cfgfile_at(err, errlen, path, s, SS_EINVAL, "%s: '%s' must be a number", what, key);
+	*v = ss_cfgfile_number(s);
 	if (!valid_cost(*v))
-		return at(err, errlen, path, s, SS_EINVAL, "%s: '%s' = %g: a cost must be >= 0 and at most 1e9 ns",
+		return ss_cfgfile_at(err, errlen, path, s, SS_EINVAL, "%s: '%s' = %g: a cost must be >= 0 and at most 1e9 ns",
 			  what, key, *v);
 	return SS_OK;
 }
@@ -146,7 +114,7 @@ static int read_entry(const char *path, const config_setting_t *g, ss_protoprof 
 	static const char *const fields[] = {"layer", "dir", "per_packet_ns", "per_byte_ns", "source", NULL};
 	int rc = SS_OK;
 	if (!config_setting_is_group(g))
-		return at(err, errlen, path, g, SS_EINVAL,
+		return ss_cfgfile_at(err, errlen, path, g, SS_EINVAL,
 			  "each entry of 'costs' must be a group { layer = ...; dir = ...; per_packet_ns = ...; "
 			  "per_byte_ns = ...; source = ...; }");
 	for (int i = 0; i < config_setting_length(g); i++) {
@@ -155,7 +123,7 @@ static int read_entry(const char *path, const config_setting_t *g, ss_protoprof 
 		for (int k = 0; fields[k]; k++)
 			known |= !strcmp(config_setting_name(m), fields[k]);
 		if (!known)
-			return at(err, errlen, path, m, SS_EINVAL,
+			return ss_cfgfile_at(err, errlen, path, m, SS_EINVAL,
 				  "unknown field '%s' (expected layer, dir, per_packet_ns, per_byte_ns, source)",
 				  config_setting_name(m));
 	}
@@ -164,7 +132,7 @@ static int read_entry(const char *path, const config_setting_t *g, ss_protoprof 
 		return rc;
 	int layer = ss_protoprof_layer_find(ln);
 	if (layer < 0)
-		return at(err, errlen, path, config_setting_get_member(g, "layer"), SS_EINVAL,
+		return ss_cfgfile_at(err, errlen, path, config_setting_get_member(g, "layer"), SS_EINVAL,
 			  "unknown layer '%s' (expected syscall, copy, tcp, ip, eth, irq, softirq, esp, ah, skb)", ln);
 	const char *dn = get_string(path, g, "dir", 1, err, errlen, &rc);
 	if (!dn)
@@ -177,7 +145,7 @@ static int read_entry(const char *path, const config_setting_t *g, ss_protoprof 
 	else if (!strcmp(dn, "any"))
 		d0 = SS_PP_TX, d1 = SS_PP_RX;
 	else
-		return at(err, errlen, path, config_setting_get_member(g, "dir"), SS_EINVAL,
+		return ss_cfgfile_at(err, errlen, path, config_setting_get_member(g, "dir"), SS_EINVAL,
 			  "%s: unknown dir '%s' (expected tx, rx or any)", ln, dn);
 	char what[NAMELEN];
 	snprintf(what, sizeof what, "%s %s", ln, dn);
@@ -190,7 +158,7 @@ static int read_entry(const char *path, const config_setting_t *g, ss_protoprof 
 		return rc;
 	for (int d = d0; d <= d1; d++)
 		if (p->c[layer][d].present)
-			return at(err, errlen, path, g, SS_EINVAL, "%s %s: cost given twice", ln, dir_names[d]);
+			return ss_cfgfile_at(err, errlen, path, g, SS_EINVAL, "%s %s: cost given twice", ln, dir_names[d]);
 	for (int d = d0; d <= d1; d++)
 		put(&p->c[layer][d], pp, pb, src);
 	return SS_OK;
@@ -227,7 +195,7 @@ int ss_protoprof_load_file(ss_protoprof **out, const char *path, char *err, size
 		for (int k = 0; top[k]; k++)
 			known |= !strcmp(config_setting_name(m), top[k]);
 		if (!known) {
-			rc = at(err, errlen, path, m, SS_EINVAL,
+			rc = ss_cfgfile_at(err, errlen, path, m, SS_EINVAL,
 				"unknown setting '%s' (expected name, description, cpu, clock_mhz, costs)",
 				config_setting_name(m));
 			goto done;
@@ -239,7 +207,7 @@ int ss_protoprof_load_file(ss_protoprof **out, const char *path, char *err, size
 		goto done;
 	stem(path, want, sizeof want);
 	if (strcmp(s, want)) {
-		rc = at(err, errlen, path, config_setting_get_member(root, "name"), SS_EINVAL,
+		rc = ss_cfgfile_at(err, errlen, path, config_setting_get_member(root, "name"), SS_EINVAL,
 			"name \"%s\" does not match the file name (expected \"%s\")", s, want);
 		goto done;
 	}
@@ -254,15 +222,15 @@ int ss_protoprof_load_file(ss_protoprof **out, const char *path, char *err, size
 	}
 	const config_setting_t *ck = config_setting_get_member(root, "clock_mhz");
 	if (ck) {
-		if (!is_number(ck) || !(number(ck) > 0) || !isfinite(number(ck))) {
-			rc = at(err, errlen, path, ck, SS_EINVAL, "clock_mhz must be a finite number > 0");
+		if (!ss_cfgfile_is_number(ck) || !(ss_cfgfile_number(ck) > 0) || !isfinite(ss_cfgfile_number(ck))) {
+			rc = ss_cfgfile_at(err, errlen, path, ck, SS_EINVAL, "clock_mhz must be a finite number > 0");
 			goto done;
 		}
-		p->clock_mhz = number(ck);
+		p->clock_mhz = ss_cfgfile_number(ck);
 	}
 	const config_setting_t *costs = config_setting_get_member(root, "costs");
 	if (!costs || !config_setting_is_list(costs)) {
-		rc = at(err, errlen, path, costs ? costs : root, SS_EINVAL,
+		rc = ss_cfgfile_at(err, errlen, path, costs ? costs : root, SS_EINVAL,
 			"missing costs = ( { layer = ...; dir = ...; per_packet_ns = ...; per_byte_ns = ...; source = ...; }, ... );");
 		goto done;
 	}
@@ -272,7 +240,7 @@ int ss_protoprof_load_file(ss_protoprof **out, const char *path, char *err, size
 	for (int l = 0; l < SS_PP_NLAYERS; l++)
 		for (int d = 0; d < SS_PP_NDIRS; d++)
 			if (!p->c[l][d].present) {
-				rc = at(err, errlen, path, costs, SS_EINVAL,
+				rc = ss_cfgfile_at(err, errlen, path, costs, SS_EINVAL,
 					"no cost for layer %s, dir %s (every layer needs tx and rx, or any)",
 					layer_names[l], dir_names[d]);
 				goto done;
