@@ -61,6 +61,28 @@ static const struct preset {
 		  .overhead_cycles = 5,
 		  /* PCIe 1.0: Max_Payload_Size resets to 128 bytes. */
 		  .burst = 128, .duplex = 1}},
+	{.name = "pcie2-x8",
+	 /* PCIe 2.0 x8 (the Intel 82599's host interface): 5.0 GT/s per lane,
+	    8b/10b coded, so 4 Gbit/s = 500 MB/s of data per lane and
+	    direction (http://www.hardwaresecrets.com/article/Everything-You-Need-to-Know-About-the-PCI-Express/190/3:
+	    "with a clock of 2.5 GHz and 5 GHz, the x1 bandwidth ... are 250
+	    MB/s and 500 MB/s"); x8: 8 x 500 MB/s = 4 GB/s per direction.
+	    The clock is one symbol time (10 bits at 5 GT/s = 2 ns), in
+	    which the x8 link moves 8 bytes. */
+	 .spec = {.bytes_per_s = 8 * 500e6, .clock_hz = 500e6,
+		  /* 3 symbol times = 24 bytes per TLP: Intel's PCIe protocol
+		     overhead note (https://intel.com/content/www/us/en/docs/programmable/683541/current/protocol-overhead.html)
+		     counts start and end framing, sequence ID, a 3- or 4-dword
+		     header and LCRC, "five dwords if the optional ECRC is not
+		     included" with a 3-dword header; a 64-bit address (a host
+		     with more than 4 GB, which the 82599 supports) needs the
+		     4-dword header: 6 dwords = 24 bytes, over 8 lanes 3 symbol
+		     times. ACK and flow-control DLLPs, SKP ordered sets and
+		     read requests are not counted (the same note lists them). */
+		  .overhead_cycles = 3,
+		  /* ASSUMPTION: Max_Payload_Size at its 128-byte reset value,
+		     as pcie-x4 (a BIOS may set 256). */
+		  .burst = 128, .duplex = 1}},
 };
 
 #define NPRESETS (sizeof presets / sizeof presets[0])
@@ -74,7 +96,7 @@ struct ss_iobus {
 	char name[SS_METRIC_NAME];
 };
 
-const char *ss_iobus_presets(void) { return "pci32-33|pci64-66|pcix-133|pcie-x4"; }
+const char *ss_iobus_presets(void) { return "pci32-33|pci64-66|pcix-133|pcie-x4|pcie2-x8"; }
 
 int ss_iobus_preset(const char *name, ss_iobus_spec *out)
 {

@@ -40,7 +40,7 @@ int ss_iobus_alloc_spec(ss_iobus **out, ss_sim *sim, const char *name, const ss_
 
 /* The figures of preset `name` (case-insensitive); SS_ENOENT otherwise. */
 int ss_iobus_preset(const char *name, ss_iobus_spec *out);
-const char *ss_iobus_presets(void); /* "pci32-33|pci64-66|pcix-133|pcie-x4" for messages */
+const char *ss_iobus_presets(void); /* "pci32-33|pci64-66|pcix-133|pcie-x4|pcie2-x8" for messages */
 
 /* Moves `bytes` across the bus (FIFO behind the DMAs already there), then
    calls k(sim, ctx, arg). A DMA of 0 bytes calls k at once (by an event). */

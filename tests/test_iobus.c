@@ -64,7 +64,7 @@ static void poisson_fire(ss_sim *sim, void *ctx, uint64_t arg)
 
 int main(void)
 {
-	ss_test_plan(22);
+	ss_test_plan(24);
 	ss_iobus_spec s;
 	SS_CHECK(ss_iobus_preset("pci32-33", &s) == SS_OK && fabs(s.bytes_per_s - 133.333e6) < 1e3,
 		 "pci32-33: 32 bit x 33.33 MHz = 133 MB/s");
@@ -74,13 +74,16 @@ int main(void)
 		 "pcix-133: 64 bit x 133.33 MHz = 1066 MB/s");
 	SS_CHECK(ss_iobus_preset("pcie-x4", &s) == SS_OK && s.bytes_per_s == 1e9 && s.duplex,
 		 "pcie-x4: 4 x 250 MB/s per direction, duplex");
+	SS_CHECK(ss_iobus_preset("pcie2-x8", &s) == SS_OK && s.bytes_per_s == 8 * (5e9 * 8 / 10 / 8) && s.duplex &&
+			 s.burst == 128,
+		 "pcie2-x8: 8 lanes x 5 GT/s x 8/10 / 8 bits = 4 GB/s per direction, duplex, 128-byte TLPs");
 
 	ss_sim *sim;
 	SS_MUST(ss_sim_alloc(&sim, 1));
 	ss_iobus *b;
 	char err[256] = "";
 	SS_CHECK(ss_iobus_alloc(&b, sim, "pci", "isa", err, sizeof err) == SS_ENOENT && !b, "an unknown preset is refused");
-	SS_CHECK(strstr(err, "pci32-33|pci64-66|pcix-133|pcie-x4") != NULL, "and the message lists the presets (%s)", err);
+	SS_CHECK(strstr(err, "pci32-33|pci64-66|pcix-133|pcie-x4|pcie2-x8") != NULL, "and the message lists the presets (%s)", err);
 	SS_CHECK(ss_iobus_alloc_custom(&b, sim, "x", 0, 1, 1e6, 64) == SS_EINVAL &&
 		 ss_iobus_alloc_custom(&b, sim, "x", 1e6, 1, 1e6, 0) == SS_EINVAL,
 		 "a custom bus needs a rate > 0 and a burst > 0");
@@ -114,6 +117,14 @@ int main(void)
 	ss_iobus_dma(b, 0, mark, &z, 0);
 	ss_sim_run(sim);
 	SS_CHECK(z.n == 1 && z.at[0] == now, "a zero-byte DMA completes at once");
+	ss_sim_free(sim);
+
+	/* pcie2-x8: a 1514-byte frame is ceil(1514 / 128) = 12 TLPs, each
+	   with 24 bytes of overhead = 3 symbol times of 2 ns:
+	   1514 B / 4 GB/s + 12 x 3 x 2 ns = 378.5 + 72 = 450.5 ns. */
+	SS_MUST(ss_sim_alloc(&sim, 1));
+	SS_MUST(ss_iobus_alloc(&b, sim, "pcie", "pcie2-x8", err, sizeof err));
+	SS_CHECK_INT(ss_iobus_dma_time(b, 1514), 450500, "pcie2-x8: DMA of 1514 bytes = 378.5 + 72 ns = 450500 ps");
 	ss_sim_free(sim);
 
 	/* Two periodic streams (two NICs): A at 0, P, 2P ...; B offset by d < T.
