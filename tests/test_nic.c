@@ -107,7 +107,7 @@ static ss_nic_spec base_spec(void)
 
 int main(void)
 {
-	ss_test_plan(31);
+	ss_test_plan(33);
 	rig r;
 	ss_nic_spec sa = base_spec(), sb = base_spec();
 	sb.tx_irq = 0;
@@ -269,13 +269,13 @@ int main(void)
 	snprintf(dir, sizeof dir, "%s/platform/nics", src ? src : SS_DATADIR);
 	ss_nic_spec s;
 	int ok = 1;
-	const char *names[] = {"rtl8139", "e1000-82546", "e1000-82546eb", "bcm4401"};
-	for (int i = 0; i < 4; i++)
+	const char *names[] = {"rtl8139", "e1000-82546", "e1000-82546eb", "bcm4401", "ixgbe-82599"};
+	for (int i = 0; i < 5; i++)
 		if (ss_nic_spec_load(dir, names[i], &s, desc, sizeof desc, err, sizeof err) != SS_OK) {
 			ok = 0;
 			SS_DIAG("%s", err);
 		}
-	SS_CHECK(ok, "the four NIC presets load");
+	SS_CHECK(ok, "the five NIC presets load");
 	ss_nic_spec_load(dir, "rtl8139", &s, desc, sizeof desc, err, sizeof err);
 	SS_CHECK(s.tx_ring == 4 && s.rx_buf_bytes == 32768 && s.tx_copy && !strcmp(s.bus, "pci32-33"),
 		 "rtl8139: 4 tx slots with bounce copies, 32 KB rx ring, 32-bit PCI");
@@ -288,6 +288,18 @@ int main(void)
 	SS_CHECK(ss_nic_spec_get(&s, "irq_min_interval_us", &v) == SS_OK && fabs(v - 125) < 1e-9 &&
 		 ss_nic_spec_get(&s, "nonsense", &v) == SS_ENOENT,
 		 "spec values read back by their file names");
+
+	/* ixgbe-82599: IXGBE_DEFAULT_TXD/RXD 512; IXGBE_20K_ITR = 200 =
+	   usecs << 2 -> 50 us; two 16-byte advanced descriptors per packet. Loading succeeds only
+	   when every setting has a non-empty source (nicspec.c). */
+	SS_CHECK(ss_nic_spec_load(dir, "ixgbe-82599", &s, desc, sizeof desc, err, sizeof err) == SS_OK &&
+			 s.tx_ring == 512 && s.rx_ring == 512 && s.irq_min_interval == 50 * SS_PS_PER_US &&
+			 s.desc_bytes == 32 && s.max_bps == 10e9 && !strcmp(s.bus, "pcie2-x8") && !s.tx_copy && !s.rx_copy,
+		 "ixgbe-82599: 512/512 descriptors, 50 us between IRQs, 32 descriptor bytes, 10 Gbit/s on pcie2-x8");
+	ss_iobus_spec bs;
+	SS_CHECK(ss_iobus_preset(s.bus, &bs) == SS_OK && bs.bytes_per_s * 8 > 2 * s.max_bps,
+		 "ixgbe-82599: its bus (%.0f Gbit/s per direction) carries the 10 Gbit/s link with room for descriptors",
+		 bs.bytes_per_s * 8 / 1e9);
 
 	/* Bad files: file:line messages. */
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";

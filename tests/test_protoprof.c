@@ -142,7 +142,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	ss_test_plan(3 * n + 23);
+	ss_test_plan(3 * n + 27);
 
 	/* 1. Every shipped profile loads, covers every layer both ways, and
 	   gives its file's numbers. */
@@ -184,6 +184,23 @@ int main(void)
 		 "set refuses a negative cost and an unknown layer");
 	ss_protoprof_free(x);
 	ss_protoprof_free(NULL);
+
+	/* linux-modern (values as in the file): the host profile of the
+	   10 Gbit/s what-if. */
+	SS_MUST(ss_protoprof_load(&x, dir, "linux-modern", err, sizeof err));
+	SS_CHECK(ss_protoprof_clock_mhz(x) == 2700.0 && strstr(ss_protoprof_cpu(x), "E5-2680"),
+		 "linux-modern: Xeon E5-2680 at 2700 MHz");
+	SS_CHECK_INT(ss_protoprof_cost(x, SS_PP_COPY, SS_PP_RX, 1448), 357475,
+		     "linux-modern copy, 1448 B: 79 ns / 320 B x 1448 = 357.475 ns = 357475 ps");
+	SS_CHECK_INT(ss_protoprof_cost(x, SS_PP_ETH, SS_PP_TX, 0) - ss_protoprof_cost(x, SS_PP_ETH, SS_PP_RX, 0), 16000,
+		     "linux-modern eth: tx = rx + two 8-ns cmpxchg of the qdisc lock (16000 ps)");
+	int empty = 0;
+	for (int l = 0; l < SS_PP_NLAYERS; l++)
+		for (int d = 0; d < SS_PP_NDIRS; d++)
+			if (!ss_protoprof_source(x, l, d) || strlen(ss_protoprof_source(x, l, d)) < 20)
+				empty++;
+	SS_CHECK_INT(empty, 0, "linux-modern: every layer and direction has a source of at least 20 characters");
+	ss_protoprof_free(x);
 	SS_CHECK(!strcmp(ss_protoprof_layer_name(SS_PP_SOFTIRQ), "softirq") && ss_protoprof_layer_find("ah") == SS_PP_AH &&
 			 ss_protoprof_layer_find("udp") == -1 && ss_protoprof_layer_name(-1) == NULL,
 		 "layer names and lookup");
