@@ -98,6 +98,10 @@ static const ss_metric_def np_metrics[] = {
 	{.name = "rcv.crypto", .unit = "fraction", .help = "share of the receiver's processor time charged for crypto"},
 	{.name = "verified_bytes", .unit = "bytes", .help = "execute mode: payload bytes checked right"},
 	{.name = "payload_errors", .unit = "datagrams", .help = "execute mode: datagrams with a wrong payload byte"},
+	{.name = "rcv.syscalls", .unit = "calls", .help = "receiver's read calls"},
+	{.name = "rcv.prequeued", .unit = "segments", .help = "segments the receiver's softirq left to a reader sleeping in recvmsg (tcp_prequeue)"},
+	{.name = "rcv.prequeue_dropped", .unit = "segments", .help = "of them, processed by the softirq after all: the prequeue passed the receive buffer"},
+	{.name = "rcv.sock_backlogged", .unit = "segments", .help = "segments queued on the receiver's socket backlog while its reader held the socket"},
 };
 
 /* ---- host profiles ---- */
@@ -405,6 +409,10 @@ static void np_collect(void *st, ss_metrics *out)
 	ss_metrics_set(out, "link_util", "fraction", ss_link_utilisation(m->link, 0));
 	ss_metrics_set(out, "verified_bytes", "bytes", (double)hs[1].bytes_verified);
 	ss_metrics_set(out, "payload_errors", "datagrams", (double)(hs[0].payload_errors + hs[1].payload_errors));
+	ss_metrics_set(out, "rcv.syscalls", "calls", (double)hs[1].syscalls);
+	ss_metrics_set(out, "rcv.prequeued", "segments", (double)hs[1].prequeued);
+	ss_metrics_set(out, "rcv.prequeue_dropped", "segments", (double)hs[1].prequeue_dropped);
+	ss_metrics_set(out, "rcv.sock_backlogged", "segments", (double)hs[1].sock_backlogged);
 }
 
 static double np_progress(void *st) { return (double)ss_netperf_bytes_read_total(((np *)st)->np); }

@@ -41,11 +41,20 @@
      interrupts the model has, the NIC's and TCP's timers, do so here).
    - tcp_v4_rcv: a socket owned by a process (lock_sock) gets the segment
      on its backlog (sk_add_backlog); release_sock runs tcp_v4_do_rcv on
-     each in the owner's context. The prequeue (tcp_prequeue, which moves
-     TCP receive processing to a reader sleeping in recvmsg) is not
-     modelled: segments for a sleeping reader are processed in the
-     softirq (ASSUMPTION: it moves time between softirq and system, not
-     the total).
+     each in the owner's context.
+   - tcp_prequeue (net/ipv4/tcp_ipv4.c, tcp_recvmsg in net/ipv4/tcp.c):
+     a reader that found nothing to read installs itself (ucopy.task)
+     before it sleeps in sk_wait_data; while it is installed and the
+     socket is not owned, the softirq only queues segments on the
+     prequeue (their TCP processing is the reader's), waking the reader
+     at the first. The reader, back on its processor, runs tcp_v4_do_rcv
+     on each in process context, copying the data straight to its buffer
+     (tcp_rcv_established's direct copy), so its ACKs leave as the data
+     is consumed. When the prequeue's memory (skb truesize) passes the
+     receive buffer the softirq processes the whole prequeue itself
+     (TCPPREQUEUEDROPPED). The delayed-ACK timer tcp_prequeue re-arms at
+     3/4 TCP_RTO_MIN is not modelled (ASSUMPTION: the reader runs well
+     within 150 ms in every scenario of the model).
    - TCP's timers (delayed ACK, retransmission) run in the timer softirq
      on CPU 0 (ASSUMPTION: the connection's timers are armed on the CPU
      that takes the NIC's interrupts).
@@ -103,10 +112,19 @@ enum {
 	S_R_READ,      /* read: copied: to the engine */
 	S_R_DONE,      /* read: outputs sent: release */
 	S_R_SLEEP,     /* read: released with nothing to read */
+	S_R_PQ_TCP,    /* read: a prequeued segment's tcp rx charged: to the engine */
+	S_R_DIRECT,    /* read: the direct copy charged: the outputs */
+	S_R_RELOCK,    /* read: released (backlog done): lock the socket again */
+	S_R_EXIT,      /* read: leaving: the prequeue left, then done */
+	S_SI_PQ,       /* softirq: the next segment of a prequeue it drains (overflow) */
+	S_SI_PQ_TCP,   /* softirq: its tcp rx charged: to the engine */
 	S_P_DONE       /* process: return to the caller */
 };
 
 typedef struct xctx xctx;
+
+/* What the softirq found when it took a packet. */
+enum { OWN_FREE, OWN_OWNED, OWN_PREQUEUE };
 typedef struct percpu percpu;
 
 struct xctx {
@@ -132,7 +150,11 @@ struct xctx {
 	ss_handler k;
 	void *kctx;
 	/* softirq */
-	int own;            /* the socket was owned when the packet's processing began */
+	int own;            /* OWN_*: the socket's state when the packet's processing began */
+	uint32_t direct;    /* read: bytes the last segment gave by direct copy */
+	int after_copy;     /* read: the step after the direct copy's charge */
+	int after_pq;       /* read: the step after a prequeued segment */
+	ss_pktq drain;      /* softirq: a prequeue it processes itself (overflow) */
 	int passes;         /* softirq and ksoftirqd: NET_RX runs in this do_softirq */
 };
 
@@ -170,6 +192,10 @@ struct ss_nethost {
 	xctx *cur;          /* the context inside an engine call, or NULL (a timer) */
 	int owned;          /* a process holds the socket (lock_sock) */
 	ss_pktq sock_backlog;
+	int ucopy;          /* a reader is installed (tp->ucopy.task) */
+	ss_pktq prequeue;   /* tp->ucopy.prequeue */
+	uint64_t pq_mem;    /* its skbs' truesize (tp->ucopy.memory) */
+	uint32_t rcvbuf;    /* sk_rcvbuf, bytes */
 	ss_waitq wq_read, wq_write, wq_lock;
 	xctx wr, rd;
 	/* device queue */
@@ -183,6 +209,8 @@ struct ss_nethost {
 };
 
 static void run(xctx *x);
+static void r_exit(xctx *x);
+static void r_prequeue(xctx *x, int next);
 
 /* ---- costs ---- */
 
@@ -508,12 +536,34 @@ static void on_writable(void *ctx)
 	}
 }
 
+/* A segment into the engine in x's context; an installed reader's own
+   context takes in-order data directly (x->direct bytes). */
 static void tcp_in(xctx *x, ss_packet *p)
 {
 	ss_nethost *h = x->h;
+	int direct = x == &h->rd && h->ucopy;
 	h->cur = x;
+	ss_tcp_ucopy(h->tcp, direct ? x->want - x->got : 0);
 	ss_tcp_input(h->tcp, p);
+	if (direct)
+		x->direct = ss_tcp_ucopy_taken(h->tcp);
+	ss_tcp_ucopy(h->tcp, 0);
 	h->cur = NULL;
+}
+
+/* After tcp_in: the direct copy's cost (into the reader's buffer), then
+   the outputs, then `next`. */
+static void after_in(xctx *x, int next)
+{
+	if (!x->direct) {
+		flush(x, next);
+		return;
+	}
+	uint32_t n = x->direct;
+	x->direct = 0;
+	x->got += n;
+	x->after_copy = next;
+	charge(x, pp(x->h, SS_PP_COPY, SS_PP_RX, n), 0, S_R_DIRECT);
 }
 
 /* ---- receive costs ---- */
@@ -738,6 +788,66 @@ static void si_next(xctx *x)
 	run(x);
 }
 
+/* A received skb's truesize for a frame of `len` bytes (IP datagram):
+   alloc_skb's SKB_DATA_ALIGN(size) + struct sk_buff (ASSUMPTION: 160
+   bytes, its i386 size in 2.6.11 to within a cache line). A copying
+   driver (8139too, b44's copy below its threshold) allocates the
+   frame's size + 2 (NET_IP_ALIGN); e1000 allocates its receive buffer,
+   the power of two from 2048 holding the frame (e1000_change_mtu's
+   rx_buffer_len: 2048 to 16384), + 2; aligned to 32 bytes
+   (ASSUMPTION: SMP_CACHE_BYTES of a P6 build). */
+static uint64_t rx_truesize(const ss_nethost *h, uint32_t len)
+{
+	uint64_t b = (uint64_t)len + 14 + 4;
+	if (!h->cfg.nic.rx_copy) {
+		uint64_t p2 = 2048;
+		while (p2 < b)
+			p2 <<= 1;
+		b = p2;
+	}
+	b += 2;
+	return ((b + 31) & ~(uint64_t)31) + 160;
+}
+
+static uint64_t truesize(const ss_nethost *h, const ss_packet *p) { return rx_truesize(h, p->len); }
+
+/* tcp_prequeue for a packet the softirq took with the socket free and a
+   reader installed: queue it for the reader (woken at the first), or,
+   past the receive buffer, drain the whole prequeue in this softirq. */
+static void prequeue(xctx *x, ss_packet *p)
+{
+	ss_nethost *h = x->h;
+	h->st.prequeued++;
+	ss_pktq_push(&h->prequeue, p);
+	h->pq_mem += truesize(h, p);
+	if (h->pq_mem > h->rcvbuf) {
+		h->st.prequeue_dropped += ss_pktq_len(&h->prequeue);
+		ss_packet *q;
+		while ((q = ss_pktq_pop(&h->prequeue)))
+			ss_pktq_push(&x->drain, q);
+		h->pq_mem = 0;
+		x->step = S_SI_PQ;
+		run(x);
+		return;
+	}
+	if (ss_pktq_len(&h->prequeue) == 1)
+		on_readable(h);
+	x->step = S_SI_PKT;
+	run(x);
+}
+
+static void si_pq(xctx *x)
+{
+	ss_packet *p = ss_pktq_pop(&x->drain);
+	if (!p) {
+		x->step = S_SI_PKT;
+		run(x);
+		return;
+	}
+	x->pkt = p;
+	charge(x, rx_tcp_cost(x->h, p), 0, S_SI_PQ_TCP);
+}
+
 static void si_pkt(xctx *x)
 {
 	ss_nethost *h = x->h;
@@ -760,8 +870,8 @@ static void si_pkt(xctx *x)
 			charge(x, c, cr, S_SI_PKT);
 			return;
 		}
-		x->own = h->owned;
-		if (!x->own)
+		x->own = h->owned ? OWN_OWNED : h->ucopy ? OWN_PREQUEUE : OWN_FREE;
+		if (x->own == OWN_FREE)
 			c += rx_tcp_cost(h, p);
 		x->pkt = p;
 		charge(x, c, cr, S_SI_DELIVER);
@@ -783,7 +893,7 @@ static void si_deliver(xctx *x)
 	ss_nethost *h = x->h;
 	ss_packet *p = x->pkt;
 	x->pkt = NULL;
-	if (x->own) {
+	if (x->own != OWN_FREE) {
 		if (h->owned) {
 			/* sk_add_backlog: the owner processes it at release_sock. */
 			h->st.sock_backlogged++;
@@ -792,7 +902,11 @@ static void si_deliver(xctx *x)
 			run(x);
 			return;
 		}
-		/* Released meanwhile: TCP runs here after all. */
+		if (h->ucopy) {
+			prequeue(x, p);
+			return;
+		}
+		/* Released meanwhile with no reader: TCP runs here after all. */
 		x->pkt = p;
 		charge(x, rx_tcp_cost(h, p), 0, S_SI_TCP);
 		return;
@@ -927,25 +1041,70 @@ static void w_write(xctx *x)
 	flush(x, S_W_COPY);
 }
 
+/* tcp_recvmsg's loop, the socket owned: copy what is readable; done
+   once something is read and no backlog waits (or the buffer is full);
+   else the reader installs itself (ucopy) and takes the prequeue, or
+   the backlog by releasing and relocking the socket, or sleeps. In
+   process context it reads in-order data as it processes each segment
+   (the direct copy: ss_tcp_ucopy). */
 static void r_check(xctx *x)
 {
 	ss_nethost *h = x->h;
 	uint32_t n = ss_tcp_readable(h->tcp);
-	if (n == 0) {
-		release_sock(x, S_R_SLEEP); /* sk_wait_data */
+	if (n > 0 && x->got < x->want) {
+		uint32_t room = x->want - x->got;
+		x->n = n < room ? n : room;
+		charge(x, pp(h, SS_PP_COPY, SS_PP_RX, x->n), 0, S_R_READ);
 		return;
 	}
-	x->n = n < x->want ? n : x->want;
-	charge(x, pp(h, SS_PP_COPY, SS_PP_RX, x->n), 0, S_R_READ);
+	if (x->got >= x->want || (x->got > 0 && !ss_pktq_len(&h->sock_backlog))) {
+		r_exit(x);
+		return;
+	}
+	h->ucopy = 1;
+	if (ss_pktq_len(&h->prequeue)) {
+		r_prequeue(x, S_R_CHECK); /* do_prequeue */
+		return;
+	}
+	if (x->got > 0)
+		release_sock(x, S_R_RELOCK); /* the backlog, then on */
+	else
+		release_sock(x, S_R_SLEEP);  /* sk_wait_data */
+}
+
+/* tcp_prequeue_process: the next prequeued segment through TCP in
+   process context, then `next`. */
+static void r_prequeue(xctx *x, int next)
+{
+	ss_nethost *h = x->h;
+	ss_packet *p = ss_pktq_pop(&h->prequeue);
+	h->pq_mem -= truesize(h, p);
+	h->st.prequeue_processed++;
+	x->pkt = p;
+	x->after_pq = next;
+	charge(x, rx_tcp_cost(h, p), 0, S_R_PQ_TCP);
+}
+
+/* Leaving tcp_recvmsg: the prequeue left, then the reader uninstalls. */
+static void r_exit(xctx *x)
+{
+	ss_nethost *h = x->h;
+	if (h->ucopy && ss_pktq_len(&h->prequeue)) {
+		r_prequeue(x, S_R_EXIT);
+		return;
+	}
+	h->ucopy = 0;
+	x->step = S_R_DONE;
+	run(x);
 }
 
 static void r_read(xctx *x)
 {
 	ss_nethost *h = x->h;
 	h->cur = x;
-	x->got = ss_tcp_read(h->tcp, x->n);
+	x->got += ss_tcp_read(h->tcp, x->n);
 	h->cur = NULL;
-	flush(x, S_R_DONE);
+	flush(x, S_R_CHECK);
 }
 
 static void p_done(xctx *x)
@@ -1000,7 +1159,7 @@ static void run(xctx *x)
 		ss_packet *p = x->pkt;
 		x->pkt = NULL;
 		tcp_in(x, p);
-		flush(x, S_P_BACKLOG);
+		after_in(x, S_P_BACKLOG);
 		break;
 	}
 	case S_P_WOKEN:
@@ -1027,8 +1186,35 @@ static void run(xctx *x)
 	case S_R_DONE:
 		release_sock(x, S_P_DONE);
 		break;
+	case S_R_PQ_TCP: {
+		ss_packet *p = x->pkt;
+		x->pkt = NULL;
+		tcp_in(x, p);
+		after_in(x, x->after_pq);
+		break;
+	}
+	case S_R_DIRECT:
+		flush(x, x->after_copy);
+		break;
+	case S_R_RELOCK:
+		lock_sock(x, S_R_CHECK);
+		break;
+	case S_R_EXIT:
+		r_exit(x);
+		break;
+	case S_SI_PQ:
+		si_pq(x);
+		break;
+	case S_SI_PQ_TCP: {
+		ss_packet *p = x->pkt;
+		x->pkt = NULL;
+		tcp_in(x, p);
+		flush(x, S_SI_PQ);
+		break;
+	}
 	case S_R_SLEEP:
-		if (ss_tcp_readable(h->tcp) > 0)
+		/* The backlog released may have given data by direct copy. */
+		if (x->got > 0 || ss_tcp_readable(h->tcp) > 0 || ss_pktq_len(&h->prequeue) > 0)
 			lock_sock(x, S_R_CHECK);
 		else
 			p_sleep(x, &h->wq_read, S_R_CHECK);
@@ -1062,6 +1248,7 @@ static void xinit(xctx *x, ss_nethost *h, ss_thread *t, int kind, percpu *pc)
 	x->kind = kind;
 	x->pc = pc;
 	ss_pktq_init(&x->out);
+	ss_pktq_init(&x->drain);
 }
 
 int ss_nethost_alloc(ss_nethost **out, ss_sim *sim, const ss_nethost_config *c, char *err, size_t errlen)
@@ -1142,6 +1329,7 @@ int ss_nethost_alloc(ss_nethost **out, ss_sim *sim, const ss_nethost_config *c, 
 	xinit(&h->wr, h, NULL, XK_PROC, NULL);
 	xinit(&h->rd, h, NULL, XK_PROC, NULL);
 	ss_pktq_init(&h->sock_backlog);
+	ss_pktq_init(&h->prequeue);
 	ss_pktq_init(&h->qdisc);
 	ss_waitq_init(&h->wq_read, sim);
 	ss_waitq_init(&h->wq_write, sim);
@@ -1178,6 +1366,8 @@ void ss_nethost_free(ss_nethost *h)
 		put_queue(pool, &h->pcs[i].irqx.out);
 		put_queue(pool, &h->pcs[i].six.out);
 		put_queue(pool, &h->pcs[i].ksdx.out);
+		put_queue(pool, &h->pcs[i].six.drain);
+		put_queue(pool, &h->pcs[i].ksdx.drain);
 		ss_pktpool_put(pool, h->pcs[i].six.pkt);
 		ss_pktpool_put(pool, h->pcs[i].ksdx.pkt);
 		ss_pktpool_put(pool, h->pcs[i].irqx.pkt);
@@ -1187,6 +1377,7 @@ void ss_nethost_free(ss_nethost *h)
 	ss_pktpool_put(pool, h->wr.pkt);
 	ss_pktpool_put(pool, h->rd.pkt);
 	put_queue(pool, &h->sock_backlog);
+	put_queue(pool, &h->prequeue);
 	put_queue(pool, &h->qdisc);
 	free(h->pcs);
 	free(h);
@@ -1286,13 +1477,18 @@ int ss_nethost_connect(ss_nethost *a, ss_nethost *b, const ss_ipsec_config *ipse
 		goto fail;
 	ss_nethost *hs[2] = {a, b};
 	for (int i = 0; i < 2; i++) {
+		/* The receive skb of a full frame, unless the caller set it. */
+		ss_tcp_config hc = c;
+		if (!tcp && !hc.truesize)
+			hc.truesize = (uint32_t)rx_truesize(hs[i], a->mtu);
 		ss_tcp_hooks hk = {.ctx = hs[i], .output = on_output, .xmit_full = on_xmit_full, .readable = on_readable, .writable = on_writable};
 		char tn[48];
 		snprintf(tn, sizeof tn, "%s.tcp", hs[i]->name);
-		if ((rc = ss_tcp_alloc(&hs[i]->tcp, hs[i]->sim, tn, &c, hs[i]->cfg.pool, &hk, err, errlen)) != SS_OK)
+		if ((rc = ss_tcp_alloc(&hs[i]->tcp, hs[i]->sim, tn, &hc, hs[i]->cfg.pool, &hk, err, errlen)) != SS_OK)
 			goto fail;
 		hs[i]->mss = c.mss;
 		hs[i]->sndbuf = c.sndbuf;
+		hs[i]->rcvbuf = c.rcvbuf;
 	}
 	ss_tcp_connect_pair(a->tcp, b->tcp);
 	return SS_OK;

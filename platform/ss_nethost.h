@@ -27,8 +27,11 @@
             processes. A socket owned by a process (inside a system
             call on it) queues segments on its backlog instead; the owner
             processes them (tcp rx) when it releases the socket.
-   read()   syscall, a wait for data (wake-up cost: see nethost.c), copy,
-            then the engine.
+   read()   syscall; segments already readable are copied; with none,
+            the reader installs itself for the prequeue and sleeps: the
+            softirq then leaves their TCP processing to it (tcp_prequeue)
+            and it copies each one's data as it processes it; wake-up
+            cost: see nethost.c.
 
    Execute mode: real IPv4 datagrams (header, TCP header fields, a payload
    pattern derived from the sequence number) protected and unprotected by
@@ -140,6 +143,9 @@ typedef struct ss_nethost_stats {
 	uint64_t qdisc_drops;      /* the qdisc was full */
 	uint64_t qdisc_queued;     /* packets that waited in the qdisc */
 	uint64_t sock_backlogged;  /* segments queued on the owned socket's backlog */
+	uint64_t prequeued;        /* segments queued for an installed reader (tcp_prequeue) */
+	uint64_t prequeue_processed; /* of them, processed by the reader in process context */
+	uint64_t prequeue_dropped; /* of them, processed by the softirq when the prequeue passed rcvbuf (TCPPREQUEUEDROPPED) */
 	uint64_t syscalls;         /* write and read calls */
 	uint64_t wakeups;          /* blocked readers and writers woken */
 	uint64_t auth_failures;    /* IPsec: ICV or padding check failed (dropped) */

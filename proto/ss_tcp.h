@@ -44,6 +44,8 @@ typedef struct ss_tcp_config {
 	ss_time rto_min, rto_init;    /* 200 ms, 3 s */
 	uint32_t init_cwnd;      /* segments (RFC 3390: 3 for an MSS of 1095..2190, 4 below, 2 above) */
 	uint32_t max_cwnd;       /* segments, 0: unbounded */
+	uint32_t truesize;       /* receive skb size of a full segment (the driver's buffer + struct sk_buff):
+				    it bounds the window's growth (rcv_ssthresh, tcp_grow_window); 0: no bound */
 } ss_tcp_config;
 
 /* Linux 2.6.11's behaviour for an MSS of mss bytes. tuned 0: the stock
@@ -112,6 +114,15 @@ uint32_t ss_tcp_send_space(const ss_tcp *t); /* free send buffer, bytes */
    bytes taken. Frees receive buffer: may send a window update. */
 uint32_t ss_tcp_read(ss_tcp *t, uint32_t n);
 uint32_t ss_tcp_readable(const ss_tcp *t);   /* in-order bytes not yet read */
+/* tcp_recvmsg's reader installed in process context (ucopy): the data
+   of in-order segments arriving onto an empty receive queue, up to len
+   bytes in all, is read at once as the segment is input (the direct
+   copy of tcp_rcv_established / tcp_data_queue), so it never takes
+   receive buffer and the ACK decision sees the window open. len 0
+   uninstalls. ss_tcp_ucopy_taken returns the bytes so read since its
+   last call (the host charges their copy). */
+void ss_tcp_ucopy(ss_tcp *t, uint32_t len);
+uint32_t ss_tcp_ucopy_taken(ss_tcp *t);
 
 /* A segment from the peer (the host has stripped nothing it needs: the
    TCP fields and payload are as the peer's engine set them). The engine

@@ -76,6 +76,7 @@ struct ss_tcp {
 	uint32_t rcv_ws;       /* our receive window scale */
 	uint32_t pl;           /* payload of a full segment (send and receive: both ends use one MSS) */
 	uint32_t window_clamp; /* largest window we offer */
+	uint32_t rcv_ssthresh; /* the window's growth limit (tcp_grow_window), steady value */
 	/* send */
 	uint32_t snd_una, snd_nxt, snd_max, write_seq;
 	uint32_t snd_wnd, snd_wl1;
@@ -92,6 +93,8 @@ struct ss_tcp {
 	tmr t[NTMR];
 	/* receive */
 	uint32_t rcv_nxt, rcv_wup, rcv_wnd, copied;
+	uint32_t ucopy_len;    /* an installed reader's room for direct copy (tp->ucopy.len) */
+	uint32_t ucopy_taken;  /* bytes it took directly since ss_tcp_ucopy_taken */
 	range *ooo;
 	size_t nooo, ooo_cap, ooo_last;
 	uint64_t ooo_bytes;
@@ -133,6 +136,27 @@ static uint32_t clamp_of(const ss_tcp_config *c, uint32_t ws)
 	uint64_t full = win_from_space(c->rcvbuf);
 	uint64_t max = (uint64_t)65535 << ws;
 	return (uint32_t)(full < max ? full : max);
+}
+
+/* rcv_ssthresh as tcp_grow_window (net/ipv4/tcp_input.c, 2.6.11) leaves
+   it: each in-order data segment of len bytes raises it by 2 MSS, at
+   once when the skb's buffer is small for its data
+   (tcp_win_from_space(truesize) <= len), else, in __tcp_grow_window,
+   only while rcv_ssthresh <= (full space / 2) >> k for the first k with
+   (tcp_win_from_space(truesize) / 2) >> k <= len, so a driver's large
+   receive buffers hold the window at about half the buffer's. The
+   steady value a bulk stream reaches in its first round trips is taken
+   from the start (ASSUMPTION, as the window's growth to it). */
+static uint32_t ssthresh_of(const ss_tcp_config *c, uint32_t pl, uint32_t clamp)
+{
+	uint64_t ts = win_from_space(c->truesize);
+	if (!c->truesize || ts <= pl)
+		return clamp;
+	uint64_t win = win_from_space(c->rcvbuf) / 2;
+	for (ts /= 2; ts > pl && win; ts >>= 1)
+		win >>= 1;
+	uint64_t cap = win + 2 * (uint64_t)pl;
+	return (uint32_t)(cap < clamp ? cap : clamp);
 }
 
 void ss_tcp_config_linux2611(ss_tcp_config *c, uint32_t mss, int tuned)
@@ -238,10 +262,9 @@ static uint64_t rmem(const ss_tcp *t) { return (uint64_t)(t->rcv_nxt - t->copied
 /* __tcp_select_window: 3/4 of the free buffer (win_from_space), rounded
    down to the MSS, 0 below one MSS once the buffer is more than half
    full (receiver SWS avoidance, RFC 1122 4.2.3.3), the current offer
-   kept when it is within one MSS of the free space. rcv_ssthresh is
-   taken as grown to the clamp (a bulk stream's window reaches it after
-   its first round trips): ASSUMPTION. Ends quick-ACK mode when the
-   buffer is more than half full, as Linux. */
+   kept when it is within one MSS of the free space, and never above
+   rcv_ssthresh (ssthresh_of: its steady value). Ends quick-ACK mode
+   when the buffer is more than half full, as Linux. */
 static uint32_t window_raw(ss_tcp *t)
 {
 	int64_t mss = t->pl, full = t->window_clamp;
@@ -257,6 +280,8 @@ static uint32_t window_raw(ss_tcp *t)
 	}
 	if (space > full)
 		space = full;
+	if (space > t->rcv_ssthresh)
+		space = t->rcv_ssthresh;
 	int64_t w = t->rcv_wnd;
 	if (w <= space - mss || w > space)
 		w = space / mss * mss;
@@ -866,6 +891,15 @@ static int on_data(ss_tcp *t, const ss_packet *p)
 		t->ack_pushed = 1;
 	if (seq_le(seq, t->rcv_nxt)) {
 		int had_ooo = t->nooo > 0;
+		/* tcp_data_queue's direct copy: in order onto an empty receive
+		   queue, straight into an installed reader's buffer. */
+		if (t->ucopy_len && t->copied == t->rcv_nxt) {
+			uint32_t chunk = umin32(end - t->rcv_nxt, t->ucopy_len);
+			t->copied += chunk;
+			t->ucopy_len -= chunk;
+			t->ucopy_taken += chunk;
+			t->st.bytes_read += chunk;
+		}
 		t->rcv_nxt = end;
 		size_t k = 0;
 		while (k < t->nooo && seq_le(t->ooo[k].l, t->rcv_nxt)) {
@@ -973,6 +1007,15 @@ uint32_t ss_tcp_write(ss_tcp *t, uint32_t n)
 
 uint32_t ss_tcp_readable(const ss_tcp *t) { return t->connected ? t->rcv_nxt - t->copied : 0; }
 
+void ss_tcp_ucopy(ss_tcp *t, uint32_t len) { t->ucopy_len = len; }
+
+uint32_t ss_tcp_ucopy_taken(ss_tcp *t)
+{
+	uint32_t n = t->ucopy_taken;
+	t->ucopy_taken = 0;
+	return n;
+}
+
 /* tcp_recvmsg's cleanup_rbuf: ACK now if an ACK is owed for more than
    one segment or for a short segment now read out of an empty buffer;
    else send a window update when the window left is at most half the
@@ -1064,6 +1107,7 @@ static void establish(ss_tcp *t, const ss_tcp *peer)
 	t->rcv_ws = ss_tcp_wscale(&eff);
 	t->pl = ss_tcp_seg_payload(&eff);
 	t->window_clamp = clamp_of(&eff, t->rcv_ws);
+	t->rcv_ssthresh = ssthresh_of(&eff, t->pl, t->window_clamp);
 	/* Initial sequence numbers 1 (after the handshake, RFC 793 3.3). */
 	t->snd_una = t->snd_nxt = t->snd_max = t->write_seq = 1;
 	t->seg_lo = t->seg_n = 0;

@@ -333,6 +333,40 @@ static void test_link_limited(void)
 	SS_CHECK_INT(live, 0, "no packet leaks (link-limited)");
 }
 
+/* rcv_ssthresh (tcp_grow_window): a receive skb of 2240 bytes (an
+   e1000 2048-byte buffer + struct sk_buff) for 1448 bytes of data has
+   tcp_win_from_space(2240) = 1680 > 1448, so the window grows only while
+   rcv_ssthresh <= full / 2 (840 <= 1448 at the first step): full =
+   3/4 * 4194304 = 3145728, the bound 1572864 + 2 * 1448 = 1575760; the
+   window under it, down to the MSS: 1088 * 1448 = 1575424, a multiple
+   of 128 already. A skb that is small for its data (truesize 1000: 750
+   <= 1448) leaves the clamp. */
+static void test_rcv_ssthresh(void)
+{
+	ss_tcp_config c = tuned(), r = tuned();
+	r.truesize = 2240;
+	harness h;
+	h_init(&h, 100e6, 50 * US, 0, &c, &r, 1);
+	wndwatch w = {.mult = 1u << 7, .limit = 65535u << 7, .data_hdr = 32};
+	h.watch = watch_windows;
+	h.ctx = &w;
+	h_send(&h, 4000000);
+	ss_sim_run_until(h.sim, 600 * MS);
+	ss_tcp_stats st[2];
+	size_t live = h_finish(&h, st);
+	SS_CHECK(w.acks > 0 && w.max == 1575424 && st[1].bytes_read == 4000000,
+		 "a 2240-byte receive skb holds the window at 1575424 (largest seen %u), all 4 MB read", w.max);
+	r.truesize = 1000;
+	h_init(&h, 100e6, 50 * US, 0, &c, &r, 1);
+	w = (wndwatch){.mult = 1u << 7, .limit = 65535u << 7, .data_hdr = 32};
+	h.watch = watch_windows;
+	h.ctx = &w;
+	h_send(&h, 4000000);
+	ss_sim_run_until(h.sim, 600 * MS);
+	live += h_finish(&h, st);
+	SS_CHECK(w.max == 3144960 && live == 0, "a skb small for its data leaves the window at the clamp (%u); no leaks", w.max);
+}
+
 /* A 4 MB window in front of a 50-packet device queue: Linux's
    tcp_write_xmit keeps a segment the queue refuses unsent (and enters
    CWR), so the queue never drops and nothing is retransmitted; the link
@@ -728,9 +762,10 @@ static void test_zero_window(void)
 
 int main(void)
 {
-	ss_test_plan(62);
+	ss_test_plan(64);
 	test_config();
 	test_link_limited();
+	test_rcv_ssthresh();
 	test_device_queue();
 	test_stock_bulk();
 	test_window_limited();
