@@ -36,6 +36,7 @@ static const char *const CONF_INTEG[] = {"ESP DES SHA1", "ESP 3DES MD5", "ESP 3D
 
 #define NETPERF_CI 0.03 /* I09-022: runs end at a 3% wide interval */
 #define ABOUT 0.15      /* "about", "around", "almost": 15% (see the head comment) */
+#define NOISE_MBPS 1.0  /* the spread of the model's runs with their length (reference/tolerances.md) */
 #define SATURATED 0.95  /* of the closed-form goodput */
 
 /* Checks the model is known not to reproduce with its sourced
@@ -91,6 +92,10 @@ static const ss_claims_known known[] = {
 	 .why = "tuning gains ESP at most about 50 Mbit/s: the stock 174760-byte receive buffer already covers the "
 	        "back-to-back path's bandwidth-delay product, so larger buffers only smooth the bursts; the paper's up to "
 	        "+150 has no mechanism in the model"},
+	{.id = "I09-C12/small",
+	 .why = "NAPI changes nothing below 1024 bytes (every configuration within 1 Mbit/s of the interrupt driver): "
+	        "with small messages the sender is the busy host and the receiver keeps up, so its polling costs it "
+	        "only idle time; the paper's -10 needs a polling overhead the model has no source for"},
 	{.id = "I09-C12/large",
 	 .why = "NAPI gains ESP about 1 to 15 Mbit/s from 1024 bytes and costs AH MD5 about 30: the receiver is CPU-bound "
 	        "on its IPsec work in softirq, and the e1000 preset's interrupt throttle (8000/s) has already cut the "
@@ -456,7 +461,10 @@ static void c11_c13(ctx *c)
 	lo /= n;
 	hi /= n;
 	double loss = ref(c, "I09-075"), gain = ref(c, "I09-076");
-	verdict(c, "I09-C12/small", lo < 0 && fabs(-lo - loss) <= 15,
+	/* A loss is a mean below -NOISE_MBPS: the model's own runs of 0.3, 1
+	   and 3 s differ by up to 1 Mbit/s, so a smaller mean of either sign
+	   is no effect (reference/tolerances.md). */
+	verdict(c, "I09-C12/small", lo <= -NOISE_MBPS && fabs(-lo - loss) <= 15,
 		"NAPI below %.0f bytes: %+.1f Mbit/s on average (paper about -%.0f, +- 15: netperf's interval)", cut, lo,
 		loss);
 	verdict(c, "I09-C12/large", hi > 0 && fabs(hi - gain) <= ABOUT * gain + 15,
