@@ -271,14 +271,14 @@ int ss_ipsec_config_parse(const char *text, ss_ipsec_config *c, char *err, size_
 			set_alg(c->cipher, sizeof c->cipher, alg);
 			advance(&k);
 			/* A combined-mode cipher makes the ICV itself: RFC 4303
-			   sec. 3.2 (and RFC 4106 sec. 1) has no separate
+			   sec. 3.2.3 (and RFC 4106) has no separate
 			   integrity algorithm with it. */
 			if (k.have && is_aead(c->cipher) &&
 			    lookup(k.w, mac_words, NMAC, SS_CRYPTO_MAC)) {
 				ss_errbuf(err, errlen, "IPsec configuration \"%s\": '%s' cannot follow "
 					  "%s: a combined-mode cipher computes its own 16-byte ICV, "
 					  "and ESP then takes no separate integrity algorithm (RFC "
-					  "4303 sec. 3.2, RFC 4106); accepted: AH, tunnel, transport",
+					  "4303 sec. 3.2.3, RFC 4106); accepted: AH, tunnel, transport",
 					  text, k.w, k.prev);
 				return SS_EINVAL;
 			}
@@ -540,7 +540,7 @@ int ss_ipsec_sa_alloc(ss_ipsec_sa **out, const ss_ipsec_config *c, ss_crypto *cr
 		if (sa->aead && sa->esp_auth) {
 			ss_errbuf(err, errlen, "IPsec SA: ESP with %s, a combined-mode cipher "
 				  "that computes its own ICV, takes no separate integrity "
-				  "algorithm (got '%.24s'; RFC 4303 sec. 3.2, RFC 4106)",
+				  "algorithm (got '%.24s'; RFC 4303 sec. 3.2.3, RFC 4106)",
 				  sa->cipher->name, c->esp_auth);
 			rc = SS_EINVAL;
 			goto fail;
@@ -1208,7 +1208,7 @@ int ss_ipsec_unprotect(ss_ipsec_sa *sa, unsigned char *buf, size_t len, size_t *
 		}
 		data_off = off + ESP_HDR + sa->iv;
 		if (sa->aead) {
-			/* Combined mode (RFC 4303 sec. 3.4.4.2 with sec. 3.2): one
+			/* Combined mode (RFC 4303 sec. 3.4.4.2): one
 			   open checks the ICV and decrypts; a failed check leaves
 			   no plaintext (the crypto layer wipes it). */
 			unsigned char nonce[GCM_SALT + GCM_IV];

@@ -68,7 +68,7 @@ typedef struct ss_ipsec_config {
    SHA1 hmac-sha1-96, DES des-cbc, 3DES 3des-cbc, AES128 aes128-cbc,
    AES256 aes256-cbc, AES128-GCM aes128-gcm, AES256-GCM aes256-gcm.
    An integrity word after a GCM cipher ("ESP AES128-GCM SHA1") is
-   refused: the GCM tag is the ICV (RFC 4303 sec. 3.2, RFC 4106).
+   refused: the GCM tag is the ICV (RFC 4303 sec. 3.2.3, RFC 4106).
    SS_EINVAL with a message naming the bad word and the accepted ones. */
 int ss_ipsec_config_parse(const char *text, ss_ipsec_config *c, char *err, size_t errlen);
 /* The canonical text of c (the form the parser accepts; "IP" for none;
