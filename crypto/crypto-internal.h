@@ -13,7 +13,8 @@ const char *ss__crypto_test_key_pem(unsigned bits);
 /* The context's library context (never NULL for a live context). */
 OSSL_LIB_CTX *ss__crypto_libctx(const ss_crypto *c);
 
-/* Fetched implementations; NULL if `a` is not of that kind or is not
+/* Fetched implementations (ss__crypto_cipher_impl: CBC ciphers and
+   AEADs); NULL if `a` is not of that kind or is not
    available (ss_crypto_available says why). */
 EVP_MD *ss__crypto_md(const ss_crypto *c, const ss_crypto_alg *a);
 EVP_MAC *ss__crypto_hmac(const ss_crypto *c);

@@ -31,6 +31,17 @@
 	{ .name = n, .id = i, .kind = SS_CRYPTO_CIPHER, .pkop = SS_PK_NONE,  \
 	  .block_size = blk, .key_size = key, .iv_size = blk,                \
 	  .ossl_name = o, .summary = s }
+/* block_size 1: GCM encrypts in counter mode, so any length is accepted
+   and nothing is padded (SP 800-38D 7.1); ESP aligns to 4 bytes on its
+   own (RFC 4106 sec. 3.2).  A 16 here would make callers that align to
+   the block size pad needlessly.  12-byte nonce (SP 800-38D 5.2.1.1: 96
+   bits is the length the specification recommends and the only one RFC
+   4106 uses) and a full 16-byte tag (RFC 4106 sec. 3 allows 8, 12 or 16;
+   16 is the one that MUST be supported). */
+#define AEAD(i, n, o, key, s)                                                \
+	{ .name = n, .id = i, .kind = SS_CRYPTO_AEAD, .pkop = SS_PK_NONE,    \
+	  .block_size = 1, .key_size = key, .iv_size = 12, .out_size = 16,   \
+	  .ossl_name = o, .summary = s }
 #define RSA1(i, bits, op, suffix, digest, s)                                 \
 	{ .name = "rsa" #bits suffix, .id = i, .kind = SS_CRYPTO_PK,         \
 	  .pkop = op, .key_size = bits / 8, .out_size = bits / 8,            \
@@ -61,6 +72,8 @@ static const ss_crypto_alg registry[] = {
 	RSA4(10, 512),
 	RSA4(14, 1024),
 	RSA4(18, 2048),
+	AEAD(22, "aes128-gcm", "AES-128-GCM", 16, "AES-128 in Galois/Counter Mode, 16-byte tag (SP 800-38D; RFC 4106 ESP)"),
+	AEAD(23, "aes256-gcm", "AES-256-GCM", 32, "AES-256 in Galois/Counter Mode, 16-byte tag (SP 800-38D; RFC 4106 ESP)"),
 };
 
 #define NALG (sizeof registry / sizeof registry[0])
@@ -86,6 +99,8 @@ const char *ss_crypto_kind_name(ss_crypto_kind kind)
 		return "cipher";
 	case SS_CRYPTO_PK:
 		return "pk";
+	case SS_CRYPTO_AEAD:
+		return "aead";
 	}
 	return "?";
 }
@@ -195,11 +210,12 @@ struct slot {
 	EVP_MD *md;              /* hashes */
 	EVP_MD_CTX *mdctx;       /* hashes */
 	EVP_MAC_CTX *macctx;     /* HMACs, digest already set */
-	EVP_CIPHER *cipher;      /* ciphers */
-	EVP_CIPHER_CTX *cctx;    /* ciphers */
+	EVP_CIPHER *cipher;      /* ciphers and AEADs */
+	EVP_CIPHER_CTX *cctx;    /* ciphers and AEADs */
 	unsigned char key[KEYCACHE]; /* key currently scheduled in the ctx */
 	size_t keylen;           /* bytes; 0 = no key scheduled */
-	int enc;                 /* direction the cipher ctx was set up for */
+	int enc;                 /* direction the cipher ctx was set up for
+	                            (AEADs: unused, both share one key schedule) */
 	char why[200];           /* why unavailable, "" if available */
 };
 
@@ -334,6 +350,7 @@ static int setup_slot(ss_crypto *c, size_t i, char *err, size_t errlen)
 		return SS_OK;
 	}
 	case SS_CRYPTO_CIPHER:
+	case SS_CRYPTO_AEAD:
 		s->cipher = EVP_CIPHER_fetch(c->lib, a->ossl_name, NULL);
 		if (!s->cipher)
 			break;
@@ -456,7 +473,8 @@ EVP_MD *ss__crypto_md(const ss_crypto *c, const ss_crypto_alg *a)
 
 EVP_CIPHER *ss__crypto_cipher_impl(const ss_crypto *c, const ss_crypto_alg *a)
 {
-	return a->kind == SS_CRYPTO_CIPHER ? c->slot[a->id].cipher : NULL;
+	return a->kind == SS_CRYPTO_CIPHER || a->kind == SS_CRYPTO_AEAD
+		       ? c->slot[a->id].cipher : NULL;
 }
 
 EVP_PKEY *ss__crypto_pkey(const ss_crypto *c, unsigned bits)
@@ -618,6 +636,139 @@ int ss_crypto_cipher(ss_crypto *c, const ss_crypto_alg *a, int encrypt,
 	ok = ok && EVP_CipherUpdate(s->cctx, out, &n, in, (int)len);
 	if (!ok || (size_t)n != len)
 		return ss__crypto_fail(err, errlen, a->name);
+	return SS_OK;
+}
+
+/* Arguments common to seal and open. */
+static int aead_check(ss_crypto *c, const ss_crypto_alg *a, const char *fn,
+		      const void *key, size_t keylen, const void *nonce,
+		      size_t noncelen, const void *aad, size_t aadlen,
+		      size_t len, char *err, size_t errlen)
+{
+	int rc = check(c, a, SS_CRYPTO_AEAD, fn, err, errlen);
+	if (rc != SS_OK)
+		return rc;
+	if (!key || keylen != a->key_size) {
+		ss_errbuf(err, errlen, "%s: key of %zu bytes, need exactly %zu",
+			  a->name, key ? keylen : 0, a->key_size);
+		return SS_EINVAL;
+	}
+	if (!nonce || noncelen != a->iv_size) {
+		ss_errbuf(err, errlen, "%s: nonce of %zu bytes, need exactly %zu",
+			  a->name, nonce ? noncelen : 0, a->iv_size);
+		return SS_EINVAL;
+	}
+	if ((!aad && aadlen) || aadlen > INT_MAX || len > INT_MAX - 64) {
+		ss_errbuf(err, errlen, "%s: AAD of %zu bytes at %p, message of "
+			  "%zu bytes: not acceptable", a->name, aadlen, aad, len);
+		return SS_EINVAL;
+	}
+	return SS_OK;
+}
+
+/* Set up the slot's context for one message: the key is scheduled only
+   when it changed; GCM runs the forward cipher in both directions, so a
+   change of direction re-initialises with the nonce alone.  Then the
+   AAD, which EVP takes as an update with no output. */
+static int aead_start(struct slot *s, int encrypt, const void *key,
+		      size_t keylen, const void *nonce, const void *aad,
+		      size_t aadlen)
+{
+	int ok, n = 0;
+	if (same_key(s, key, keylen)) {
+		ok = EVP_CipherInit_ex2(s->cctx, NULL, NULL, nonce, encrypt, NULL);
+	} else {
+		ok = EVP_CipherInit_ex2(s->cctx, s->cipher, key, nonce, encrypt,
+					NULL);
+		if (ok)
+			remember_key(s, key, keylen);
+		else
+			s->keylen = 0;
+	}
+	if (ok && aadlen)
+		ok = EVP_CipherUpdate(s->cctx, NULL, &n, aad, (int)aadlen);
+	return ok;
+}
+
+int ss_crypto_aead_seal(ss_crypto *c, const ss_crypto_alg *a, const void *key,
+			size_t keylen, const void *nonce, size_t noncelen,
+			const void *aad, size_t aadlen, const void *in,
+			size_t len, unsigned char *out, size_t outsize,
+			size_t *outlen, char *err, size_t errlen)
+{
+	int rc = aead_check(c, a, "ss_crypto_aead_seal", key, keylen, nonce,
+			    noncelen, aad, aadlen, len, err, errlen);
+	struct slot *s;
+	int n = 0, f = 0;
+	if (rc != SS_OK)
+		return rc;
+	if (!out || (len && !in))
+		return out_fits(a, 0, 1, err, errlen);
+	if ((rc = out_fits(a, outsize, len + a->out_size, err, errlen)) != SS_OK)
+		return rc;
+	s = &c->slot[a->id];
+	if (!aead_start(s, 1, key, keylen, nonce, aad, aadlen) ||
+	    (len && !EVP_CipherUpdate(s->cctx, out, &n, in, (int)len)) ||
+	    !EVP_CipherFinal_ex(s->cctx, out + n, &f) || (size_t)(n + f) != len ||
+	    EVP_CIPHER_CTX_ctrl(s->cctx, EVP_CTRL_AEAD_GET_TAG,
+				(int)a->out_size, out + len) <= 0)
+		return ss__crypto_fail(err, errlen, a->name);
+	if (outlen)
+		*outlen = len + a->out_size;
+	return SS_OK;
+}
+
+int ss_crypto_aead_open(ss_crypto *c, const ss_crypto_alg *a, const void *key,
+			size_t keylen, const void *nonce, size_t noncelen,
+			const void *aad, size_t aadlen, const void *in,
+			size_t len, unsigned char *out, size_t outsize,
+			size_t *outlen, char *err, size_t errlen)
+{
+	int rc = aead_check(c, a, "ss_crypto_aead_open", key, keylen, nonce,
+			    noncelen, aad, aadlen, len, err, errlen);
+	unsigned char tag[16]; /* the registry's AEAD tags are 16 bytes */
+	struct slot *s;
+	size_t body;
+	int n = 0, f = 0;
+	if (rc != SS_OK)
+		return rc;
+	if (a->out_size > sizeof tag) {
+		ss_errbuf(err, errlen, "%s: a %zu-byte tag is longer than %zu",
+			  a->name, a->out_size, sizeof tag);
+		return SS_EINVAL;
+	}
+	if (!in || len < a->out_size) {
+		ss_errbuf(err, errlen, "%s: message of %zu bytes is shorter than "
+			  "its %zu-byte tag", a->name, in ? len : 0, a->out_size);
+		return SS_EINVAL;
+	}
+	body = len - a->out_size;
+	if (!out)
+		return out_fits(a, 0, body ? body : 1, err, errlen);
+	if ((rc = out_fits(a, outsize, body, err, errlen)) != SS_OK)
+		return rc;
+	/* The tag is copied before decrypting: a caller whose out overlaps
+	   the end of in would otherwise overwrite it with plaintext. */
+	memcpy(tag, (const unsigned char *)in + body, a->out_size);
+	s = &c->slot[a->id];
+	if (!aead_start(s, 0, key, keylen, nonce, aad, aadlen) ||
+	    (body && !EVP_CipherUpdate(s->cctx, out, &n, in, (int)body)) ||
+	    EVP_CIPHER_CTX_ctrl(s->cctx, EVP_CTRL_AEAD_SET_TAG,
+				(int)a->out_size, tag) <= 0)
+		return ss__crypto_fail(err, errlen, a->name);
+	/* Final compares the tags (in constant time, OpenSSL's
+	   CRYPTO_memcmp); the plaintext written by Update is only released
+	   if they match. */
+	if (EVP_CipherFinal_ex(s->cctx, out + n, &f) <= 0 ||
+	    (size_t)(n + f) != body) {
+		OPENSSL_cleanse(out, body);
+		ERR_clear_error();
+		ss_errbuf(err, errlen, "%s: tag does not verify (wrong key, "
+			  "nonce, AAD, ciphertext or tag)", a->name);
+		return SS_EVERIFY;
+	}
+	if (outlen)
+		*outlen = body;
 	return SS_OK;
 }
 

@@ -69,8 +69,9 @@ static int setup_cipher(ss_exec *x, EVP_CIPHER_CTX **ctx, int enc,
 {
 	EVP_CIPHER *impl = ss__crypto_cipher_impl(x->c, x->a);
 	*ctx = EVP_CIPHER_CTX_new();
+	/* GCM has no padding to switch off (counter mode). */
 	if (!*ctx || !EVP_CipherInit_ex2(*ctx, impl, key, NULL, enc, NULL) ||
-	    !EVP_CIPHER_CTX_set_padding(*ctx, 0))
+	    (x->a->kind == SS_CRYPTO_CIPHER && !EVP_CIPHER_CTX_set_padding(*ctx, 0)))
 		return ss__crypto_fail(err, errlen, x->a->name);
 	return SS_OK;
 }
@@ -115,6 +116,7 @@ int ss_exec_alloc(ss_exec **out, ss_crypto *c, const char *alg, const void *key,
 		}
 		break;
 	case SS_CRYPTO_CIPHER:
+	case SS_CRYPTO_AEAD:
 		if (!key || keylen != a->key_size) {
 			ss_errbuf(err, errlen, "%s needs a key of exactly %zu "
 				  "bytes, got %zu", a->name, a->key_size,
@@ -151,6 +153,7 @@ int ss_exec_alloc(ss_exec **out, ss_crypto *c, const char *alg, const void *key,
 		break;
 	}
 	case SS_CRYPTO_CIPHER:
+	case SS_CRYPTO_AEAD:
 		x->prefix = a->iv_size;
 		rc = setup_cipher(x, &x->enc, 1, key, err, errlen);
 		if (rc == SS_OK)
@@ -207,6 +210,8 @@ size_t ss_exec_capacity(const ss_exec *x, size_t len)
 		if (is_rsa_enc(a))
 			return len <= a->out_size - 11 ? a->out_size : 0;
 		return len + a->out_size;
+	case SS_CRYPTO_AEAD:
+		return len > INT_MAX ? 0 : x->prefix + len + a->out_size;
 	}
 	return 0;
 }
@@ -289,6 +294,20 @@ int ss_exec_apply(ss_exec *x, unsigned char *pkt, size_t cap, size_t len,
 		*outlen = x->prefix + len;
 		return SS_OK;
 	}
+	case SS_CRYPTO_AEAD: {
+		int n = 0, f = 0;
+		unsigned char *body = pkt + x->prefix;
+		make_iv(pkt, x->prefix, seq);
+		if (!EVP_CipherInit_ex2(x->enc, NULL, NULL, pkt, 1, NULL) ||
+		    (len && !EVP_CipherUpdate(x->enc, body, &n, body, (int)len)) ||
+		    !EVP_CipherFinal_ex(x->enc, body + n, &f) ||
+		    (size_t)(n + f) != len ||
+		    EVP_CIPHER_CTX_ctrl(x->enc, EVP_CTRL_AEAD_GET_TAG,
+					(int)a->out_size, body + len) <= 0)
+			return ossl_err(x, SS_ECRYPTO);
+		*outlen = x->prefix + len + a->out_size;
+		return SS_OK;
+	}
 	case SS_CRYPTO_PK: {
 		size_t n = SCRATCH;
 		if (is_rsa_enc(a)) {
@@ -353,6 +372,33 @@ int ss_exec_verify(ss_exec *x, unsigned char *pkt, size_t len, size_t *off,
 				      pkt + x->prefix, (int)body) ||
 		    (size_t)n != body)
 			return ossl_err(x, SS_ECRYPTO);
+		*off = x->prefix;
+		*plen = body;
+		return SS_OK;
+	}
+	case SS_CRYPTO_AEAD: {
+		int n = 0, f = 0;
+		size_t body;
+		unsigned char *p = pkt + x->prefix;
+		if (len < x->prefix + a->out_size ||
+		    len - x->prefix - a->out_size > INT_MAX)
+			return set_err(x, SS_EINVAL, "%s: packet of %zu bytes "
+				       "cannot hold nonce and tag", a->name, len);
+		body = len - x->prefix - a->out_size;
+		/* The tag is set before Final, which checks it; the
+		   plaintext Update wrote is wiped if it does not match. */
+		if (!EVP_CipherInit_ex2(x->dec, NULL, NULL, pkt, 0, NULL) ||
+		    (body && !EVP_CipherUpdate(x->dec, p, &n, p, (int)body)) ||
+		    EVP_CIPHER_CTX_ctrl(x->dec, EVP_CTRL_AEAD_SET_TAG,
+					(int)a->out_size, p + body) <= 0)
+			return ossl_err(x, SS_ECRYPTO);
+		if (EVP_CipherFinal_ex(x->dec, p + n, &f) <= 0 ||
+		    (size_t)(n + f) != body) {
+			OPENSSL_cleanse(p, body);
+			ERR_clear_error();
+			return set_err(x, SS_EVERIFY, "%s: tag mismatch",
+				       a->name);
+		}
 		*off = x->prefix;
 		*plen = body;
 		return SS_OK;

@@ -28,12 +28,16 @@ SS_CALIBRATE_LIBS = libss_calibrate.a $(SS_CRYPTO_LIBS) $(SQLITE_LIBS)
 # Profiles ship as data: SS_DATADIR "/crypto/profiles".
 EXTRA_DIST += crypto/profiles
 
-check_PROGRAMS += tests/test_crypto tests/test_exec tests/test_calib tests/test_profile
-TESTS += tests/test_crypto tests/test_exec tests/test_calib tests/test_profile
+check_PROGRAMS += tests/test_crypto tests/test_aead tests/test_exec tests/test_calib tests/test_profile
+TESTS += tests/test_crypto tests/test_aead tests/test_exec tests/test_calib tests/test_profile
 
 tests_test_crypto_SOURCES = tests/test_crypto.c tests/ss_test.h
 tests_test_crypto_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
 tests_test_crypto_LDADD = $(SS_CRYPTO_LIBS)
+
+tests_test_aead_SOURCES = tests/test_aead.c tests/ss_test.h
+tests_test_aead_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
+tests_test_aead_LDADD = $(SS_CRYPTO_LIBS)
 
 tests_test_exec_SOURCES = tests/test_exec.c tests/ss_test.h
 tests_test_exec_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)

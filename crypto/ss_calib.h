@@ -115,7 +115,9 @@ void ss_calib_opts_default(ss_calib_opts *o, int quick);
 
 /* Time the algorithms with wall-clock CLOCK_MONOTONIC.  Each point:
    warm up, grow the batch until it lasts batch_s, then time reps batches
-   and summarise ns per call.  Bulk inputs are the sizes; RSA operations
+   and summarise ns per call.  Bulk inputs are the sizes (an AEAD seals
+   that many bytes with 8 bytes of AAD, ESP's SPI + sequence number as in
+   RFC 4106, the size not counting the AAD); RSA operations
    work on a 48-byte premaster secret (public/private) or sign/verify a
    64-byte message. */
 int ss_calib_run(ss_crypto *c, const ss_calib_opts *o, ss_calib **out,

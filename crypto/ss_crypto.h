@@ -10,7 +10,9 @@ typedef enum ss_crypto_kind {
 	SS_CRYPTO_HASH,   /* message digest: cost per call + per byte */
 	SS_CRYPTO_MAC,    /* keyed hash (HMAC), possibly truncated */
 	SS_CRYPTO_CIPHER, /* block cipher in CBC mode, no padding */
-	SS_CRYPTO_PK      /* RSA public-key operation: cost per operation */
+	SS_CRYPTO_PK,     /* RSA public-key operation: cost per operation */
+	SS_CRYPTO_AEAD    /* authenticated encryption with associated data
+	                     (AES-GCM): cost per call + per byte, like a cipher */
 } ss_crypto_kind;
 
 /* What an RSA entry's cost measures (its "side" of an exchange). */
@@ -28,14 +30,18 @@ typedef enum ss_crypto_pkop {
 typedef struct ss_crypto_alg {
 	const char *name;        /* registry name, e.g. "3des-cbc" */
 	int id;                  /* dense index, 0 .. ss_crypto_alg_count()-1 */
-	ss_crypto_kind kind;     /* hash, mac, cipher or pk */
+	ss_crypto_kind kind;     /* hash, mac, cipher, pk or aead */
 	ss_crypto_pkop pkop;     /* SS_PK_NONE unless kind == SS_CRYPTO_PK */
-	size_t block_size;       /* bytes: cipher block or hash compression block; 0 for RSA */
-	size_t key_size;         /* bytes: cipher key; suggested HMAC key (the digest size,
-	                            RFC 2104); RSA modulus; 0 for hashes */
-	size_t iv_size;          /* bytes: CBC initialisation vector; 0 otherwise */
-	size_t out_size;         /* bytes: digest, (truncated) tag, RSA output or
-	                            signature; 0 for ciphers (length preserving) */
+	size_t block_size;       /* bytes: cipher block or hash compression block; 0 for RSA;
+	                            1 for AEADs, whose input may have any length
+	                            (GCM is counter mode: no padding) */
+	size_t key_size;         /* bytes: cipher or AEAD key; suggested HMAC key (the
+	                            digest size, RFC 2104); RSA modulus; 0 for hashes */
+	size_t iv_size;          /* bytes: CBC initialisation vector; AEAD nonce (12 for
+	                            GCM, SP 800-38D 5.2.1.1); 0 otherwise */
+	size_t out_size;         /* bytes: digest, (truncated) tag, RSA output, signature
+	                            or AEAD tag (16 for GCM); 0 for ciphers (length
+	                            preserving) */
 	unsigned rsa_bits;       /* RSA modulus in bits; 0 otherwise */
 	const char *ossl_name;   /* OpenSSL algorithm fetched ("DES-EDE3-CBC", "HMAC", "RSA") */
 	const char *ossl_digest; /* digest under HMAC or a signature; NULL otherwise */
@@ -79,7 +85,7 @@ const char *ss_crypto_openssl_version(void);
    the same algorithm) skips the key schedule, as a protocol that keeps a
    security association would.  All return SS_OK, SS_EINVAL (wrong kind,
    key or buffer size, with a message) or SS_ECRYPTO (OpenSSL failed, with
-   its message). */
+   its message); opening an AEAD message also SS_EVERIFY. */
 
 /* Digest of in[0..len) into out (outsize >= a->out_size). */
 int ss_crypto_digest(ss_crypto *c, const ss_crypto_alg *a, const void *in,
@@ -98,6 +104,31 @@ int ss_crypto_cipher(ss_crypto *c, const ss_crypto_alg *a, int encrypt,
 		     const void *key, size_t keylen, const void *iv,
 		     const void *in, void *out, size_t len, char *err,
 		     size_t errlen);
+
+/* AEAD (SS_CRYPTO_AEAD, e.g. aes128-gcm, SP 800-38D).  keylen must be
+   a->key_size and noncelen a->iv_size (12 bytes for GCM); aad (aadlen
+   bytes, may be NULL when 0) is authenticated but not encrypted.
+   seal:  out[0..len) = ciphertext of in[0..len), out[len..len+tag) = the
+          a->out_size-byte tag; outsize >= len + a->out_size; *outlen is
+          len + a->out_size.
+   open:  in[0..len) is ciphertext followed by the tag (len >= a->out_size);
+          out receives len - a->out_size bytes of plaintext (*outlen) only
+          if the tag verifies.  A wrong tag, ciphertext, AAD, nonce or key
+          gives SS_EVERIFY with out[0..len - tag) zeroed: a forged message
+          never yields plaintext.
+   in == out is allowed for both.  The key schedule is kept between
+   calls with the same key, whatever the direction: GCM uses only the
+   forward cipher, so sealing and opening share it. */
+int ss_crypto_aead_seal(ss_crypto *c, const ss_crypto_alg *a, const void *key,
+			size_t keylen, const void *nonce, size_t noncelen,
+			const void *aad, size_t aadlen, const void *in,
+			size_t len, unsigned char *out, size_t outsize,
+			size_t *outlen, char *err, size_t errlen);
+int ss_crypto_aead_open(ss_crypto *c, const ss_crypto_alg *a, const void *key,
+			size_t keylen, const void *nonce, size_t noncelen,
+			const void *aad, size_t aadlen, const void *in,
+			size_t len, unsigned char *out, size_t outsize,
+			size_t *outlen, char *err, size_t errlen);
 
 /* RSA with the embedded test key of a->rsa_bits (any rsaN-* entry).
    encrypt: PKCS#1 v1.5 (block type 2), inlen <= modulus - 11 bytes.

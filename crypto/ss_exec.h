@@ -18,6 +18,8 @@ typedef struct ss_exec ss_exec;
 
      hash, mac    payload | tag               tag = digest or HMAC (truncated)
      cipher       IV | CBC(payload)           per-packet IV, as ESP carries it
+     aead         nonce | GCM(payload) | tag  12-byte per-packet nonce, no AAD;
+                                              any payload length
      rsaN-public, rsaN-private
                   RSA ciphertext (modulus bytes) of a payload of at most
                   modulus - 11 bytes: the SSL key exchange.  Apply encrypts
@@ -30,11 +32,13 @@ typedef struct ss_exec ss_exec;
    The receiver calls ss_exec_verify on the whole packet; on success the
    payload is at pkt + *off, *plen bytes long.
 
+   AEADs check their tag: a corrupted packet gives SS_EVERIFY and its
+   payload bytes zeroed, never the garbled plaintext.
    Ciphers carry no integrity check: verify always decrypts and returns
    SS_OK; a corrupted packet decrypts to different bytes (stack a MAC to
    detect it, as ESP with authentication does).
 
-   The per-packet IV is a pure function of `seq` (a fixed pattern with seq
+   The per-packet IV (or AEAD nonce) is a pure function of `seq` (a fixed pattern with seq
    in its last 8 bytes), so runs are reproducible.  Such a counter IV is
    unique per packet but predictable, which real CBC traffic must avoid;
    for a simulator it is the right trade.
@@ -56,7 +60,8 @@ typedef struct ss_exec ss_exec;
 
 /* Creates a transform for algorithm `alg` (a registry name) in *out.  Key
    material: none for hashes and RSA (RSA uses the context's embedded test
-   key); at least one byte for HMACs; exactly the key size for ciphers.
+   key); at least one byte for HMACs; exactly the key size for ciphers
+   and AEADs.
    The ss_crypto context must outlive the transform.  Returns SS_OK, or
    SS_ENOENT (unknown name, message lists valid ones), SS_EINVAL (bad key,
    no context), SS_ENOMEM, SS_ECRYPTO, with *out NULL. */
@@ -66,7 +71,8 @@ void ss_exec_free(ss_exec *x); /* NULL is a no-op */
 
 const ss_crypto_alg *ss_exec_alg(const ss_exec *x);
 
-/* Headroom the caller leaves before the payload (IV size for ciphers). */
+/* Headroom the caller leaves before the payload (IV size for ciphers,
+   nonce size for AEADs). */
 size_t ss_exec_prefix(const ss_exec *x);
 
 /* Buffer capacity apply needs for a payload of len bytes, headroom

@@ -1,5 +1,6 @@
 /* IPsec security associations: AH and ESP sizes, crypto work per
-   datagram, and in execute mode the real transforms (RFC 4302, 4303). */
+   datagram, and in execute mode the real transforms (RFC 4302, 4303;
+   ESP with AES-GCM as RFC 4106). */
 #include "ss_ipsec.h"
 
 #include <ctype.h>
@@ -26,19 +27,29 @@
    (sysctl net.ipv4.ip_default_ttl = 64, RFC 1700's recommendation). */
 #define TUNNEL_TTL 64
 /* Key and ICV buffers: the registry's largest cipher key is 32 bytes
-   (aes256-cbc) and largest tag 20 (hmac-sha1); the allocator refuses an
-   algorithm that would not fit rather than truncate it. */
+   (aes256-cbc, aes256-gcm; 36 with GCM's salt) and largest tag 20
+   (hmac-sha1); the allocator refuses an algorithm that would not fit
+   rather than truncate it. */
 #define KEYMAX 64
 #define ICVMAX 64
 #define BLKMAX 32
+/* ESP with a combined-mode cipher, RFC 4106: an 8-byte explicit IV per
+   packet (sec. 3.1), a 4-byte salt from the key material (sec. 8.1)
+   that with the IV makes GCM's 12-byte nonce (sec. 4), and SPI + 32-bit
+   sequence number as AAD (sec. 5, no extended sequence numbers). */
+#define GCM_IV 8
+#define GCM_SALT 4
+#define GCM_AAD 8
 
 struct ss_ipsec_sa {
 	ss_ipsec_config cfg;
 	ss_crypto *crypto;               /* borrowed; NULL: sizes and work only */
-	const ss_crypto_alg *cipher;     /* ESP cipher, NULL for the null cipher */
+	const ss_crypto_alg *cipher;     /* ESP cipher (CBC or AEAD), NULL for the null cipher */
 	const ss_crypto_alg *esp_auth;   /* ESP integrity, NULL for none */
 	const ss_crypto_alg *ah_auth;    /* AH integrity, NULL without AH */
 	int esp, ah;                     /* which headers the datagram gets */
+	int aead;                        /* ESP cipher is combined mode (GCM, RFC 4106):
+	                                    it makes the ICV, no esp_auth */
 	uint32_t blk;                    /* ESP alignment, bytes: max(cipher block, 4) */
 	uint32_t iv;                     /* ESP IV, bytes */
 	uint32_t esp_icv;                /* ESP ICV, bytes */
@@ -46,7 +57,8 @@ struct ss_ipsec_sa {
 	uint32_t ah_len;                 /* whole AH header, bytes (multiple of 4) */
 	uint32_t spi_esp, spi_ah;
 	unsigned char key_cipher[KEYMAX], key_esp[KEYMAX], key_ah[KEYMAX];
-	size_t key_cipher_len, key_esp_len, key_ah_len;
+	size_t key_cipher_len, key_esp_len, key_ah_len; /* AEAD: the salt follows
+	                                    key_cipher[0 .. key_cipher_len) */
 	uint32_t tx_seq;                 /* last outbound sequence number (0: none yet) */
 	uint32_t rx_top;                 /* highest accepted inbound number (0: none yet) */
 	uint64_t *seen;                  /* anti-replay ring bitmap, seen_bits bits */
@@ -63,11 +75,16 @@ typedef struct word {
 	const char *alg;  /* registry name; "" for the null cipher */
 } word;
 
+/* The first word for an algorithm is the one the formatter writes. */
 static const word cipher_words[] = {
 	{ .word = "DES", .alg = "des-cbc" },
 	{ .word = "3DES", .alg = "3des-cbc" },
 	{ .word = "AES128", .alg = "aes128-cbc" },
 	{ .word = "AES256", .alg = "aes256-cbc" },
+	{ .word = "AES128-GCM", .alg = "aes128-gcm" },
+	{ .word = "AES256-GCM", .alg = "aes256-gcm" },
+	{ .word = "AES128GCM", .alg = "aes128-gcm" },
+	{ .word = "AES256GCM", .alg = "aes256-gcm" },
 	{ .word = "NULL", .alg = "" },
 };
 static const word mac_words[] = {
@@ -91,7 +108,8 @@ static const char *lookup(const char *w, const word *tab, size_t n, ss_crypto_ki
 	for (i = 0; w[i] && i + 1 < sizeof low; i++)
 		low[i] = (char)tolower((unsigned char)w[i]);
 	low[i] = '\0';
-	if (!w[i] && ss_crypto_alg_find(low, &a, NULL, 0) == SS_OK && a->kind == kind)
+	if (!w[i] && ss_crypto_alg_find(low, &a, NULL, 0) == SS_OK &&
+	    (a->kind == kind || (kind == SS_CRYPTO_CIPHER && a->kind == SS_CRYPTO_AEAD)))
 		return a->name;
 	return NULL;
 }
@@ -128,6 +146,14 @@ static void advance(cursor *k)
 	memcpy(k->w, s, len);
 	k->w[len] = '\0';
 	k->have = len > 0;
+}
+
+/* Is the registry name a combined-mode (AEAD) cipher? */
+static int is_aead(const char *alg)
+{
+	const ss_crypto_alg *a;
+	return alg[0] && ss_crypto_alg_find(alg, &a, NULL, 0) == SS_OK &&
+	       a->kind == SS_CRYPTO_AEAD;
 }
 
 /* Appends the words of tab to a comma list. */
@@ -244,6 +270,18 @@ int ss_ipsec_config_parse(const char *text, ss_ipsec_config *c, char *err, size_
 		if ((alg = lookup(k.w, cipher_words, NCIPHER, SS_CRYPTO_CIPHER))) {
 			set_alg(c->cipher, sizeof c->cipher, alg);
 			advance(&k);
+			/* A combined-mode cipher makes the ICV itself: RFC 4303
+			   sec. 3.2.3 (and RFC 4106) has no separate
+			   integrity algorithm with it. */
+			if (k.have && is_aead(c->cipher) &&
+			    lookup(k.w, mac_words, NMAC, SS_CRYPTO_MAC)) {
+				ss_errbuf(err, errlen, "IPsec configuration \"%s\": '%s' cannot follow "
+					  "%s: a combined-mode cipher computes its own 16-byte ICV, "
+					  "and ESP then takes no separate integrity algorithm (RFC "
+					  "4303 sec. 3.2.3, RFC 4106); accepted: AH, tunnel, transport",
+					  text, k.w, k.prev);
+				return SS_EINVAL;
+			}
 			/* An optional ESP integrity algorithm. */
 			if (k.have && (alg = lookup(k.w, mac_words, NMAC, SS_CRYPTO_MAC))) {
 				set_alg(c->esp_auth, sizeof c->esp_auth, alg);
@@ -291,7 +329,8 @@ int ss_ipsec_config_parse(const char *text, ss_ipsec_config *c, char *err, size_
 		} else {
 			/* Say what could have come here. */
 			acc[0] = '\0';
-			if (c->proto == SS_IPSEC_ESP && c->cipher[0] && !c->esp_auth[0])
+			if (c->proto == SS_IPSEC_ESP && c->cipher[0] && !c->esp_auth[0] &&
+			    !is_aead(c->cipher))
 				list_words(acc, sizeof acc, mac_words, NMAC);
 			if (c->proto == SS_IPSEC_ESP)
 				list_add(acc, sizeof acc, "AH");
@@ -401,7 +440,8 @@ static int resolve(const char *field, size_t size, const char *what, ss_crypto_k
 		for (size_t i = 0; i < ss_crypto_alg_count(); i++) {
 			const ss_crypto_alg *a = ss_crypto_alg_get(i);
 			size_t used = strlen(why);
-			if (a->kind == kind)
+			if (a->kind == kind ||
+			    (kind == SS_CRYPTO_CIPHER && a->kind == SS_CRYPTO_AEAD))
 				snprintf(why + used, sizeof why - used, ", %s", a->name);
 		}
 		ss_errbuf(err, errlen, "IPsec %s: unknown algorithm '%s'; accepted: \"\" (none)%s",
@@ -409,14 +449,25 @@ static int resolve(const char *field, size_t size, const char *what, ss_crypto_k
 		*out = NULL;
 		return SS_EINVAL;
 	}
-	if ((*out)->kind != kind) {
+	/* The ESP cipher may be a combined-mode (AEAD) one. */
+	if ((*out)->kind != kind &&
+	    !(kind == SS_CRYPTO_CIPHER && (*out)->kind == SS_CRYPTO_AEAD)) {
 		ss_errbuf(err, errlen, "IPsec %s: '%s' is a %s, not a %s", what, field,
 			  ss_crypto_kind_name((*out)->kind), ss_crypto_kind_name(kind));
 		return SS_EINVAL;
 	}
-	if (kind == SS_CRYPTO_CIPHER &&
-	    ((*out)->iv_size != (*out)->block_size || (*out)->block_size < 8 ||
-	     (*out)->block_size > BLKMAX || (*out)->key_size > KEYMAX)) {
+	if ((*out)->kind == SS_CRYPTO_AEAD) {
+		/* RFC 4106: a 12-byte nonce (salt + explicit IV) and a
+		   16-byte ICV, the one length every implementation has. */
+		if ((*out)->iv_size != GCM_SALT + GCM_IV || (*out)->out_size != 16 ||
+		    (*out)->key_size + GCM_SALT > KEYMAX) {
+			ss_errbuf(err, errlen, "IPsec %s: '%s' is not an AEAD ESP can use "
+				  "(RFC 4106: 12-byte nonce, 16-byte ICV)", what, field);
+			return SS_EINVAL;
+		}
+	} else if (kind == SS_CRYPTO_CIPHER &&
+		   ((*out)->iv_size != (*out)->block_size || (*out)->block_size < 8 ||
+		    (*out)->block_size > BLKMAX || (*out)->key_size > KEYMAX)) {
 		ss_errbuf(err, errlen, "IPsec %s: '%s' is not a CBC block cipher ESP can use "
 			  "(RFC 2451)", what, field);
 		return SS_EINVAL;
@@ -485,6 +536,15 @@ int ss_ipsec_sa_alloc(ss_ipsec_sa **out, const ss_ipsec_config *c, ss_crypto *cr
 			rc = SS_EINVAL;
 			goto fail;
 		}
+		sa->aead = sa->cipher && sa->cipher->kind == SS_CRYPTO_AEAD;
+		if (sa->aead && sa->esp_auth) {
+			ss_errbuf(err, errlen, "IPsec SA: ESP with %s, a combined-mode cipher "
+				  "that computes its own ICV, takes no separate integrity "
+				  "algorithm (got '%.24s'; RFC 4303 sec. 3.2.3, RFC 4106)",
+				  sa->cipher->name, c->esp_auth);
+			rc = SS_EINVAL;
+			goto fail;
+		}
 	} else if (c->proto == SS_IPSEC_AH && (c->cipher[0] || c->esp_auth[0])) {
 		ss_errbuf(err, errlen, "IPsec SA: AH alone takes no ESP cipher or integrity "
 			  "(got '%.24s', '%.24s'); use ESP_AH for both", c->cipher, c->esp_auth);
@@ -512,12 +572,20 @@ int ss_ipsec_sa_alloc(ss_ipsec_sa **out, const ss_ipsec_config *c, ss_crypto *cr
 	   block size and at least 4-byte aligned; RFC 4302 sec. 2.2 and
 	   3.3.3.2.1: AH is a multiple of 4 bytes for IPv4, the ICV padded). */
 	sa->blk = 4;
-	if (sa->cipher) {
-		sa->iv = (uint32_t)sa->cipher->iv_size;
-		if (sa->cipher->block_size > sa->blk)
-			sa->blk = (uint32_t)sa->cipher->block_size;
+	if (sa->aead) {
+		/* RFC 4106 sec. 3.2: GCM needs no padding of its own (its block
+		   size is 1), so only ESP's 4-byte alignment remains; the ICV
+		   is the 16-byte GCM tag (sec. 6). */
+		sa->iv = GCM_IV;
+		sa->esp_icv = (uint32_t)sa->cipher->out_size;
+	} else {
+		if (sa->cipher) {
+			sa->iv = (uint32_t)sa->cipher->iv_size;
+			if (sa->cipher->block_size > sa->blk)
+				sa->blk = (uint32_t)sa->cipher->block_size;
+		}
+		sa->esp_icv = sa->esp_auth ? (uint32_t)sa->esp_auth->out_size : 0;
 	}
-	sa->esp_icv = sa->esp_auth ? (uint32_t)sa->esp_auth->out_size : 0;
 	if (sa->ah_auth) {
 		sa->ah_icv = ((uint32_t)sa->ah_auth->out_size + 3u) / 4u * 4u;
 		sa->ah_len = AH_FIXED + sa->ah_icv;
@@ -529,8 +597,11 @@ int ss_ipsec_sa_alloc(ss_ipsec_sa **out, const ss_ipsec_config *c, ss_crypto *cr
 	if (sa->ah)
 		sa->spi_ah = make_spi("ah:", text);
 	if (sa->cipher) {
+		/* RFC 4106 sec. 8.1: an AEAD's key material is the key and
+		   then the 4-byte salt (20 bytes for AES-128, 36 for AES-256). */
 		sa->key_cipher_len = sa->cipher->key_size;
-		derive_key(sa->spi_esp, 1, sa->key_cipher, sa->key_cipher_len);
+		derive_key(sa->spi_esp, 1, sa->key_cipher,
+			   sa->key_cipher_len + (sa->aead ? GCM_SALT : 0));
 	}
 	if (sa->esp_auth) {
 		/* RFC 2403 / 2404: the key is the digest size (128 / 160 bits). */
@@ -568,8 +639,10 @@ const unsigned char *ss_ipsec_sa_key(const ss_ipsec_sa *sa, const char *what, si
 	const unsigned char *k = NULL;
 	size_t n = 0;
 	if (sa && what) {
-		if (strcmp(what, "esp-cipher") == 0 && sa->cipher)
+		if (strcmp(what, "esp-cipher") == 0 && sa->cipher && !sa->aead)
 			k = sa->key_cipher, n = sa->key_cipher_len;
+		else if (strcmp(what, "esp-aead") == 0 && sa->aead)
+			k = sa->key_cipher, n = sa->key_cipher_len + GCM_SALT;
 		else if (strcmp(what, "esp-auth") == 0 && sa->esp_auth)
 			k = sa->key_esp, n = sa->key_esp_len;
 		else if (strcmp(what, "ah-auth") == 0 && sa->ah_auth)
@@ -674,7 +747,14 @@ size_t ss_ipsec_work_get(const ss_ipsec_sa *sa, uint32_t n, ss_ipsec_work w[3])
 		return 0;
 	if (sa->esp) {
 		uint64_t ct = esp_ct(sa, n);
-		if (sa->cipher)
+		/* A combined-mode cipher is one call over the ciphertext; its 8
+		   AAD bytes (SPI, sequence) are not counted: the calibration
+		   times each call with that AAD, so its GHASH block is already
+		   in the per-call cost. */
+		if (sa->aead)
+			w[k++] = (ss_ipsec_work){ .alg = sa->cipher, .bytes = clamp32(ct),
+						  .what = "esp-aead" };
+		else if (sa->cipher)
 			w[k++] = (ss_ipsec_work){ .alg = sa->cipher, .bytes = clamp32(ct),
 						  .what = "esp-cipher" };
 		if (sa->esp_auth)
@@ -886,6 +966,19 @@ static int make_iv(ss_ipsec_sa *sa, uint32_t seq, unsigned char *iv)
 	return rc == SS_OK ? SS_OK : fail(sa, rc, "ESP IV: %s", why);
 }
 
+/* RFC 4106 sec. 3.1: the explicit IV only has to be unique per key
+   (GCM needs no unpredictable IV, unlike CBC), so it is the sequence
+   number, which never repeats within an SA, as a 64-bit big-endian
+   counter (sec. 3.1 suggests a counter). It costs no cipher call. The
+   nonce is salt | IV (sec. 4). */
+static void gcm_iv(const ss_ipsec_sa *sa, uint32_t seq, unsigned char *iv, unsigned char *nonce)
+{
+	put32(iv, 0);
+	put32(iv + 4, seq);
+	memcpy(nonce, sa->key_cipher + sa->key_cipher_len, GCM_SALT);
+	memcpy(nonce + GCM_SALT, iv, GCM_IV);
+}
+
 int ss_ipsec_protect(ss_ipsec_sa *sa, unsigned char *buf, size_t cap, size_t len, size_t *newlen)
 {
 	unsigned char hdr[IP_HDR];
@@ -947,7 +1040,19 @@ int ss_ipsec_protect(ss_ipsec_sa *sa, unsigned char *buf, size_t cap, size_t len
 		t[pad + 1] = tunnel ? PROTO_IPIP : hdr[9];
 		put32(buf + esp_off, sa->spi_esp);
 		put32(buf + esp_off + 4, seq);
-		if (sa->cipher) {
+		if (sa->aead) {
+			unsigned char nonce[GCM_SALT + GCM_IV];
+			gcm_iv(sa, seq, buf + esp_off + ESP_HDR, nonce);
+			/* RFC 4106 sec. 5: the AAD is the ESP header itself. The
+			   tag lands right after the ciphertext: it is the ICV. */
+			rc = ss_crypto_aead_seal(sa->crypto, sa->cipher, sa->key_cipher,
+						 sa->key_cipher_len, nonce, sizeof nonce,
+						 buf + esp_off, GCM_AAD, buf + data_off, ct,
+						 buf + data_off, cap - data_off, NULL, why,
+						 sizeof why);
+			if (rc != SS_OK)
+				return fail(sa, rc, "ESP seal: %s", why);
+		} else if (sa->cipher) {
 			unsigned char *iv = buf + esp_off + ESP_HDR;
 			if ((rc = make_iv(sa, seq, iv)) != SS_OK)
 				return rc;
@@ -1102,7 +1207,25 @@ int ss_ipsec_unprotect(ss_ipsec_sa *sa, unsigned char *buf, size_t len, size_t *
 			}
 		}
 		data_off = off + ESP_HDR + sa->iv;
-		if (sa->esp_auth) {
+		if (sa->aead) {
+			/* Combined mode (RFC 4303 sec. 3.4.4.2): one
+			   open checks the ICV and decrypts; a failed check leaves
+			   no plaintext (the crypto layer wipes it). */
+			unsigned char nonce[GCM_SALT + GCM_IV];
+			memcpy(nonce, sa->key_cipher + sa->key_cipher_len, GCM_SALT);
+			memcpy(nonce + GCM_SALT, e + ESP_HDR, GCM_IV);
+			rc = ss_crypto_aead_open(sa->crypto, sa->cipher, sa->key_cipher,
+						 sa->key_cipher_len, nonce, sizeof nonce, e, GCM_AAD,
+						 buf + data_off, ct + sa->esp_icv, buf + data_off,
+						 ct, NULL, why, sizeof why);
+			if (rc == SS_EVERIFY) {
+				sa->st.auth_failures++;
+				return fail(sa, SS_EVERIFY, "unprotect: ESP ICV mismatch (sequence %u)",
+					    (unsigned)seq);
+			}
+			if (rc != SS_OK)
+				return fail(sa, rc, "ESP open: %s", why);
+		} else if (sa->esp_auth) {
 			rc = ss_crypto_mac(sa->crypto, sa->esp_auth, sa->key_esp, sa->key_esp_len,
 					   e, len - off - sa->esp_icv, icv, sizeof icv, NULL, why,
 					   sizeof why);
@@ -1115,7 +1238,7 @@ int ss_ipsec_unprotect(ss_ipsec_sa *sa, unsigned char *buf, size_t len, size_t *
 			}
 		}
 		pt = buf + data_off;
-		if (sa->cipher) {
+		if (sa->cipher && !sa->aead) {
 			rc = ss_crypto_cipher(sa->crypto, sa->cipher, 0, sa->key_cipher,
 					      sa->key_cipher_len, e + ESP_HDR, pt, pt, ct, why,
 					      sizeof why);

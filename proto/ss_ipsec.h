@@ -14,6 +14,13 @@
      payload + pad + 2 is a multiple of the cipher block (4 for null) +
      2 (pad length, next header) + ICV (12 for HMAC-MD5-96/SHA1-96, 0
      without authentication).
+   - ESP with AES-GCM (RFC 4106, a combined-mode cipher): 8 bytes + an
+     8-byte explicit IV + payload + padding to a multiple of 4 (GCM
+     itself needs none) + 2 + a 16-byte ICV, the GCM tag; no separate
+     integrity algorithm. The nonce is a 4-byte salt (the last bytes of
+     the SA's key material, RFC 4106 sec. 8.1) followed by the IV; the
+     AAD is the SPI and the 32-bit sequence number (8 bytes, no extended
+     sequence numbers, sec. 5).
    - AH: 12 bytes + ICV (12), a multiple of 4 bytes for IPv4 (24 in all).
    - Tunnel mode adds an outer IPv4 header (20) and protects the whole
      inner datagram; transport mode protects the transport payload.
@@ -39,12 +46,13 @@ typedef enum ss_ipsec_mode {
 } ss_ipsec_mode;
 
 /* Algorithms by crypto registry name ("3des-cbc", "aes128-cbc",
-   "hmac-sha1-96", ...); "" (or "null") for none. ESP needs a cipher or
-   an auth (or both); AH needs ah_auth, a MAC. */
+   "aes128-gcm", "hmac-sha1-96", ...); "" (or "null") for none. ESP needs
+   a cipher or an auth (or both); an AEAD cipher (aes128-gcm, aes256-gcm)
+   takes no auth; AH needs ah_auth, a MAC. */
 typedef struct ss_ipsec_config {
 	ss_ipsec_proto proto;
 	ss_ipsec_mode mode;
-	char cipher[24];   /* ESP cipher, "" for the null cipher */
+	char cipher[24];   /* ESP cipher (CBC or AEAD), "" for the null cipher */
 	char esp_auth[24]; /* ESP integrity, "" for none */
 	char ah_auth[24];  /* AH integrity (AH and ESP_AH) */
 	uint32_t replay_window; /* anti-replay window in packets (Linux setkey default 32; 0: no check) */
@@ -54,12 +62,17 @@ typedef struct ss_ipsec_config {
    insensitive: "none" | "IP", "AH MD5", "AH SHA1", "ESP DES", "ESP 3DES",
    "ESP AES128", "ESP AES256" (cipher alone), "ESP 3DES MD5", "ESP AES128
    SHA1" (cipher + ESP integrity), "ESP NULL SHA1", "ESP 3DES AH SHA1"
-   (ESP cipher, then AH), optionally followed by "tunnel" or "transport"
-   (default transport). MD5 means hmac-md5-96, SHA1 hmac-sha1-96, DES
-   des-cbc, 3DES 3des-cbc, AES128 aes128-cbc, AES256 aes256-cbc.
+   (ESP cipher, then AH), "ESP AES128-GCM", "ESP AES256-GCM" (combined
+   mode; also written AES128GCM, AES256GCM), optionally followed by
+   "tunnel" or "transport" (default transport). MD5 means hmac-md5-96,
+   SHA1 hmac-sha1-96, DES des-cbc, 3DES 3des-cbc, AES128 aes128-cbc,
+   AES256 aes256-cbc, AES128-GCM aes128-gcm, AES256-GCM aes256-gcm.
+   An integrity word after a GCM cipher ("ESP AES128-GCM SHA1") is
+   refused: the GCM tag is the ICV (RFC 4303 sec. 3.2.3, RFC 4106).
    SS_EINVAL with a message naming the bad word and the accepted ones. */
 int ss_ipsec_config_parse(const char *text, ss_ipsec_config *c, char *err, size_t errlen);
-/* The canonical text of c (the form the parser accepts; "IP" for none). */
+/* The canonical text of c (the form the parser accepts; "IP" for none;
+   GCM as "AES128-GCM" / "AES256-GCM"). */
 void ss_ipsec_config_format(const ss_ipsec_config *c, char *buf, size_t len);
 
 typedef struct ss_ipsec_sa ss_ipsec_sa;
@@ -69,7 +82,8 @@ typedef struct ss_ipsec_sa ss_ipsec_sa;
    keys on both hosts, derived from the SPI, so a sender's SA and a
    receiver's SA built from one configuration interoperate). SS_EINVAL
    (message) for an inconsistent configuration or unknown algorithm,
-   SS_ENOMEM, SS_ECRYPTO. */
+   SS_ENOMEM, SS_ECRYPTO. An AEAD cipher together with esp_auth is
+   SS_EINVAL. */
 int ss_ipsec_sa_alloc(ss_ipsec_sa **out, const ss_ipsec_config *c, ss_crypto *crypto, char *err, size_t errlen);
 void ss_ipsec_sa_free(ss_ipsec_sa *sa); /* NULL is a no-op */
 const ss_ipsec_config *ss_ipsec_sa_config(const ss_ipsec_sa *sa);
@@ -89,11 +103,15 @@ uint32_t ss_ipsec_max_segment(const ss_ipsec_sa *sa, uint32_t mtu);
    order): at most 3 items (ESP cipher, ESP auth, AH auth), each an
    algorithm and the bytes it processes (the cipher: the padded payload,
    pad and trailer; ESP auth: ESP header + IV + ciphertext; AH: the whole
-   outer datagram). Returns the number of items written to w. */
+   outer datagram). A GCM SA has one ESP item, "esp-aead", over the
+   same padded payload, pad and trailer; its 8 AAD bytes are not
+   counted, since the calibrated per-call cost already includes them
+   (each timed call seals with that 8-byte AAD). Returns the number of
+   items written to w. */
 typedef struct ss_ipsec_work {
 	const ss_crypto_alg *alg;
 	uint32_t bytes;
-	const char *what; /* "esp-cipher", "esp-auth", "ah-auth" */
+	const char *what; /* "esp-cipher", "esp-aead", "esp-auth", "ah-auth" */
 } ss_ipsec_work;
 size_t ss_ipsec_work_get(const ss_ipsec_sa *sa, uint32_t n, ss_ipsec_work w[3]);
 
@@ -106,7 +124,11 @@ size_t ss_ipsec_work_get(const ss_ipsec_sa *sa, uint32_t n, ss_ipsec_work w[3]);
    unprotect checks and strips: SS_EVERIFY for a bad ICV, a bad padding,
    or a sequence number outside the replay window or seen before
    (counted apart, see stats); SS_EINVAL for a datagram that cannot be
-   this SA's. On SS_OK buf holds the original datagram (*newlen bytes). */
+   this SA's. On SS_OK buf holds the original datagram (*newlen bytes).
+   The inbound order is RFC 4303's: SPI, sequence number against the
+   window, then the ICV (with GCM one open checks the tag and decrypts,
+   leaving no plaintext if the tag is wrong), then the padding, and only
+   then the window records the number. */
 int ss_ipsec_protect(ss_ipsec_sa *sa, unsigned char *buf, size_t cap, size_t len, size_t *newlen);
 int ss_ipsec_unprotect(ss_ipsec_sa *sa, unsigned char *buf, size_t len, size_t *newlen);
 
@@ -125,8 +147,10 @@ typedef struct ss_ipsec_stats {
 void ss_ipsec_stats_get(const ss_ipsec_sa *sa, ss_ipsec_stats *s);
 
 /* The SA's fixed test key for one transform, by the work item's name
-   ("esp-cipher", "esp-auth", "ah-auth"): its bytes and length, or NULL
-   if the SA has no such transform. For tests that recompute a packet
+   ("esp-cipher", "esp-aead", "esp-auth", "ah-auth"): its bytes and
+   length, or NULL if the SA has no such transform. For "esp-aead" it is
+   RFC 4106's key material: the AES key then the 4-byte salt (20 or 36
+   bytes). For tests that recompute a packet
    with the crypto layer directly. */
 const unsigned char *ss_ipsec_sa_key(const ss_ipsec_sa *sa, const char *what, size_t *len);
 /* The SA's SPI for SS_IPSEC_ESP or SS_IPSEC_AH (0 if it has no such

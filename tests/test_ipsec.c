@@ -2,8 +2,8 @@
    largest segment per MTU against hand-computed values; crypto work per
    datagram; configuration text round trips and errors; execute mode for
    every configuration (round trip, detection of every flipped bit,
-   anti-replay, hostile inputs), and one ESP packet recomputed with the
-   crypto layer directly. */
+   anti-replay, hostile inputs), and ESP packets (CBC + HMAC, and AES-GCM
+   as RFC 4106 lays it out) recomputed with the crypto layer directly. */
 #include <string.h>
 
 #include "ss_crypto.h"
@@ -46,7 +46,13 @@ static const uint32_t ns[NN] = {1, 2, 6, 7, 14, 15, 64, 1448, 1460, 1480};
    1500: R = 1500 - 20 - 8 - 8 - 12 = 1452 -> 1448 -> n = 1446, tunnel
    1446 - 20 = 1426; at 9000: R = 8952 (a multiple of 8) -> n = 8950,
    tunnel 8930. ESP AES128 SHA1 at 1500: R = 1444 -> 1440 -> 1438.
-   AH: n = mtu - 20 - 24 - [20 tunnel]. */
+   AH: n = mtu - 20 - 24 - [20 tunnel].
+   ESP AES-GCM (RFC 4106): 8 + 8 (explicit IV) + pad4 + 2 + 16 (ICV) =
+   34 + pad4, tunnel 54 + pad4, so with the B=4 pads above: transport
+   35 34 34 37 34 37 36 36 36 36, tunnel 55 54 54 57 54 57 56 56 56 56.
+   MTU 1500: R = 1500 - 20 - 8 - 8 - 16 = 1448, a multiple of 4 -> n =
+   1446, tunnel 1426; 9000: R = 8948 -> n = 8946, tunnel 8926. With AH
+   after it: + 24 bytes, R 24 less: 1422 / 1402 and 8922 / 8902. */
 typedef struct row {
 	const char *text;   /* as a user might write it (case varies) */
 	const char *canon;  /* ss_ipsec_config_format, transport mode */
@@ -118,14 +124,31 @@ static const row rows[] = {
 	  "hmac-sha1-96", "hmac-sha1-96",
 	  { {75, 74, 70, 69, 62, 77, 76, 68, 72, 68}, {91, 90, 86, 85, 94, 93, 92, 84, 88, 84} },
 	  { {1406, 8910}, {1386, 8890} } },
+	/* Combined mode, RFC 4106: 34 + pad4; tunnel 54 + pad4 (see above). */
+	{ "ESP AES128-GCM", "ESP AES128-GCM", SS_IPSEC_ESP, "aes128-gcm", "", "",
+	  { {35, 34, 34, 37, 34, 37, 36, 36, 36, 36}, {55, 54, 54, 57, 54, 57, 56, 56, 56, 56} },
+	  { {1446, 8946}, {1426, 8926} } },
+	{ "esp aes256gcm", "ESP AES256-GCM", SS_IPSEC_ESP, "aes256-gcm", "", "",
+	  { {35, 34, 34, 37, 34, 37, 36, 36, 36, 36}, {55, 54, 54, 57, 54, 57, 56, 56, 56, 56} },
+	  { {1446, 8946}, {1426, 8926} } },
+	{ "ESP AES128GCM AH SHA1", "ESP AES128-GCM AH SHA1", SS_IPSEC_ESP_AH, "aes128-gcm", "",
+	  "hmac-sha1-96",
+	  { {59, 58, 58, 61, 58, 61, 60, 60, 60, 60}, {79, 78, 78, 81, 78, 81, 80, 80, 80, 80} },
+	  { {1422, 8922}, {1402, 8902} } },
 };
 #define NROW (sizeof rows / sizeof rows[0])
 
 static const char *mode_name[2] = {"transport", "tunnel"};
 
+/* A combined-mode ESP cipher authenticates as well (RFC 4106). */
+static int is_gcm(const row *r)
+{
+	return strstr(r->cipher, "-gcm") != NULL;
+}
+
 static int has_auth(const row *r)
 {
-	return r->esp_auth[0] || r->ah_auth[0];
+	return r->esp_auth[0] || r->ah_auth[0] || is_gcm(r);
 }
 
 static ss_ipsec_config config_of(const row *r, int tunnel)
@@ -247,7 +270,11 @@ typedef struct workcase {
    ESP AES128 SHA1 AH SHA1, n = 64: cipher 64 + 14 + 2 = 80, ESP auth
    8 + 16 + 80 = 104, AH 20 + 24 + 104 + 12 = 160.
    ESP NULL SHA1, n = 1448: auth only, 8 + 0 + 1448 + 2 + 2 = 1460.
-   ESP AES128, n = 1: cipher only, 1 + 13 + 2 = 16. IP: nothing. */
+   ESP AES128, n = 1: cipher only, 1 + 13 + 2 = 16. IP: nothing.
+   ESP AES128-GCM, n = 1448: one AEAD call over 1448 + 2 + 2 = 1452 (the
+   8 AAD bytes are in the per-call cost); tunnel 20 + 1448 + 2 + 2 =
+   1472; n = 1: 1 + 1 + 2 = 4. ESP AES256-GCM AH SHA1, n = 64: AEAD
+   64 + 2 + 2 = 68, AH 20 + 24 + 8 + 8 + 68 + 16 = 144. */
 static const workcase works[] = {
 	{ "ESP 3DES SHA1", 1448, 2, {"3des-cbc", "hmac-sha1-96"}, {"esp-cipher", "esp-auth"}, {1456, 1472} },
 	{ "ESP 3DES SHA1 tunnel", 1448, 2, {"3des-cbc", "hmac-sha1-96"}, {"esp-cipher", "esp-auth"}, {1472, 1488} },
@@ -260,6 +287,11 @@ static const workcase works[] = {
 	{ "ESP NULL SHA1", 1448, 1, {"hmac-sha1-96"}, {"esp-auth"}, {1460} },
 	{ "ESP AES128", 1, 1, {"aes128-cbc"}, {"esp-cipher"}, {16} },
 	{ "IP", 1448, 0, {NULL}, {NULL}, {0} },
+	{ "ESP AES128-GCM", 1448, 1, {"aes128-gcm"}, {"esp-aead"}, {1452} },
+	{ "ESP AES128-GCM tunnel", 1448, 1, {"aes128-gcm"}, {"esp-aead"}, {1472} },
+	{ "ESP AES128-GCM", 1, 1, {"aes128-gcm"}, {"esp-aead"}, {4} },
+	{ "ESP AES256-GCM AH SHA1", 64, 2, {"aes256-gcm", "hmac-sha1-96"}, {"esp-aead", "ah-auth"},
+	  {68, 144} },
 };
 #define NWORK (sizeof works / sizeof works[0])
 #define N_WORK NWORK
@@ -319,6 +351,10 @@ static const badtext bads[] = {
 	{ "ESP 3DES SHA1 tunel", "'tunel'", "transport" },
 	{ "ESP 3DES SHA1 tunnel extra", "'extra'", "nothing more" },
 	{ "AH SHA1 AH MD5", "'AH'", "tunnel" },
+	/* GCM's tag is the ICV: no integrity word may follow it. */
+	{ "ESP AES128-GCM SHA1", "'SHA1' cannot follow AES128-GCM", "RFC 4106" },
+	{ "esp aes256gcm md5 tunnel", "'md5' cannot follow aes256gcm", "tunnel" },
+	{ "ESP AES128-GCM tunel", "'tunel'", "transport" },
 };
 #define NBAD (sizeof bads / sizeof bads[0])
 #define N_TEXT (NROW * 2 + 5 + NBAD)
@@ -380,7 +416,7 @@ static void test_text(void)
 /* ------------------------------------------------------------------ */
 /* Constructor                                                         */
 
-#define N_ALLOC 9
+#define N_ALLOC 10
 
 static void test_alloc(ss_crypto *crypto)
 {
@@ -430,6 +466,12 @@ static void test_alloc(ss_crypto *crypto)
 	memset(c.esp_auth, 'x', sizeof c.esp_auth); /* no terminator */
 	rc = ss_ipsec_sa_alloc(&sa, &c, NULL, err, sizeof err);
 	SS_CHECK(rc == SS_EINVAL && !sa, "an unterminated algorithm name: %s", err);
+	/* Built in code, past the parser: GCM and an ESP MAC. */
+	c = config_of(&rows[NROW - 3], 0); /* ESP AES128-GCM */
+	snprintf(c.esp_auth, sizeof c.esp_auth, "hmac-sha1-96");
+	rc = ss_ipsec_sa_alloc(&sa, &c, NULL, err, sizeof err);
+	SS_CHECK(rc == SS_EINVAL && !sa && strstr(err, "combined-mode") && strstr(err, "hmac-sha1-96"),
+		 "ESP aes128-gcm with an ESP integrity algorithm: %s", err);
 	ss_ipsec_sa_free(NULL); /* a no-op (valgrind would see otherwise) */
 }
 
@@ -616,8 +658,9 @@ static void test_flips(ss_crypto *crypto)
 /* ------------------------------------------------------------------ */
 /* Anti-replay                                                         */
 
-#define NREPLAY 3
-static const char *replay_texts[NREPLAY] = {"ESP AES128 SHA1", "AH MD5", "ESP 3DES AH SHA1 tunnel"};
+#define NREPLAY 4
+static const char *replay_texts[NREPLAY] = {"ESP AES128 SHA1", "AH MD5", "ESP 3DES AH SHA1 tunnel",
+					    "ESP AES128-GCM"};
 #define N_REPLAY (NREPLAY * 9)
 
 typedef struct replay_ctx {
@@ -841,8 +884,9 @@ static void test_hostile(ss_crypto *crypto)
 			   right (lengths, protocol, SPIs, AH length, equal sequence
 			   numbers), at lengths around each block boundary. */
 			size_t ah = r->ah_auth[0] ? 24 : 0, esp_off = 20 + ah;
-			size_t iv = strstr(r->cipher, "aes") ? 16 : r->cipher[0] ? 8 : 0;
-			size_t blk = iv ? iv : 4, icv = r->esp_auth[0] ? 12 : 0;
+			size_t iv = is_gcm(r) ? 8 : strstr(r->cipher, "aes") ? 16 : r->cipher[0] ? 8 : 0;
+			size_t blk = iv && !is_gcm(r) ? iv : 4;
+			size_t icv = is_gcm(r) ? 16 : r->esp_auth[0] ? 12 : 0;
 			size_t lens[40], nl = 0;
 			static const size_t fixed[] = {0, 1, 19, 20, 21, 27, 28, 43, 44, 45, 47, 52, 100, 1000};
 			for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++)
@@ -1105,12 +1149,95 @@ static void test_independent(ss_crypto *crypto)
 	ss_ipsec_sa_free(rx);
 }
 
+/* ------------------------------------------------------------------ */
+/* ESP AES-GCM recomputed with the crypto layer (RFC 4106)             */
+
+#define N_GCM 5
+
+/* ESP AES128-GCM transport, n = 100: pad = (-(100 + 2)) mod 4 = 2, so
+   104 bytes are sealed; 20 + 8 (SPI, seq) + 8 (IV) + 104 + 16 (ICV) =
+   156. The nonce is the salt (key material bytes 16..19, RFC 4106 sec.
+   8.1) then the packet's IV (sec. 4); the AAD is SPI | sequence (sec. 5). */
+static void test_gcm(ss_crypto *crypto)
+{
+	static unsigned char orig[BUFCAP], pkt[BUFCAP], pt[BUFCAP], sealed[BUFCAP], bad[BUFCAP];
+	const ss_crypto_alg *gcm;
+	unsigned char nonce[12];
+	char err[512];
+	size_t olen, out, km, km2, km3, n, back;
+	ss_ipsec_stats st;
+	SS_MUST(ss_crypto_alg_find("aes128-gcm", &gcm, err, sizeof err));
+	ss_ipsec_config c = config_of(&rows[NROW - 3], 0); /* ESP AES128-GCM */
+	ss_ipsec_sa *tx = sa_new(&c, crypto), *rx = sa_new(&c, crypto);
+	uint32_t spi = ss_ipsec_sa_spi(tx, SS_IPSEC_ESP);
+	olen = datagram(orig, 100, 5);
+	memcpy(pkt, orig, olen);
+	SS_MUST(ss_ipsec_protect(tx, pkt, sizeof pkt, olen, &out)); /* sequence 1 */
+	memcpy(bad, pkt, out);
+	memcpy(pkt, orig, olen);
+	SS_MUST(ss_ipsec_protect(tx, pkt, sizeof pkt, olen, &out)); /* sequence 2 */
+	SS_CHECK(out == 156 && pkt[9] == 50 && rd16(pkt + 2) == 156 && checksum_ok(pkt) &&
+		 rd32(pkt + 20) == spi && rd32(pkt + 24) == 2 && rd32(pkt + 28) == 0 && rd32(pkt + 32) == 2,
+		 "ESP AES128-GCM transport, 100-byte segment: 156 bytes, protocol 50; the explicit IV is "
+		 "the sequence number 2 as 64 bits (RFC 4106 sec. 3.1: unique per key)");
+	const unsigned char *k = ss_ipsec_sa_key(tx, "esp-aead", &km);
+	const unsigned char *kr = ss_ipsec_sa_key(rx, "esp-aead", &km2);
+	memcpy(pt, orig + 20, 100);
+	pt[100] = 1, pt[101] = 2, pt[102] = 2, pt[103] = 6;
+	memcpy(nonce, k + 16, 4);
+	memcpy(nonce + 4, pkt + 28, 8);
+	int rc = ss_crypto_aead_seal(crypto, gcm, k, 16, nonce, 12, pkt + 20, 8, pt, 104, sealed,
+				     sizeof sealed, &n, err, sizeof err);
+	SS_CHECK(rc == SS_OK && km == 20 && n == 120 && memcmp(sealed, pkt + 36, 120) == 0,
+		 "AES-128-GCM under the first 16 of the 20 key-material bytes, nonce salt | IV, AAD SPI | "
+		 "sequence, over segment, pad 1 2, pad length 2, next header 6: the packet's ciphertext "
+		 "and its 16-byte ICV %s", rc ? err : "");
+	ss_ipsec_config c256 = config_of(&rows[NROW - 2], 1); /* ESP AES256-GCM tunnel */
+	ss_ipsec_sa *big = sa_new(&c256, crypto);
+	SS_CHECK(kr && km2 == 20 && memcmp(k, kr, 20) == 0 && !ss_ipsec_sa_key(tx, "esp-cipher", &n) &&
+		 !ss_ipsec_sa_key(tx, "esp-auth", &n) && ss_ipsec_sa_key(big, "esp-aead", &km3) &&
+		 km3 == 36,
+		 "the peer SA has the same 20 bytes of key material; no separate cipher or auth key; "
+		 "AES-256-GCM's is 36 bytes (RFC 4106 sec. 8.1)");
+	ss_ipsec_sa_free(big);
+
+	/* The order of RFC 4303 sec. 3.4.3-3.4.4: the window before the ICV,
+	   so a replayed copy with a broken tag counts as a replay. */
+	SS_MUST(ss_ipsec_unprotect(rx, bad, 156, &back)); /* sequence 1 accepted */
+	memcpy(bad, pkt, 156);
+	SS_MUST(ss_ipsec_unprotect(rx, bad, 156, &back)); /* sequence 2 accepted */
+	memcpy(bad, pkt, 156);
+	bad[155] ^= 0x01;
+	rc = ss_ipsec_unprotect(rx, bad, 156, &back);
+	ss_ipsec_stats_get(rx, &st);
+	SS_CHECK(rc == SS_EVERIFY && st.replay_drops == 1 && st.auth_failures == 0,
+		 "a replay of sequence 2 with a flipped ICV bit is refused as a replay, before the ICV: %s",
+		 ss_ipsec_error(rx));
+	/* And the padding only after the ICV: a correctly sealed packet
+	   whose pad bytes are wrong (9 where 1 belongs) is a padding error. */
+	memcpy(bad, pkt, 36);
+	bad[27] = 3;                 /* sequence 3 */
+	memset(bad + 28, 0, 8);
+	bad[35] = 3;                 /* IV 3 */
+	memcpy(nonce + 4, bad + 28, 8);
+	pt[100] = 9;
+	SS_MUST(ss_crypto_aead_seal(crypto, gcm, k, 16, nonce, 12, bad + 20, 8, pt, 104, bad + 36, 120,
+				    &n, err, sizeof err));
+	rc = ss_ipsec_unprotect(rx, bad, 156, &back);
+	ss_ipsec_stats_get(rx, &st);
+	SS_CHECK(rc == SS_EVERIFY && st.pad_errors == 1 && st.auth_failures == 0 && st.unprotected_pkts == 2,
+		 "a valid ICV over a wrong pad byte: open succeeds, then the padding check refuses it: %s",
+		 ss_ipsec_error(rx));
+	ss_ipsec_sa_free(tx);
+	ss_ipsec_sa_free(rx);
+}
+
 int main(void)
 {
 	ss_crypto *crypto;
 	char err[512];
 	ss_test_plan((int)(N_SIZES + N_WORK + N_TEXT + N_ALLOC + N_EXEC) + flip_checks() +
-		     (int)(N_REPLAY + N_SEQ + N_HOSTILE + N_INDEP));
+		     (int)(N_REPLAY + N_SEQ + N_HOSTILE + N_INDEP + N_GCM));
 	if (ss_crypto_alloc(&crypto, err, sizeof err) != SS_OK) {
 		printf("Bail out! crypto context: %s\n", err);
 		return 1;
@@ -1125,6 +1252,7 @@ int main(void)
 	test_seq();
 	test_hostile(crypto);
 	test_independent(crypto);
+	test_gcm(crypto);
 	ss_crypto_free(crypto);
 	return ss_test_done();
 }
