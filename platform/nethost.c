@@ -76,9 +76,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ss_err.h"
+#include "ss_grow.h"
 #include "ss_iobus.h"
+#include "ss_layer.h"
+#include "ss_prog.h"
 #include "ss_wait.h"
 
 enum { XK_IRQ, XK_SOFTIRQ, XK_KSOFTIRQD, XK_PROC };
@@ -189,6 +193,9 @@ struct ss_nethost {
 	uint32_t mss, sndbuf;
 	ss_ipsec_sa *sa_out, *sa_in;
 	int ipsec_tunnel;
+	ss_layer_stack *stack; /* the connection's layers, top first */
+	struct pcost *pcs_tab; /* path costs built from the stack, by path and size */
+	size_t pcs_cap, pcs_n;
 	xctx *cur;          /* the context inside an engine call, or NULL (a timer) */
 	int owned;          /* a process holds the socket (lock_sock) */
 	ss_pktq sock_backlog;
@@ -219,29 +226,160 @@ static ss_time pp(const ss_nethost *h, int layer, int dir, uint32_t bytes)
 	return ss_protoprof_cost(h->cfg.proto, layer, dir, bytes);
 }
 
-/* The IPsec layer and crypto costs of a datagram whose transport segment
-   has n bytes; 0 without an SA. */
-static ss_time ipsec_cost(const ss_nethost *h, const ss_ipsec_sa *sa, int dir, uint32_t n, ss_time *crypto)
+/* ---- paths as layer programs ----
+
+   A path is the work one packet costs in one place: the send path (every
+   layer of the stack, top down, then the driver's skb and copy), the
+   driver's receive part (the link layer, the skb, a copying driver's
+   copy), the network part (IP and IPsec, bottom up) and the transport.
+   Each is a program the stack's layer types build (ss_layer_build) from
+   the protocol profile's per-packet and per-byte cost of each layer at
+   the bytes it handles, and the crypto profile's price of the SA's work
+   items; the host charges a program's compute as one burst in the
+   context that runs the path (its programs have only compute steps: the
+   bus crossings are the NIC's DMA). Programs depend only on the sizes,
+   so each (path, sizes) is built once and its times kept. */
+
+enum { PATH_TX, PATH_RX_DRIVER, PATH_RX_NET, PATH_RX_TCP };
+enum { TAG_PROTO = 0, TAG_CRYPTO = 1 };
+
+typedef struct pcost {
+	uint64_t key; /* 0: empty slot */
+	ss_time proto, crypto;
+} pcost;
+
+static uint64_t pcost_key(int path, uint32_t n, uint32_t len)
 {
-	*crypto = 0;
-	if (!sa)
-		return 0;
-	const ss_ipsec_config *c = ss_ipsec_sa_config(sa);
-	uint32_t prot = n + (c->mode == SS_IPSEC_TUNNEL ? 20u : 0u); /* what the transform covers */
-	ss_time layer = 0;
-	if (c->proto == SS_IPSEC_ESP || c->proto == SS_IPSEC_ESP_AH)
-		layer += pp(h, SS_PP_ESP, dir, prot);
-	if (c->proto == SS_IPSEC_AH || c->proto == SS_IPSEC_ESP_AH)
-		layer += pp(h, SS_PP_AH, dir, prot);
-	ss_ipsec_work w[3];
-	size_t k = ss_ipsec_work_get(sa, n, w);
-	for (size_t i = 0; i < k; i++) {
-		ss_time t = 0;
-		if (ss_profile_cost(h->cfg.crypto, w[i].alg, w[i].bytes, &t) != SS_OK)
-			ss_fatal(SS_LOC, "host %s: no cost for %s (checked at connect)", h->name, w[i].alg->name);
-		*crypto += t;
+	return (UINT64_C(1) << 63) | (uint64_t)path << 60 | (uint64_t)(len & 0x3fffffff) << 30 | (n & 0x3fffffff);
+}
+
+static size_t pcost_slot(const pcost *tab, size_t cap, uint64_t key)
+{
+	size_t i = (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & (cap - 1);
+	while (tab[i].key && tab[i].key != key)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static int path_has(int path, ss_layer_role r)
+{
+	switch (path) {
+	case PATH_TX:
+		return 1;
+	case PATH_RX_DRIVER:
+		return r == SS_LAYER_LINK;
+	case PATH_RX_NET:
+		return r == SS_LAYER_NETWORK || r == SS_LAYER_IPSEC;
+	default:
+		return r == SS_LAYER_TRANSPORT;
 	}
-	return layer;
+}
+
+/* Builds path's program for a transport segment of n bytes in a
+   datagram of len bytes; returns its protocol and crypto times. */
+static void path_build(const ss_nethost *h, int path, uint32_t n, uint32_t len, ss_time *proto, ss_time *crypto)
+{
+	int dir = path == PATH_TX ? SS_PP_TX : SS_PP_RX;
+	const ss_ipsec_sa *sa = dir == SS_PP_TX ? h->sa_out : h->sa_in;
+	uint32_t prot = n + (h->ipsec_tunnel ? 20u : 0u); /* what the transforms cover */
+	ss_ipsec_work w[3];
+	size_t nw = sa && path != PATH_RX_DRIVER ? ss_ipsec_work_get(sa, n, w) : 0;
+	ss_prog *g;
+	char err[256];
+	if (ss_prog_alloc(&g) != SS_OK)
+		ss_fatal(SS_LOC, "host %s: out of memory for a path program", h->name);
+	size_t nl = ss_layer_stack_len(h->stack);
+	for (size_t k = 0; k < nl; k++) {
+		const ss_layer *l = ss_layer_stack_at(h->stack, dir == SS_PP_TX ? k : nl - 1 - k);
+		const ss_layer_type *t = ss_layer_type_of(l);
+		if (!path_has(path, t->role))
+			continue;
+		ss_layer_costs c;
+		ss_layer_costs_init(&c);
+		c.tag = TAG_PROTO;
+		c.crypto_tag = TAG_CRYPTO;
+		c.cap = 1;
+		int ppl;
+		uint32_t bytes = len;
+		switch (t->role) {
+		case SS_LAYER_TRANSPORT:
+			ppl = SS_PP_TCP;
+			bytes = n;
+			break;
+		case SS_LAYER_IPSEC: {
+			int esp = t == &ss_layer_esp;
+			ppl = esp ? SS_PP_ESP : SS_PP_AH;
+			bytes = prot;
+			ss_time cr = 0;
+			for (size_t i = 0; i < nw; i++) {
+				if ((strncmp(w[i].what, "esp-", 4) == 0) != esp)
+					continue;
+				ss_time tc = 0;
+				if (ss_profile_cost(h->cfg.crypto, w[i].alg, w[i].bytes, &tc) != SS_OK)
+					ss_fatal(SS_LOC, "host %s: no cost for %s (checked at connect)", h->name, w[i].alg->name);
+				cr += tc;
+			}
+			c.crypto_us = ss_time_to_us(cr);
+			break;
+		}
+		case SS_LAYER_NETWORK:
+			ppl = SS_PP_IP;
+			break;
+		default:
+			ppl = SS_PP_ETH;
+			break;
+		}
+		c.us = ss_time_to_us(pp(h, ppl, dir, bytes));
+		if (ss_layer_build(l, &c, g, err, sizeof err) != SS_OK)
+			ss_fatal(SS_LOC, "host %s: %s", h->name, err);
+	}
+	/* The driver's own steps: the skb (half of it on send: its free is
+	   the tx clean's), and a copying driver's bounce buffer. */
+	if (path == PATH_TX) {
+		ss_prog_compute(g, h->c_skb_alloc_tx, TAG_PROTO, "skb alloc");
+		if (h->cfg.nic.tx_copy) /* 8139too */
+			ss_prog_compute(g, pp(h, SS_PP_COPY, SS_PP_TX, len + 14), TAG_PROTO, "driver copy");
+	} else if (path == PATH_RX_DRIVER) {
+		ss_prog_compute(g, h->c_skb_rx, TAG_PROTO, "skb");
+		if (h->cfg.nic.rx_copy)
+			ss_prog_compute(g, pp(h, SS_PP_COPY, SS_PP_RX, len + 14), TAG_PROTO, "driver copy");
+	}
+	if (ss_prog_status(g) != SS_OK)
+		ss_fatal(SS_LOC, "host %s: out of memory for a path program", h->name);
+	*proto = ss_prog_compute_tag(g, TAG_PROTO);
+	*crypto = ss_prog_compute_tag(g, TAG_CRYPTO);
+	ss_prog_free(g);
+}
+
+/* path's times for these sizes, built on first use. */
+static ss_time path_cost(ss_nethost *h, int path, uint32_t n, uint32_t len, ss_time *crypto)
+{
+	uint64_t key = pcost_key(path, n, len);
+	if (h->pcs_cap) {
+		pcost *e = &h->pcs_tab[pcost_slot(h->pcs_tab, h->pcs_cap, key)];
+		if (e->key == key) {
+			*crypto = e->crypto;
+			return e->proto;
+		}
+	}
+	if (2 * (h->pcs_n + 1) > h->pcs_cap) {
+		size_t cap = h->pcs_cap ? 2 * h->pcs_cap : 64;
+		pcost *tab = calloc(cap, sizeof *tab);
+		if (!tab)
+			ss_fatal(SS_LOC, "host %s: out of memory for path costs", h->name);
+		for (size_t i = 0; i < h->pcs_cap; i++)
+			if (h->pcs_tab[i].key)
+				tab[pcost_slot(tab, cap, h->pcs_tab[i].key)] = h->pcs_tab[i];
+		free(h->pcs_tab);
+		h->pcs_tab = tab;
+		h->pcs_cap = cap;
+	}
+	pcost *e = &h->pcs_tab[pcost_slot(h->pcs_tab, h->pcs_cap, key)];
+	e->key = key;
+	path_build(h, path, n, len, &e->proto, &e->crypto);
+	h->pcs_n++;
+	*crypto = e->crypto;
+	return e->proto;
 }
 
 /* Charges proto + crypto ps to x's thread, then step. */
@@ -395,12 +533,7 @@ static ss_time tx_prepare(ss_nethost *h, ss_packet *p, ss_time *crypto)
 	}
 	p->len = dg;
 	p->stamp = ss_sim_now(h->sim);
-	ss_time c = pp(h, SS_PP_TCP, SS_PP_TX, n) + pp(h, SS_PP_IP, SS_PP_TX, dg) + pp(h, SS_PP_ETH, SS_PP_TX, dg) +
-		    h->c_skb_alloc_tx;
-	if (h->cfg.nic.tx_copy) /* the driver's bounce buffer (8139too) */
-		c += pp(h, SS_PP_COPY, SS_PP_TX, dg + 14);
-	c += ipsec_cost(h, h->sa_out, SS_PP_TX, n, crypto);
-	return c;
+	return path_cost(h, PATH_TX, n, dg, crypto);
 }
 
 static void xmit(ss_nethost *h, ss_packet *p)
@@ -569,23 +702,22 @@ static void after_in(xctx *x, int next)
 /* ---- receive costs ---- */
 
 /* The driver's part (eth rx, skb, the copy of a copying driver). */
-static ss_time rx_driver_cost(const ss_nethost *h, const ss_packet *p)
+static ss_time rx_driver_cost(ss_nethost *h, const ss_packet *p)
 {
-	ss_time c = pp(h, SS_PP_ETH, SS_PP_RX, p->len) + h->c_skb_rx;
-	if (h->cfg.nic.rx_copy)
-		c += pp(h, SS_PP_COPY, SS_PP_RX, p->len + 14);
-	return c;
+	ss_time cr;
+	return path_cost(h, PATH_RX_DRIVER, 0, p->len, &cr);
 }
 
-static ss_time rx_tcp_cost(const ss_nethost *h, const ss_packet *p)
+static ss_time rx_tcp_cost(ss_nethost *h, const ss_packet *p)
 {
-	return pp(h, SS_PP_TCP, SS_PP_RX, p->hdr_l4 + p->payload);
+	ss_time cr;
+	return path_cost(h, PATH_RX_TCP, p->hdr_l4 + p->payload, 0, &cr);
 }
 
-/* ip rx + IPsec rx: the protocol part before TCP. */
-static ss_time rx_ip_cost(const ss_nethost *h, const ss_packet *p, ss_time *crypto)
+/* IP and IPsec: the protocol part before TCP. */
+static ss_time rx_ip_cost(ss_nethost *h, const ss_packet *p, ss_time *crypto)
 {
-	return pp(h, SS_PP_IP, SS_PP_RX, p->len) + ipsec_cost(h, h->sa_in, SS_PP_RX, p->hdr_l4 + p->payload, crypto);
+	return path_cost(h, PATH_RX_NET, p->hdr_l4 + p->payload, p->len, crypto);
 }
 
 /* ---- hard IRQ ---- */
@@ -1359,6 +1491,8 @@ void ss_nethost_free(ss_nethost *h)
 	ss_tcp_free(h->tcp);
 	ss_ipsec_sa_free(h->sa_out);
 	ss_ipsec_sa_free(h->sa_in);
+	ss_layer_stack_free(h->stack);
+	free(h->pcs_tab);
 	ss_pktpool *pool = h->cfg.pool;
 	for (int i = 0; i < h->ncpu; i++) {
 		put_queue(pool, &h->pcs[i].backlog);
@@ -1441,8 +1575,105 @@ static int host_sas(ss_nethost *h, const ss_ipsec_config *ipsec, char *err, size
 	return SS_OK;
 }
 
+/* The stack of a connection under ipsec (NULL: plain IP), from the
+   configuration's canonical words: "ESP 3DES SHA1 AH MD5 tunnel" ->
+   "TCP/ESP(3DES,SHA1,tunnel)/AH(MD5,tunnel)/IP/ETH". */
+static void stack_text_of(const ss_ipsec_config *ipsec, char *buf, size_t len)
+{
+	char words[160], esp[96] = "", ah[64] = "";
+	ss_ipsec_config_format(ipsec, words, sizeof words);
+	int tunnel = ipsec && ipsec->mode == SS_IPSEC_TUNNEL;
+	char *cur = NULL, *save = NULL;
+	for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (strcmp(w, "ESP") == 0)
+			cur = esp;
+		else if (strcmp(w, "AH") == 0)
+			cur = ah;
+		else if (cur && strcmp(w, "tunnel") != 0) {
+			size_t n = strlen(cur);
+			snprintf(cur + n, (cur == esp ? sizeof esp : sizeof ah) - n, "%s%s", n ? "," : "", w);
+		}
+	}
+	char e[128] = "", a[96] = "";
+	if (esp[0])
+		snprintf(e, sizeof e, "ESP(%s%s)/", esp, tunnel ? ",tunnel" : "");
+	if (ah[0])
+		snprintf(a, sizeof a, "AH(%s%s)/", ah, tunnel ? ",tunnel" : "");
+	snprintf(buf, len, "TCP/%s%sIP/ETH", e, a);
+}
+
+/* The IPsec configuration a stack's layers ask for, and the check that
+   this host can run the stack: TCP over IP over Ethernet, with at most
+   one ESP above at most one AH between them (ESP inside, AH outside, the
+   one combination Linux's setkey policies give a transport SA pair). */
+static int ipsec_of_stack(const ss_layer_stack *st, const char *text, ss_ipsec_config *c, char *err, size_t errlen)
+{
+	char words[256] = "", aw[96] = "";
+	int esp = -1, ah = -1, tunnel = -1;
+	size_t n = ss_layer_stack_len(st);
+	for (size_t i = 0; i < n; i++) {
+		const ss_layer *l = ss_layer_stack_at(st, i);
+		const ss_layer_type *t = ss_layer_type_of(l);
+		if (t->role == SS_LAYER_CIPHER || t->role == SS_LAYER_DIGEST || t == &ss_layer_udp || t == &ss_layer_fddi) {
+			ss_errbuf(err, errlen, "stack '%s': layer %s does not run on this host (it takes TCP, ESP, AH, IP and ETH)",
+				  text, t->name);
+			return SS_EINVAL;
+		}
+		if (t->role != SS_LAYER_IPSEC)
+			continue;
+		int is_esp = t == &ss_layer_esp;
+		if ((is_esp && esp >= 0) || (!is_esp && ah >= 0) || (is_esp && ah >= 0)) {
+			ss_errbuf(err, errlen, "stack '%s': the host runs one ESP above one AH (ESP inside, AH outside), not %s here",
+				  text, t->name);
+			return SS_EINVAL;
+		}
+		*(is_esp ? &esp : &ah) = (int)i;
+		char *dst = is_esp ? words : aw;
+		size_t cap = is_esp ? sizeof words : sizeof aw;
+		snprintf(dst, cap, "%s", t->name);
+		int mode = 0;
+		for (size_t k = 0; k < ss_layer_argc(l); k++) {
+			const char *a = ss_layer_arg(l, k);
+			if (strcasecmp(a, "tunnel") == 0 || strcasecmp(a, "transport") == 0) {
+				mode = strcasecmp(a, "tunnel") == 0 ? 1 : 0;
+				continue;
+			}
+			size_t w = strlen(dst);
+			snprintf(dst + w, cap - w, " %s", a);
+		}
+		if (tunnel >= 0 && tunnel != mode) {
+			ss_errbuf(err, errlen, "stack '%s': ESP and AH must both be in tunnel or both in transport mode", text);
+			return SS_EINVAL;
+		}
+		tunnel = mode;
+	}
+	int tr = ss_layer_stack_find(st, SS_LAYER_TRANSPORT), lk = ss_layer_stack_find(st, SS_LAYER_LINK);
+	if (tr < 0 || ss_layer_type_of(ss_layer_stack_at(st, (size_t)tr)) != &ss_layer_tcp || lk < 0) {
+		ss_errbuf(err, errlen, "stack '%s': the host's socket is TCP and its NIC Ethernet: the stack is TCP/.../IP/ETH",
+			  text);
+		return SS_EINVAL;
+	}
+	if (esp < 0 && ah < 0) {
+		*c = (ss_ipsec_config){.proto = SS_IPSEC_NONE};
+		return SS_OK;
+	}
+	size_t w = strlen(words);
+	snprintf(words + w, sizeof words - w, "%s%s%s", w && aw[0] ? " " : "", aw, tunnel == 1 ? " tunnel" : "");
+	char e[256];
+	if (ss_ipsec_config_parse(words, c, e, sizeof e) != SS_OK) {
+		ss_errbuf(err, errlen, "stack '%s': %s", text, e);
+		return SS_EINVAL;
+	}
+	return SS_OK;
+}
+
 static void drop_connection(ss_nethost *h)
 {
+	ss_layer_stack_free(h->stack);
+	h->stack = NULL;
+	free(h->pcs_tab);
+	h->pcs_tab = NULL;
+	h->pcs_cap = h->pcs_n = 0;
 	ss_tcp_free(h->tcp);
 	ss_ipsec_sa_free(h->sa_out);
 	ss_ipsec_sa_free(h->sa_in);
@@ -1476,6 +1707,11 @@ int ss_nethost_connect(ss_nethost *a, ss_nethost *b, const ss_ipsec_config *ipse
 	    ((rc = host_sas(a, ipsec, err, errlen)) != SS_OK || (rc = host_sas(b, ipsec, err, errlen)) != SS_OK))
 		goto fail;
 	ss_nethost *hs[2] = {a, b};
+	char stext[256];
+	stack_text_of(ipsec, stext, sizeof stext);
+	for (int i = 0; i < 2; i++)
+		if ((rc = ss_layer_stack_parse(&hs[i]->stack, NULL, stext, err, errlen)) != SS_OK)
+			goto fail;
 	for (int i = 0; i < 2; i++) {
 		/* The receive skb of a full frame, unless the caller set it. */
 		ss_tcp_config hc = c;
@@ -1496,6 +1732,31 @@ fail:
 	drop_connection(a);
 	drop_connection(b);
 	return rc;
+}
+
+int ss_nethost_connect_stack(ss_nethost *a, ss_nethost *b, const char *stack, const ss_tcp_config *tcp, int tuned,
+			     char *err, size_t errlen)
+{
+	ss_layer_stack *st;
+	int rc = ss_layer_stack_parse(&st, NULL, stack, err, errlen);
+	if (rc != SS_OK)
+		return rc;
+	ss_ipsec_config c;
+	rc = ipsec_of_stack(st, stack, &c, err, errlen);
+	ss_layer_stack_free(st);
+	if (rc != SS_OK)
+		return rc;
+	return ss_nethost_connect(a, b, &c, tcp, tuned, err, errlen);
+}
+
+size_t ss_nethost_stack_text(const ss_nethost *h, char *buf, size_t len)
+{
+	if (!h->stack) {
+		if (len)
+			buf[0] = '\0';
+		return 0;
+	}
+	return ss_layer_stack_text(h->stack, buf, len);
 }
 
 /* ---- queries ---- */

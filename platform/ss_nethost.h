@@ -3,9 +3,11 @@
    /proc/stat states), an I/O bus, one NIC on a link, a packet pool, and
    one socket: a TCP engine end (proto/ss_tcp) with an optional IPsec SA
    per direction (proto/ss_ipsec). The host runs the kernel's paths and
-   charges their CPU time, in the context Linux runs them in, from the
-   protocol cost profile (proto/ss_protoprof, per packet and per byte) and
-   the crypto cost profile (crypto/ss_profile, per IPsec work item):
+   charges their CPU time, in the context Linux runs them in. Each path is
+   a program the connection's layers build (proto/ss_layer, from the
+   stack "TCP/ESP(...)/IP/ETH"), priced by the protocol cost profile
+   (proto/ss_protoprof, per packet and per byte per layer) and the crypto
+   cost profile (crypto/ss_profile, per IPsec work item):
 
    send     write(): syscall + copy in process context (system mode),
             then the engine; each segment it emits costs tcp tx + IPsec
@@ -108,6 +110,17 @@ int ss_nethost_mss(const ss_ipsec_config *ipsec, uint32_t mtu, uint32_t *mss, ch
    connected; SS_ENOMEM, SS_ECRYPTO. */
 int ss_nethost_connect(ss_nethost *a, ss_nethost *b, const ss_ipsec_config *ipsec, const ss_tcp_config *tcp,
 		       int tuned, char *err, size_t errlen);
+
+/* The same from a stack string, top layer first, as the layer grammar
+   (proto/ss_layer.h) reads it: "TCP/IP/ETH", "TCP/ESP(AES128,SHA1)/IP/ETH",
+   "TCP/ESP(3DES,tunnel)/AH(SHA1,tunnel)/IP/ETH". The host runs TCP, ESP,
+   AH, IP and ETH layers: at most one ESP above at most one AH, both in
+   the same mode. SS_EINVAL with what is wrong, else as connect. */
+int ss_nethost_connect_stack(ss_nethost *a, ss_nethost *b, const char *stack, const ss_tcp_config *tcp, int tuned,
+			     char *err, size_t errlen);
+/* The connection's stack in the grammar's canonical text ("" before
+   connect); the length needed, as snprintf. */
+size_t ss_nethost_stack_text(const ss_nethost *h, char *buf, size_t len);
 
 /* System calls, made by a process-level thread t that holds a processor
    of h's pool (ss_cpu_acquire on ss_nethost_cpu(h)); k(sim, ctx, bytes)

@@ -52,6 +52,16 @@ static int build_plain(const ss_layer *l, const ss_layer_costs *c, ss_prog *p, c
 	return ss_prog_status(p);
 }
 
+/* ESP, AH: the lookup, the layer's work, then its transforms' crypto. */
+static int build_ipsec(const ss_layer *l, const ss_layer_costs *c, ss_prog *p, char *err, size_t errlen)
+{
+	int rc = build_plain(l, c, p, err, errlen);
+	if (rc == SS_OK && c->crypto_us > 0)
+		ss_prog_compute(p, ss_time_from_us(c->crypto_us), c->crypto_tag,
+				ss_prog_label(p, "%s crypto", label_of(l)));
+	return ss_prog_status(p);
+}
+
 /* A transport: the section under the connection's lock starts with the
    state coming into this processor's cache (when another one held it
    last), then the rest of the work outside it. */
@@ -144,12 +154,12 @@ const ss_layer_type ss_layer_sha1 = {
 };
 const ss_layer_type ss_layer_esp = {
 	.name = "ESP", .label = "ESP", .role = SS_LAYER_IPSEC, .max_args = 3, .args_doc = "(cipher,auth,mode)",
-	.build = build_plain,
+	.build = build_ipsec,
 	.doc = "IPsec Encapsulating Security Payload (RFC 4303); its arguments go to the IPsec module as text",
 };
 const ss_layer_type ss_layer_ah = {
 	.name = "AH", .label = "AH", .role = SS_LAYER_IPSEC, .max_args = 2, .args_doc = "(auth,mode)",
-	.build = build_plain,
+	.build = build_ipsec,
 	.doc = "IPsec Authentication Header (RFC 4302); its arguments go to the IPsec module as text",
 };
 const ss_layer_type ss_layer_ip = {

@@ -157,6 +157,15 @@ ss_time ss_prog_compute_time(const ss_prog *p)
 	return t;
 }
 
+ss_time ss_prog_compute_tag(const ss_prog *p, int tag)
+{
+	ss_time t = 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].kind == SS_PROG_COMPUTE && p->v[i].tag == tag)
+			t += p->v[i].dur;
+	return t;
+}
+
 /* ---------------- the environment ---------------- */
 
 typedef struct env_bus {

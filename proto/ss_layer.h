@@ -65,6 +65,10 @@ typedef struct ss_layer_costs {
 	int state_lock;       /* -1: none */
 	double state_bytes;
 	double locked_us, locked_bytes;
+	/* IPsec layers: the time of their transforms' crypto work (the host
+	   prices its SA's work items, proto/ss_ipsec.h, at its crypto
+	   profile), charged after the layer's own work with crypto_tag. */
+	double crypto_us;
 	/* Crypto layers: the profile's cost of transforming payload_bytes. */
 	const ss_profile *profile;
 	double payload_bytes;
@@ -130,8 +134,10 @@ size_t ss_layer_config(const ss_layer *l, char *buf, size_t len);
    cipher, digest: the profile's cost of payload_bytes, as memory
      traffic (a digest reads the payload, a cipher reads and writes it)
      and compute, then the execute-mode transform;
-   network, link, ipsec: the work (ESP's and AH's transforms are the
-     IPsec module's, proto/ss_ipsec.h, from the layer's arguments).
+   network, link: the work;
+   ipsec: the work, then crypto_us of crypto (ESP's and AH's transforms
+     are the IPsec module's, proto/ss_ipsec.h, from the layer's
+     arguments).
    Work is ss_prog_work: memory first, then the rest as compute. */
 int ss_layer_build(const ss_layer *l, const ss_layer_costs *c, ss_prog *p, char *err, size_t errlen);
 

@@ -108,6 +108,8 @@ size_t ss_prog_len(const ss_prog *p);
 const ss_prog_step *ss_prog_at(const ss_prog *p, size_t i); /* NULL past the end */
 /* Sum of the compute steps' durations (before any variation). */
 ss_time ss_prog_compute_time(const ss_prog *p);
+/* The same, of the compute steps with accounting tag `tag` only. */
+ss_time ss_prog_compute_tag(const ss_prog *p, int tag);
 
 /* ---------------- the interpreter ---------------- */
 

@@ -41,6 +41,8 @@ typedef struct popt {
 	double mbps, prop_us;
 	uint32_t mtu;
 	const char *ipsec;     /* NULL: plain IP */
+	const char *stack;     /* else a stack string (ss_nethost_connect_stack) */
+	int no_connect;        /* 1: leave the hosts unconnected */
 	int napi, execute, tuned;
 	uint64_t corrupt;
 	int custom_irq;        /* 1: the receiver's (and sender's) NIC below */
@@ -127,7 +129,10 @@ static void pair_build(pair *P, const popt *o, uint64_t seed)
 		printf("Bail out! ipsec: %s\n", err);
 		exit(1);
 	}
-	if (ss_nethost_connect(P->h[0], P->h[1], o->ipsec ? &ic : NULL, o->tcp, o->tuned, err, sizeof err)) {
+	if (o->no_connect)
+		return;
+	if (o->stack ? ss_nethost_connect_stack(P->h[0], P->h[1], o->stack, o->tcp, o->tuned, err, sizeof err)
+		     : ss_nethost_connect(P->h[0], P->h[1], o->ipsec ? &ic : NULL, o->tcp, o->tuned, err, sizeof err)) {
 		printf("Bail out! connect: %s\n", err);
 		exit(1);
 	}
@@ -342,7 +347,7 @@ int main(void)
 	const char *src = getenv("SS_SRCDIR");
 	snprintf(datadir, sizeof datadir, "%s", src ? src : SS_DATADIR);
 	setenv("SECSIM_DATADIR", datadir, 0);
-	ss_test_plan(46);
+	ss_test_plan(49);
 
 	/* 1. Without moderation (no minimum interval, no delay timers, no
 	   tx interrupts) every received frame interrupts: interrupts =
@@ -645,6 +650,55 @@ int main(void)
 			 (unsigned long long)s.prequeue_processed, (unsigned long long)s.prequeued,
 			 (unsigned long long)s.prequeue_dropped);
 		pair_free(&P);
+	}
+
+	/* 11c. A stack string builds the same connection as the IPsec words:
+	   the paths are the layers' programs either way, so the runs agree
+	   to the byte; the host refuses layers it cannot run. */
+	{
+		pair P, Q;
+		popt o = xeon_pair(1000);
+		o.ipsec = "ESP AES128 SHA1 tunnel";
+		pair_build(&P, &o, 1);
+		o.ipsec = NULL;
+		o.stack = "tcp/esp(aes128,sha1,tunnel)/ip/eth";
+		pair_build(&Q, &o, 1);
+		char t1[128], t2[128];
+		ss_nethost_stack_text(P.h[0], t1, sizeof t1);
+		ss_nethost_stack_text(Q.h[1], t2, sizeof t2);
+		SS_CHECK(strcmp(t1, "TCP/ESP(AES128,SHA1,tunnel)/IP/ETH") == 0 && strcmp(t1, t2) == 0,
+			 "the connection's stack: %s (from the words) and %s (from the string)", t1, t2);
+		ss_sim_run_until(P.sim, ss_time_from_s(0.2));
+		ss_sim_run_until(Q.sim, ss_time_from_s(0.2));
+		ss_netperf_stats sa, sb;
+		ss_netperf_stats_get(P.np, &sa);
+		ss_netperf_stats_get(Q.np, &sb);
+		SS_CHECK(sa.bytes_read > 0 && sa.bytes_read == sb.bytes_read && ss_sim_events(P.sim) == ss_sim_events(Q.sim),
+			 "the same run from either: %llu bytes read", (unsigned long long)sa.bytes_read);
+		pair_free(&P);
+		pair_free(&Q);
+		static const char *const bad[] = {
+			"TCP/AH(MD5)/ESP(3DES)/IP/ETH",          /* AH inside ESP */
+			"TCP/ESP(3DES,tunnel)/AH(SHA1)/IP/ETH",  /* modes differ */
+			"DES/TCP/IP/ETH",                        /* an x-kernel layer */
+			"UDP/IP/ETH",                            /* no UDP engine */
+			"TCP/ESP(3DES,BOGUS)/IP/ETH",            /* the IPsec module's words */
+			"TCP/IP",                                /* no link layer: the NIC's costs would be free */
+		};
+		o = xeon_pair(1000);
+		o.no_connect = 1;
+		o.msg = 0;
+		int refused = 0;
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			pair_build(&P, &o, 1);
+			char err[256] = "";
+			int rc = ss_nethost_connect_stack(P.h[0], P.h[1], bad[i], NULL, 0, err, sizeof err);
+			refused += rc == SS_EINVAL && err[0];
+			if (i == 4)
+				SS_DIAG("%s: %s", bad[i], err);
+			pair_free(&P);
+		}
+		SS_CHECK_INT(refused, 6, "the six stacks the host cannot run are refused with a message");
 	}
 
 	/* 12. Refusals. */

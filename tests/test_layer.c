@@ -258,11 +258,29 @@ static void builds(void)
 	ss_prog_free(p);
 	ss_layer_stack_free(s);
 	ss_profile_free(prof);
+	/* ESP and AH: the layer's work, then the host's price of its
+	   transforms as compute with the crypto tag; summed by tag. */
+	SS_MUST(ss_layer_stack_parse(&s, NULL, "TCP/ESP(3DES,SHA1)/AH(MD5)/IP/ETH", err, sizeof err));
+	SS_MUST(ss_prog_alloc(&p));
+	ss_layer_costs_init(&c);
+	c.cap = 1;
+	c.tag = 0;
+	c.crypto_tag = 1;
+	c.us = 2.5;
+	c.crypto_us = 40;
+	SS_MUST(ss_layer_build(ss_layer_stack_at(s, 1), &c, p, err, sizeof err));
+	c.crypto_us = 0; /* none: no crypto step */
+	SS_MUST(ss_layer_build(ss_layer_stack_at(s, 2), &c, p, err, sizeof err));
+	SS_CHECK(ss_prog_len(p) == 3 && ss_prog_at(p, 1)->tag == 1 && ss_prog_compute_tag(p, 0) == 5000000 &&
+			 ss_prog_compute_tag(p, 1) == 40000000 && ss_prog_compute_time(p) == 45000000,
+		 "ESP: 2.5 us of work then 40 us of crypto; AH: 2.5 us and no crypto step (%zu steps)", ss_prog_len(p));
+	ss_prog_free(p);
+	ss_layer_stack_free(s);
 }
 
 int main(void)
 {
-	ss_test_plan(71);
+	ss_test_plan(72);
 	registry();
 	grammar();
 	layers();
