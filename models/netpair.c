@@ -47,6 +47,7 @@ typedef struct np {
 	ss_nethost *host[2];  /* 0 sender, 1 receiver */
 	ss_netperf *np;
 	ss_time window;
+	double full_goodput; /* bit/s of payload: back-to-back full segments on the link */
 } np;
 
 static const ss_param_def np_params[] = {
@@ -55,6 +56,10 @@ static const ss_param_def np_params[] = {
 	{.name = "sender", .type = SS_PARAM_STRING, .def = "X1", .unit = "",
 	 .help = "sending host: a host profile in hosts/ (I09 Table 1: P2, A, P41, P42, P4M, X1, X2)"},
 	{.name = "receiver", .type = SS_PARAM_STRING, .def = "X2", .unit = "", .help = "receiving host profile"},
+	{.name = "sender_profile", .type = SS_PARAM_STRING, .def = "", .unit = "",
+	 .help = "crypto cost profile of the sender (crypto/profiles/NAME, or a file); empty: its host profile's cpu_profile. A calibration-derived one (\"host\") is written from the latest `secsim calibrate` by run and reproduce"},
+	{.name = "receiver_profile", .type = SS_PARAM_STRING, .def = "", .unit = "",
+	 .help = "crypto cost profile of the receiver; empty: its host profile's"},
 	{.name = "ipsec", .type = SS_PARAM_STRING, .def = "IP", .unit = "",
 	 .help = "\"IP\" (none), \"AH MD5\", \"ESP 3DES SHA1\", \"ESP AES128 SHA1 tunnel\", \"ESP 3DES AH SHA1\", ..."},
 	{.name = "link_mbps", .type = SS_PARAM_REAL, .def = "100", .min = 1, .max = 100000, .unit = "Mbit/s",
@@ -102,6 +107,9 @@ static const ss_metric_def np_metrics[] = {
 	{.name = "rcv.prequeued", .unit = "segments", .help = "segments the receiver's softirq left to a reader sleeping in recvmsg (tcp_prequeue)"},
 	{.name = "rcv.prequeue_dropped", .unit = "segments", .help = "of them, processed by the softirq after all: the prequeue passed the receive buffer"},
 	{.name = "rcv.sock_backlogged", .unit = "segments", .help = "segments queued on the receiver's socket backlog while its reader held the socket"},
+	{.name = "cpu_util", .unit = "fraction", .help = "utilisation of the busier host's processors (mean over its processors)"},
+	{.name = "cores_needed", .unit = "processors",
+	 .help = "processors the link's goodput of full segments would need at this stream's rate: ceil(goodput / throughput) when the stream is CPU-bound (cpu_util >= 0.95), else 1. ASSUMPTION: linear scaling, no lock or cache contention between cores, flows spread evenly (receive-side scaling); real RSS is not modelled: one stream is one core's work"},
 };
 
 /* ---- host profiles ---- */
@@ -255,6 +263,30 @@ static void np_destroy(void *st)
 	free(m);
 }
 
+/* Payload bit/s of back-to-back full segments: the MSS less the options
+   every segment carries, in a datagram of the TCP header, IP header and
+   IPsec overhead (ESP padding included), on the link's framing. */
+static int full_segment_goodput(const ss_link_spec *ls, const ss_ipsec_config *ic, uint32_t mss, int tuned,
+				double *out, char *err, size_t errlen)
+{
+	ss_tcp_config tc;
+	ss_tcp_config_linux2611(&tc, mss, tuned);
+	uint32_t payload = ss_tcp_seg_payload(&tc), seg = ss_tcp_header_bytes(&tc) + payload, ip_len = 20 + seg;
+	if (ic->proto != SS_IPSEC_NONE) {
+		ss_ipsec_sa *sa = NULL;
+		char e[512];
+		int rc = ss_ipsec_sa_alloc(&sa, ic, NULL, e, sizeof e);
+		if (rc != SS_OK) {
+			ss_errbuf(err, errlen, "ipsec: %s", e);
+			return rc;
+		}
+		ip_len = ss_ipsec_datagram_len(sa, seg);
+		ss_ipsec_sa_free(sa);
+	}
+	*out = ss_link_spec_goodput(ls, ip_len, payload);
+	return SS_OK;
+}
+
 static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, size_t errlen)
 {
 	*state = NULL;
@@ -315,7 +347,8 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		ss_nethost_config hc;
 		ss_nethost_config_default(&hc);
 		const char *hn = ss_params_string(p, roles[i]);
-		if ((rc = ss_profile_load(cdir, hp[i].cpu_profile, NULL, &m->cprof[i], e, sizeof e)) != SS_OK ||
+		const char *cp = ss_params_string(p, i ? "receiver_profile" : "sender_profile");
+		if ((rc = ss_profile_load_ref(cdir, *cp ? cp : hp[i].cpu_profile, NULL, &m->cprof[i], e, sizeof e)) != SS_OK ||
 		    (rc = ss_protoprof_load(&m->pprof[i], pdir, hp[i].proto_profile, e, sizeof e)) != SS_OK ||
 		    (rc = ss_nic_spec_load(ndir, hp[i].nic, &hc.nic, NULL, 0, e, sizeof e)) != SS_OK) {
 			ss_errbuf(err, errlen, "%s %s: %s", roles[i], hn, e);
@@ -352,6 +385,9 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		ss_errbuf(err, errlen, "%s", e);
 		goto fail;
 	}
+	if ((rc = full_segment_goodput(&ls, &ic, ss_nethost_mss_of(m->host[0]), ss_params_bool(p, "tcp_tuning"),
+				       &m->full_goodput, err, errlen)) != SS_OK)
+		goto fail;
 	ss_netperf_config nc;
 	ss_netperf_config_default(&nc);
 	nc.msg_size = (uint32_t)ss_params_int(p, "msg_size");
@@ -413,6 +449,16 @@ static void np_collect(void *st, ss_metrics *out)
 	ss_metrics_set(out, "rcv.prequeued", "segments", (double)hs[1].prequeued);
 	ss_metrics_set(out, "rcv.prequeue_dropped", "segments", (double)hs[1].prequeue_dropped);
 	ss_metrics_set(out, "rcv.sock_backlogged", "segments", (double)hs[1].sock_backlogged);
+	double util = 0;
+	for (int i = 0; i < 2; i++)
+		util = fmax(util, ss_cpu_utilisation(ss_nethost_cpu(m->host[i])));
+	ss_metrics_set(out, "cpu_util", "fraction", util);
+	/* 0.95: a processor busy that much is the stream's limit (the 5%
+	   allows for idle gaps a window catches at its edges). */
+	double cores = 1;
+	if (util >= 0.95 && ns.throughput_bps > 0)
+		cores = fmax(1, ceil(m->full_goodput / ns.throughput_bps));
+	ss_metrics_set(out, "cores_needed", "processors", cores);
 }
 
 static double np_progress(void *st) { return (double)ss_netperf_bytes_read_total(((np *)st)->np); }
