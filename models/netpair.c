@@ -47,7 +47,8 @@ typedef struct np {
 	ss_nethost *host[2];  /* 0 sender, 1 receiver */
 	ss_netperf *np;
 	ss_time window;
-	double full_goodput; /* bit/s of payload: back-to-back full segments on the link */
+	double full_goodput;  /* bit/s of payload: back-to-back full segments on cores_needed's link */
+	int cores_other_link; /* that link is not the stream's (cores_link_mbps) */
 } np;
 
 static const ss_param_def np_params[] = {
@@ -64,6 +65,8 @@ static const ss_param_def np_params[] = {
 	 .help = "\"IP\" (none), \"AH MD5\", \"ESP 3DES SHA1\", \"ESP AES128 SHA1 tunnel\", \"ESP 3DES AH SHA1\", ..."},
 	{.name = "link_mbps", .type = SS_PARAM_REAL, .def = "100", .min = 1, .max = 100000, .unit = "Mbit/s",
 	 .help = "back-to-back Ethernet link rate (I09: 10, 100, 1000)"},
+	{.name = "cores_link_mbps", .type = SS_PARAM_REAL, .def = "0", .min = 0, .max = 1e6, .unit = "Mbit/s",
+	 .help = "link rate cores_needed is computed for (a link faster than the NIC can drive: the stream runs on link_mbps); 0: link_mbps"},
 	{.name = "mtu", .type = SS_PARAM_INT, .def = "1500", .min = 576, .max = 9000, .unit = "bytes",
 	 .help = "IP MTU on the link (I09-044: 1500; I09-056: 9000)"},
 	{.name = "prop_delay_us", .type = SS_PARAM_REAL, .def = "1", .min = 0, .max = 1e7, .unit = "us",
@@ -109,7 +112,7 @@ static const ss_metric_def np_metrics[] = {
 	{.name = "rcv.sock_backlogged", .unit = "segments", .help = "segments queued on the receiver's socket backlog while its reader held the socket"},
 	{.name = "cpu_util", .unit = "fraction", .help = "utilisation of the busier host's processors (mean over its processors)"},
 	{.name = "cores_needed", .unit = "processors",
-	 .help = "processors the link's goodput of full segments would need at this stream's rate: ceil(goodput / throughput) when the stream is CPU-bound (cpu_util >= 0.95), else 1. ASSUMPTION: linear scaling, no lock or cache contention between cores, flows spread evenly (receive-side scaling); real RSS is not modelled: one stream is one core's work"},
+	 .help = "processors a link's goodput of full segments (at cores_link_mbps) would need at this stream's rate: ceil(goodput / throughput) when the stream is CPU-bound (cpu_util >= 0.95), else 1 if the stream's link is that link, else ceil(goodput x cpu_util / throughput) (a core's capacity taken as throughput / cpu_util). ASSUMPTION: linear scaling, no lock or cache contention between cores, flows spread evenly (receive-side scaling); real RSS is not modelled: one stream is one core's work"},
 };
 
 /* ---- host profiles ---- */
@@ -385,7 +388,16 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		ss_errbuf(err, errlen, "%s", e);
 		goto fail;
 	}
-	if ((rc = full_segment_goodput(&ls, &ic, ss_nethost_mss_of(m->host[0]), ss_params_bool(p, "tcp_tuning"),
+	/* cores_needed's link: the same framing at its own rate. */
+	double crate = ss_params_real(p, "cores_link_mbps") * 1e6;
+	ss_link_spec cls;
+	m->cores_other_link = crate > 0 && crate != rate;
+	if (ss_link_spec_ethernet(&cls, m->cores_other_link ? crate : rate, mtu) != SS_OK) {
+		ss_errbuf(err, errlen, "cores_link_mbps: bad rate");
+		rc = SS_EINVAL;
+		goto fail;
+	}
+	if ((rc = full_segment_goodput(&cls, &ic, ss_nethost_mss_of(m->host[0]), ss_params_bool(p, "tcp_tuning"),
 				       &m->full_goodput, err, errlen)) != SS_OK)
 		goto fail;
 	ss_netperf_config nc;
@@ -458,6 +470,10 @@ static void np_collect(void *st, ss_metrics *out)
 	double cores = 1;
 	if (util >= 0.95 && ns.throughput_bps > 0)
 		cores = fmax(1, ceil(m->full_goodput / ns.throughput_bps));
+	else if (m->cores_other_link && ns.throughput_bps > 0)
+		/* A stream the link limits shows only its processors' share:
+		   ASSUMPTION: work grows linearly with the rate up to 1. */
+		cores = fmax(1, ceil(m->full_goodput * util / ns.throughput_bps));
 	ss_metrics_set(out, "cores_needed", "processors", cores);
 }
 
