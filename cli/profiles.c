@@ -54,7 +54,7 @@ static int derived_name(const char *dir, const char *name)
    derived, becomes a file ROLE_profile points at. */
 static int resolve_role(ss_scenario *s, const char *datadir, const char *role, char *err, size_t errlen)
 {
-	char key[64], dir[4096], hdir[4096], name[256];
+	char key[64], dir[4096], hdir[4096], name[256], e[1024];
 	snprintf(key, sizeof key, "%s_profile", role);
 	if (ss_params_index(s->base, key) < 0 || ss_params_index(s->base, role) < 0)
 		return SS_OK;
@@ -71,8 +71,8 @@ static int resolve_role(ss_scenario *s, const char *datadir, const char *role, c
 			swept |= is_key || !(given && *given);
 			for (size_t i = 0; i < ax->n; i++) {
 				if (is_role && !(given && *given) &&
-				    ss_host_setting(hdir, ax->values[i], "cpu_profile", name, sizeof name, err, errlen) != SS_OK)
-					continue;
+				    ss_host_setting(hdir, ax->values[i], "cpu_profile", name, sizeof name, e, sizeof e) != SS_OK)
+					continue; /* the model names an unknown or malformed host */
 				const char *pn = is_key ? ax->values[i] : name;
 				if (derived_name(dir, pn)) {
 					ss_errbuf(err, errlen, "%s: sweeping %s over '%s', whose crypto profile '%s' is "
@@ -86,11 +86,9 @@ static int resolve_role(ss_scenario *s, const char *datadir, const char *role, c
 		return SS_OK;
 	if (given && *given)
 		snprintf(name, sizeof name, "%s", given);
-	else if (ss_host_setting(hdir, ss_params_text(s->base, role), "cpu_profile", name, sizeof name, err, errlen) !=
-		 SS_OK) {
-		err[0] = '\0';
+	else if (ss_host_setting(hdir, ss_params_text(s->base, role), "cpu_profile", name, sizeof name, e, sizeof e) !=
+		 SS_OK)
 		return SS_OK; /* the model names an unknown or malformed host */
-	}
 	if (!derived_name(dir, name))
 		return SS_OK;
 	char path[512], set[600];

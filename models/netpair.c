@@ -8,7 +8,10 @@
    profiles, NIC preset, I/O bus, processors), built by platform/nethost
    from the platform parts; the workload is workloads/netperf. Nothing
    here is fitted to the paper's results: the throughput and the CPU
-   states by kind are outputs of the costs and the mechanisms. */
+   states by kind are outputs of the costs and the mechanisms. A host
+   whose crypto profile derives from this machine's calibration ("host")
+   gets it as a file the command line writes (cli/profiles.c), through
+   sender_profile / receiver_profile: the model reads files only. */
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
