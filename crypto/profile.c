@@ -469,6 +469,13 @@ int ss_profile_load(const char *dir, const char *name, const ss_calib *cal,
 	return ss_profile_load_file(path, cal, out, err, errlen);
 }
 
+int ss_profile_load_ref(const char *dir, const char *ref, const ss_calib *cal,
+			ss_profile **out, char *err, size_t errlen)
+{
+	return strchr(ref, '/') ? ss_profile_load_file(ref, cal, out, err, errlen)
+				: ss_profile_load(dir, ref, cal, out, err, errlen);
+}
+
 int ss_profile_is_derived(const char *dir, const char *name, int *derived,
 			  char *err, size_t errlen)
 {

@@ -26,6 +26,11 @@ int ss_profile_load(const char *dir, const char *name, const ss_calib *cal,
 		    ss_profile **out, char *err, size_t errlen);
 int ss_profile_load_file(const char *path, const ss_calib *cal,
 			 ss_profile **out, char *err, size_t errlen);
+/* A profile as a parameter names it: a file when ref holds a '/' (a
+   derived profile the command line wrote under results/profiles/, or
+   the user's own), else profile `ref` in dir.  Errors as above. */
+int ss_profile_load_ref(const char *dir, const char *ref, const ss_calib *cal,
+			ss_profile **out, char *err, size_t errlen);
 
 /* Does dir/NAME.cfg derive its costs from a calibration?  (So a caller
    knows whether it must fetch or run one before ss_profile_load.) */

@@ -17,4 +17,4 @@ SS_MODELS_LIBS = libss_models.a $(SS_WORKLOADS_LIBS) $(SS_HOST_LIBS) $(SS_PROTO_
 
 # netpair through the command line: a tiny scenario, --set, refusals.
 TESTS += tests/test_netpair.sh
-EXTRA_DIST += tests/test_netpair.sh tests/data/netpair_tiny.cfg
+EXTRA_DIST += tests/test_netpair.sh tests/data/netpair_tiny.cfg tests/data/netpair_modern.cfg

@@ -664,8 +664,7 @@ static int load_profile(const ss_params *p, const char *pdir, int needed, ss_pro
 		return SS_OK;
 	char e[1024] = "";
 	const char *pn = ss_params_string(p, "profile");
-	int rc = strchr(pn, '/') ? ss_profile_load_file(pn, NULL, out, e, sizeof e)
-				 : ss_profile_load(pdir, pn, NULL, out, e, sizeof e);
+	int rc = ss_profile_load_ref(pdir, pn, NULL, out, e, sizeof e);
 	if (rc) {
 		ss_errbuf(err, errlen, "profile: %s", e);
 		return rc == SS_ENOMEM ? rc : SS_EINVAL;

@@ -8,7 +8,10 @@
    profiles, NIC preset, I/O bus, processors), built by platform/nethost
    from the platform parts; the workload is workloads/netperf. Nothing
    here is fitted to the paper's results: the throughput and the CPU
-   states by kind are outputs of the costs and the mechanisms. */
+   states by kind are outputs of the costs and the mechanisms. A host
+   whose crypto profile derives from this machine's calibration ("host")
+   gets it as a file the command line writes (cli/profiles.c), through
+   sender_profile / receiver_profile: the model reads files only. */
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -47,6 +50,8 @@ typedef struct np {
 	ss_nethost *host[2];  /* 0 sender, 1 receiver */
 	ss_netperf *np;
 	ss_time window;
+	double full_goodput;  /* bit/s of payload: back-to-back full segments on cores_needed's link */
+	int cores_other_link; /* that link is not the stream's (cores_link_mbps) */
 } np;
 
 static const ss_param_def np_params[] = {
@@ -55,10 +60,16 @@ static const ss_param_def np_params[] = {
 	{.name = "sender", .type = SS_PARAM_STRING, .def = "X1", .unit = "",
 	 .help = "sending host: a host profile in hosts/ (I09 Table 1: P2, A, P41, P42, P4M, X1, X2)"},
 	{.name = "receiver", .type = SS_PARAM_STRING, .def = "X2", .unit = "", .help = "receiving host profile"},
+	{.name = "sender_profile", .type = SS_PARAM_STRING, .def = "", .unit = "",
+	 .help = "crypto cost profile of the sender (crypto/profiles/NAME, or a file); empty: its host profile's cpu_profile. A calibration-derived one (\"host\") is written from the latest `secsim calibrate` by run and reproduce"},
+	{.name = "receiver_profile", .type = SS_PARAM_STRING, .def = "", .unit = "",
+	 .help = "crypto cost profile of the receiver; empty: its host profile's"},
 	{.name = "ipsec", .type = SS_PARAM_STRING, .def = "IP", .unit = "",
 	 .help = "\"IP\" (none), \"AH MD5\", \"ESP 3DES SHA1\", \"ESP AES128 SHA1 tunnel\", \"ESP 3DES AH SHA1\", ..."},
 	{.name = "link_mbps", .type = SS_PARAM_REAL, .def = "100", .min = 1, .max = 100000, .unit = "Mbit/s",
 	 .help = "back-to-back Ethernet link rate (I09: 10, 100, 1000)"},
+	{.name = "cores_link_mbps", .type = SS_PARAM_REAL, .def = "0", .min = 0, .max = 1e6, .unit = "Mbit/s",
+	 .help = "link rate cores_needed is computed for (a link faster than the NIC can drive: the stream runs on link_mbps); 0: link_mbps"},
 	{.name = "mtu", .type = SS_PARAM_INT, .def = "1500", .min = 576, .max = 9000, .unit = "bytes",
 	 .help = "IP MTU on the link (I09-044: 1500; I09-056: 9000)"},
 	{.name = "prop_delay_us", .type = SS_PARAM_REAL, .def = "1", .min = 0, .max = 1e7, .unit = "us",
@@ -102,6 +113,9 @@ static const ss_metric_def np_metrics[] = {
 	{.name = "rcv.prequeued", .unit = "segments", .help = "segments the receiver's softirq left to a reader sleeping in recvmsg (tcp_prequeue)"},
 	{.name = "rcv.prequeue_dropped", .unit = "segments", .help = "of them, processed by the softirq after all: the prequeue passed the receive buffer"},
 	{.name = "rcv.sock_backlogged", .unit = "segments", .help = "segments queued on the receiver's socket backlog while its reader held the socket"},
+	{.name = "cpu_util", .unit = "fraction", .help = "utilisation of the busier host's processors (mean over its processors)"},
+	{.name = "cores_needed", .unit = "processors",
+	 .help = "processors a link's goodput of full segments (at cores_link_mbps) would need at this stream's rate: ceil(goodput / throughput) when the stream is CPU-bound (cpu_util >= 0.95), else 1 if the stream's link is that link, else ceil(goodput x cpu_util / throughput) (a core's capacity taken as throughput / cpu_util). ASSUMPTION: linear scaling, no lock or cache contention between cores, flows spread evenly (receive-side scaling); real RSS is not modelled: one stream is one core's work"},
 };
 
 /* ---- host profiles ---- */
@@ -255,6 +269,30 @@ static void np_destroy(void *st)
 	free(m);
 }
 
+/* Payload bit/s of back-to-back full segments: the MSS less the options
+   every segment carries, in a datagram of the TCP header, IP header and
+   IPsec overhead (ESP padding included), on the link's framing. */
+static int full_segment_goodput(const ss_link_spec *ls, const ss_ipsec_config *ic, uint32_t mss, int tuned,
+				double *out, char *err, size_t errlen)
+{
+	ss_tcp_config tc;
+	ss_tcp_config_linux2611(&tc, mss, tuned);
+	uint32_t payload = ss_tcp_seg_payload(&tc), seg = ss_tcp_header_bytes(&tc) + payload, ip_len = 20 + seg;
+	if (ic->proto != SS_IPSEC_NONE) {
+		ss_ipsec_sa *sa = NULL;
+		char e[512];
+		int rc = ss_ipsec_sa_alloc(&sa, ic, NULL, e, sizeof e);
+		if (rc != SS_OK) {
+			ss_errbuf(err, errlen, "ipsec: %s", e);
+			return rc;
+		}
+		ip_len = ss_ipsec_datagram_len(sa, seg);
+		ss_ipsec_sa_free(sa);
+	}
+	*out = ss_link_spec_goodput(ls, ip_len, payload);
+	return SS_OK;
+}
+
 static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, size_t errlen)
 {
 	*state = NULL;
@@ -315,7 +353,8 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		ss_nethost_config hc;
 		ss_nethost_config_default(&hc);
 		const char *hn = ss_params_string(p, roles[i]);
-		if ((rc = ss_profile_load(cdir, hp[i].cpu_profile, NULL, &m->cprof[i], e, sizeof e)) != SS_OK ||
+		const char *cp = ss_params_string(p, i ? "receiver_profile" : "sender_profile");
+		if ((rc = ss_profile_load_ref(cdir, *cp ? cp : hp[i].cpu_profile, NULL, &m->cprof[i], e, sizeof e)) != SS_OK ||
 		    (rc = ss_protoprof_load(&m->pprof[i], pdir, hp[i].proto_profile, e, sizeof e)) != SS_OK ||
 		    (rc = ss_nic_spec_load(ndir, hp[i].nic, &hc.nic, NULL, 0, e, sizeof e)) != SS_OK) {
 			ss_errbuf(err, errlen, "%s %s: %s", roles[i], hn, e);
@@ -352,6 +391,18 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		ss_errbuf(err, errlen, "%s", e);
 		goto fail;
 	}
+	/* cores_needed's link: the same framing at its own rate. */
+	double crate = ss_params_real(p, "cores_link_mbps") * 1e6;
+	ss_link_spec cls;
+	m->cores_other_link = crate > 0 && crate != rate;
+	if (ss_link_spec_ethernet(&cls, m->cores_other_link ? crate : rate, mtu) != SS_OK) {
+		ss_errbuf(err, errlen, "cores_link_mbps: bad rate");
+		rc = SS_EINVAL;
+		goto fail;
+	}
+	if ((rc = full_segment_goodput(&cls, &ic, ss_nethost_mss_of(m->host[0]), ss_params_bool(p, "tcp_tuning"),
+				       &m->full_goodput, err, errlen)) != SS_OK)
+		goto fail;
 	ss_netperf_config nc;
 	ss_netperf_config_default(&nc);
 	nc.msg_size = (uint32_t)ss_params_int(p, "msg_size");
@@ -413,6 +464,20 @@ static void np_collect(void *st, ss_metrics *out)
 	ss_metrics_set(out, "rcv.prequeued", "segments", (double)hs[1].prequeued);
 	ss_metrics_set(out, "rcv.prequeue_dropped", "segments", (double)hs[1].prequeue_dropped);
 	ss_metrics_set(out, "rcv.sock_backlogged", "segments", (double)hs[1].sock_backlogged);
+	double util = 0;
+	for (int i = 0; i < 2; i++)
+		util = fmax(util, ss_cpu_utilisation(ss_nethost_cpu(m->host[i])));
+	ss_metrics_set(out, "cpu_util", "fraction", util);
+	/* 0.95: a processor busy that much is the stream's limit (the 5%
+	   allows for idle gaps a window catches at its edges). */
+	double cores = 1;
+	if (util >= 0.95 && ns.throughput_bps > 0)
+		cores = fmax(1, ceil(m->full_goodput / ns.throughput_bps));
+	else if (m->cores_other_link && ns.throughput_bps > 0)
+		/* A stream the link limits shows only its processors' share:
+		   ASSUMPTION: work grows linearly with the rate up to 1. */
+		cores = fmax(1, ceil(m->full_goodput * util / ns.throughput_bps));
+	ss_metrics_set(out, "cores_needed", "processors", cores);
 }
 
 static double np_progress(void *st) { return (double)ss_netperf_bytes_read_total(((np *)st)->np); }

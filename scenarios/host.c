@@ -207,3 +207,49 @@ int ss_host_release(ss_params *p, const char *name, const char *dir, char *err, 
 	host_set_free(&h);
 	return rc;
 }
+
+int ss_host_setting(const char *dir, const char *name, const char *param, char *out, size_t outlen, char *err,
+		    size_t errlen)
+{
+	char path[4096];
+	struct stat sb;
+	out[0] = '\0';
+	if (strchr(name, '/'))
+		snprintf(path, sizeof path, "%s", name);
+	else
+		snprintf(path, sizeof path, "%s/%s.cfg", dir, name);
+	if (stat(path, &sb) != 0) {
+		char hosts[1024];
+		list_hosts(dir, hosts, sizeof hosts);
+		ss_errbuf(err, errlen, "host '%s': no such host profile (hosts: %s)", name, hosts);
+		return SS_ENOENT;
+	}
+	config_t cf;
+	int rc = ss_cfgfile_read(&cf, path, err, errlen);
+	if (rc)
+		return rc == SS_ENOMEM ? rc : SS_EPARSE;
+	rc = SS_ENOENT;
+	const config_setting_t *set = config_lookup(&cf, "settings");
+	for (int i = 0; set && config_setting_is_list(set) && i < config_setting_length(set); i++) {
+		const config_setting_t *e = config_setting_get_elem(set, (unsigned)i);
+		const config_setting_t *v = config_setting_get_member(e, "value");
+		const char *pn = NULL;
+		if (!config_setting_lookup_string(e, "param", &pn) || strcmp(pn, param) || !v)
+			continue;
+		char buf[64];
+		const char *text = ss_cfgfile_scalar_text(v, buf, sizeof buf);
+		if (!text || strlen(text) >= outlen) {
+			ss_errbuf(err, errlen, "%s:%d: setting '%s' has a bad value", path, config_setting_source_line(v),
+				  param);
+			rc = SS_EINVAL;
+		} else {
+			snprintf(out, outlen, "%s", text);
+			rc = SS_OK;
+		}
+		break;
+	}
+	if (rc == SS_ENOENT)
+		ss_errbuf(err, errlen, "%s: host '%s' has no setting '%s'", path, name, param);
+	config_destroy(&cf);
+	return rc;
+}

@@ -123,6 +123,13 @@ int ss_provenance_point(const ss_scenario *s, const ss_point *pt, const char *da
 		rc = add_input(pt->params, "profile", pdir, inputs, keyed, cap, err, errlen);
 	if (rc == SS_OK)
 		rc = add_input(pt->params, "host", hdir, inputs, keyed, cap, err, errlen);
+	/* netpair: a crypto profile replacing a host's (a calibration-derived
+	   one is such a file); absent or empty elsewhere, so other runs keep
+	   their hashes. */
+	if (rc == SS_OK)
+		rc = add_input(pt->params, "sender_profile", pdir, inputs, keyed, cap, err, errlen);
+	if (rc == SS_OK)
+		rc = add_input(pt->params, "receiver_profile", pdir, inputs, keyed, cap, err, errlen);
 	if (rc == SS_OK)
 		rc = ss_sha256_hex(keyed, strlen(keyed), out->inputs_hash);
 	free(keyed);

@@ -23,4 +23,14 @@ int ss_host_apply(ss_params *p, const char *dir, char *err, size_t errlen);
    Returns as ss_host_apply. */
 int ss_host_release(ss_params *p, const char *name, const char *dir, char *err, size_t errlen);
 
+/* The value, as text, that host `name` (DIR/NAME.cfg, or the file when
+   the name holds a '/') gives setting `param`, for a caller that must
+   look at a host before its model does (the command line resolving a
+   calibration-derived crypto profile a netpair host names). The file's
+   settings are not checked against a model's parameters here. SS_OK,
+   SS_ENOENT (no such host, or no such setting: out is ""), SS_EPARSE,
+   SS_EINVAL (the value is not a scalar, or longer than outlen). */
+int ss_host_setting(const char *dir, const char *name, const char *param, char *out, size_t outlen, char *err,
+		    size_t errlen);
+
 #endif

@@ -11,7 +11,7 @@ export SECSIM_DATADIR="$SRC"
 CFG="$SRC/tests/data/netpair_tiny.cfg"
 T=$(mktemp -d /tmp/ss_netpair.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-plan=10
+plan=15
 echo "1..$plan"
 n=0
 fails=0
@@ -55,6 +55,40 @@ refused "bad IPsec text: the parser's message" "'FOO' is not an ESP cipher" --se
 refused "an MTU out of range" "out of range \[576, 9000\]" --set mtu=100
 refused "a 10/100 NIC on a gigabit link" "drives at most 100 Mbit/s" --set sender=P2 --set link_mbps=1000
 refused "corrupt_every without execute" "corrupt_every needs execute" --set corrupt_every=5
+
+# A host whose crypto profile is this machine's calibration ("modern":
+# crypto profile "host"): the command line writes the derived profile
+# under results/ (a quick calibration first: the test's directory has
+# none) and points sender_profile and receiver_profile at it.
+ABS_SECSIM=$(cd "$(dirname "$SECSIM")" && pwd)/$(basename "$SECSIM")
+MCFG=$(cd "$SRC" && pwd)/tests/data/netpair_modern.cfg
+ABS_SRC=$(cd "$SRC" && pwd)
+(cd "$T" && SECSIM_DATADIR="$ABS_SRC" "$ABS_SECSIM" run "$MCFG" -o "$T/m.db" --quiet 2> "$T/merr")
+check "a netpair host with the calibrated profile runs (a quick calibration first)" \
+  "test \$? -eq 0 -a -s '$T/m.db' -a -s '$T/results/profiles/host.cfg' -a -s '$T/results/calibration.db'"
+check "its crypto profile is the file written from the calibration, hashed into the run's inputs" \
+  "sqlite3 '$T/m.db' 'select inputs from runs' | grep -q 'sender_profile=results/profiles/host.cfg sha256:.*receiver_profile=results/profiles/host.cfg sha256:'"
+"$SECSIM" show "$T/m.db" > "$T/mshow"
+mss=$(awk '$4 == "mss" { print $6 }' "$T/mshow")
+tput=$(awk '$4 == "throughput" { print $6 }' "$T/mshow")
+util=$(awk '$4 == "cpu_util" { print $6 }' "$T/mshow")
+cores=$(awk '$4 == "cores_needed" { print $6 }' "$T/mshow")
+# ESP AES128-GCM at MTU 1500: 20 (IP) + 8 (SPI, sequence) + 8 (IV,
+# RFC 4106 sec. 3.1) + 16 (ICV) + 2 (pad length, next header) leave a
+# 1446-byte transport segment (4-byte aligned: RFC 4303 sec. 2.4), MSS
+# 1426 after the 20-byte TCP header.
+check "ESP AES128-GCM at MTU 1500: MSS 1426 ($mss)" "test '${mss:-0}' = 1426"
+# cores_needed at 40 Gbit/s for a CPU-bound stream: full segments carry
+# 1426 - 12 (timestamps) = 1414 bytes in 1500 + 38 bytes on the wire
+# (IEEE 802.3 framing): 40000 x 1414 / 1538 = 36775.0 Mbit/s of goodput.
+check "cores_needed = ceil(36775.0 / $tput) for a stream its processor limits (cpu_util $util): $cores" \
+  "awk -v t='${tput:-0}' -v u='${util:-0}' -v c='${cores:-0}' 'BEGIN { g = 40000 * 1414 / 1538; n = int(g / t); if (n < g / t) n++; exit !(u >= 0.95 && t > 0 && c == n) }'"
+# A sweep over hosts, one of them calibrated, would need a profile file
+# per point: refused.
+(cd "$T" && SECSIM_DATADIR="$ABS_SRC" "$ABS_SECSIM" run "$MCFG" -o "$T/bad2.db" --quiet --set 'sender=[modern,X1]' > "$T/out" 2> "$T/err")
+rc=$?
+check "sweeping sender over a calibrated host is refused (exit $rc)" \
+  "test $rc -eq 2 && grep -q \"sweeping sender over 'modern'\" '$T/err' && ! test -s '$T/bad2.db'"
 
 test $n -eq $plan || { echo "# ran $n of $plan checks"; exit 1; }
 test $fails -eq 0
