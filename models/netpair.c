@@ -79,6 +79,10 @@ static const ss_param_def np_params[] = {
 	 .help = "interrupt moderation: least time between interrupts; -1: the NIC preset's (e1000 ITR 8000/s = 125 us)"},
 	{.name = "processors", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = 64, .unit = "",
 	 .help = "processors of each host; 0: the host profile's"},
+	{.name = "streams", .type = SS_PARAM_INT, .def = "1", .min = 1, .max = 256, .unit = "",
+	 .help = "parallel netperf TCP_STREAMs between the hosts, stream i's processes bound to CPU i % processors (netperf -T)"},
+	{.name = "rx_queues", .type = SS_PARAM_INT, .def = "1", .min = 1, .max = 4096, .unit = "",
+	 .help = "receive queues with RSS on each host's NIC (at most the NIC's), queue q's interrupt on CPU q % processors; stream k goes to queue k % rx_queues"},
 	{.name = "execute", .type = SS_PARAM_BOOL, .def = "false", .unit = "",
 	 .help = "build real datagrams, protect them with the SAs and check every payload byte"},
 	{.name = "corrupt_every", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = 1000000000, .unit = "frames",
@@ -337,6 +341,7 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		hc.pool = m->pool;
 		hc.link = m->link;
 		hc.side = i;
+		hc.rx_queues = (uint32_t)ss_params_int(p, "rx_queues");
 		hc.napi = ss_params_bool(p, "napi");
 		hc.napi_weight = (uint32_t)ss_params_int(p, "napi_weight");
 		hc.execute = execute;
@@ -347,18 +352,23 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 			goto fail;
 		}
 	}
-	if ((rc = ss_nethost_connect(m->host[0], m->host[1], ic.proto == SS_IPSEC_NONE ? NULL : &ic, NULL,
-				     ss_params_bool(p, "tcp_tuning"), e, sizeof e)) != SS_OK) {
-		ss_errbuf(err, errlen, "%s", e);
-		goto fail;
-	}
+	int streams = (int)ss_params_int(p, "streams");
+	for (int s = 0; s < streams; s++)
+		if ((rc = ss_nethost_connect(m->host[0], m->host[1], ic.proto == SS_IPSEC_NONE ? NULL : &ic, NULL,
+					     ss_params_bool(p, "tcp_tuning"), e, sizeof e)) != SS_OK) {
+			ss_errbuf(err, errlen, "%s", e);
+			goto fail;
+		}
 	ss_netperf_config nc;
 	ss_netperf_config_default(&nc);
 	nc.msg_size = (uint32_t)ss_params_int(p, "msg_size");
 	nc.recv_size = (uint32_t)ss_params_int(p, "recv_size");
+	nc.streams = streams;
 	if ((rc = ss_netperf_alloc(&m->np, sim, m->host[0], m->host[1], &nc, err, errlen)) != SS_OK)
 		goto fail;
-	ss_sim_set_workload_limit(sim, "1 TCP stream");
+	char lim[48];
+	snprintf(lim, sizeof lim, "%d TCP stream%s", streams, streams == 1 ? "" : "s");
+	ss_sim_set_workload_limit(sim, lim);
 	ss_netperf_start(m->np);
 	m->window = ss_sim_now(sim);
 	*state = m;
@@ -375,7 +385,8 @@ static void np_reset(void *st)
 	ss_netperf_reset(m->np);
 	for (int i = 0; i < 2; i++) {
 		ss_nethost_stats_reset(m->host[i]);
-		ss_tcp_stats_reset(ss_nethost_tcp(m->host[i]));
+		for (int k = 0; k < ss_nethost_conns(m->host[i]); k++)
+			ss_tcp_stats_reset(ss_nethost_conn_tcp(m->host[i], k));
 	}
 }
 
@@ -400,9 +411,13 @@ static void np_collect(void *st, ss_metrics *out)
 		int n = ss_cpu_count(ss_nethost_cpu(m->host[i]));
 		ss_metrics_set(out, key, "fraction", span > 0 ? hs[i].crypto_s / (span * n) : 0);
 	}
-	ss_tcp_stats ts;
-	ss_tcp_stats_get(ss_nethost_tcp(m->host[0]), &ts);
-	ss_metrics_set(out, "retransmits", "segments", (double)ts.retrans);
+	double retrans = 0;
+	for (int k = 0; k < ss_nethost_conns(m->host[0]); k++) {
+		ss_tcp_stats ts;
+		ss_tcp_stats_get(ss_nethost_conn_tcp(m->host[0], k), &ts);
+		retrans += (double)ts.retrans;
+	}
+	ss_metrics_set(out, "retransmits", "segments", retrans);
 	ss_metrics_set(out, "rx_drops", "frames", drops);
 	ss_metrics_set(out, "ipsec_auth_failures", "datagrams", auth);
 	ss_metrics_set(out, "mss", "bytes", (double)ss_nethost_mss_of(m->host[0]));

@@ -182,7 +182,7 @@ static void write_go(ss_sim *sim, void *ctx, uint64_t arg)
 	(void)sim;
 	(void)arg;
 	writer *w = ctx;
-	ss_nethost_send(w->h, &w->t, w->bytes, written, w);
+	ss_nethost_send(w->h, 0, &w->t, w->bytes, written, w);
 }
 
 /* k full segments leave the sender at once (a congestion window of 256
