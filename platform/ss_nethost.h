@@ -1,8 +1,8 @@
 /* A Linux 2.6.11-like networked host built from the platform parts: N
    processors (res/ss_cpu: process, softirq and hard-IRQ contexts, the
-   /proc/stat states), an I/O bus, one NIC on a link, a packet pool, and
-   one socket: a TCP engine end (proto/ss_tcp) with an optional IPsec SA
-   per direction (proto/ss_ipsec). The host runs the kernel's paths and
+   /proc/stat states), an I/O bus, one NIC on a link (one or more RSS
+   receive queues), a packet pool, and sockets: each a TCP engine end
+   (proto/ss_tcp) with an optional IPsec SA per direction (proto/ss_ipsec). The host runs the kernel's paths and
    charges their CPU time, in the context Linux runs them in. Each path is
    a program the connection's layers build (proto/ss_layer, from the
    stack "TCP/ESP(...)/IP/ETH"), priced by the protocol cost profile
@@ -15,8 +15,8 @@
             that made it (the write, the softirq that took an ACK, the
             timer softirq), then goes to the NIC (a full ring: the qdisc,
             txqueuelen packets, restarted when tx descriptors are cleaned).
-   receive  the NIC's interrupt (on CPU 0) -> hard IRQ: irq cost, tx clean
-            (half an skb per packet: its free); without NAPI the driver
+   receive  the NIC's interrupt (a queue's vector, on its CPU) -> hard
+            IRQ: irq cost, tx clean (queue 0; half an skb per packet: its free); without NAPI the driver
             takes every received frame (eth rx + skb, into the per-CPU
             backlog, netdev_max_backlog) and raises NET_RX; with NAPI it
             masks the NIC and schedules the poll. NET_RX softirq: softirq
