@@ -52,6 +52,7 @@ typedef struct np {
 	ss_time window;
 	double full_goodput;  /* bit/s of payload: back-to-back full segments on cores_needed's link */
 	int cores_other_link; /* that link is not the stream's (cores_link_mbps) */
+	int single;           /* one stream on one processor per host: cores_needed applies */
 } np;
 
 static const ss_param_def np_params[] = {
@@ -90,6 +91,10 @@ static const ss_param_def np_params[] = {
 	 .help = "interrupt moderation: least time between interrupts; -1: the NIC preset's (e1000 ITR 8000/s = 125 us)"},
 	{.name = "processors", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = 64, .unit = "",
 	 .help = "processors of each host; 0: the host profile's"},
+	{.name = "streams", .type = SS_PARAM_INT, .def = "1", .min = 1, .max = 256, .unit = "",
+	 .help = "parallel netperf TCP_STREAMs between the hosts, stream i's processes bound to CPU i % processors (netperf -T)"},
+	{.name = "rx_queues", .type = SS_PARAM_INT, .def = "1", .min = 1, .max = 4096, .unit = "",
+	 .help = "receive queues with RSS on each host's NIC (at most the NIC's), queue q's interrupt on CPU q % processors; stream k goes to queue k % rx_queues"},
 	{.name = "execute", .type = SS_PARAM_BOOL, .def = "false", .unit = "",
 	 .help = "build real datagrams, protect them with the SAs and check every payload byte"},
 	{.name = "corrupt_every", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = 1000000000, .unit = "frames",
@@ -115,7 +120,7 @@ static const ss_metric_def np_metrics[] = {
 	{.name = "rcv.sock_backlogged", .unit = "segments", .help = "segments queued on the receiver's socket backlog while its reader held the socket"},
 	{.name = "cpu_util", .unit = "fraction", .help = "utilisation of the busier host's processors (mean over its processors)"},
 	{.name = "cores_needed", .unit = "processors",
-	 .help = "processors a link's goodput of full segments (at cores_link_mbps) would need at this stream's rate: ceil(goodput / throughput) when the stream is CPU-bound (cpu_util >= 0.95), else 1 if the stream's link is that link, else ceil(goodput x cpu_util / throughput) (a core's capacity taken as throughput / cpu_util). ASSUMPTION: linear scaling, no lock or cache contention between cores, flows spread evenly (receive-side scaling); real RSS is not modelled: one stream is one core's work"},
+	 .help = "processors a link's goodput of full segments (at cores_link_mbps) would need at this stream's rate: ceil(goodput / throughput) when the stream is CPU-bound (cpu_util >= 0.95), else 1 if the stream's link is that link, else ceil(goodput x cpu_util / throughput) (a core's capacity taken as throughput / cpu_util). ASSUMPTION: linear scaling, no lock or cache contention between cores, flows spread evenly (receive-side scaling); one stream is one core's work. 0 for a run of several streams or processors: those simulate receive-side scaling itself (streams, rx_queues)"},
 };
 
 /* ---- host profiles ---- */
@@ -376,6 +381,7 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		hc.pool = m->pool;
 		hc.link = m->link;
 		hc.side = i;
+		hc.rx_queues = (uint32_t)ss_params_int(p, "rx_queues");
 		hc.napi = ss_params_bool(p, "napi");
 		hc.napi_weight = (uint32_t)ss_params_int(p, "napi_weight");
 		hc.execute = execute;
@@ -386,11 +392,15 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 			goto fail;
 		}
 	}
-	if ((rc = ss_nethost_connect(m->host[0], m->host[1], ic.proto == SS_IPSEC_NONE ? NULL : &ic, NULL,
-				     ss_params_bool(p, "tcp_tuning"), e, sizeof e)) != SS_OK) {
-		ss_errbuf(err, errlen, "%s", e);
-		goto fail;
-	}
+	int streams = (int)ss_params_int(p, "streams");
+	for (int s = 0; s < streams; s++)
+		if ((rc = ss_nethost_connect(m->host[0], m->host[1], ic.proto == SS_IPSEC_NONE ? NULL : &ic, NULL,
+					     ss_params_bool(p, "tcp_tuning"), e, sizeof e)) != SS_OK) {
+			ss_errbuf(err, errlen, "%s", e);
+			goto fail;
+		}
+	m->single = streams == 1 && ss_cpu_count(ss_nethost_cpu(m->host[0])) == 1 &&
+		    ss_cpu_count(ss_nethost_cpu(m->host[1])) == 1;
 	/* cores_needed's link: the same framing at its own rate. */
 	double crate = ss_params_real(p, "cores_link_mbps") * 1e6;
 	ss_link_spec cls;
@@ -407,9 +417,12 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	ss_netperf_config_default(&nc);
 	nc.msg_size = (uint32_t)ss_params_int(p, "msg_size");
 	nc.recv_size = (uint32_t)ss_params_int(p, "recv_size");
+	nc.streams = streams;
 	if ((rc = ss_netperf_alloc(&m->np, sim, m->host[0], m->host[1], &nc, err, errlen)) != SS_OK)
 		goto fail;
-	ss_sim_set_workload_limit(sim, "1 TCP stream");
+	char lim[48];
+	snprintf(lim, sizeof lim, "%d TCP stream%s", streams, streams == 1 ? "" : "s");
+	ss_sim_set_workload_limit(sim, lim);
 	ss_netperf_start(m->np);
 	m->window = ss_sim_now(sim);
 	*state = m;
@@ -426,7 +439,8 @@ static void np_reset(void *st)
 	ss_netperf_reset(m->np);
 	for (int i = 0; i < 2; i++) {
 		ss_nethost_stats_reset(m->host[i]);
-		ss_tcp_stats_reset(ss_nethost_tcp(m->host[i]));
+		for (int k = 0; k < ss_nethost_conns(m->host[i]); k++)
+			ss_tcp_stats_reset(ss_nethost_conn_tcp(m->host[i], k));
 	}
 }
 
@@ -451,9 +465,13 @@ static void np_collect(void *st, ss_metrics *out)
 		int n = ss_cpu_count(ss_nethost_cpu(m->host[i]));
 		ss_metrics_set(out, key, "fraction", span > 0 ? hs[i].crypto_s / (span * n) : 0);
 	}
-	ss_tcp_stats ts;
-	ss_tcp_stats_get(ss_nethost_tcp(m->host[0]), &ts);
-	ss_metrics_set(out, "retransmits", "segments", (double)ts.retrans);
+	double retrans = 0;
+	for (int k = 0; k < ss_nethost_conns(m->host[0]); k++) {
+		ss_tcp_stats ts;
+		ss_tcp_stats_get(ss_nethost_conn_tcp(m->host[0], k), &ts);
+		retrans += (double)ts.retrans;
+	}
+	ss_metrics_set(out, "retransmits", "segments", retrans);
 	ss_metrics_set(out, "rx_drops", "frames", drops);
 	ss_metrics_set(out, "ipsec_auth_failures", "datagrams", auth);
 	ss_metrics_set(out, "mss", "bytes", (double)ss_nethost_mss_of(m->host[0]));
@@ -470,10 +488,10 @@ static void np_collect(void *st, ss_metrics *out)
 	ss_metrics_set(out, "cpu_util", "fraction", util);
 	/* 0.95: a processor busy that much is the stream's limit (the 5%
 	   allows for idle gaps a window catches at its edges). */
-	double cores = 1;
-	if (util >= 0.95 && ns.throughput_bps > 0)
+	double cores = m->single ? 1 : 0;
+	if (m->single && util >= 0.95 && ns.throughput_bps > 0)
 		cores = fmax(1, ceil(m->full_goodput / ns.throughput_bps));
-	else if (m->cores_other_link && ns.throughput_bps > 0)
+	else if (m->single && m->cores_other_link && ns.throughput_bps > 0)
 		/* A stream the link limits shows only its processors' share:
 		   ASSUMPTION: work grows linearly with the rate up to 1. */
 		cores = fmax(1, ceil(m->full_goodput * util / ns.throughput_bps));

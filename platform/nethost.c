@@ -56,11 +56,22 @@
      3/4 TCP_RTO_MIN is not modelled (ASSUMPTION: the reader runs well
      within 150 ms in every scenario of the model).
    - TCP's timers (delayed ACK, retransmission) run in the timer softirq
-     on CPU 0 (ASSUMPTION: the connection's timers are armed on the CPU
-     that takes the NIC's interrupts).
-   - The NIC's interrupt goes to CPU 0 (ASSUMPTION: one NIC has one IRQ
-     line; without irqbalance, Linux 2.6.11's default affinity delivers
-     it to the first CPU on the boot processor's APIC).
+     of the CPU that takes the connection's receive queue (ASSUMPTION: a
+     connection's timers are armed on the CPU that processes its
+     segments, as mod_timer from the softirq does).
+   - With one receive queue the NIC's interrupt goes to CPU 0
+     (ASSUMPTION: one NIC has one IRQ line; without irqbalance, Linux
+     2.6.11's default affinity delivers it to the first CPU on the boot
+     processor's APIC). With RSS (rx_queues > 1, MSI-X: one vector per
+     queue) queue q's vector is bound to CPU q % processors
+     (ASSUMPTION: the 1:1 map of Intel's set_irq_affinity script, each
+     vector to its own CPU); its NAPI poll runs in that CPU's NET_RX.
+     Connection k's segments come to queue k % rx_queues (ss_nic.h). A
+     CPU with several scheduled queues polls them round robin (a queue
+     that used its quota goes to the poll list's tail, net_rx_action).
+     One transmit queue and one qdisc per device (Linux 2.6.11 had no
+     multiqueue transmit); its completions are cleaned in queue 0's
+     handler or poll.
    - Socket buffers: alloc_skb + kfree_skb is one profile cost (skb). A
      sent packet's is split between its allocation in the sending context
      and its free in the tx clean (ASSUMPTION: alloc and free cost the
@@ -126,6 +137,7 @@ enum {
 };
 
 typedef struct xctx xctx;
+typedef struct nsock nsock;
 
 /* What the softirq found when it took a packet. */
 enum { OWN_FREE, OWN_OWNED, OWN_PREQUEUE };
@@ -133,6 +145,7 @@ typedef struct percpu percpu;
 
 struct xctx {
 	ss_nethost *h;
+	nsock *c;            /* process: its socket; softirq: the packet in hand's */
 	ss_thread *t;       /* the thread of this context */
 	int kind;
 	int step;
@@ -162,20 +175,33 @@ struct xctx {
 	int passes;         /* softirq and ksoftirqd: NET_RX runs in this do_softirq */
 };
 
+/* A receive queue of the NIC as the driver sees it: its vector's
+   processor and NAPI state. */
+typedef struct hq {
+	ss_nethost *h;
+	uint32_t q;
+	percpu *pc;
+	int irq_pending;    /* the vector fired while its CPU's handler ran */
+	int napi_sched;     /* on its CPU's poll list */
+} hq;
+
 /* A processor's kernel state: its hard-IRQ and softirq threads, the
-   softnet backlog and the NAPI poll list (one device: a flag). */
+   softnet backlog and the NAPI poll list (napi_n queues scheduled). */
 struct percpu {
 	int cpu;
 	ss_thread irq_th, si_th, ksd_th;
 	xctx irqx, six, ksdx;
-	int irq_busy, irq_pending;
+	int irq_busy;
+	hq *irq_q;          /* the vector whose handler runs */
+	hq *poll;           /* the queue being polled */
+	uint32_t rr;        /* the poll list's head: the next of this CPU's queues to try */
 	int si_running;
 	int ksd;            /* ksoftirqd: KSD_* */
 	uint32_t budget, quota, taken;
 	ss_time run_start;  /* the current NET_RX run's start */
 	ss_pktq backlog;    /* netif_rx's per-CPU input queue (without NAPI) */
 	ss_pktq timer_out;  /* segments the TCP timers emitted, for the timer softirq */
-	int napi_sched;     /* the NIC is on this CPU's poll list */
+	int napi_n;         /* queues on this CPU's poll list */
 };
 
 struct ss_nethost {
@@ -187,24 +213,12 @@ struct ss_nethost {
 	ss_nic *nic;
 	percpu *pcs;
 	int ncpu;
+	hq *hqs;            /* the NIC's receive queues */
+	uint32_t nq;
 	uint32_t mtu;
-	/* socket */
-	ss_tcp *tcp;
-	uint32_t mss, sndbuf;
-	ss_ipsec_sa *sa_out, *sa_in;
-	int ipsec_tunnel;
-	ss_layer_stack *stack; /* the connection's layers, top first */
-	struct pcost *pcs_tab; /* path costs built from the stack, by path and size */
-	size_t pcs_cap, pcs_n;
+	nsock **conns;       /* the sockets, by index (= the packets' flow) */
+	size_t nconn, conn_cap;
 	xctx *cur;          /* the context inside an engine call, or NULL (a timer) */
-	int owned;          /* a process holds the socket (lock_sock) */
-	ss_pktq sock_backlog;
-	int ucopy;          /* a reader is installed (tp->ucopy.task) */
-	ss_pktq prequeue;   /* tp->ucopy.prequeue */
-	uint64_t pq_mem;    /* its skbs' truesize (tp->ucopy.memory) */
-	uint32_t rcvbuf;    /* sk_rcvbuf, bytes */
-	ss_waitq wq_read, wq_write, wq_lock;
-	xctx wr, rd;
 	/* device queue */
 	ss_pktq qdisc;
 	uint64_t tx_pending;  /* segments the engine output whose tx cost is not yet charged (not yet at the qdisc) */
@@ -213,6 +227,29 @@ struct ss_nethost {
 	ss_time c_irq, c_softirq, c_skb_alloc_tx, c_skb_free_tx, c_skb_rx, c_syscall;
 	ss_nethost_stats st;
 	double proto_ps, crypto_ps;
+};
+
+/* A socket: one TCP connection with its SAs, lock, backlog, prequeue,
+   wait queues and the contexts of its writer and reader. */
+struct nsock {
+	ss_nethost *h;
+	uint32_t idx;
+	percpu *pc;         /* its receive queue's processor: its timers' softirq */
+	ss_tcp *tcp;
+	uint32_t mss, sndbuf;
+	ss_ipsec_sa *sa_out, *sa_in;
+	int ipsec_tunnel;
+	ss_layer_stack *stack; /* the connection's layers, top first */
+	struct pcost *pcs_tab; /* path costs built from the stack, by path and size */
+	size_t pcs_cap, pcs_n;
+	int owned;          /* a process holds the socket (lock_sock) */
+	ss_pktq sock_backlog;
+	int ucopy;          /* a reader is installed (tp->ucopy.task) */
+	ss_pktq prequeue;   /* tp->ucopy.prequeue */
+	uint64_t pq_mem;    /* its skbs' truesize (tp->ucopy.memory) */
+	uint32_t rcvbuf;    /* sk_rcvbuf, bytes */
+	ss_waitq wq_read, wq_write, wq_lock;
+	xctx wr, rd;
 };
 
 static void run(xctx *x);
@@ -224,6 +261,14 @@ static void r_prequeue(xctx *x, int next);
 static ss_time pp(const ss_nethost *h, int layer, int dir, uint32_t bytes)
 {
 	return ss_protoprof_cost(h->cfg.proto, layer, dir, bytes);
+}
+
+/* The connection a packet belongs to (its flow). */
+static nsock *conn_of(const ss_nethost *h, const ss_packet *p)
+{
+	if (p->flow >= h->nconn)
+		ss_fatal(SS_LOC, "host %s: a packet of flow %u, the host has %zu connections", h->name, p->flow, h->nconn);
+	return h->conns[p->flow];
 }
 
 /* ---- paths as layer programs ----
@@ -277,20 +322,21 @@ static int path_has(int path, ss_layer_role r)
 
 /* Builds path's program for a transport segment of n bytes in a
    datagram of len bytes; returns its protocol and crypto times. */
-static void path_build(const ss_nethost *h, int path, uint32_t n, uint32_t len, ss_time *proto, ss_time *crypto)
+static void path_build(const nsock *cn, int path, uint32_t n, uint32_t len, ss_time *proto, ss_time *crypto)
 {
+	const ss_nethost *h = cn->h;
 	int dir = path == PATH_TX ? SS_PP_TX : SS_PP_RX;
-	const ss_ipsec_sa *sa = dir == SS_PP_TX ? h->sa_out : h->sa_in;
-	uint32_t prot = n + (h->ipsec_tunnel ? 20u : 0u); /* what the transforms cover */
+	const ss_ipsec_sa *sa = dir == SS_PP_TX ? cn->sa_out : cn->sa_in;
+	uint32_t prot = n + (cn->ipsec_tunnel ? 20u : 0u); /* what the transforms cover */
 	ss_ipsec_work w[3];
 	size_t nw = sa && path != PATH_RX_DRIVER ? ss_ipsec_work_get(sa, n, w) : 0;
 	ss_prog *g;
 	char err[256];
 	if (ss_prog_alloc(&g) != SS_OK)
 		ss_fatal(SS_LOC, "host %s: out of memory for a path program", h->name);
-	size_t nl = ss_layer_stack_len(h->stack);
+	size_t nl = ss_layer_stack_len(cn->stack);
 	for (size_t k = 0; k < nl; k++) {
-		const ss_layer *l = ss_layer_stack_at(h->stack, dir == SS_PP_TX ? k : nl - 1 - k);
+		const ss_layer *l = ss_layer_stack_at(cn->stack, dir == SS_PP_TX ? k : nl - 1 - k);
 		const ss_layer_type *t = ss_layer_type_of(l);
 		if (!path_has(path, t->role))
 			continue;
@@ -352,7 +398,7 @@ static void path_build(const ss_nethost *h, int path, uint32_t n, uint32_t len, 
 }
 
 /* path's times for these sizes, built on first use. */
-static ss_time path_cost(ss_nethost *h, int path, uint32_t n, uint32_t len, ss_time *crypto)
+static ss_time path_cost(nsock *h, int path, uint32_t n, uint32_t len, ss_time *crypto)
 {
 	uint64_t key = pcost_key(path, n, len);
 	if (h->pcs_cap) {
@@ -366,7 +412,7 @@ static ss_time path_cost(ss_nethost *h, int path, uint32_t n, uint32_t len, ss_t
 		size_t cap = h->pcs_cap ? 2 * h->pcs_cap : 64;
 		pcost *tab = calloc(cap, sizeof *tab);
 		if (!tab)
-			ss_fatal(SS_LOC, "host %s: out of memory for path costs", h->name);
+			ss_fatal(SS_LOC, "host %s: out of memory for path costs", h->h->name);
 		for (size_t i = 0; i < h->pcs_cap; i++)
 			if (h->pcs_tab[i].key)
 				tab[pcost_slot(tab, cap, h->pcs_tab[i].key)] = h->pcs_tab[i];
@@ -433,8 +479,9 @@ static uint32_t ip_checksum(const unsigned char *b)
 
 /* Writes p's datagram (IPv4 + TCP header and options + payload pattern)
    and protects it with the outbound SA. */
-static void exec_build(ss_nethost *h, ss_packet *p, uint32_t n)
+static void exec_build(nsock *cn, ss_packet *p, uint32_t n)
 {
+	ss_nethost *h = cn->h;
 	size_t need = (size_t)h->mtu + 64;
 	if (p->cap < need && ss_pktpool_reserve(h->cfg.pool, p, need) != SS_OK)
 		ss_fatal(SS_LOC, "host %s: out of memory for a datagram", h->name);
@@ -451,8 +498,11 @@ static void exec_build(ss_nethost *h, ss_packet *p, uint32_t n)
 	put32(b + 16, h->cfg.side ? 0x0a000001u : 0x0a000002u);
 	put16(b + 10, ip_checksum(b));
 	unsigned char *t = b + 20;           /* TCP header (RFC 793) */
-	put16(t, h->cfg.side ? 12866 : 12865);
-	put16(t + 2, h->cfg.side ? 12865 : 12866);
+	/* netserver's port 12865 and netperf's data port, one per stream
+	   (ASSUMPTION: consecutive ephemeral ports) */
+	uint32_t eph = 12866 + cn->idx;
+	put16(t, h->cfg.side ? eph : 12865);
+	put16(t + 2, h->cfg.side ? 12865 : eph);
 	put32(t + 4, p->seq);
 	put32(t + 8, p->ack);
 	t[12] = (unsigned char)((p->hdr_l4 / 4) << 4);
@@ -470,9 +520,9 @@ static void exec_build(ss_nethost *h, ss_packet *p, uint32_t n)
 	unsigned char *d = t + p->hdr_l4;
 	for (uint32_t i = 0; i < p->payload; i++)
 		d[i] = pattern(p->seq + i);
-	if (h->sa_out) {
+	if (cn->sa_out) {
 		size_t nl = 0;
-		int rc = ss_ipsec_protect(h->sa_out, b, p->cap, len, &nl);
+		int rc = ss_ipsec_protect(cn->sa_out, b, p->cap, len, &nl);
 		if (rc != SS_OK || nl != p->len)
 			ss_fatal(SS_LOC, "host %s: protect gave %d, %zu bytes for a datagram of %u", h->name, rc, nl,
 				 p->len);
@@ -481,19 +531,20 @@ static void exec_build(ss_nethost *h, ss_packet *p, uint32_t n)
 
 /* Receive checks in execute mode (unprotect, then every payload byte)
    or, in simulation, the anti-replay window: 0 when p must be dropped. */
-static int rx_accept(ss_nethost *h, ss_packet *p)
+static int rx_accept(nsock *cn, ss_packet *p)
 {
+	ss_nethost *h = cn->h;
 	if (!h->cfg.execute) {
-		if (h->sa_in && !ss_ipsec_seq_accept(h->sa_in, p->ipsec_seq)) {
+		if (cn->sa_in && !ss_ipsec_seq_accept(cn->sa_in, p->ipsec_seq)) {
 			h->st.replay_drops++;
 			return 0;
 		}
 		return 1;
 	}
 	size_t len = p->len;
-	if (h->sa_in) {
+	if (cn->sa_in) {
 		size_t nl = 0;
-		int rc = ss_ipsec_unprotect(h->sa_in, p->data, p->len, &nl);
+		int rc = ss_ipsec_unprotect(cn->sa_in, p->data, p->len, &nl);
 		if (rc == SS_EVERIFY) {
 			h->st.auth_failures++;
 			return 0;
@@ -519,7 +570,7 @@ static int rx_accept(ss_nethost *h, ss_packet *p)
 
 /* Sizes a segment the engine emitted as its datagram; returns its tx
    cost (proto in the result, crypto in *crypto). */
-static ss_time tx_prepare(ss_nethost *h, ss_packet *p, ss_time *crypto)
+static ss_time tx_prepare(nsock *h, ss_packet *p, ss_time *crypto)
 {
 	uint32_t n = p->len; /* TCP header + options + payload */
 	uint32_t dg = 20 + n;
@@ -532,7 +583,7 @@ static ss_time tx_prepare(ss_nethost *h, ss_packet *p, ss_time *crypto)
 		p->hdr_sec = ov - (h->ipsec_tunnel ? 20 : 0);
 	}
 	p->len = dg;
-	p->stamp = ss_sim_now(h->sim);
+	p->stamp = ss_sim_now(h->h->sim);
 	return path_cost(h, PATH_TX, n, dg, crypto);
 }
 
@@ -578,10 +629,11 @@ static uint32_t tx_clean(ss_nethost *h)
 	return c;
 }
 
-static void tx_finish(ss_nethost *h, ss_packet *p)
+static void tx_finish(nsock *cn, ss_packet *p)
 {
+	ss_nethost *h = cn->h;
 	if (h->cfg.execute) {
-		exec_build(h, p, p->hdr_l4 + p->payload);
+		exec_build(cn, p, p->hdr_l4 + p->payload);
 		h->sent_frames++;
 		if (h->cfg.corrupt_every && h->sent_frames % h->cfg.corrupt_every == 0) {
 			/* One bit in the middle of what follows the IP header: in
@@ -590,8 +642,8 @@ static void tx_finish(ss_nethost *h, ss_packet *p)
 			p->corrupt = 1;
 			h->st.corrupted++;
 		}
-	} else if (h->sa_out) {
-		p->ipsec_seq = ss_ipsec_seq_next(h->sa_out);
+	} else if (cn->sa_out) {
+		p->ipsec_seq = ss_ipsec_seq_next(cn->sa_out);
 	}
 	xmit(h, p);
 }
@@ -608,7 +660,7 @@ static void flush(xctx *x, int after)
 	x->after = after;
 	x->pkt = p;
 	ss_time cr;
-	ss_time c = tx_prepare(x->h, p, &cr);
+	ss_time c = tx_prepare(conn_of(x->h, p), p, &cr);
 	charge(x, c, cr, S_XMIT);
 }
 
@@ -618,15 +670,17 @@ static void sirq_raise(ss_nethost *h, percpu *pc);
 
 static void on_output(void *ctx, ss_packet *p)
 {
-	ss_nethost *h = ctx;
+	nsock *cn = ctx;
+	ss_nethost *h = cn->h;
+	p->flow = cn->idx;
 	h->tx_pending++;
 	if (h->cur) {
 		ss_pktq_push(&h->cur->out, p);
 		return;
 	}
-	/* A TCP timer: the timer softirq sends it. */
-	ss_pktq_push(&h->pcs[0].timer_out, p);
-	sirq_raise(h, &h->pcs[0]);
+	/* A TCP timer: its CPU's timer softirq sends it. */
+	ss_pktq_push(&cn->pc->timer_out, p);
+	sirq_raise(h, cn->pc);
 }
 
 /* Linux's dev_queue_xmit drops a datagram the qdisc has no room for and
@@ -638,7 +692,7 @@ static void on_output(void *ctx, ss_packet *p)
    way to it. */
 static int on_xmit_full(void *ctx)
 {
-	const ss_nethost *h = ctx;
+	const ss_nethost *h = ((const nsock *)ctx)->h;
 	uint64_t room = (uint64_t)ss_nic_tx_free(h->nic) + h->cfg.txqueuelen;
 	uint64_t taken = (uint64_t)ss_pktq_len(&h->qdisc) + h->tx_pending;
 	return taken >= room;
@@ -646,7 +700,7 @@ static int on_xmit_full(void *ctx)
 
 static void on_readable(void *ctx)
 {
-	ss_nethost *h = ctx;
+	nsock *h = ctx;
 	if (h->rd.sleeping) {
 		h->rd.sleeping = 0;
 		ss_waitq_wake_one(&h->wq_read);
@@ -658,7 +712,7 @@ static void on_readable(void *ctx)
    half of what is queued (sk_stream_min_wspace = wmem_queued / 2). */
 static void on_writable(void *ctx)
 {
-	ss_nethost *h = ctx;
+	nsock *h = ctx;
 	if (!h->wr.sleeping)
 		return;
 	uint32_t space = ss_tcp_send_space(h->tcp);
@@ -674,13 +728,14 @@ static void on_writable(void *ctx)
 static void tcp_in(xctx *x, ss_packet *p)
 {
 	ss_nethost *h = x->h;
-	int direct = x == &h->rd && h->ucopy;
+	nsock *cn = x->c;
+	int direct = x == &cn->rd && cn->ucopy;
 	h->cur = x;
-	ss_tcp_ucopy(h->tcp, direct ? x->want - x->got : 0);
-	ss_tcp_input(h->tcp, p);
+	ss_tcp_ucopy(cn->tcp, direct ? x->want - x->got : 0);
+	ss_tcp_input(cn->tcp, p);
 	if (direct)
-		x->direct = ss_tcp_ucopy_taken(h->tcp);
-	ss_tcp_ucopy(h->tcp, 0);
+		x->direct = ss_tcp_ucopy_taken(cn->tcp);
+	ss_tcp_ucopy(cn->tcp, 0);
 	h->cur = NULL;
 }
 
@@ -705,23 +760,25 @@ static void after_in(xctx *x, int next)
 static ss_time rx_driver_cost(ss_nethost *h, const ss_packet *p)
 {
 	ss_time cr;
-	return path_cost(h, PATH_RX_DRIVER, 0, p->len, &cr);
+	return path_cost(conn_of(h, p), PATH_RX_DRIVER, 0, p->len, &cr);
 }
 
-static ss_time rx_tcp_cost(ss_nethost *h, const ss_packet *p)
+static ss_time rx_tcp_cost(nsock *h, const ss_packet *p)
 {
 	ss_time cr;
 	return path_cost(h, PATH_RX_TCP, p->hdr_l4 + p->payload, 0, &cr);
 }
 
 /* IP and IPsec: the protocol part before TCP. */
-static ss_time rx_ip_cost(ss_nethost *h, const ss_packet *p, ss_time *crypto)
+static ss_time rx_ip_cost(nsock *h, const ss_packet *p, ss_time *crypto)
 {
 	return path_cost(h, PATH_RX_NET, p->hdr_l4 + p->payload, p->len, crypto);
 }
 
 /* ---- hard IRQ ---- */
 
+/* The handler of the vector pc->irq_q: without NAPI it takes the
+   queue's frames into the CPU's backlog; queue 0's also cleans tx. */
 static void irq_go(ss_sim *sim, void *ctx, uint64_t arg)
 {
 	(void)sim;
@@ -729,15 +786,20 @@ static void irq_go(ss_sim *sim, void *ctx, uint64_t arg)
 	xctx *x = ctx;
 	ss_nethost *h = x->h;
 	percpu *pc = x->pc;
+	hq *v = pc->irq_q;
 	ss_time c = h->c_irq;
 	h->st.irqs++;
 	if (h->cfg.napi) {
-		ss_nic_irq_enable(h->nic, 0);
-		pc->napi_sched = 1;
+		ss_nic_queue_irq_enable(h->nic, v->q, 0);
+		if (!v->napi_sched) {
+			v->napi_sched = 1;
+			pc->napi_n++;
+		}
 	} else {
-		c += (ss_time)tx_clean(h) * h->c_skb_free_tx;
+		if (v->q == 0)
+			c += (ss_time)tx_clean(h) * h->c_skb_free_tx;
 		ss_packet *p;
-		while ((p = ss_nic_rx_take(h->nic))) {
+		while ((p = ss_nic_queue_rx_take(h->nic, v->q))) {
 			h->st.rx_pkts++;
 			c += rx_driver_cost(h, p);
 			if (ss_pktq_len(&pc->backlog) >= h->cfg.max_backlog) {
@@ -751,36 +813,42 @@ static void irq_go(ss_sim *sim, void *ctx, uint64_t arg)
 	charge(x, c, 0, S_IRQ_END);
 }
 
-static void irq_raise(ss_nethost *h, percpu *pc)
+static void irq_raise(ss_nethost *h, hq *v)
 {
+	percpu *pc = v->pc;
 	if (pc->irq_busy) {
 		/* The line is asserted again while its handler runs: one
-		   replay when it returns (IRQ_PENDING in kernel/irq/handle.c). */
-		pc->irq_pending = 1;
+		   replay when it returns (IRQ_PENDING in kernel/irq/handle.c);
+		   another vector of this CPU waits for the handler to end. */
+		v->irq_pending = 1;
 		return;
 	}
 	pc->irq_busy = 1;
+	pc->irq_q = v;
 	ss_cpu_acquire(h->cpu, &pc->irq_th, irq_go, &pc->irqx, 0);
 }
 
 static void nic_irq(void *ctx)
 {
-	ss_nethost *h = ctx;
-	irq_raise(h, &h->pcs[0]);
+	hq *v = ctx;
+	irq_raise(v->h, v);
 }
 
 static void irq_end(xctx *x)
 {
 	ss_nethost *h = x->h;
 	percpu *pc = x->pc;
-	if (pc->napi_sched || ss_pktq_len(&pc->backlog))
+	if (pc->napi_n || ss_pktq_len(&pc->backlog))
 		sirq_raise(h, pc);
 	ss_cpu_release(h->cpu, x->t);
 	pc->irq_busy = 0;
-	if (pc->irq_pending) {
-		pc->irq_pending = 0;
-		irq_raise(h, pc);
-	}
+	/* The CPU's vectors are queues cpu, cpu + processors, ... */
+	for (uint32_t q = (uint32_t)pc->cpu; q < h->nq; q += (uint32_t)h->ncpu)
+		if (h->hqs[q].irq_pending) {
+			h->hqs[q].irq_pending = 0;
+			irq_raise(h, &h->hqs[q]);
+			break;
+		}
 }
 
 /* ---- NET_RX and timer softirq ---- */
@@ -819,7 +887,24 @@ static void sirq_raise(ss_nethost *h, percpu *pc)
 
 static int rx_work(const ss_nethost *h, const percpu *pc)
 {
-	return h->cfg.napi ? pc->napi_sched : ss_pktq_len(&pc->backlog) > 0;
+	return h->cfg.napi ? pc->napi_n > 0 : ss_pktq_len(&pc->backlog) > 0;
+}
+
+/* The next queue on pc's poll list, from its head round robin. */
+static hq *poll_next(ss_nethost *h, percpu *pc)
+{
+	uint32_t step = (uint32_t)h->ncpu, first = (uint32_t)pc->cpu;
+	uint32_t n = h->nq > first ? (h->nq - first + step - 1) / step : 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t k = (pc->rr + i) % n;
+		hq *v = &h->hqs[first + k * step];
+		if (v->napi_sched) {
+			pc->rr = (k + 1) % n;
+			return v;
+		}
+	}
+	ss_fatal(SS_LOC, "host %s: CPU %d has NAPI work but no queue scheduled", h->name, pc->cpu);
+	return NULL;
 }
 
 static void ksd_go(ss_sim *sim, void *ctx, uint64_t arg)
@@ -910,7 +995,8 @@ static void si_next(xctx *x)
 	pc->quota = h->cfg.napi_weight < pc->budget ? h->cfg.napi_weight : pc->budget;
 	pc->taken = 0;
 	if (h->cfg.napi) {
-		uint32_t c = tx_clean(h);
+		pc->poll = poll_next(h, pc);
+		uint32_t c = pc->poll->q == 0 ? tx_clean(h) : 0;
 		if (c) {
 			charge(x, (ss_time)c * h->c_skb_free_tx, 0, S_SI_PKT);
 			return;
@@ -941,19 +1027,19 @@ static uint64_t rx_truesize(const ss_nethost *h, uint32_t len)
 	return ((b + 31) & ~(uint64_t)31) + 160;
 }
 
-static uint64_t truesize(const ss_nethost *h, const ss_packet *p) { return rx_truesize(h, p->len); }
+static uint64_t truesize(const nsock *cn, const ss_packet *p) { return rx_truesize(cn->h, p->len); }
 
 /* tcp_prequeue for a packet the softirq took with the socket free and a
    reader installed: queue it for the reader (woken at the first), or,
    past the receive buffer, drain the whole prequeue in this softirq. */
 static void prequeue(xctx *x, ss_packet *p)
 {
-	ss_nethost *h = x->h;
-	h->st.prequeued++;
+	nsock *h = x->c;
+	x->h->st.prequeued++;
 	ss_pktq_push(&h->prequeue, p);
 	h->pq_mem += truesize(h, p);
 	if (h->pq_mem > h->rcvbuf) {
-		h->st.prequeue_dropped += ss_pktq_len(&h->prequeue);
+		x->h->st.prequeue_dropped += ss_pktq_len(&h->prequeue);
 		ss_packet *q;
 		while ((q = ss_pktq_pop(&h->prequeue)))
 			ss_pktq_push(&x->drain, q);
@@ -977,7 +1063,7 @@ static void si_pq(xctx *x)
 		return;
 	}
 	x->pkt = p;
-	charge(x, rx_tcp_cost(x->h, p), 0, S_SI_PQ_TCP);
+	charge(x, rx_tcp_cost(x->c, p), 0, S_SI_PQ_TCP);
 }
 
 static void si_pkt(xctx *x)
@@ -985,36 +1071,38 @@ static void si_pkt(xctx *x)
 	ss_nethost *h = x->h;
 	percpu *pc = x->pc;
 	while (pc->taken < pc->quota) {
-		ss_packet *p = h->cfg.napi ? ss_nic_rx_take(h->nic) : ss_pktq_pop(&pc->backlog);
+		ss_packet *p = h->cfg.napi ? ss_nic_queue_rx_take(h->nic, pc->poll->q) : ss_pktq_pop(&pc->backlog);
 		if (!p)
 			break;
 		pc->taken++;
+		nsock *cn = x->c = conn_of(h, p);
 		ss_time c = 0, cr = 0;
 		if (h->cfg.napi) {
 			h->st.rx_pkts++;
 			c += rx_driver_cost(h, p);
 		}
-		c += rx_ip_cost(h, p, &cr);
-		if (!rx_accept(h, p)) {
+		c += rx_ip_cost(cn, p, &cr);
+		if (!rx_accept(cn, p)) {
 			/* Dropped by IPsec or the payload check: freed after
 			   the work done on it. */
 			ss_pktpool_put(h->cfg.pool, p);
 			charge(x, c, cr, S_SI_PKT);
 			return;
 		}
-		x->own = h->owned ? OWN_OWNED : h->ucopy ? OWN_PREQUEUE : OWN_FREE;
+		x->own = cn->owned ? OWN_OWNED : cn->ucopy ? OWN_PREQUEUE : OWN_FREE;
 		if (x->own == OWN_FREE)
-			c += rx_tcp_cost(h, p);
+			c += rx_tcp_cost(cn, p);
 		x->pkt = p;
 		charge(x, c, cr, S_SI_DELIVER);
 		return;
 	}
 	pc->budget -= pc->taken;
-	if (h->cfg.napi && ss_nic_rx_pending(h->nic) == 0) {
+	if (h->cfg.napi && ss_nic_queue_rx_pending(h->nic, pc->poll->q) == 0) {
 		/* netif_rx_complete + the driver re-enables its interrupt
 		   (a cause latched meanwhile fires now). */
-		pc->napi_sched = 0;
-		ss_nic_irq_enable(h->nic, 1);
+		pc->poll->napi_sched = 0;
+		pc->napi_n--;
+		ss_nic_queue_irq_enable(h->nic, pc->poll->q, 1);
 	}
 	x->step = S_SI_NEXT;
 	run(x);
@@ -1022,13 +1110,13 @@ static void si_pkt(xctx *x)
 
 static void si_deliver(xctx *x)
 {
-	ss_nethost *h = x->h;
+	nsock *h = x->c;
 	ss_packet *p = x->pkt;
 	x->pkt = NULL;
 	if (x->own != OWN_FREE) {
 		if (h->owned) {
 			/* sk_add_backlog: the owner processes it at release_sock. */
-			h->st.sock_backlogged++;
+			x->h->st.sock_backlogged++;
 			ss_pktq_push(&h->sock_backlog, p);
 			x->step = S_SI_PKT;
 			run(x);
@@ -1061,7 +1149,7 @@ static void lock_woken(ss_sim *sim, void *ctx, uint64_t arg)
 
 static void lock_sock(xctx *x, int next)
 {
-	ss_nethost *h = x->h;
+	nsock *h = x->c;
 	if (h->owned) {
 		x->after_lock = next;
 		ss_waitq_wait(&h->wq_lock, x->t, lock_woken, x, 0);
@@ -1082,7 +1170,7 @@ static void release_sock(xctx *x, int next)
 
 static void p_backlog(xctx *x)
 {
-	ss_nethost *h = x->h;
+	nsock *h = x->c;
 	ss_packet *p = ss_pktq_pop(&h->sock_backlog);
 	if (p) {
 		x->pkt = p;
@@ -1112,10 +1200,12 @@ static void p_sleep(xctx *x, ss_waitq *q, int resume)
 	ss_waitq_wait(q, x->t, p_woken, x, 0);
 }
 
-static void proc_begin(ss_nethost *h, xctx *x, ss_thread *t, int is_write, uint32_t n, ss_handler k, void *ctx)
+static void proc_begin(ss_nethost *h, int cidx, int is_write, ss_thread *t, uint32_t n, ss_handler k, void *ctx)
 {
-	if (!h->tcp)
-		ss_fatal(SS_LOC, "host %s: a system call on a socket that is not connected", h->name);
+	if (cidx < 0 || (size_t)cidx >= h->nconn)
+		ss_fatal(SS_LOC, "host %s: a system call on connection %d, the host has %zu", h->name, cidx, h->nconn);
+	nsock *cn = h->conns[cidx];
+	xctx *x = is_write ? &cn->wr : &cn->rd;
 	if (x->busy)
 		ss_fatal(SS_LOC, "host %s: a second %s while one is under way", h->name, is_write ? "write" : "read");
 	if (t->cpu < 0 || t->pool != h->cpu)
@@ -1134,14 +1224,14 @@ static void proc_begin(ss_nethost *h, xctx *x, ss_thread *t, int is_write, uint3
 	charge(x, h->c_syscall, 0, S_P_ENTER);
 }
 
-void ss_nethost_send(ss_nethost *h, ss_thread *t, uint32_t bytes, ss_handler k, void *ctx)
+void ss_nethost_send(ss_nethost *h, int conn, ss_thread *t, uint32_t bytes, ss_handler k, void *ctx)
 {
-	proc_begin(h, &h->wr, t, 1, bytes, k, ctx);
+	proc_begin(h, conn, 1, t, bytes, k, ctx);
 }
 
-void ss_nethost_recv(ss_nethost *h, ss_thread *t, uint32_t max, ss_handler k, void *ctx)
+void ss_nethost_recv(ss_nethost *h, int conn, ss_thread *t, uint32_t max, ss_handler k, void *ctx)
 {
-	proc_begin(h, &h->rd, t, 0, max, k, ctx);
+	proc_begin(h, conn, 0, t, max, k, ctx);
 }
 
 static void w_copy(xctx *x)
@@ -1151,7 +1241,7 @@ static void w_copy(xctx *x)
 		release_sock(x, S_P_DONE);
 		return;
 	}
-	uint32_t space = ss_tcp_send_space(h->tcp);
+	uint32_t space = ss_tcp_send_space(x->c->tcp);
 	uint32_t n = x->left < space ? x->left : space;
 	if (n == 0) {
 		release_sock(x, S_W_SLEEP); /* sk_stream_wait_memory */
@@ -1165,7 +1255,7 @@ static void w_write(xctx *x)
 {
 	ss_nethost *h = x->h;
 	h->cur = x;
-	uint32_t took = ss_tcp_write(h->tcp, x->n);
+	uint32_t took = ss_tcp_write(x->c->tcp, x->n);
 	h->cur = NULL;
 	if (took > x->left)
 		ss_fatal(SS_LOC, "host %s: the engine took %u of %u bytes", h->name, took, x->left);
@@ -1181,12 +1271,12 @@ static void w_write(xctx *x)
    (the direct copy: ss_tcp_ucopy). */
 static void r_check(xctx *x)
 {
-	ss_nethost *h = x->h;
+	nsock *h = x->c;
 	uint32_t n = ss_tcp_readable(h->tcp);
 	if (n > 0 && x->got < x->want) {
 		uint32_t room = x->want - x->got;
 		x->n = n < room ? n : room;
-		charge(x, pp(h, SS_PP_COPY, SS_PP_RX, x->n), 0, S_R_READ);
+		charge(x, pp(x->h, SS_PP_COPY, SS_PP_RX, x->n), 0, S_R_READ);
 		return;
 	}
 	if (x->got >= x->want || (x->got > 0 && !ss_pktq_len(&h->sock_backlog))) {
@@ -1208,10 +1298,10 @@ static void r_check(xctx *x)
    process context, then `next`. */
 static void r_prequeue(xctx *x, int next)
 {
-	ss_nethost *h = x->h;
+	nsock *h = x->c;
 	ss_packet *p = ss_pktq_pop(&h->prequeue);
 	h->pq_mem -= truesize(h, p);
-	h->st.prequeue_processed++;
+	x->h->st.prequeue_processed++;
 	x->pkt = p;
 	x->after_pq = next;
 	charge(x, rx_tcp_cost(h, p), 0, S_R_PQ_TCP);
@@ -1220,7 +1310,7 @@ static void r_prequeue(xctx *x, int next)
 /* Leaving tcp_recvmsg: the prequeue left, then the reader uninstalls. */
 static void r_exit(xctx *x)
 {
-	ss_nethost *h = x->h;
+	nsock *h = x->c;
 	if (h->ucopy && ss_pktq_len(&h->prequeue)) {
 		r_prequeue(x, S_R_EXIT);
 		return;
@@ -1234,7 +1324,7 @@ static void r_read(xctx *x)
 {
 	ss_nethost *h = x->h;
 	h->cur = x;
-	x->got += ss_tcp_read(h->tcp, x->n);
+	x->got += ss_tcp_read(x->c->tcp, x->n);
 	h->cur = NULL;
 	flush(x, S_R_CHECK);
 }
@@ -1255,7 +1345,7 @@ static void run(xctx *x)
 	case S_XMIT: {
 		ss_packet *p = x->pkt;
 		x->pkt = NULL;
-		tx_finish(h, p);
+		tx_finish(conn_of(h, p), p);
 		flush(x, x->after);
 		break;
 	}
@@ -1304,10 +1394,10 @@ static void run(xctx *x)
 		w_write(x);
 		break;
 	case S_W_SLEEP:
-		if (ss_tcp_send_space(h->tcp) > 0)
+		if (ss_tcp_send_space(x->c->tcp) > 0)
 			lock_sock(x, S_W_COPY);
 		else
-			p_sleep(x, &h->wq_write, S_W_COPY);
+			p_sleep(x, &x->c->wq_write, S_W_COPY);
 		break;
 	case S_R_CHECK:
 		r_check(x);
@@ -1346,10 +1436,10 @@ static void run(xctx *x)
 	}
 	case S_R_SLEEP:
 		/* The backlog released may have given data by direct copy. */
-		if (x->got > 0 || ss_tcp_readable(h->tcp) > 0 || ss_pktq_len(&h->prequeue) > 0)
+		if (x->got > 0 || ss_tcp_readable(x->c->tcp) > 0 || ss_pktq_len(&x->c->prequeue) > 0)
 			lock_sock(x, S_R_CHECK);
 		else
-			p_sleep(x, &h->wq_read, S_R_CHECK);
+			p_sleep(x, &x->c->wq_read, S_R_CHECK);
 		break;
 	case S_P_DONE:
 		p_done(x);
@@ -1404,14 +1494,24 @@ int ss_nethost_alloc(ss_nethost **out, ss_sim *sim, const ss_nethost_config *c, 
 		ss_errbuf(err, errlen, "host %s: napi_weight, netdev_budget and max_backlog must be at least 1", nm);
 		return SS_EINVAL;
 	}
+	uint32_t nq = c->rx_queues ? c->rx_queues : 1, most = c->nic.rx_queues ? c->nic.rx_queues : 1;
+	if (nq > most) {
+		ss_errbuf(err, errlen, "host %s: rx_queues %u: its NIC has at most %u receive queue%s", nm, nq, most,
+			  most == 1 ? " (no RSS)" : "s");
+		return SS_EINVAL;
+	}
 	ss_nethost *h = calloc(1, sizeof *h);
 	if (!h)
 		return SS_ENOMEM;
 	h->pcs = calloc((size_t)c->processors, sizeof *h->pcs);
-	if (!h->pcs) {
+	h->hqs = calloc(nq, sizeof *h->hqs);
+	if (!h->pcs || !h->hqs) {
+		free(h->pcs);
+		free(h->hqs);
 		free(h);
 		return SS_ENOMEM;
 	}
+	h->nq = nq;
 	h->sim = sim;
 	h->cfg = *c;
 	snprintf(h->name, sizeof h->name, "%s", nm);
@@ -1429,14 +1529,21 @@ int ss_nethost_alloc(ss_nethost **out, ss_sim *sim, const ss_nethost_config *c, 
 	if ((rc = ss_iobus_alloc(&h->bus, sim, rn, c->iobus, err, errlen)) != SS_OK)
 		goto fail;
 	ss_nic_spec spec = c->nic;
+	spec.rx_queues = nq;
 	if (c->irq_min_interval >= 0)
 		spec.irq_min_interval = c->irq_min_interval;
 	if ((rc = ss_nic_alloc(&h->nic, sim, nm, &spec, h->bus, c->link, c->side, err, errlen)) != SS_OK)
 		goto fail;
 	h->cfg.nic = spec;
 	ss_nic_set_pool(h->nic, c->pool);
-	ss_nic_set_irq(h->nic, nic_irq, h);
 	ss_link_set_pool(c->link, c->pool);
+	for (uint32_t q = 0; q < nq; q++) {
+		hq *v = &h->hqs[q];
+		v->h = h;
+		v->q = q;
+		v->pc = &h->pcs[q % (uint32_t)h->ncpu]; /* set_irq_affinity: vector q to CPU q */
+		ss_nic_set_queue_irq(h->nic, q, nic_irq, v);
+	}
 	for (int i = 0; i < h->ncpu; i++) {
 		percpu *pc = &h->pcs[i];
 		pc->cpu = i;
@@ -1458,14 +1565,7 @@ int ss_nethost_alloc(ss_nethost **out, ss_sim *sim, const ss_nethost_config *c, 
 		ss_pktq_init(&pc->backlog);
 		ss_pktq_init(&pc->timer_out);
 	}
-	xinit(&h->wr, h, NULL, XK_PROC, NULL);
-	xinit(&h->rd, h, NULL, XK_PROC, NULL);
-	ss_pktq_init(&h->sock_backlog);
-	ss_pktq_init(&h->prequeue);
 	ss_pktq_init(&h->qdisc);
-	ss_waitq_init(&h->wq_read, sim);
-	ss_waitq_init(&h->wq_write, sim);
-	ss_waitq_init(&h->wq_lock, sim);
 	h->c_irq = pp(h, SS_PP_IRQ, SS_PP_RX, 0);
 	h->c_softirq = pp(h, SS_PP_SOFTIRQ, SS_PP_RX, 0);
 	/* alloc + free = the profile's skb cost, to the picosecond */
@@ -1478,21 +1578,39 @@ int ss_nethost_alloc(ss_nethost **out, ss_sim *sim, const ss_nethost_config *c, 
 fail:
 	/* The pool, bus and NIC made so far belong to the simulator. */
 	free(h->pcs);
+	free(h->hqs);
 	free(h);
 	return rc;
 }
 
 static void put_queue(ss_pktpool *pool, ss_pktq *q) { ss_pktpool_put_list(pool, ss_pktq_take_all(q)); }
 
+static void sock_free(nsock *cn)
+{
+	if (!cn)
+		return;
+	ss_pktpool *pool = cn->h->cfg.pool;
+	ss_tcp_free(cn->tcp);
+	ss_ipsec_sa_free(cn->sa_out);
+	ss_ipsec_sa_free(cn->sa_in);
+	ss_layer_stack_free(cn->stack);
+	free(cn->pcs_tab);
+	put_queue(pool, &cn->wr.out);
+	put_queue(pool, &cn->rd.out);
+	ss_pktpool_put(pool, cn->wr.pkt);
+	ss_pktpool_put(pool, cn->rd.pkt);
+	put_queue(pool, &cn->sock_backlog);
+	put_queue(pool, &cn->prequeue);
+	free(cn);
+}
+
 void ss_nethost_free(ss_nethost *h)
 {
 	if (!h)
 		return;
-	ss_tcp_free(h->tcp);
-	ss_ipsec_sa_free(h->sa_out);
-	ss_ipsec_sa_free(h->sa_in);
-	ss_layer_stack_free(h->stack);
-	free(h->pcs_tab);
+	for (size_t i = 0; i < h->nconn; i++)
+		sock_free(h->conns[i]);
+	free(h->conns);
 	ss_pktpool *pool = h->cfg.pool;
 	for (int i = 0; i < h->ncpu; i++) {
 		put_queue(pool, &h->pcs[i].backlog);
@@ -1506,14 +1624,9 @@ void ss_nethost_free(ss_nethost *h)
 		ss_pktpool_put(pool, h->pcs[i].ksdx.pkt);
 		ss_pktpool_put(pool, h->pcs[i].irqx.pkt);
 	}
-	put_queue(pool, &h->wr.out);
-	put_queue(pool, &h->rd.out);
-	ss_pktpool_put(pool, h->wr.pkt);
-	ss_pktpool_put(pool, h->rd.pkt);
-	put_queue(pool, &h->sock_backlog);
-	put_queue(pool, &h->prequeue);
 	put_queue(pool, &h->qdisc);
 	free(h->pcs);
+	free(h->hqs);
 	free(h);
 }
 
@@ -1546,8 +1659,9 @@ int ss_nethost_mss(const ss_ipsec_config *ipsec, uint32_t mtu, uint32_t *mss, ch
 
 /* The SAs of one host: out and in, with their costs checked against the
    host's crypto profile. */
-static int host_sas(ss_nethost *h, const ss_ipsec_config *ipsec, char *err, size_t errlen)
+static int host_sas(nsock *cn, const ss_ipsec_config *ipsec, char *err, size_t errlen)
 {
+	ss_nethost *h = cn->h;
 	ss_crypto *cx = NULL;
 	if (h->cfg.execute) {
 		if (!h->cfg.exec_crypto) {
@@ -1558,14 +1672,14 @@ static int host_sas(ss_nethost *h, const ss_ipsec_config *ipsec, char *err, size
 	}
 	int rc;
 	char e[512];
-	if ((rc = ss_ipsec_sa_alloc(&h->sa_out, ipsec, cx, e, sizeof e)) != SS_OK ||
-	    (rc = ss_ipsec_sa_alloc(&h->sa_in, ipsec, cx, e, sizeof e)) != SS_OK) {
+	if ((rc = ss_ipsec_sa_alloc(&cn->sa_out, ipsec, cx, e, sizeof e)) != SS_OK ||
+	    (rc = ss_ipsec_sa_alloc(&cn->sa_in, ipsec, cx, e, sizeof e)) != SS_OK) {
 		ss_errbuf(err, errlen, "host %s: %s", h->name, e);
 		return rc;
 	}
-	h->ipsec_tunnel = ipsec->mode == SS_IPSEC_TUNNEL;
+	cn->ipsec_tunnel = ipsec->mode == SS_IPSEC_TUNNEL;
 	ss_ipsec_work w[3];
-	size_t k = ss_ipsec_work_get(h->sa_out, 1000, w);
+	size_t k = ss_ipsec_work_get(cn->sa_out, 1000, w);
 	for (size_t i = 0; i < k; i++)
 		if (!h->cfg.crypto || !ss_profile_has(h->cfg.crypto, w[i].alg)) {
 			ss_errbuf(err, errlen, "host %s: crypto profile %s has no cost for %s (%s)", h->name,
@@ -1667,27 +1781,40 @@ static int ipsec_of_stack(const ss_layer_stack *st, const char *text, ss_ipsec_c
 	return SS_OK;
 }
 
-static void drop_connection(ss_nethost *h)
+/* A new socket of h, index h->nconn (not yet counted). */
+static int sock_new(ss_nethost *h, nsock **out)
 {
-	ss_layer_stack_free(h->stack);
-	h->stack = NULL;
-	free(h->pcs_tab);
-	h->pcs_tab = NULL;
-	h->pcs_cap = h->pcs_n = 0;
-	ss_tcp_free(h->tcp);
-	ss_ipsec_sa_free(h->sa_out);
-	ss_ipsec_sa_free(h->sa_in);
-	h->tcp = NULL;
-	h->sa_out = h->sa_in = NULL;
-	h->mss = 0;
+	*out = NULL;
+	if (ss_grow(&h->conns, &h->conn_cap, h->nconn + 1, sizeof *h->conns, 4) != SS_OK)
+		return SS_ENOMEM;
+	nsock *cn = calloc(1, sizeof *cn);
+	if (!cn)
+		return SS_ENOMEM;
+	cn->h = h;
+	cn->idx = (uint32_t)h->nconn;
+	cn->pc = h->hqs[cn->idx % h->nq].pc;
+	xinit(&cn->wr, h, NULL, XK_PROC, NULL);
+	xinit(&cn->rd, h, NULL, XK_PROC, NULL);
+	cn->wr.c = cn->rd.c = cn;
+	ss_pktq_init(&cn->sock_backlog);
+	ss_pktq_init(&cn->prequeue);
+	ss_waitq_init(&cn->wq_read, h->sim);
+	ss_waitq_init(&cn->wq_write, h->sim);
+	ss_waitq_init(&cn->wq_lock, h->sim);
+	*out = cn;
+	return SS_OK;
 }
 
 int ss_nethost_connect(ss_nethost *a, ss_nethost *b, const ss_ipsec_config *ipsec, const ss_tcp_config *tcp,
 		       int tuned, char *err, size_t errlen)
 {
-	if (a == b || a->tcp || b->tcp || a->sa_out || b->sa_out) {
-		ss_errbuf(err, errlen, "hosts %s and %s: each host has one socket, and it is connected already", a->name,
-			  b->name);
+	if (a == b) {
+		ss_errbuf(err, errlen, "host %s: a connection needs two hosts", a->name);
+		return SS_EINVAL;
+	}
+	if (a->nconn != b->nconn) {
+		ss_errbuf(err, errlen, "hosts %s and %s: connection k of one is connection k of the other, but they have %zu and %zu",
+			  a->name, b->name, a->nconn, b->nconn);
 		return SS_EINVAL;
 	}
 	if (a->mtu != b->mtu) {
@@ -1703,34 +1830,44 @@ int ss_nethost_connect(ss_nethost *a, ss_nethost *b, const ss_ipsec_config *ipse
 		c = *tcp;
 	else
 		ss_tcp_config_linux2611(&c, mss, tuned);
-	if (ipsec && ipsec->proto != SS_IPSEC_NONE &&
-	    ((rc = host_sas(a, ipsec, err, errlen)) != SS_OK || (rc = host_sas(b, ipsec, err, errlen)) != SS_OK))
-		goto fail;
 	ss_nethost *hs[2] = {a, b};
+	nsock *cs[2] = {NULL, NULL};
+	for (int i = 0; i < 2; i++)
+		if ((rc = sock_new(hs[i], &cs[i])) != SS_OK)
+			goto fail;
+	if (ipsec && ipsec->proto != SS_IPSEC_NONE &&
+	    ((rc = host_sas(cs[0], ipsec, err, errlen)) != SS_OK || (rc = host_sas(cs[1], ipsec, err, errlen)) != SS_OK))
+		goto fail;
 	char stext[256];
 	stack_text_of(ipsec, stext, sizeof stext);
 	for (int i = 0; i < 2; i++)
-		if ((rc = ss_layer_stack_parse(&hs[i]->stack, NULL, stext, err, errlen)) != SS_OK)
+		if ((rc = ss_layer_stack_parse(&cs[i]->stack, NULL, stext, err, errlen)) != SS_OK)
 			goto fail;
 	for (int i = 0; i < 2; i++) {
 		/* The receive skb of a full frame, unless the caller set it. */
 		ss_tcp_config hc = c;
 		if (!tcp && !hc.truesize)
 			hc.truesize = (uint32_t)rx_truesize(hs[i], a->mtu);
-		ss_tcp_hooks hk = {.ctx = hs[i], .output = on_output, .xmit_full = on_xmit_full, .readable = on_readable, .writable = on_writable};
+		ss_tcp_hooks hk = {.ctx = cs[i], .output = on_output, .xmit_full = on_xmit_full, .readable = on_readable, .writable = on_writable};
 		char tn[48];
-		snprintf(tn, sizeof tn, "%s.tcp", hs[i]->name);
-		if ((rc = ss_tcp_alloc(&hs[i]->tcp, hs[i]->sim, tn, &hc, hs[i]->cfg.pool, &hk, err, errlen)) != SS_OK)
+		/* Connection 0's engine keeps the single-stream name. */
+		if (cs[i]->idx == 0)
+			snprintf(tn, sizeof tn, "%s.tcp", hs[i]->name);
+		else
+			snprintf(tn, sizeof tn, "%s.tcp%u", hs[i]->name, cs[i]->idx);
+		if ((rc = ss_tcp_alloc(&cs[i]->tcp, hs[i]->sim, tn, &hc, hs[i]->cfg.pool, &hk, err, errlen)) != SS_OK)
 			goto fail;
-		hs[i]->mss = c.mss;
-		hs[i]->sndbuf = c.sndbuf;
-		hs[i]->rcvbuf = c.rcvbuf;
+		cs[i]->mss = c.mss;
+		cs[i]->sndbuf = c.sndbuf;
+		cs[i]->rcvbuf = c.rcvbuf;
 	}
-	ss_tcp_connect_pair(a->tcp, b->tcp);
+	ss_tcp_connect_pair(cs[0]->tcp, cs[1]->tcp);
+	for (int i = 0; i < 2; i++)
+		hs[i]->conns[hs[i]->nconn++] = cs[i];
 	return SS_OK;
 fail:
-	drop_connection(a);
-	drop_connection(b);
+	sock_free(cs[0]);
+	sock_free(cs[1]);
 	return rc;
 }
 
@@ -1749,24 +1886,53 @@ int ss_nethost_connect_stack(ss_nethost *a, ss_nethost *b, const char *stack, co
 	return ss_nethost_connect(a, b, &c, tcp, tuned, err, errlen);
 }
 
+static const nsock *sock_at(const ss_nethost *h, int k)
+{
+	return k >= 0 && (size_t)k < h->nconn ? h->conns[k] : NULL;
+}
+
 size_t ss_nethost_stack_text(const ss_nethost *h, char *buf, size_t len)
 {
-	if (!h->stack) {
+	const nsock *cn = sock_at(h, 0);
+	if (!cn) {
 		if (len)
 			buf[0] = '\0';
 		return 0;
 	}
-	return ss_layer_stack_text(h->stack, buf, len);
+	return ss_layer_stack_text(cn->stack, buf, len);
 }
 
 /* ---- queries ---- */
 
 ss_cpu_pool *ss_nethost_cpu(const ss_nethost *h) { return h->cpu; }
 ss_nic *ss_nethost_nic(const ss_nethost *h) { return h->nic; }
-ss_tcp *ss_nethost_tcp(const ss_nethost *h) { return h->tcp; }
-const ss_ipsec_sa *ss_nethost_sa_out(const ss_nethost *h) { return h->sa_out; }
-const ss_ipsec_sa *ss_nethost_sa_in(const ss_nethost *h) { return h->sa_in; }
-uint32_t ss_nethost_mss_of(const ss_nethost *h) { return h->mss; }
+int ss_nethost_conns(const ss_nethost *h) { return (int)h->nconn; }
+ss_tcp *ss_nethost_conn_tcp(const ss_nethost *h, int conn)
+{
+	const nsock *cn = sock_at(h, conn);
+	return cn ? cn->tcp : NULL;
+}
+int ss_nethost_conn_cpu(const ss_nethost *h, int conn)
+{
+	const nsock *cn = sock_at(h, conn);
+	return cn ? cn->pc->cpu : -1;
+}
+ss_tcp *ss_nethost_tcp(const ss_nethost *h) { return ss_nethost_conn_tcp(h, 0); }
+const ss_ipsec_sa *ss_nethost_sa_out(const ss_nethost *h)
+{
+	const nsock *cn = sock_at(h, 0);
+	return cn ? cn->sa_out : NULL;
+}
+const ss_ipsec_sa *ss_nethost_sa_in(const ss_nethost *h)
+{
+	const nsock *cn = sock_at(h, 0);
+	return cn ? cn->sa_in : NULL;
+}
+uint32_t ss_nethost_mss_of(const ss_nethost *h)
+{
+	const nsock *cn = sock_at(h, 0);
+	return cn ? cn->mss : 0;
+}
 const char *ss_nethost_name(const ss_nethost *h) { return h->name; }
 
 void ss_nethost_stats_get(const ss_nethost *h, ss_nethost_stats *s)

@@ -33,6 +33,7 @@ static const struct key {
 } keys[] = {
 	{.name = "tx_ring", .kind = K_U32, .off = offsetof(ss_nic_spec, tx_ring), .what = "tx descriptors"},
 	{.name = "rx_ring", .kind = K_U32, .off = offsetof(ss_nic_spec, rx_ring), .what = "rx descriptors (0: byte ring only)"},
+	{.name = "rx_queues", .kind = K_U32, .off = offsetof(ss_nic_spec, rx_queues), .what = "receive queues with RSS (0: 1)"},
 	{.name = "rx_buf_bytes", .kind = K_U32, .off = offsetof(ss_nic_spec, rx_buf_bytes), .what = "receive byte ring"},
 	{.name = "rx_buf_hdr", .kind = K_U32, .off = offsetof(ss_nic_spec, rx_buf_hdr), .what = "per-frame bytes in the byte ring"},
 	{.name = "dma_hdr", .kind = K_U32, .off = offsetof(ss_nic_spec, dma_hdr), .what = "link header bytes DMAed"},

@@ -1,8 +1,8 @@
 /* A Linux 2.6.11-like networked host built from the platform parts: N
    processors (res/ss_cpu: process, softirq and hard-IRQ contexts, the
-   /proc/stat states), an I/O bus, one NIC on a link, a packet pool, and
-   one socket: a TCP engine end (proto/ss_tcp) with an optional IPsec SA
-   per direction (proto/ss_ipsec). The host runs the kernel's paths and
+   /proc/stat states), an I/O bus, one NIC on a link (one or more RSS
+   receive queues), a packet pool, and sockets: each a TCP engine end
+   (proto/ss_tcp) with an optional IPsec SA per direction (proto/ss_ipsec). The host runs the kernel's paths and
    charges their CPU time, in the context Linux runs them in. Each path is
    a program the connection's layers build (proto/ss_layer, from the
    stack "TCP/ESP(...)/IP/ETH"), priced by the protocol cost profile
@@ -15,8 +15,8 @@
             that made it (the write, the softirq that took an ACK, the
             timer softirq), then goes to the NIC (a full ring: the qdisc,
             txqueuelen packets, restarted when tx descriptors are cleaned).
-   receive  the NIC's interrupt (on CPU 0) -> hard IRQ: irq cost, tx clean
-            (half an skb per packet: its free); without NAPI the driver
+   receive  the NIC's interrupt (a queue's vector, on its CPU) -> hard
+            IRQ: irq cost, tx clean (queue 0; half an skb per packet: its free); without NAPI the driver
             takes every received frame (eth rx + skb, into the per-CPU
             backlog, netdev_max_backlog) and raises NET_RX; with NAPI it
             masks the NIC and schedules the poll. NET_RX softirq: softirq
@@ -40,7 +40,14 @@
    the SAs; the receiver checks every payload byte. A corruption injector
    flips one bit of every Nth frame the host sends.
 
-   One socket per host (one connection): the model of a single stream. */
+   Connections: ss_nethost_connect may be called again for the same two
+   hosts; each call makes connection k (k = 0, 1, ...: the same index on
+   both hosts), a socket with its own TCP engine, SAs, lock, backlog,
+   prequeue, wait queues and one writer and one reader. Packets carry
+   their connection's index (ss_packet flow): the NIC's RSS picks queue
+   k % rx_queues by it and the receiver demultiplexes by it; connection
+   k's TCP timers run on its queue's CPU. One transmit queue and qdisc
+   per host, shared by the connections. */
 #ifndef SS_NETHOST_H
 #define SS_NETHOST_H
 
@@ -69,6 +76,7 @@ typedef struct ss_nethost_config {
 	ss_pktpool *pool;           /* packets (borrowed; shared with the peer) */
 	ss_link *link;              /* the NIC's link (borrowed) */
 	int side;                   /* its side, 0 or 1 */
+	uint32_t rx_queues;         /* receive queues with RSS (0 or 1: one), at most the NIC spec's rx_queues; queue q's vector on CPU q % processors */
 	int napi;                   /* 1: NAPI driver (interrupt masked while polling) */
 	uint32_t napi_weight;       /* packets per poll: 64 (e1000 netdev->weight, Linux 2.6.11) */
 	uint32_t netdev_budget;     /* packets per NET_RX run: 300 (net/core/dev.c netdev_budget) */
@@ -101,13 +109,13 @@ void ss_nethost_free(ss_nethost *h); /* its TCP end and SAs too; NULL is a no-op
    engine's. SS_EINVAL (message) for a bad configuration. */
 int ss_nethost_mss(const ss_ipsec_config *ipsec, uint32_t mtu, uint32_t *mss, char *err, size_t errlen);
 
-/* Connects the sockets of a and b (one connection each, established at
-   once). ipsec NULL: plain IP; otherwise an SA per direction on both
+/* Makes connection k = ss_nethost_conns(a) of a and b (established at
+   once; a and b must have the same number of connections). ipsec NULL: plain IP; otherwise an SA per direction on both
    hosts (execute mode: with their crypto contexts). tcp NULL:
    ss_tcp_config_linux2611 with the MSS above and `tuned`; else tcp is
    used for both ends as it is. SS_EINVAL (message): a bad configuration,
-   an algorithm a host's crypto profile has no cost for, a host already
-   connected; SS_ENOMEM, SS_ECRYPTO. */
+   an algorithm a host's crypto profile has no cost for, hosts with
+   different numbers of connections; SS_ENOMEM, SS_ECRYPTO. */
 int ss_nethost_connect(ss_nethost *a, ss_nethost *b, const ss_ipsec_config *ipsec, const ss_tcp_config *tcp,
 		       int tuned, char *err, size_t errlen);
 
@@ -118,28 +126,33 @@ int ss_nethost_connect(ss_nethost *a, ss_nethost *b, const ss_ipsec_config *ipse
    the same mode. SS_EINVAL with what is wrong, else as connect. */
 int ss_nethost_connect_stack(ss_nethost *a, ss_nethost *b, const char *stack, const ss_tcp_config *tcp, int tuned,
 			     char *err, size_t errlen);
-/* The connection's stack in the grammar's canonical text ("" before
+/* Connection 0's stack in the grammar's canonical text ("" before
    connect); the length needed, as snprintf. */
 size_t ss_nethost_stack_text(const ss_nethost *h, char *buf, size_t len);
 
 /* System calls, made by a process-level thread t that holds a processor
-   of h's pool (ss_cpu_acquire on ss_nethost_cpu(h)); k(sim, ctx, bytes)
-   runs when the call returns, t still holding a processor. One write and
-   one read at a time per host.
+   of h's pool (ss_cpu_acquire on ss_nethost_cpu(h)) on connection conn
+   (0 .. ss_nethost_conns(h) - 1); k(sim, ctx, bytes) runs when the call
+   returns, t still holding a processor. One write and one read at a
+   time per connection.
    send: writes `bytes` (> 0), blocking while the send buffer is full
          (woken as Linux's sk_stream_write_space: free space at least
          half of what is queued); k gets `bytes`.
    recv: waits until data is readable, then reads up to `max` (> 0); k
          gets the bytes read. */
-void ss_nethost_send(ss_nethost *h, ss_thread *t, uint32_t bytes, ss_handler k, void *ctx);
-void ss_nethost_recv(ss_nethost *h, ss_thread *t, uint32_t max, ss_handler k, void *ctx);
+void ss_nethost_send(ss_nethost *h, int conn, ss_thread *t, uint32_t bytes, ss_handler k, void *ctx);
+void ss_nethost_recv(ss_nethost *h, int conn, ss_thread *t, uint32_t max, ss_handler k, void *ctx);
 
 ss_cpu_pool *ss_nethost_cpu(const ss_nethost *h);
 ss_nic *ss_nethost_nic(const ss_nethost *h);
+int ss_nethost_conns(const ss_nethost *h);           /* connections made */
+ss_tcp *ss_nethost_conn_tcp(const ss_nethost *h, int conn); /* NULL: no such connection */
+int ss_nethost_conn_cpu(const ss_nethost *h, int conn);     /* the CPU of its receive queue and timers, -1: none */
+/* Connection 0's (the single stream's): */
 ss_tcp *ss_nethost_tcp(const ss_nethost *h);         /* NULL before connect */
 const ss_ipsec_sa *ss_nethost_sa_out(const ss_nethost *h); /* NULL: plain IP */
 const ss_ipsec_sa *ss_nethost_sa_in(const ss_nethost *h);
-uint32_t ss_nethost_mss_of(const ss_nethost *h);     /* the connection's MSS, 0 before connect */
+uint32_t ss_nethost_mss_of(const ss_nethost *h);     /* its MSS, 0 before connect */
 const char *ss_nethost_name(const ss_nethost *h);
 
 /* Counts in the statistics window (ss_nethost_stats_reset starts one). */

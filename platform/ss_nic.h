@@ -21,7 +21,19 @@
    interrupt was at least irq_min_interval ago (else when it is). Raising
    it clears the causes (the handler's read of the cause register, as
    MSI or e1000's ICR). While masked, causes are latched and fire when
-   the driver re-enables the interrupt. */
+   the driver re-enables the interrupt.
+   Receive-side scaling (spec rx_queues > 1, as the 82576/82599 with
+   igb/ixgbe): each receive queue has its own descriptor ring, its own
+   MSI-X vector with its own moderation timer and mask; a frame goes to
+   queue p->flow % rx_queues. Real NICs take a Toeplitz hash of the
+   4-tuple through an indirection table; the model's flow id is the
+   connection's index, so connection k lands on queue k % rx_queues
+   (ASSUMPTION: the hash spreads distinct connections evenly over the
+   queues, as a Toeplitz hash of distinct ports does on average). One
+   transmit queue (as Linux 2.6.11, which had one per device): its
+   completions raise queue 0's vector, as ixgbe's first q_vector holds
+   tx ring 0 with rx ring 0. Functions without a queue act on queue 0
+   (ss_nic_set_irq: every queue); the counts are totals. */
 #ifndef SS_NIC_H
 #define SS_NIC_H
 
@@ -35,6 +47,7 @@
 
 typedef struct ss_nic_spec {
 	uint32_t tx_ring, rx_ring;     /* descriptors (tx > 0; rx 0: no descriptor limit, a byte ring only) */
+	uint32_t rx_queues;            /* receive queues (RSS), each with rx_ring descriptors (and an rx_buf_bytes ring) and its own interrupt vector; a preset gives the card's most, a host the count it runs; 0 means 1 */
 	uint32_t rx_buf_bytes;         /* receive byte ring (RTL8139), 0: none */
 	uint32_t rx_buf_hdr;           /* bytes the NIC writes with each received frame beyond header + datagram (status header, FCS): DMAed, and the frame's footprint in a byte ring (4-byte aligned there) */
 	uint32_t dma_hdr;              /* link header bytes DMAed with each datagram (Ethernet 14) */
@@ -70,14 +83,18 @@ typedef struct ss_nic ss_nic;
    ss_nic_xmit sends nothing on a wire: the frame is done after its DMA).
    SS_EINVAL for a bad spec (message in err), SS_ENOMEM. Simulator-owned;
    registers resource "nic.<name>" with metrics nic.<name>.irqs,
-   .rx_drops, .tx_busy, .rx_pkts, .tx_pkts, .irqs_per_s. */
+   .rx_drops, .tx_busy, .rx_pkts, .tx_pkts, .irqs_per_s (totals), and
+   with several queues .q<k>.irqs and .q<k>.rx_pkts. */
 int ss_nic_alloc(ss_nic **out, ss_sim *sim, const char *name, const ss_nic_spec *s, ss_iobus *bus, ss_link *link,
 		 int side, char *err, size_t errlen);
 /* Dropped frames go back to this pool (set it before traffic). */
 void ss_nic_set_pool(ss_nic *n, ss_pktpool *pool);
-void ss_nic_set_irq(ss_nic *n, void (*irq)(void *ctx), void *ctx); /* the host's hard-IRQ entry */
+void ss_nic_set_irq(ss_nic *n, void (*irq)(void *ctx), void *ctx); /* the host's hard-IRQ entry, for every queue's vector */
+void ss_nic_set_queue_irq(ss_nic *n, uint32_t q, void (*irq)(void *ctx), void *ctx); /* queue q's vector */
 void ss_nic_irq_enable(ss_nic *n, int on); /* NAPI masks it while polling; a cause latched while masked fires on enable */
 int ss_nic_irq_enabled(const ss_nic *n);
+void ss_nic_queue_irq_enable(ss_nic *n, uint32_t q, int on); /* queue q's vector; q < ss_nic_rx_queues (else fatal) */
+int ss_nic_queue_irq_enabled(const ss_nic *n, uint32_t q);
 
 /* SS_EBUSY when the tx ring is full (counted; the driver stops its queue
    and retries after a clean), SS_EINVAL when p exceeds the link MTU;
@@ -93,6 +110,10 @@ uint32_t ss_nic_tx_done(const ss_nic *n);   /* sent and not yet cleaned */
 
 ss_packet *ss_nic_rx_take(ss_nic *n);       /* the oldest done packet (the caller owns it), or NULL */
 uint32_t ss_nic_rx_pending(const ss_nic *n);/* done packets waiting */
+ss_packet *ss_nic_queue_rx_take(ss_nic *n, uint32_t q); /* the same for queue q */
+uint32_t ss_nic_queue_rx_pending(const ss_nic *n, uint32_t q);
+uint32_t ss_nic_rx_queues(const ss_nic *n);  /* queues the NIC runs (>= 1) */
+uint32_t ss_nic_rx_queue_of(const ss_nic *n, const ss_packet *p); /* the queue p goes to: p->flow % queues */
 /* A frame arrives from the wire (the link's deliver entry; tests and
    other media call it directly). */
 void ss_nic_rx_frame(ss_nic *n, ss_packet *p);
@@ -105,5 +126,7 @@ uint64_t ss_nic_tx_busy(const ss_nic *n);   /* xmit calls refused with SS_EBUSY 
 uint64_t ss_nic_rx_pkts(const ss_nic *n);   /* frames DMAed to memory */
 uint64_t ss_nic_tx_pkts(const ss_nic *n);   /* frames sent */
 uint64_t ss_nic_latched(const ss_nic *n);   /* causes that arose while the interrupt was masked */
+uint64_t ss_nic_queue_irqs(const ss_nic *n, uint32_t q);    /* queue q's vector */
+uint64_t ss_nic_queue_rx_pkts(const ss_nic *n, uint32_t q); /* frames DMAed into queue q */
 
 #endif

@@ -31,6 +31,7 @@ typedef struct ss_packet {
 	uint32_t sack[4][2];         /* SACK blocks carried: [left, right) */
 	uint8_t nsack;
 	uint32_t ipsec_seq;          /* ESP/AH sequence number */
+	uint32_t flow;               /* the connection's index (the sending host sets it): the NIC's RSS queue choice and the receiver's demultiplexing */
 	uint64_t id;                 /* unique per pool (1, 2, ...), for traces */
 	ss_time stamp;               /* when created (set by the creator: the pool has no clock) */
 	unsigned char *data;         /* execute mode: the bytes (len of them), else NULL */

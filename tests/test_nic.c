@@ -1,7 +1,9 @@
 /* NIC: interrupt rate = packet rate without moderation and 1/I above it,
    masking latches a cause, rx ring overflow drops exactly, a full tx ring
    returns SS_EBUSY, DMA and wire times add up, packets never leak; the
-   NIC presets load and bad files fail with file:line. */
+   NIC presets load and bad files fail with file:line; receive-side
+   scaling: frames split by flow, a moderation timer and a mask per
+   vector. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,9 +107,95 @@ static ss_nic_spec base_spec(void)
 	return (ss_nic_spec){.tx_ring = 256, .rx_ring = 256, .dma_hdr = 14, .desc_bytes = 32, .tx_irq = 1};
 }
 
+/* ---- RSS: a NIC without a link, frames given by flow ---- */
+
+typedef struct vstub {
+	ss_nic *n;
+	ss_pktpool *pool;
+	uint32_t q;
+	uint64_t irqs, taken, wrong; /* wrong: a frame whose flow maps elsewhere */
+} vstub;
+
+static void v_irq(void *ctx)
+{
+	vstub *v = ctx;
+	v->irqs++;
+	ss_packet *p;
+	while ((p = ss_nic_queue_rx_take(v->n, v->q))) {
+		v->taken++;
+		v->wrong += p->flow % ss_nic_rx_queues(v->n) != v->q;
+		ss_pktpool_put(v->pool, p);
+	}
+}
+
+/* nq queues, 100 us moderation; `frames` 1500-byte frames of flows 0, 1,
+   ... at time 0, queue 0's vector masked until 1 ms when mask0. Fills
+   v[0..nq-1]. */
+static void rss_run(uint32_t nq, int frames, int mask0, vstub *v, ss_time *latched_at)
+{
+	char err[256];
+	ss_sim *sim;
+	ss_pktpool *pool;
+	ss_iobus *bus;
+	ss_nic *n;
+	SS_MUST(ss_sim_alloc(&sim, 1));
+	SS_MUST(ss_pktpool_alloc(&pool, 0));
+	SS_MUST(ss_iobus_alloc(&bus, sim, "pcie", "pcie2-x8", err, sizeof err));
+	ss_nic_spec s = base_spec();
+	s.rx_queues = nq;
+	s.irq_min_interval = 100 * SS_PS_PER_US;
+	SS_MUST(ss_nic_alloc(&n, sim, "rss", &s, bus, NULL, 0, err, sizeof err));
+	ss_nic_set_pool(n, pool);
+	for (uint32_t q = 0; q < nq; q++) {
+		v[q] = (vstub){.n = n, .pool = pool, .q = q};
+		ss_nic_set_queue_irq(n, q, v_irq, &v[q]);
+	}
+	if (mask0)
+		ss_nic_queue_irq_enable(n, 0, 0);
+	for (int i = 0; i < frames; i++) {
+		ss_packet *p = ss_pktpool_get(pool);
+		p->len = 1500;
+		p->flow = (uint32_t)i;
+		ss_nic_rx_frame(n, p);
+	}
+	if (mask0) {
+		ss_sim_run_until(sim, SS_PS_PER_MS);
+		*latched_at = (ss_time)v[0].irqs; /* interrupts while masked */
+		ss_nic_queue_irq_enable(n, 0, 1);
+	}
+	ss_sim_run(sim);
+	ss_sim_free(sim);
+	ss_pktpool_free(pool);
+}
+
+static void rss_checks(void)
+{
+	vstub one[1], two[2];
+	ss_time masked = 0;
+	rss_run(1, 6, 0, one, NULL);
+	rss_run(2, 6, 0, two, NULL);
+	SS_CHECK_INT(two[0].taken, 3, "queue 0 takes 3 of 6 frames");
+	SS_CHECK(two[1].taken == 3 && two[0].wrong == 0 && two[1].wrong == 0,
+		 "6 frames of flows 0..5 over 2 queues: flows 0, 2, 4 on queue 0 and 1, 3, 5 on queue 1");
+	/* Back to back within 100 us: one vector fires at its first frame and
+	   once more at the end of its interval for the rest (2); with two
+	   vectors each has its own interval: 2 each. */
+	SS_CHECK(one[0].irqs == 2 && two[0].irqs == 2 && two[1].irqs == 2,
+		 "a moderation timer per vector: 2 interrupts for one queue, 2 per queue for two (%llu, %llu, %llu)",
+		 (unsigned long long)one[0].irqs, (unsigned long long)two[0].irqs, (unsigned long long)two[1].irqs);
+	rss_run(2, 2, 1, two, &masked);
+	SS_CHECK(masked == 0 && two[1].irqs == 1 && two[0].irqs == 1 && two[0].taken == 1,
+		 "a mask per vector: queue 1 interrupts while queue 0 is masked; queue 0's latched cause fires on enable");
+	ss_nic_spec s = base_spec();
+	char msg[128];
+	s.rx_queues = 5000;
+	SS_CHECK(ss_nic_spec_check(&s, msg, sizeof msg) == SS_EINVAL, "5000 receive queues are refused (%s)", msg);
+}
+
 int main(void)
 {
-	ss_test_plan(33);
+	ss_test_plan(40);
+	rss_checks();
 	rig r;
 	ss_nic_spec sa = base_spec(), sb = base_spec();
 	sb.tx_irq = 0;
@@ -282,6 +370,7 @@ int main(void)
 	ss_nic_spec_load(dir, "e1000-82546", &s, desc, sizeof desc, err, sizeof err);
 	SS_CHECK(s.tx_ring == 256 && s.rx_ring == 256 && s.irq_min_interval == 125 * SS_PS_PER_US,
 		 "e1000-82546: 256/256 descriptors, 125 us between IRQs");
+	SS_CHECK(s.rx_queues == 0, "e1000-82546: no RSS key, one receive queue");
 	SS_CHECK(ss_nic_spec_load(dir, "ne2000", &s, NULL, 0, err, sizeof err) == SS_ENOENT && strstr(err, "bcm4401"),
 		 "an unknown NIC lists the presets (%s)", err);
 	double v = 0;
@@ -296,6 +385,7 @@ int main(void)
 			 s.tx_ring == 512 && s.rx_ring == 512 && s.irq_min_interval == 50 * SS_PS_PER_US &&
 			 s.desc_bytes == 32 && s.max_bps == 10e9 && !strcmp(s.bus, "pcie2-x8") && !s.tx_copy && !s.rx_copy,
 		 "ixgbe-82599: 512/512 descriptors, 50 us between IRQs, 32 descriptor bytes, 10 Gbit/s on pcie2-x8");
+	SS_CHECK_INT(s.rx_queues, 16, "ixgbe-82599: 16 RSS queues (X520 user guide: ixgbe RSS 1 - 16)");
 	ss_iobus_spec bs;
 	SS_CHECK(ss_iobus_preset(s.bus, &bs) == SS_OK && bs.bytes_per_s * 8 > 2 * s.max_bps,
 		 "ixgbe-82599: its bus (%.0f Gbit/s per direction) carries the 10 Gbit/s link with room for descriptors",
