@@ -752,7 +752,7 @@ static long series_index(const xyset *d, const char *name)
 static int key_columns(size_t maxlen, size_t entries, int paired)
 {
 	double colw = ((double)maxlen + 6) * GP_KEY_CHAR_W + 20;
-	int cols = (int)((GP_CANVAS_W - 40) / colw);
+	int cols = (int)((GP_CANVAS_W - 120) / colw); /* gnuplot centres the key with margins of about 60 pixels a side */
 	if (cols > 4)
 		cols = 4;
 	if (paired && cols > 2 && cols % 2)

@@ -18,7 +18,7 @@ rc=$?
 # The plan: one line per claim listed in reference/claims.md, the
 # summary and exit status, the log, the figures and the stored verdicts.
 ids=$(study_claim_ids I09)
-figs="fig1 fig1-tunnel fig2 fig2-tunnel fig3 fig3-tunnel fig4 fig4-tunnel fig5 fig5-ip fig6 a100 p4_1000 tuning napi mtu9000 whatif_moderation whatif_moderation-irq whatif_10g whatif_10g-9000 whatif_cores"
+figs="fig1 fig1-tunnel fig2 fig2-tunnel fig3 fig3-tunnel fig4 fig4-tunnel fig5 fig5-ip fig6 a100 p4_1000 tuning napi mtu9000 whatif_moderation whatif_moderation-irq whatif_10g whatif_10g-9000 whatif_cores whatif_rss"
 echo "1..$(( $(echo "$ids" | grep -c .) + 2 + 1 + $(echo $figs | wc -w) + 1 ))"
 n=0
 study_claims I09
