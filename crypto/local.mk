@@ -35,11 +35,11 @@ tests_test_crypto_SOURCES = tests/test_crypto.c tests/ss_test.h
 tests_test_crypto_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
 tests_test_crypto_LDADD = $(SS_CRYPTO_LIBS)
 
-tests_test_aead_SOURCES = tests/test_aead.c tests/ss_test.h
+tests_test_aead_SOURCES = tests/test_aead.c tests/ss_test.h tests/ss_test_alloc.h
 tests_test_aead_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
 tests_test_aead_LDADD = $(SS_CRYPTO_LIBS)
 
-tests_test_exec_SOURCES = tests/test_exec.c tests/ss_test.h
+tests_test_exec_SOURCES = tests/test_exec.c tests/ss_test.h tests/ss_test_alloc.h
 tests_test_exec_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
 tests_test_exec_LDADD = $(SS_CRYPTO_LIBS)
 

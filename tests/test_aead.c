@@ -5,6 +5,7 @@
 #include "ss_crypto.h"
 #include "ss_err.h"
 #include "ss_test.h"
+#include "ss_test_alloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -216,28 +217,6 @@ static void test_errors(void)
 		 "seal with a CBC cipher is refused (%s)", err);
 }
 
-/* Every allocation OpenSSL makes goes through these. */
-static long n_alloc;
-static void *count_malloc(size_t n, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	n_alloc++;
-	return malloc(n);
-}
-static void *count_realloc(void *p, size_t n, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	n_alloc++;
-	return realloc(p, n);
-}
-static void count_free(void *p, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	free(p);
-}
 
 /* Like the CBC one-shots, seal and open reuse the context's EVP objects:
    with the key already scheduled, a call allocates nothing. */
@@ -249,7 +228,7 @@ static void test_no_alloc(void)
 	size_t n, m;
 	int ok = ss_crypto_aead_seal(ctx, g, key, 32, nonce, 12, aad, 8, buf, 1024, buf,
 				     sizeof buf, &n, err, sizeof err) == SS_OK; /* warm */
-	long before = n_alloc;
+	long before = ss_test_allocs();
 	for (int k = 0; k < 50; k++) {
 		nonce[0] = (unsigned char)k;
 		ok &= ss_crypto_aead_seal(ctx, g, key, 32, nonce, 12, aad, 8, buf, 1024, buf,
@@ -257,15 +236,15 @@ static void test_no_alloc(void)
 		ok &= ss_crypto_aead_open(ctx, g, key, 32, nonce, 12, aad, 8, buf, n, buf,
 					  sizeof buf, &m, err, sizeof err) == SS_OK;
 	}
-	SS_CHECK(ok && n_alloc == before, "aes256-gcm: %ld allocations in 50 seal + open "
-		 "calls, none expected", n_alloc - before);
+	SS_CHECK(ok && ss_test_allocs() == before, "aes256-gcm: %ld allocations in 50 seal + open "
+		 "calls, none expected", ss_test_allocs() - before);
 }
 
 int main(void)
 {
 	ss_test_plan(2 + 2 * (int)NKAT + 5 + 2 + 5 + 1);
 	/* Must precede any other OpenSSL call. */
-	int counting = CRYPTO_set_mem_functions(count_malloc, count_realloc, count_free);
+	int counting = ss_test_alloc_install();
 	int rc = ss_crypto_alloc(&ctx, err, sizeof err);
 	if (rc != SS_OK) {
 		printf("Bail out! ss_crypto_alloc: %s\n", err);

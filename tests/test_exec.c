@@ -5,6 +5,7 @@
 #include "ss_err.h"
 #include "ss_exec.h"
 #include "ss_test.h"
+#include "ss_test_alloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -194,29 +195,6 @@ static void test_errors(ss_crypto *c)
 	ss_exec_free(NULL);
 }
 
-/* Every allocation OpenSSL makes goes through these, so a test can count
-   what one packet costs in mallocs. */
-static long n_alloc;
-static void *count_malloc(size_t n, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	n_alloc++;
-	return malloc(n);
-}
-static void *count_realloc(void *p, size_t n, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	n_alloc++;
-	return realloc(p, n);
-}
-static void count_free(void *p, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	free(p);
-}
 
 /* secsim allocates nothing per packet.  OpenSSL 3.0 itself re-creates a
    digest's provider context on every EVP_DigestInit (one malloc per hash,
@@ -248,14 +226,14 @@ static void test_no_alloc(ss_crypto *c)
 			continue;
 		}
 		ss_exec_apply(x, pkt, sizeof pkt, 1024, 0, &out); /* warm */
-		long before = n_alloc;
+		long before = ss_test_allocs();
 		int ok = 1;
 		for (int k = 0; k < 50; k++) {
 			ok &= ss_exec_apply(x, pkt, sizeof pkt, 1024, (uint64_t)k,
 					    &out) == SS_OK;
 			ok &= ss_exec_verify(x, pkt, out, &off, &plen) == SS_OK;
 		}
-		double per = (double)(n_alloc - before) / 50;
+		double per = (double)(ss_test_allocs() - before) / 50;
 		SS_CHECK(ok && per <= v[i].max, "%s: %.2f allocations per packet "
 			 "(apply + verify), at most %.0f", v[i].alg, per, v[i].max);
 		ss_exec_free(x);
@@ -269,8 +247,7 @@ int main(void)
 	ss_crypto *c = NULL;
 	uint64_t rng = 20240601; /* fixed seed: the run is reproducible */
 	/* Must precede any other OpenSSL call. */
-	int counting = CRYPTO_set_mem_functions(count_malloc, count_realloc,
-						count_free);
+	int counting = ss_test_alloc_install();
 	int rc = ss_crypto_alloc(&c, err, sizeof err);
 	SS_CHECK(rc == SS_OK, "ss_crypto_alloc (%s)", rc ? err : "ok");
 	if (rc != SS_OK)
