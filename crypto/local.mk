@@ -9,7 +9,8 @@ libss_crypto_a_SOURCES = \
 	crypto/ss_exec.h crypto/exec.c \
 	crypto/ss_calib.h crypto/calib.c \
 	crypto/ss_profile.h crypto/profile.c \
-	crypto/ss_cfgfile.h crypto/cfgfile.c
+	crypto/ss_cfgfile.h crypto/cfgfile.c \
+	crypto/ss_specfile.h crypto/specfile.c
 # util/err.c provides ss_errbuf/ss_strerror, so users also link libss_util.a.
 SS_CRYPTO_LIBS = libss_crypto.a libss_util.a $(CRYPTO_LIBS) $(LIBCONFIG_LIBS) -lm
 
