@@ -91,9 +91,9 @@ int ss_coproc_spec_check(const ss_coproc_spec *s, char *msg, size_t len)
 		snprintf(msg, len, "bridge_cycles must be between 0 and 1e6");
 		return SS_EINVAL;
 	}
-	ss_iobus_spec bs;
-	if (s->local_bus[0] && ss_iobus_preset(s->local_bus, &bs) != SS_OK) {
-		snprintf(msg, len, "local_bus must be one of %s", ss_iobus_presets());
+	char which[128];
+	if (s->local_bus[0] && ss_iobus_check_preset(s->local_bus, which, sizeof which) != SS_OK) {
+		snprintf(msg, len, "local_bus must be %s", which);
 		return SS_EINVAL;
 	}
 	if (!s->local_bus[0] && s->bridge_cycles > 0) {

@@ -8,21 +8,12 @@
 #include "ss_err.h"
 #include "ss_specfile.h"
 
-static int check_bus(const char *b, char *msg, size_t len)
-{
-	ss_iobus_spec bs;
-	if (ss_iobus_preset(b, &bs) == SS_OK)
-		return SS_OK;
-	snprintf(msg, len, "one of %s", ss_iobus_presets());
-	return SS_EINVAL;
-}
-
 #define RATE(n, a) \
 	{.name = n, .kind = SS_SPEC_MEGA, .off = offsetof(ss_coproc_spec, bps) + (a) * sizeof(double), \
 	 .what = "rated bulk rate, Mbit/s"}
 #define BUS(n, f, w) \
 	{.name = n, .kind = SS_SPEC_STR, .off = offsetof(ss_coproc_spec, f), \
-	 .strlen = sizeof ((ss_coproc_spec *)0)->f, .check = check_bus, .what = w}
+	 .strlen = sizeof ((ss_coproc_spec *)0)->f, .check = ss_iobus_check_preset, .what = w}
 static const ss_speckey keys[] = {
 	RATE("des_mbps", SS_COPROC_DES),
 	RATE("3des_mbps", SS_COPROC_3DES),

@@ -98,6 +98,15 @@ struct ss_iobus {
 
 const char *ss_iobus_presets(void) { return "pci32-33|pci64-66|pcix-133|pcie-x4|pcie2-x8"; }
 
+int ss_iobus_check_preset(const char *name, char *msg, size_t len)
+{
+	ss_iobus_spec s;
+	if (ss_iobus_preset(name, &s) == SS_OK)
+		return SS_OK;
+	snprintf(msg, len, "one of %s", ss_iobus_presets());
+	return SS_EINVAL;
+}
+
 int ss_iobus_preset(const char *name, ss_iobus_spec *out)
 {
 	for (size_t i = 0; i < NPRESETS; i++)

@@ -9,15 +9,6 @@
 #include "ss_err.h"
 #include "ss_specfile.h"
 
-static int check_bus(const char *b, char *msg, size_t len)
-{
-	ss_iobus_spec bs;
-	if (ss_iobus_preset(b, &bs) == SS_OK)
-		return SS_OK;
-	snprintf(msg, len, "one of %s", ss_iobus_presets());
-	return SS_EINVAL;
-}
-
 #define U32(n, f, w) {.name = n, .kind = SS_SPEC_U32, .off = offsetof(ss_nic_spec, f), .what = w}
 #define US(n, f, w) {.name = n, .kind = SS_SPEC_US, .off = offsetof(ss_nic_spec, f), .what = w}
 #define BOOL(n, f, w) {.name = n, .kind = SS_SPEC_BOOL, .off = offsetof(ss_nic_spec, f), .what = w}
@@ -39,7 +30,7 @@ static const ss_speckey keys[] = {
 	BOOL("rx_copy", rx_copy, "driver copies rx packets"),
 	{.name = "max_mbps", .kind = SS_SPEC_MEGA, .off = offsetof(ss_nic_spec, max_bps), .what = "fastest link"},
 	{.name = "bus", .kind = SS_SPEC_STR, .off = offsetof(ss_nic_spec, bus), .strlen = sizeof ((ss_nic_spec *)0)->bus,
-	 .check = check_bus, .what = "I/O bus preset"},
+	 .check = ss_iobus_check_preset, .what = "I/O bus preset"},
 };
 #undef U32
 #undef US

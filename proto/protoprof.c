@@ -2,8 +2,6 @@
    per-direction costs with sources. */
 #include "ss_protoprof.h"
 
-#include <ctype.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +12,7 @@
 
 #include "ss_cfgfile.h"
 #include "ss_err.h"
+#include "ss_specfile.h"
 
 #define NAMELEN 64
 #define TEXTLEN 512
@@ -255,57 +254,6 @@ done:
 	return rc;
 }
 
-/* Profile names become file names: a safe alphabet keeps them inside dir. */
-static int valid_name(const char *n)
-{
-	if (!n || !*n || n[0] == '.' || strlen(n) >= NAMELEN)
-		return 0;
-	for (const char *q = n; *q; q++)
-		if (!isalnum((unsigned char)*q) && *q != '-' && *q != '_' && *q != '.')
-			return 0;
-	return 1;
-}
-
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-/* "no protocol profile 'x' in DIR (have: a, b)", the names sorted. */
-static int not_found(const char *dir, const char *name, char *err, size_t errlen)
-{
-	char have[1024] = "";
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *e;
-		while ((e = readdir(d))) {
-			size_t l = strlen(e->d_name);
-			if (l <= 4 || strcmp(e->d_name + l - 4, ".cfg") || e->d_name[0] == '.')
-				continue;
-			if (n == cap) {
-				size_t nc = cap ? 2 * cap : 16;
-				char **nn = realloc(names, nc * sizeof *nn);
-				if (!nn)
-					break;
-				names = nn;
-				cap = nc;
-			}
-			if ((names[n] = strdup(e->d_name)))
-				names[n++][l - 4] = '\0';
-		}
-		closedir(d);
-	}
-	if (n)
-		qsort(names, n, sizeof names[0], cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		size_t used = strlen(have);
-		snprintf(have + used, sizeof have - used, "%s%s", i ? ", " : "", names[i]);
-		free(names[i]);
-	}
-	free(names);
-	ss_errbuf(err, errlen, "no protocol profile '%s' in %s (have: %s)", name, dir, n ? have : "none");
-	return SS_ENOENT;
-}
-
 int ss_protoprof_load(ss_protoprof **out, const char *dir, const char *name, char *err, size_t errlen)
 {
 	char path[4096];
@@ -314,7 +262,7 @@ int ss_protoprof_load(ss_protoprof **out, const char *dir, const char *name, cha
 		ss_errbuf(err, errlen, "no protocol profiles directory given");
 		return SS_EINVAL;
 	}
-	if (!valid_name(name)) {
+	if (!ss_spec_valid_name(name, NAMELEN)) {
 		ss_errbuf(err, errlen, "invalid protocol profile name '%s': use letters, digits, '-', '_' and '.'",
 			  name ? name : "");
 		return SS_EINVAL;
@@ -325,7 +273,7 @@ int ss_protoprof_load(ss_protoprof **out, const char *dir, const char *name, cha
 	}
 	FILE *f = fopen(path, "r");
 	if (!f)
-		return not_found(dir, name, err, errlen);
+		return ss_spec_not_found("protocol profile", dir, name, err, errlen);
 	fclose(f);
 	return ss_protoprof_load_file(out, path, err, errlen);
 }
