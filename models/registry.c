@@ -10,6 +10,7 @@ extern const ss_model_type ss_model_closed;
 extern const ss_model_type ss_model_amdahl;
 extern const ss_model_type ss_model_mpstack;
 extern const ss_model_type ss_model_netpair;
+extern const ss_model_type ss_model_cryptodev;
 
 static const ss_model_type *const models[] = {
 	&ss_model_queue,
@@ -17,6 +18,7 @@ static const ss_model_type *const models[] = {
 	&ss_model_amdahl,
 	&ss_model_mpstack,
 	&ss_model_netpair,
+	&ss_model_cryptodev,
 	NULL,
 };
 

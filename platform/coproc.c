@@ -19,6 +19,13 @@ struct ss_coproc {
 	ss_coproc_req *head, *tail; /* input on the card, waiting for the engine */
 	ss_coproc_req *cur;         /* in the engine */
 	uint32_t inflight;
+	/* Streaming: the requests on the card in order, and each stage's
+	   request and chunk (NULL: the stage has finished every request). */
+	ss_coproc_req *sq_head, *sq_tail;
+	ss_coproc_req *src_r, *eng_r, *dst_r;
+	uint32_t src_chunk, eng_chunk, dst_chunk;
+	uint32_t in_fifo, out_fifo;
+	int src_busy, dst_busy;
 	/* Window statistics. */
 	ss_time window, busy, busy_since;
 	uint64_t done, refused;
@@ -94,6 +101,10 @@ int ss_coproc_spec_check(const ss_coproc_spec *s, char *msg, size_t len)
 	char which[128];
 	if (s->local_bus[0] && ss_iobus_check_preset(s->local_bus, which, sizeof which) != SS_OK) {
 		snprintf(msg, len, "local_bus must be %s", which);
+		return SS_EINVAL;
+	}
+	if (s->stream_chunk > 0 && s->stream_fifo == 0) {
+		snprintf(msg, len, "stream_fifo must be at least 1 with stream_chunk");
 		return SS_EINVAL;
 	}
 	if (!s->local_bus[0] && s->bridge_cycles > 0) {
@@ -198,6 +209,157 @@ static void in_host_done(ss_sim *sim, void *ctx, uint64_t arg)
 	ss_iobus_dma_dir(r->c->local, SS_IOBUS_FROM_MEM, r->in_bytes, r->c->spec.desc_bytes, arrived, r, 0);
 }
 
+/* ---- streaming (stream_chunk > 0, look-aside) ---- */
+
+static uint32_t chunks_of(const ss_coproc *c, const ss_coproc_req *r)
+{
+	uint32_t k = c->spec.stream_chunk;
+	return r->in_bytes ? (r->in_bytes + k - 1) / k : 1;
+}
+
+static uint32_t in_chunk_bytes(const ss_coproc *c, const ss_coproc_req *r, uint32_t i)
+{
+	uint32_t k = c->spec.stream_chunk, left = r->in_bytes - (r->in_bytes < i * k ? r->in_bytes : i * k);
+	return left < k ? left : k;
+}
+
+/* Output follows the input chunk by chunk when it is as long (a cipher);
+   otherwise (a digest) it all leaves with the last chunk. */
+static uint32_t out_chunk_bytes(const ss_coproc *c, const ss_coproc_req *r, uint32_t i)
+{
+	if (r->out_bytes == r->in_bytes)
+		return in_chunk_bytes(c, r, i);
+	return i + 1 == chunks_of(c, r) ? r->out_bytes : 0;
+}
+
+static void st_src_kick(ss_coproc *c);
+static void st_eng_kick(ss_coproc *c);
+static void st_dst_kick(ss_coproc *c);
+
+static void st_src_arrived(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	ss_coproc *c = ctx;
+	c->src_busy = 0;
+	c->in_fifo++;
+	if (++c->src_chunk == chunks_of(c, c->src_r)) {
+		c->src_r = c->src_r->next;
+		c->src_chunk = 0;
+	}
+	st_eng_kick(c);
+	st_src_kick(c);
+}
+
+static void st_src_host_done(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	ss_coproc *c = ctx;
+	ss_iobus_dma_dir(c->local, SS_IOBUS_FROM_MEM, (uint32_t)arg, c->src_chunk ? 0 : c->spec.desc_bytes,
+			 st_src_arrived, c, 0);
+}
+
+static void st_src_kick(ss_coproc *c)
+{
+	if (c->src_busy || !c->src_r || c->in_fifo >= c->spec.stream_fifo)
+		return;
+	c->src_busy = 1;
+	uint32_t b = in_chunk_bytes(c, c->src_r, c->src_chunk), d = c->src_chunk ? 0 : c->spec.desc_bytes;
+	ss_iobus_dma_dir(c->bus, SS_IOBUS_FROM_MEM, b, d, c->local ? st_src_host_done : st_src_arrived, c, b);
+}
+
+static void st_eng_done(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)arg;
+	ss_coproc *c = ctx;
+	ss_time now = ss_sim_now(sim);
+	c->busy += now - (c->busy_since > c->window ? c->busy_since : c->window);
+	c->cur = NULL;
+	c->in_fifo--;
+	c->out_fifo++;
+	if (++c->eng_chunk == chunks_of(c, c->eng_r)) {
+		c->eng_r = c->eng_r->next;
+		c->eng_chunk = 0;
+	}
+	st_dst_kick(c);
+	st_eng_kick(c);
+	st_src_kick(c);
+}
+
+static void st_eng_kick(ss_coproc *c)
+{
+	if (c->cur || !c->eng_r || c->in_fifo == 0 || c->out_fifo >= c->spec.stream_fifo)
+		return;
+	ss_coproc_req *r = c->eng_r;
+	ss_time t = 0;
+	if (c->eng_chunk == 0)
+		t = r->alg == SS_COPROC_RSA1024 ? ss_coproc_service(c, r->alg, 0) : c->spec.request_overhead;
+	if (r->alg != SS_COPROC_NULL && r->alg != SS_COPROC_RSA1024)
+		t += ss_time_from_s((double)in_chunk_bytes(c, r, c->eng_chunk) * 8.0 / c->spec.bps[r->alg]);
+	c->cur = r;
+	c->busy_since = ss_sim_now(c->sim);
+	ss_sim_after(c->sim, t, st_eng_done, c, 0);
+}
+
+static void st_dst_written(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)arg;
+	ss_coproc *c = ctx;
+	c->dst_busy = 0;
+	c->out_fifo--;
+	ss_coproc_req *r = c->dst_r;
+	int last = ++c->dst_chunk == chunks_of(c, r);
+	if (last) {
+		c->dst_r = r->next;
+		c->dst_chunk = 0;
+		c->sq_head = r->next;
+		if (!c->sq_head)
+			c->sq_tail = NULL;
+	}
+	st_eng_kick(c);
+	st_dst_kick(c);
+	if (last)
+		completed(sim, r, 0);
+}
+
+static void st_dst_local_done(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	ss_coproc *c = ctx;
+	uint32_t d = c->dst_chunk + 1 == chunks_of(c, c->dst_r) ? c->spec.desc_bytes : 0;
+	ss_iobus_dma_dir(c->bus, SS_IOBUS_TO_MEM, (uint32_t)arg, d, st_dst_written, c, 0);
+}
+
+static void st_dst_kick(ss_coproc *c)
+{
+	if (c->dst_busy || !c->dst_r || c->out_fifo == 0)
+		return;
+	c->dst_busy = 1;
+	ss_coproc_req *r = c->dst_r;
+	uint32_t b = out_chunk_bytes(c, r, c->dst_chunk), d = c->dst_chunk + 1 == chunks_of(c, r) ? c->spec.desc_bytes : 0;
+	if (c->local)
+		ss_iobus_dma_dir(c->local, SS_IOBUS_TO_MEM, b, d, st_dst_local_done, c, b);
+	else
+		ss_iobus_dma_dir(c->bus, SS_IOBUS_TO_MEM, b, d, st_dst_written, c, 0);
+}
+
+static void st_submit(ss_coproc *c, ss_coproc_req *r)
+{
+	r->next = NULL;
+	if (c->sq_tail)
+		c->sq_tail->next = r;
+	else
+		c->sq_head = r;
+	c->sq_tail = r;
+	if (!c->src_r)
+		c->src_r = r;
+	if (!c->eng_r)
+		c->eng_r = r;
+	if (!c->dst_r)
+		c->dst_r = r;
+	st_src_kick(c);
+}
+
 int ss_coproc_submit(ss_coproc *c, ss_coproc_req *r)
 {
 	if (!ss_coproc_supports(c, r->alg) || !r->k)
@@ -209,7 +371,9 @@ int ss_coproc_submit(ss_coproc *c, ss_coproc_req *r)
 	c->inflight++;
 	r->c = c;
 	r->t_submit = ss_sim_now(c->sim);
-	if (c->place != SS_COPROC_LOOKASIDE)
+	if (c->place == SS_COPROC_LOOKASIDE && c->spec.stream_chunk > 0)
+		st_submit(c, r);
+	else if (c->place != SS_COPROC_LOOKASIDE)
 		ss_sim_after(c->sim, 0, arrived, r, 0);
 	else if (c->local)
 		ss_iobus_dma_dir(c->bus, SS_IOBUS_FROM_MEM, r->in_bytes, c->spec.desc_bytes, in_host_done, r, 0);

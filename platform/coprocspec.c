@@ -32,6 +32,10 @@ static const ss_speckey keys[] = {
 	{.name = "bridge_cycles", .kind = SS_SPEC_NUM, .off = offsetof(ss_coproc_spec, bridge_cycles),
 	 .what = "extra cycles per transaction on the local bus"},
 	BUS("bus", bus, "host bus the card is built for"),
+	{.name = "stream_chunk", .kind = SS_SPEC_U32, .off = offsetof(ss_coproc_spec, stream_chunk),
+	 .what = "streaming: bytes per chunk through the DMA FIFOs (0: store and forward)"},
+	{.name = "stream_fifo", .kind = SS_SPEC_U32, .off = offsetof(ss_coproc_spec, stream_fifo),
+	 .what = "streaming: chunks each DMA FIFO holds"},
 };
 #undef RATE
 #undef BUS

@@ -8,7 +8,8 @@ libss_platform_a_SOURCES = \
 	platform/ss_link.h platform/link.c \
 	platform/ss_iobus.h platform/iobus.c \
 	platform/ss_nic.h platform/nic.c platform/nicspec.c \
-	platform/ss_coproc.h platform/coproc.c platform/coprocspec.c
+	platform/ss_coproc.h platform/coproc.c platform/coprocspec.c \
+	platform/ss_cryptofw.h platform/cryptofw.c
 # Link order: platform before proto, res, kernel, util; the NIC preset
 # loader reads libconfig through crypto/ss_cfgfile, so crypto follows.
 SS_PLATFORM_LIBS = libss_platform.a

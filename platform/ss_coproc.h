@@ -11,6 +11,17 @@
      then the output and the result descriptor cross back: every byte
      crosses the host bus twice (store and forward at the bridge:
      ASSUMPTION, a bridge that cut through would overlap the two).
+     By default a request's whole input is on the card before the engine
+     starts on it. A streaming card (stream_chunk > 0: a chip whose
+     source and destination DMA channels feed and drain the engine
+     through FIFOs) moves each request in chunks through three stages
+     in order: the input DMA channel fetches chunk after chunk while the
+     input FIFO (stream_fifo chunks) has room, the engine works on each
+     chunk that is in while the output FIFO has room, and the output DMA
+     channel writes each finished chunk back. The stages overlap, so a
+     request's latency is its engine time plus about one chunk each way;
+     the descriptor goes with the first input chunk and with the last
+     output chunk; a hash's digest is the last chunk's output.
    - INLINE: an engine in the NIC's data path (IPsec offload): the data
      already crosses the bus with the NIC's own DMA, so the engine adds
      no crossing of its own.
@@ -52,6 +63,8 @@ typedef struct ss_coproc_spec {
 	char local_bus[24];           /* I/O bus preset of an on-card bus behind a bridge, "" none */
 	double bridge_cycles;         /* extra cycles per transaction on the local bus (the bridge's latency) */
 	char bus[24];                 /* host bus preset the card is built for (informational), "" unknown */
+	uint32_t stream_chunk;        /* look-aside streaming: bytes per chunk (0: store and forward) */
+	uint32_t stream_fifo;         /* chunks each FIFO holds (input, output), with streaming; >= 1 */
 } ss_coproc_spec;
 
 /* Loads dir/NAME.cfg (platform/coprocs/), every setting with its source
