@@ -10,7 +10,7 @@ extern const ss_model_type ss_model_closed;
 extern const ss_model_type ss_model_amdahl;
 extern const ss_model_type ss_model_mpstack;
 extern const ss_model_type ss_model_netpair;
-extern const ss_model_type ss_model_cryptodev;
+extern const ss_model_type ss_model_cryptohost;
 
 static const ss_model_type *const models[] = {
 	&ss_model_queue,
@@ -18,7 +18,7 @@ static const ss_model_type *const models[] = {
 	&ss_model_amdahl,
 	&ss_model_mpstack,
 	&ss_model_netpair,
-	&ss_model_cryptodev,
+	&ss_model_cryptohost,
 	NULL,
 };
 

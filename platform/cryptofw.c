@@ -231,9 +231,24 @@ static void woken(ss_sim *sim, void *ctx, uint64_t arg)
    processor of its own ran the whole path) is marked and not waited for. */
 static void finish(ss_cryptofw_req *r)
 {
+	ss_cryptofw *fw = r->fw;
 	r->done = 1;
-	r->fw->prod[sess_of(r->fw, r->sid)->producer].done++;
-	ss_waitq_wake_one(&r->wq);
+	fw->prod[sess_of(fw, r->sid)->producer].done++;
+	if (r->t) {
+		ss_waitq_wake_one(&r->wq);
+		return;
+	}
+	fw->requests++;
+	fw->bytes += r->bytes;
+	ss_tally_add(&fw->latency, ss_time_to_s(ss_sim_now(fw->sim) - r->t_start));
+	r->k(fw->sim, r->ctx, r->bytes);
+}
+
+/* The completion work of r where it completes: crypto_done, then the
+   wake-up of a process or a kernel consumer's callback. */
+static ss_time completion_cost(const ss_cryptofw *fw, const ss_cryptofw_req *r)
+{
+	return fw->c.done + (r->t ? fw->c.wakeup : r->cb);
 }
 
 /* ---- the crypto thread ---- */
@@ -307,7 +322,7 @@ static void thread_take(ss_sim *sim, void *ctx, uint64_t arg)
 	if (s->alg && ss_profile_cost(p->prof, s->alg, r->bytes, &d) != SS_OK)
 		ss_fatal(SS_LOC, "crypto framework: the software profile lost a cost");
 	/* The transform, then crypto_done and the wake-up of the process. */
-	ss_cpu_compute(fw->cpu, &fw->th, d + fw->c.done + fw->c.wakeup, SS_CRYPTOFW_TAG_CRYPTO, sw_done, fw, 0);
+	ss_cpu_compute(fw->cpu, &fw->th, d + completion_cost(fw, r), SS_CRYPTOFW_TAG_CRYPTO, sw_done, fw, 0);
 }
 
 static void thread_loop(ss_sim *sim, void *ctx, uint64_t arg)
@@ -406,12 +421,15 @@ static void irq_go(ss_sim *sim, void *ctx, uint64_t arg)
 	(void)arg;
 	ss_cryptofw *fw = ctx;
 	uint64_t n = 0;
-	for (ss_cryptofw_req *r = fw->done_q; r; r = r->next)
-		n++;
-	fw->irqs++;
+	ss_time d = fw->c.irq;
 	/* The handler drains every completion pending now: entry once, then
-	   per request the clean-up, crypto_done and the wake-up. */
-	ss_time d = fw->c.irq + (ss_time)n * (fw->c.done + fw->c.wakeup);
+	   per request the clean-up, crypto_done and the wake-up (or the
+	   kernel consumer's callback). */
+	for (ss_cryptofw_req *r = fw->done_q; r; r = r->next) {
+		n++;
+		d += completion_cost(fw, r);
+	}
+	fw->irqs++;
 	ss_cpu_compute(fw->cpu, &fw->irq_th, d, SS_CRYPTOFW_TAG_DRIVER, irq_handled, fw, n);
 }
 
@@ -464,6 +482,7 @@ void ss_cryptofw_ioctl(ss_cryptofw *fw, int sid, ss_thread *t, uint32_t bytes, s
 	r->done = 0;
 	r->next = NULL;
 	r->t_start = ss_sim_now(fw->sim);
+	r->cb = 0;
 	ss_waitq_init(&r->wq, fw->sim);
 	ss_thread_set_mode(t, SS_CPU_MODE_SYSTEM);
 	/* System call, checks, copy in, dispatch; the wake-up of the crypto
@@ -474,6 +493,21 @@ void ss_cryptofw_ioctl(ss_cryptofw *fw, int sid, ss_thread *t, uint32_t bytes, s
 		d += fw->c.wakeup;
 	ss_cpu_compute(fw->cpu, t, d, SS_CRYPTOFW_TAG_PATH, submitted, r, 0);
 }
+
+void ss_cryptofw_dispatch(ss_cryptofw *fw, int sid, uint32_t bytes, ss_time cb, ss_cryptofw_req *r, ss_handler k,
+			  void *ctx)
+{
+	(void)sess_of(fw, sid);
+	if (!k || cb < 0)
+		ss_fatal(SS_LOC, "crypto framework: a kernel request needs a callback");
+	*r = (ss_cryptofw_req){.fw = fw, .k = k, .ctx = ctx, .bytes = bytes, .sid = sid, .cb = cb,
+			       .t_start = ss_sim_now(fw->sim)};
+	if (enqueue(fw, r, 0))
+		wake_thread(fw);
+}
+
+int ss_cryptofw_thread_sleeping(const ss_cryptofw *fw) { return fw->th_sleeping; }
+const ss_cryptofw_costs *ss_cryptofw_costs_of(const ss_cryptofw *fw) { return &fw->c; }
 
 /* ---- statistics ---- */
 

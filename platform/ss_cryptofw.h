@@ -85,6 +85,7 @@ typedef struct ss_cryptofw_req {
 	int sid;
 	int done;
 	ss_time t_start;
+	ss_time cb;       /* kernel request: the callback's own CPU cost */
 } ss_cryptofw_req;
 
 /* The framework on pool `cpu` (borrowed), with `costs`. SS_EINVAL (a
@@ -118,6 +119,18 @@ int ss_cryptofw_producer_sessions(const ss_cryptofw *fw, int producer); /* activ
    k(sim, ctx, bytes) when the call returns, t holding a processor again. */
 void ss_cryptofw_ioctl(ss_cryptofw *fw, int sid, ss_thread *t, uint32_t bytes, ss_cryptofw_req *r,
 		       ss_handler k, void *ctx);
+
+/* A kernel consumer's request (IPsec output): crypto_dispatch from the
+   caller's context, which has already paid `dispatch` (and `wakeup`
+   when ss_cryptofw_thread_sleeping said so); no system call, no copy.
+   The callback k(sim, ctx, bytes) runs where the request completes (the
+   completion interrupt for a card, the crypto thread for software),
+   which is charged cb for it (ip_output and the NIC driver, say) before
+   k runs; k must not block. */
+void ss_cryptofw_dispatch(ss_cryptofw *fw, int sid, uint32_t bytes, ss_time cb, ss_cryptofw_req *r, ss_handler k,
+			  void *ctx);
+int ss_cryptofw_thread_sleeping(const ss_cryptofw *fw);
+const ss_cryptofw_costs *ss_cryptofw_costs_of(const ss_cryptofw *fw);
 
 /* Statistics window (ss_cryptofw_reset starts one). */
 typedef struct ss_cryptofw_stats {
