@@ -467,6 +467,24 @@ static void submitted(ss_sim *sim, void *ctx, uint64_t arg)
 		ss_waitq_wait(&r->wq, r->t, woken, r, 0);
 }
 
+static void copied_in(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	ss_cryptofw_req *r = ctx;
+	ss_cryptofw *fw = r->fw;
+	ss_time d = fw->c.dispatch + (fw->th_sleeping ? fw->c.wakeup : 0);
+	ss_cpu_compute(fw->cpu, r->t, d, SS_CRYPTOFW_TAG_PATH, submitted, r, 0);
+}
+
+static void copied_in_start(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	ss_cryptofw_req *r = ctx;
+	ss_cpu_compute(r->fw->cpu, r->t, copy_time(r->fw, r->bytes), SS_CRYPTOFW_TAG_COPY, copied_in, r, 0);
+}
+
 void ss_cryptofw_ioctl(ss_cryptofw *fw, int sid, ss_thread *t, uint32_t bytes, ss_cryptofw_req *r, ss_handler k,
 		       void *ctx)
 {
@@ -485,13 +503,9 @@ void ss_cryptofw_ioctl(ss_cryptofw *fw, int sid, ss_thread *t, uint32_t bytes, s
 	r->cb = 0;
 	ss_waitq_init(&r->wq, fw->sim);
 	ss_thread_set_mode(t, SS_CPU_MODE_SYSTEM);
-	/* System call, checks, copy in, dispatch; the wake-up of the crypto
-	   thread when it sleeps (known now: nothing else runs meanwhile on
-	   this processor, and another processor's thread is woken at once). */
-	ss_time d = fw->c.syscall + fw->c.validate + copy_time(fw, bytes) + fw->c.dispatch;
-	if (fw->th_sleeping)
-		d += fw->c.wakeup;
-	ss_cpu_compute(fw->cpu, t, d, SS_CRYPTOFW_TAG_PATH, submitted, r, 0);
+	/* System call and checks, the copy in, then dispatch with the wake-up
+	   of the crypto thread when it sleeps. */
+	ss_cpu_compute(fw->cpu, t, fw->c.syscall + fw->c.validate, SS_CRYPTOFW_TAG_PATH, copied_in_start, r, 0);
 }
 
 void ss_cryptofw_dispatch(ss_cryptofw *fw, int sid, uint32_t bytes, ss_time cb, ss_cryptofw_req *r, ss_handler k,

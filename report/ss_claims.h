@@ -89,5 +89,7 @@ int ss_claims_parse_line(char *line, ss_claims_line *out);
 int ss_claims_nahum95(struct ss_db *db, FILE *out, ss_claims_result *res);
 /* Iatrou et al. (I09-C1 .. I09-C18), on the study "iatrou". */
 int ss_claims_iatrou09(struct ss_db *db, FILE *out, ss_claims_result *res);
+/* Keromytis et al. (OCF-C1 .. OCF-C23 and Tables 1-2), on the study "ocf". */
+int ss_claims_ocf(struct ss_db *db, FILE *out, ss_claims_result *res);
 
 #endif

@@ -4,12 +4,13 @@
 # with its exit status in rc, prints the plan, then calls these; each
 # prints TAP lines and advances n.
 
-# One line per claim of reference/claims.md with the given prefix
+# One line per claim of reference/claims.md (and a paper's own
+# reference/*-claims.md) with the given prefix
 # ("N95", "I09"): a claim may print several verdicts (N95-C5/MD5); it
 # passes when none fails; one whose verdicts are all INPUT is an input
 # check; a claim without a verdict fails.
 study_claim_ids() {
-  grep -oE "\*\*$1-C[0-9]+ " "$SRC/reference/claims.md" | tr -d '* ' | sort -u | sort -t C -k 2 -n
+  cat "$SRC/reference/claims.md" "$SRC"/reference/*-claims.md 2>/dev/null | grep -oE "\*\*$1-C[0-9]+ " | tr -d '* ' | sort -u | awk -F'-C' '{ print $2, $0 }' | sort -n | cut -d' ' -f2
 }
 study_claims() {
   for id in $(study_claim_ids "$1"); do
