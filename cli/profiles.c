@@ -99,13 +99,14 @@ static int resolve_role(ss_scenario *s, const char *datadir, const char *role, c
 	return ss_scenario_set(s, set, err, errlen);
 }
 
-/* The `profile` parameter (mpstack), directly or through a host. */
-static int resolve_profile(ss_scenario *s, const char *datadir, char *err, size_t errlen)
+/* A crypto profile parameter `key` (mpstack's `profile`, cryptohost's
+   `cpu_profile`), directly or through a host. */
+static int resolve_profile(ss_scenario *s, const char *datadir, const char *key, char *err, size_t errlen)
 {
-	if (ss_params_index(s->base, "profile") < 0)
+	if (ss_params_index(s->base, key) < 0)
 		return SS_OK;
 	char dir[4096], name_buf[256];
-	const char *name = ss_params_text(s->base, "profile");
+	const char *name = ss_params_text(s->base, key);
 	snprintf(dir, sizeof dir, "%s/crypto/profiles", datadir);
 	if (ss_params_index(s->base, "host") >= 0) {
 		/* The crypto profile a host profile names counts as given. */
@@ -116,7 +117,7 @@ static int resolve_profile(ss_scenario *s, const char *datadir, char *err, size_
 		if (hrc == SS_OK)
 			hrc = ss_host_apply(eff, hdir, err, errlen);
 		if (hrc == SS_OK)
-			snprintf(name_buf, sizeof name_buf, "%s", ss_params_text(eff, "profile"));
+			snprintf(name_buf, sizeof name_buf, "%s", ss_params_text(eff, key));
 		ss_params_free(eff);
 		if (hrc)
 			return hrc == SS_ENOMEM ? hrc : SS_EINVAL;
@@ -124,7 +125,7 @@ static int resolve_profile(ss_scenario *s, const char *datadir, char *err, size_
 	}
 	for (size_t g = 0; g < s->ngroups; g++)
 		for (size_t a = 0; a < s->groups[g].naxes; a++)
-			if (!strcmp(s->groups[g].axes[a].key, "profile")) {
+			if (!strcmp(s->groups[g].axes[a].key, key)) {
 				for (size_t i = 0; i < s->groups[g].axes[a].n; i++) {
 					int d = 0;
 					if (!strchr(s->groups[g].axes[a].values[i], '/') &&
@@ -147,13 +148,15 @@ static int resolve_profile(ss_scenario *s, const char *datadir, char *err, size_
 	if ((rc = write_derived(dir, name, path, sizeof path, err, errlen)))
 		return rc;
 	char set[600];
-	snprintf(set, sizeof set, "profile=%s", path);
+	snprintf(set, sizeof set, "%s=%s", key, path);
 	return ss_scenario_set(s, set, err, errlen);
 }
 
 int ss_profiles_resolve(ss_scenario *s, const char *datadir, char *err, size_t errlen)
 {
-	int rc = resolve_profile(s, datadir, err, errlen);
+	int rc = resolve_profile(s, datadir, "profile", err, errlen);
+	if (rc == SS_OK)
+		rc = resolve_profile(s, datadir, "cpu_profile", err, errlen);
 	if (rc == SS_OK)
 		rc = resolve_role(s, datadir, "sender", err, errlen);
 	if (rc == SS_OK)
