@@ -27,12 +27,16 @@ EXTRA_DIST += platform/nics
 # Coprocessor presets likewise: SS_DATADIR "/platform/coprocs".
 EXTRA_DIST += platform/coprocs
 
-check_PROGRAMS += tests/test_link tests/test_iobus tests/test_nic tests/test_coproc
-TESTS += tests/test_link tests/test_iobus tests/test_nic tests/test_coproc
+check_PROGRAMS += tests/test_link tests/test_iobus tests/test_nic tests/test_coproc tests/test_cryptofw
+TESTS += tests/test_link tests/test_iobus tests/test_nic tests/test_coproc tests/test_cryptofw
 
 tests_test_coproc_SOURCES = tests/test_coproc.c tests/ss_test.h
 tests_test_coproc_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
 tests_test_coproc_LDADD = $(SS_PLATFORM_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
+
+tests_test_cryptofw_SOURCES = tests/test_cryptofw.c tests/ss_test.h
+tests_test_cryptofw_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
+tests_test_cryptofw_LDADD = $(SS_PLATFORM_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
 
 tests_test_link_SOURCES = tests/test_link.c tests/ss_test.h
 tests_test_link_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
