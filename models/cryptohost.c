@@ -42,6 +42,7 @@
 #include "ss_cryptofw.h"
 #include "ss_env.h"
 #include "ss_err.h"
+#include "ss_exec.h"
 #include "ss_iobus.h"
 #include "ss_link.h"
 #include "ss_model.h"
@@ -71,6 +72,9 @@ typedef struct proc {
 	cdev *m;
 	int sid;
 	ss_time rem;          /* user crypto: the buffer's work left */
+	unsigned char *buf;   /* execute mode: the request's bytes */
+	uint64_t seq;         /* execute mode: requests made */
+	int id;
 } proc;
 
 struct cdev {
@@ -95,6 +99,12 @@ struct cdev {
 	uint64_t user_bytes;          /* user mode: bytes done in the window */
 	double total_bytes;           /* all bytes done (progress) */
 	double bus_bound;             /* ipsec: Mbit/s of payload the bus allows */
+	/* execute mode (devcrypto) */
+	ss_crypto *crypto;
+	ss_exec *xa, *xv;             /* the producers' transform; the processes' check */
+	size_t cap, prefix;
+	uint64_t corrupt_every, exec_done;
+	uint64_t verified, payload_errors, corrupted;
 	/* ipsec workload */
 	int ipsec;
 	ss_coproc_place place;
@@ -171,6 +181,10 @@ static const ss_param_def cd_params[] = {
 	 .help = "ipsec: per packet before the crypto (IPsec and IP output, the ESP header)"},
 	{.name = "xmit_us", .type = SS_PARAM_REAL, .def = "3", .min = 0, .max = 1e4, .unit = "us",
 	 .help = "ipsec: per packet after the crypto (ip_output, the driver's transmit)"},
+	{.name = "execute", .type = SS_PARAM_BOOL, .def = "false", .unit = "",
+	 .help = "devcrypto: the engines' output is the real transform of each request's bytes, which its process checks"},
+	{.name = "corrupt_every", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = 1000000000, .unit = "requests",
+	 .help = "execute mode: a faulty engine flips one output bit of every Nth request (0: never)"},
 	{.name = "hog", .type = SS_PARAM_BOOL, .def = "false", .unit = "",
 	 .help = "a CPU-bound process runs beside them; hog_stretch is its elapsed time against running alone"},
 	{.name = "hog_slice_us", .type = SS_PARAM_REAL, .def = "100", .min = 1, .max = 1e6, .unit = "us",
@@ -194,14 +208,47 @@ static const ss_metric_def cd_metrics[] = {
 	{.name = "thread_batch", .unit = "requests", .help = "requests the crypto thread takes per wake-up"},
 	{.name = "interrupts_per_s", .unit = "1/s", .help = "completion interrupt handler runs per second"},
 	{.name = "link_util", .unit = "fraction", .help = "ipsec: the NIC's link busy share"},
+	{.name = "verified_bytes", .unit = "bytes", .help = "execute mode: request bytes whose transform was checked and right"},
+	{.name = "payload_errors", .unit = "requests", .help = "execute mode: requests whose output did not decrypt to their input"},
 	{.name = "bus_bound", .unit = "Mbit/s", .help = "ipsec: payload rate at which the packets' DMAs alone fill the bus"},
 };
 
 static void issue(ss_sim *sim, void *ctx, uint64_t arg);
 
+/* Execute mode: the byte pattern of a process's request, a function of
+   the process and the request's number. */
+static unsigned char pattern(const proc *p, uint64_t seq, size_t i)
+{
+	return (unsigned char)(seq * 131u + i * 7u + (unsigned)p->id * 29u);
+}
+
+/* The process checks what came back: the transform's output decrypts
+   (or its digest verifies) to the bytes it sent. */
+static void check_output(proc *p)
+{
+	cdev *m = p->m;
+	ss_cryptofw_req *r = &p->req;
+	if (m->corrupt_every && ++m->exec_done % m->corrupt_every == 0 && r->out_len > m->prefix) {
+		r->buf[m->prefix] ^= 0x10; /* the faulty engine's one bit */
+		m->corrupted++;
+	}
+	size_t off = 0, plen = 0;
+	int ok = r->exec_rc == SS_OK && ss_exec_verify(m->xv, r->buf, r->out_len, &off, &plen) == SS_OK &&
+		 plen == m->buffer;
+	for (size_t i = 0; ok && i < plen; i++)
+		ok = r->buf[off + i] == pattern(p, p->seq, i);
+	if (ok)
+		m->verified += m->buffer;
+	else
+		m->payload_errors++;
+}
+
 static void done_one(ss_sim *sim, void *ctx, uint64_t arg)
 {
 	proc *p = ctx;
+	if (p->m->xa)
+		check_output(p);
+	p->seq++;
 	p->m->total_bytes += (double)arg;
 	issue(sim, p, 0);
 }
@@ -249,6 +296,15 @@ static void issue(ss_sim *sim, void *ctx, uint64_t arg)
 		p->rem = d;
 		user_slice(sim, p, 0);
 		return;
+	}
+	if (m->xa) {
+		for (size_t i = 0; i < m->buffer; i++)
+			p->buf[m->prefix + i] = pattern(p, p->seq, i);
+		p->req.exec = m->xa;
+		p->req.buf = p->buf;
+		p->req.cap = m->cap;
+		p->req.len = m->buffer;
+		p->req.seq = p->seq;
 	}
 	ss_cryptofw_ioctl(m->fw, p->sid, &p->t, m->buffer, &p->req, done_one, p);
 }
@@ -462,7 +518,12 @@ static void cd_destroy(void *st)
 		return;
 	ss_cryptofw_free(m->fw);
 	ss_profile_free(m->prof);
+	for (int i = 0; m->procs && i < m->nprocs; i++)
+		free(m->procs[i].buf);
 	free(m->procs);
+	ss_exec_free(m->xa);
+	ss_exec_free(m->xv);
+	ss_crypto_free(m->crypto);
 	free(m->slots);
 	ss_pktq_init(&m->qdisc); /* its packets belong to the pool */
 	ss_pktpool_free(m->pool);
@@ -545,6 +606,37 @@ static int build_ipsec(cdev *m, ss_sim *sim, const ss_params *p, const ss_coproc
 	snprintf(lim, sizeof lim, "%d packets in flight", m->wnd);
 	ss_sim_set_workload_limit(sim, lim);
 	m->window = ss_sim_now(sim);
+	return SS_OK;
+}
+
+/* Execute mode: one transform for the producers, one for the checks,
+   with a fixed key (the runs are reproducible). */
+static int build_exec(cdev *m, const ss_params *p, const char *algname, char *err, size_t errlen)
+{
+	char e[1024];
+	int rc;
+	if (m->ipsec || m->user || !m->alg) {
+		ss_errbuf(err, errlen, "execute needs workload = devcrypto, a real algorithm (not null) and no user_crypto");
+		return SS_EINVAL;
+	}
+	unsigned char key[64];
+	for (size_t i = 0; i < sizeof key; i++)
+		key[i] = (unsigned char)(0x5a ^ (i * 37));
+	size_t klen = m->alg->key_size ? m->alg->key_size : 20;
+	if ((rc = ss_crypto_alloc(&m->crypto, e, sizeof e)) != SS_OK ||
+	    (rc = ss_exec_alloc(&m->xa, m->crypto, algname, key, klen, e, sizeof e)) != SS_OK ||
+	    (rc = ss_exec_alloc(&m->xv, m->crypto, algname, key, klen, e, sizeof e)) != SS_OK) {
+		ss_errbuf(err, errlen, "execute: %s", e);
+		return rc == SS_ENOMEM ? rc : SS_EINVAL;
+	}
+	m->prefix = ss_exec_prefix(m->xa);
+	m->cap = ss_exec_capacity(m->xa, m->buffer);
+	if (m->cap == 0) {
+		ss_errbuf(err, errlen, "execute: %s cannot transform %u bytes (a multiple of its block, %zu bytes, is needed)",
+			  algname, m->buffer, m->alg->block_size);
+		return SS_EINVAL;
+	}
+	m->corrupt_every = (uint64_t)ss_params_int(p, "corrupt_every");
 	return SS_OK;
 }
 
@@ -703,9 +795,14 @@ static int cd_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	m->procs = calloc((size_t)m->nprocs, sizeof *m->procs);
 	if (!m->procs)
 		return fail(m, SS_ENOMEM);
+	if (ss_params_bool(p, "execute") && (rc = build_exec(m, p, algname, err, errlen)) != SS_OK)
+		return fail(m, rc);
 	for (int i = 0; i < m->nprocs; i++) {
 		proc *pr = &m->procs[i];
 		pr->m = m;
+		pr->id = i;
+		if (m->xa && !(pr->buf = malloc(m->cap)))
+			return fail(m, SS_ENOMEM);
 		ss_thread_init(&pr->t, (uint32_t)i + 1);
 		if (!m->user && (rc = ss_cryptofw_newsession(m->fw, algname, &pr->sid, e, sizeof e)) != SS_OK) {
 			ss_errbuf(err, errlen, "%s", e);
@@ -732,6 +829,7 @@ static void cd_reset(void *st)
 	m->window = ss_sim_now(m->sim);
 	m->user_bytes = 0;
 	m->sent_bytes = 0;
+	m->verified = m->payload_errors = 0;
 	if (m->fw)
 		ss_cryptofw_reset(m->fw);
 }
@@ -775,6 +873,8 @@ static void cd_collect(void *st, ss_metrics *out)
 	ss_metrics_set(out, "interrupts_per_s", "1/s", span > 0 ? (double)fs.interrupts / span : 0);
 	ss_metrics_set(out, "link_util", "fraction", m->link ? ss_link_utilisation(m->link, 0) : 0);
 	ss_metrics_set(out, "bus_bound", "Mbit/s", m->bus_bound);
+	ss_metrics_set(out, "verified_bytes", "bytes", (double)m->verified);
+	ss_metrics_set(out, "payload_errors", "requests", (double)m->payload_errors);
 }
 
 static double cd_progress(void *st) { return ((cdev *)st)->total_bytes; }

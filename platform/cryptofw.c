@@ -9,6 +9,7 @@
 
 #include "ss_crypto.h"
 #include "ss_err.h"
+#include "ss_exec.h"
 #include "ss_grow.h"
 
 #define MAX_PRODUCERS 64
@@ -233,6 +234,8 @@ static void finish(ss_cryptofw_req *r)
 {
 	ss_cryptofw *fw = r->fw;
 	r->done = 1;
+	if (r->exec)
+		r->exec_rc = ss_exec_apply(r->exec, r->buf, r->cap, r->len, r->seq, &r->out_len);
 	fw->prod[sess_of(fw, r->sid)->producer].done++;
 	if (r->t) {
 		ss_waitq_wake_one(&r->wq);

@@ -33,9 +33,10 @@
    out and returns. Every cost is a parameter with its source (the
    host profile); the scheduler's context switches are the CPU pool's.
 
-   Execution is of costs only: the transform itself is the crypto
-   layer's (execute mode is the caller's). Caller-owned; free it before
-   the simulator. */
+   Time is charged from costs; in execute mode (a request with an
+   ss_exec transform, crypto/ss_exec.h) the producer's output is also the
+   real transform of the request's bytes, for the caller to verify.
+   Caller-owned; free it before the simulator. */
 #ifndef SS_CRYPTOFW_H
 #define SS_CRYPTOFW_H
 
@@ -86,6 +87,17 @@ typedef struct ss_cryptofw_req {
 	int done;
 	ss_time t_start;
 	ss_time cb;       /* kernel request: the callback's own CPU cost */
+	/* Execute mode, ioctl only (the caller sets these before the call and
+	   keeps them; exec NULL: costs only): the producer's output is the
+	   real transform (ss_exec_apply) of the len bytes at buf (capacity
+	   cap, the transform's headroom before them), applied when the
+	   request completes, with its status in exec_rc and the output's
+	   length in out_len. */
+	struct ss_exec *exec;
+	unsigned char *buf;
+	size_t cap, len, out_len;
+	uint64_t seq;
+	int exec_rc;
 } ss_cryptofw_req;
 
 /* The framework on pool `cpu` (borrowed), with `costs`. SS_EINVAL (a

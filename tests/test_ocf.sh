@@ -18,7 +18,7 @@ rc=$?
 . "$SRC/tests/study.sh"
 ids=$(study_claim_ids OCF)
 figs="table1 table2 fig1 fig4 placement-pci32 placement-pci64"
-echo "1..$(( $(echo "$ids" | grep -c .) + 1 + 2 + 1 + $(echo $figs | wc -w) + 1 + 2 + 3 ))"
+echo "1..$(( $(echo "$ids" | grep -c .) + 1 + 2 + 1 + $(echo $figs | wc -w) + 1 + 2 + 3 + 3 ))"
 n=0
 study_claims OCF
 
@@ -105,3 +105,29 @@ t=$(tp "look-aside card" throughput 12800); i=$(tp "inline (NIC)" throughput 128
 if awk -v t="$t" -v i="$i" -v b="$ib" 'BEGIN { exit !(i > 2.5 * t && i <= b * (1 + 1e-9) && i >= 0.99 * b) }'; then
   echo "ok $n - inline lifts the bound: $i Mbit/s (its bound $ib) against look-aside $t"
 else echo "not ok $n - inline $i (bound $ib) against look-aside $t"; fi
+
+# Execute mode: every request's bytes really transformed by its engine and
+# checked by its process; the timing is that of the costs alone.
+val() {
+  "$BLD/secsim" show "$1" --series "$2" --metric "$3" |
+    awk -v m="$3" -v x="$4" 'NR > 1 { for (i = 1; i < NF; i++) if ($i == m && $(i + 1) == x) print $(i + 2) }'
+}
+"$BLD/secsim" run "$SRC/scenarios/ocf/table1.cfg" -o "$T/e0.db" --quiet --set 'label=32 threads' --set buffer=1024 > /dev/null 2>&1
+"$BLD/secsim" run "$SRC/scenarios/ocf/table1.cfg" -o "$T/e1.db" --quiet --set 'label=32 threads' --set buffer=1024 --set execute=true > /dev/null 2>&1
+"$BLD/secsim" run "$SRC/scenarios/ocf/table1.cfg" -o "$T/e2.db" --quiet --set 'label=32 threads' --set buffer=1024 --set execute=true --set corrupt_every=10 > /dev/null 2>&1
+t0=$(val "$T/e0.db" "32 threads" throughput 1024); t1=$(val "$T/e1.db" "32 threads" throughput 1024)
+v1=$(val "$T/e1.db" "32 threads" verified_bytes 1024); e1=$(val "$T/e1.db" "32 threads" payload_errors 1024)
+r2=$(val "$T/e2.db" "32 threads" requests_per_s 1024); e2=$(val "$T/e2.db" "32 threads" payload_errors 1024)
+n=$((n + 1))
+if [ -n "$t0" ] && [ "$t0" = "$t1" ]; then echo "ok $n - execute mode leaves the timing alone: $t1 Mbit/s both ways"
+else echo "not ok $n - execute mode changed the throughput: $t0 -> $t1"; fi
+n=$((n + 1))
+# Window 0.5 s (the scenario's duration): bytes checked = throughput x 0.5 s / 8,
+# to the 6 significant digits secsim show prints.
+if awk -v t="$t1" -v v="$v1" -v e="$e1" 'BEGIN { d = v * 8 / 0.5 / 1e6 / t - 1; exit !(e == 0 && v > 0 && d * d < 1e-10) }'; then
+  echo "ok $n - every request's 3DES output checked by its process: $v1 bytes right, no error"
+else echo "not ok $n - execute mode: $v1 bytes verified, $e1 errors, throughput $t1"; fi
+n=$((n + 1))
+if awk -v r="$r2" -v e="$e2" 'BEGIN { w = r * 0.5 / 10; exit !(e >= w - 1 && e <= w + 1) }'; then
+  echo "ok $n - a faulty engine flipping a bit in every 10th request is caught every time: $e2 errors in $r2 requests/s x 0.5 s"
+else echo "not ok $n - corrupt_every=10: $e2 errors for $r2 requests/s"; fi
