@@ -2,7 +2,10 @@
    overhead + bytes at the rated rate, DMA out), the engine-bound and the
    bus-bound throughput of many outstanding requests (approached, never
    exceeded), the queue depth, the placements that cross no bus, the
-   on-card bus behind a bridge, and the preset loader's messages. */
+   on-card bus behind a bridge, streaming cards (one request's latency
+   with FIFOs of 2 and of 1 chunk, the engine-bound and the bus-bound
+   throughput, the bus never more than fully used), and the preset
+   loader's messages. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,9 +99,57 @@ static double closed_rate(const ss_coproc_spec *s, int ncards, int users, uint32
 	return (double)(n1 - n0) * bytes * 8 / secs;
 }
 
+/* Streaming cards, bus-bound: `ncards` cards of spec s, `users`
+   closed-loop requesters of `bytes` on one PCI 32/33 bus, from time 0
+   (so every request that completes has had all its DMAs on the bus
+   within the run). The bus's utilisation over each of `windows` windows
+   of about 1 ms after 5 ms (the largest in *umax, the mean in *umean);
+   returns the payload throughput from 0 to the end. */
+static double stream_windows(const ss_coproc_spec *s, int ncards, int users, uint32_t bytes, int windows, double *umax,
+			     double *umean)
+{
+	ss_sim *sim;
+	SS_MUST(ss_sim_alloc(&sim, 1));
+	ss_iobus *bus;
+	char err[256];
+	SS_MUST(ss_iobus_alloc(&bus, sim, "pci", "pci32-33", err, sizeof err));
+	ss_coproc *c[8];
+	for (int i = 0; i < ncards; i++) {
+		char nm[16];
+		snprintf(nm, sizeof nm, "s%d", i);
+		SS_MUST(ss_coproc_alloc(&c[i], sim, nm, s, SS_COPROC_LOOKASIDE, bus, NULL, err, sizeof err));
+	}
+	loop *l = calloc((size_t)users, sizeof *l);
+	for (int u = 0; u < users; u++) {
+		l[u].c = c[u % ncards];
+		l[u].r.alg = SS_COPROC_3DES;
+		l[u].r.in_bytes = l[u].r.out_bytes = bytes;
+		again(sim, &l[u], 0);
+	}
+	ss_time t = ss_time_from_us(5000);
+	ss_sim_run_until(sim, t);
+	*umax = 0;
+	*umean = 0;
+	for (int w = 0; w < windows; w++) {
+		ss_sim_reset_stats(sim);
+		/* Windows end at odd times, inside DMAs. */
+		t += ss_time_from_us(1000) + 7777;
+		ss_sim_run_until(sim, t);
+		double u = ss_iobus_utilisation(bus, 0);
+		*umax = u > *umax ? u : *umax;
+		*umean += u / windows;
+	}
+	uint64_t n = 0;
+	for (int u = 0; u < users; u++)
+		n += l[u].n - 1; /* again() counts the first submission too */
+	free(l);
+	ss_sim_free(sim);
+	return (double)n * bytes * 8 / ss_time_to_s(t);
+}
+
 int main(void)
 {
-	ss_test_plan(25);
+	ss_test_plan(34);
 	ss_coproc_alg a;
 	SS_CHECK(ss_coproc_alg_of("3des-cbc", &a) == SS_OK && a == SS_COPROC_3DES &&
 			 ss_coproc_alg_of("hmac-sha1-96", &a) == SS_OK && a == SS_COPROC_SHA1 &&
@@ -229,6 +280,88 @@ int main(void)
 	ss_sim_free(sim);
 	SS_CHECK_NEAR(x / 1e6, 4096 * 8 / cycle / 1e6, 0.01 * 4096 * 8 / cycle / 1e6,
 		      "one synchronous requester: bytes / (2 DMAs + engine), Mbit/s");
+
+	/* Streaming, 1 KB chunks, FIFOs of 2, host bus only, one request of
+	   4000 bytes (chunks 1024, 1024, 1024, 928). The input DMA channel
+	   fetches chunk 0 with the descriptor, then chunk 1 while the engine
+	   starts (overhead + chunk 0); from then on, while the engine works on
+	   chunk i + 1, the shared bus carries chunk i's output and chunk
+	   i + 2's input, which take less than the engine's chunk time, so the
+	   engine never waits for input or for room in the output FIFO and
+	   the bus is idle when the last chunk leaves with the result
+	   descriptor. At 80 Mbit/s each chunk's engine time is a whole number
+	   of ps, so their sum is the whole request's. */
+	ss_coproc_spec st = base_spec();
+	st.stream_chunk = 1024;
+	st.stream_fifo = 2;
+	SS_MUST(ss_sim_alloc(&sim, 1));
+	SS_MUST(ss_iobus_alloc(&bus, sim, "pci", "pci32-33", err, sizeof err));
+	SS_MUST(ss_coproc_alloc(&c, sim, "stream", &st, SS_COPROC_LOOKASIDE, bus, NULL, err, sizeof err));
+	ss_time e1024 = ss_time_from_s(1024 * 8 / 80e6), e928 = ss_time_from_s(928 * 8 / 80e6);
+	ss_time d1 = ss_iobus_dma_time(bus, 1024);
+	SS_CHECK(2 * d1 < e928 && 3 * e1024 + e928 + st.request_overhead == ss_coproc_service(c, SS_COPROC_3DES, 4000),
+		 "the closed form's conditions: 2 chunk DMAs (%.3f us) < a chunk's engine time; whole ps",
+		 2 * ss_time_to_us(d1));
+	d = (done){0};
+	r = (ss_coproc_req){.alg = SS_COPROC_3DES, .in_bytes = 4000, .out_bytes = 4000, .k = on_done, .ctx = &d};
+	SS_CHECK_INT(ss_coproc_submit(c, &r), SS_OK, "a streaming card takes the request");
+	ss_sim_run(sim);
+	want = ss_iobus_dma_time_desc(bus, 1024, 32) + ss_coproc_service(c, SS_COPROC_3DES, 4000) +
+	       ss_iobus_dma_time_desc(bus, 928, 32);
+	SS_CHECK(d.n == 1 && d.last == want,
+		 "streaming, FIFOs of 2: latency %lld ps = DMA(1024 + 32) + 5 us + engine(4000) + DMA(928 + 32) (%lld ps)",
+		 (long long)d.last, (long long)want);
+	SS_CHECK_INT(ss_iobus_bytes(bus), 2 * (4000 + 32), "the bytes and one descriptor cross each way");
+	ss_sim_free(sim);
+	/* FIFOs of one chunk (the chunk in the engine fills the input FIFO):
+	   the next chunk is fetched only when the engine is done with one,
+	   behind that chunk's output on the shared bus, so each chunk after
+	   the first waits 2 chunk DMAs: DMA(1024 + 32) + 5 us + 4 x engine(1024)
+	   + 3 x 2 x DMA(1024) + DMA(1024 + 32) for 4096 bytes. */
+	st.stream_fifo = 1;
+	SS_MUST(ss_sim_alloc(&sim, 1));
+	SS_MUST(ss_iobus_alloc(&bus, sim, "pci", "pci32-33", err, sizeof err));
+	SS_MUST(ss_coproc_alloc(&c, sim, "stream", &st, SS_COPROC_LOOKASIDE, bus, NULL, err, sizeof err));
+	d = (done){0};
+	r = (ss_coproc_req){.alg = SS_COPROC_3DES, .in_bytes = 4096, .out_bytes = 4096, .k = on_done, .ctx = &d};
+	ss_coproc_submit(c, &r);
+	ss_sim_run(sim);
+	want = 2 * ss_iobus_dma_time_desc(bus, 1024, 32) + st.request_overhead + 4 * e1024 +
+	       6 * ss_iobus_dma_time(bus, 1024);
+	SS_CHECK(d.n == 1 && d.last == want,
+		 "streaming, FIFOs of 1: latency %lld ps = 2 DMA(1024 + 32) + 5 us + 4 x engine(1024) + 6 x DMA(1024) (%lld ps)",
+		 (long long)d.last, (long long)want);
+	ss_sim_free(sim);
+
+	/* Engine-bound streaming: 8 outstanding requests on one card keep the
+	   engine busy (the next request's chunks stream in while the last
+	   one's are in the engine): 4096 x 8 / (5 us + 4096 x 8 / 80 Mbit/s). */
+	st.stream_fifo = 2;
+	x = closed_rate(&st, 1, 8, 4096, 0.5, &u);
+	bound = 4096 * 8 / ss_time_to_s(ss_time_from_us(5) + ss_time_from_s(4096 * 8 / 80e6));
+	SS_CHECK(x <= bound * 1.0001 && x >= bound * 0.99,
+		 "streaming, engine-bound: %.3f Mbit/s within 1%% of the rate-limited %.3f (above it by no more than the window's edge)", x / 1e6,
+		 bound / 1e6);
+
+	/* Bus-bound streaming: four fast engines on PCI 32/33. Each request
+	   of 4 chunks moves, each way, one chunk with the descriptor and 3
+	   without, so payload <= 4096 / (2 x (DMA(1024 + 32) + 3 x DMA(1024))). */
+	st.bps[SS_COPROC_3DES] = 2e9;
+	st.request_overhead = 0;
+	double umax, umean;
+	x = stream_windows(&st, 4, 32, 4096, 50, &umax, &umean);
+	SS_MUST(ss_sim_alloc(&sim, 1));
+	SS_MUST(ss_iobus_alloc(&bus, sim, "pci", "pci32-33", err, sizeof err));
+	bound = 4096 * 8 /
+		(2 * ss_time_to_s(ss_iobus_dma_time_desc(bus, 1024, 32) + 3 * ss_iobus_dma_time(bus, 1024)));
+	ss_sim_free(sim);
+	/* 1e-12: the ratio moved / (rate x span) of two doubles, a few ulps. */
+	SS_CHECK(umax <= 1.0 + 1e-12, "streaming, bus-bound: the bus's utilisation is never above 1 in 50 windows "
+				      "ending inside DMAs (largest 1 %+.3g)", umax - 1);
+	SS_CHECK(umean > 0.99, "the bus is saturated (mean %.4f)", umean);
+	SS_CHECK(x <= bound * 1.0001 && x >= bound * 0.98,
+		 "bus-bound streaming: %.2f Mbit/s, never above the chunked DMAs' %.2f (%.4f of it)", x / 1e6,
+		 bound / 1e6, x / bound);
 
 	/* Preset loader: every setting needs a source, file:line messages. */
 	char dir[] = "/tmp/ss_coproc_XXXXXX";
