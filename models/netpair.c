@@ -30,6 +30,8 @@
 #include "ss_nethost.h"
 #include "ss_netperf.h"
 #include "ss_nic.h"
+#include "ss_org.h"
+#include "ss_pingpong.h"
 #include "ss_profile.h"
 #include "ss_protoprof.h"
 #include "ss_tcp.h"
@@ -48,7 +50,10 @@ typedef struct np {
 	ss_profile *cprof[2];
 	ss_protoprof *pprof[2];
 	ss_nethost *host[2];  /* 0 sender, 1 receiver */
-	ss_netperf *np;
+	ss_org org;           /* the organisation both run, if has_org */
+	int has_org;
+	ss_netperf *np;       /* workload stream */
+	ss_pingpong *pp;      /* workload pingpong */
 	ss_time window;
 	double full_goodput;  /* bit/s of payload: back-to-back full segments on cores_needed's link */
 	int cores_other_link; /* that link is not the stream's (cores_link_mbps) */
@@ -97,12 +102,25 @@ static const ss_param_def np_params[] = {
 	 .help = "receive queues with RSS on each host's NIC (at most the NIC's), queue q's interrupt on CPU q % processors; stream k goes to queue k % rx_queues"},
 	{.name = "execute", .type = SS_PARAM_BOOL, .def = "false", .unit = "",
 	 .help = "build real datagrams, protect them with the SAs and check every payload byte"},
+	{.name = "workload", .type = SS_PARAM_STRING, .def = "stream", .unit = "",
+	 .help = "\"stream\": netperf TCP_STREAM; \"pingpong\": a client writes msg_size bytes, the server returns as many, and again (round-trip time)"},
+	{.name = "org", .type = SS_PARAM_STRING, .def = "", .unit = "",
+	 .help = "protocol organisation of both hosts (platform/orgs/NAME: ultrix42a, mach30-ux36, ulib-mach30); empty: Linux 2.6.11's kernel paths"},
+	{.name = "nic", .type = SS_PARAM_STRING, .def = "", .unit = "",
+	 .help = "NIC preset of both hosts (platform/nics/NAME); empty: each host profile's"},
+	{.name = "tcp", .type = SS_PARAM_STRING, .def = "linux2611", .unit = "",
+	 .help = "TCP behaviour: \"linux2611\" (tcp_tuning applies) or \"bsd43\" (4.3BSD: whole free buffer offered, 200 ms delayed ACKs, no options)"},
+	{.name = "tcp_window", .type = SS_PARAM_INT, .def = "16384", .min = 2048, .max = 1048576, .unit = "bytes",
+	 .help = "bsd43: socket buffers each way (T93-006: \"TCP windows of 16 Kbytes\")"},
 	{.name = "corrupt_every", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = 1000000000, .unit = "frames",
 	 .help = "execute mode: flip a bit of every Nth frame the sender sends (0: never)"},
 };
 
 static const ss_metric_def np_metrics[] = {
-	{.name = "throughput", .unit = "Mbit/s", .help = "payload read by the receiving netperf per second"},
+	{.name = "throughput", .unit = "Mbit/s", .help = "payload read by the receiving netperf per second (workload stream)"},
+	{.name = "rtt", .unit = "ms", .help = "workload pingpong: mean round-trip time of an exchange"},
+	{.name = "exchanges", .unit = "exchanges", .help = "workload pingpong: round trips completed in the window"},
+	{.name = "rcv.batch", .unit = "packets", .help = "an organisation outside the kernel: packets the receiver took per notification of its protocol thread"},
 	{.name = "snd.irqs_per_s", .unit = "1/s", .help = "sender's hard interrupts per second"},
 	{.name = "rcv.irqs_per_s", .unit = "1/s", .help = "receiver's hard interrupts per second"},
 	{.name = "retransmits", .unit = "segments", .help = "segments the sender retransmitted"},
@@ -263,6 +281,7 @@ static void np_destroy(void *st)
 	if (!m)
 		return;
 	ss_netperf_free(m->np);
+	ss_pingpong_free(m->pp);
 	for (int i = 0; i < 2; i++)
 		ss_nethost_free(m->host[i]);
 	for (int i = 0; i < 2; i++) {
@@ -318,6 +337,35 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		rc = SS_EINVAL;
 		goto fail;
 	}
+	const char *wl = ss_params_string(p, "workload"), *tcpk = ss_params_string(p, "tcp");
+	int pingpong = !strcmp(wl, "pingpong"), bsd = !strcmp(tcpk, "bsd43");
+	if (!pingpong && strcmp(wl, "stream")) {
+		ss_errbuf(err, errlen, "workload '%s': \"stream\" or \"pingpong\"", wl);
+		rc = SS_EINVAL;
+		goto fail;
+	}
+	if (!bsd && strcmp(tcpk, "linux2611")) {
+		ss_errbuf(err, errlen, "tcp '%s': \"linux2611\" or \"bsd43\"", tcpk);
+		rc = SS_EINVAL;
+		goto fail;
+	}
+	if (bsd && ss_params_bool(p, "tcp_tuning")) {
+		ss_errbuf(err, errlen, "tcp_tuning is Linux's (tcp = \"linux2611\")");
+		rc = SS_EINVAL;
+		goto fail;
+	}
+	const char *orgn = ss_params_string(p, "org");
+	if (*orgn) {
+		char odir[4096];
+		snprintf(odir, sizeof odir, "%s/platform/orgs", ss_datadir());
+		if ((rc = ss_org_load(odir, orgn, &m->org, NULL, 0, e, sizeof e)) != SS_OK) {
+			ss_errbuf(err, errlen, "org: %s", e);
+			rc = rc == SS_ENOMEM ? rc : SS_EINVAL;
+			goto fail;
+		}
+		m->has_org = 1;
+	}
+	const char *nicn = ss_params_string(p, "nic");
 	int execute = ss_params_bool(p, "execute");
 	long long corrupt = ss_params_int(p, "corrupt_every");
 	if (corrupt && !execute) {
@@ -361,13 +409,14 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		const char *cp = ss_params_string(p, i ? "receiver_profile" : "sender_profile");
 		if ((rc = ss_profile_load_ref(cdir, *cp ? cp : hp[i].cpu_profile, NULL, &m->cprof[i], e, sizeof e)) != SS_OK ||
 		    (rc = ss_protoprof_load(&m->pprof[i], pdir, hp[i].proto_profile, e, sizeof e)) != SS_OK ||
-		    (rc = ss_nic_spec_load(ndir, hp[i].nic, &hc.nic, NULL, 0, e, sizeof e)) != SS_OK) {
+		    (rc = ss_nic_spec_load(ndir, *nicn ? nicn : hp[i].nic, &hc.nic, NULL, 0, e, sizeof e)) != SS_OK) {
 			ss_errbuf(err, errlen, "%s %s: %s", roles[i], hn, e);
 			rc = rc == SS_ENOMEM ? rc : SS_EINVAL;
 			goto fail;
 		}
 		if (hc.nic.max_bps > 0 && rate > hc.nic.max_bps) {
-			ss_errbuf(err, errlen, "%s %s: its NIC %s drives at most %g Mbit/s, not %g", roles[i], hn, hp[i].nic,
+			ss_errbuf(err, errlen, "%s %s: its NIC %s drives at most %g Mbit/s, not %g", roles[i], hn,
+				  *nicn ? nicn : hp[i].nic,
 				  hc.nic.max_bps * 1e-6, rate * 1e-6);
 			rc = SS_EINVAL;
 			goto fail;
@@ -387,15 +436,30 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		hc.execute = execute;
 		hc.exec_crypto = m->crypto;
 		hc.corrupt_every = i == 0 ? (uint64_t)corrupt : 0;
+		hc.org = m->has_org ? &m->org : NULL;
 		if ((rc = ss_nethost_alloc(&m->host[i], sim, &hc, e, sizeof e)) != SS_OK) {
 			ss_errbuf(err, errlen, "%s %s: %s", roles[i], hn, e);
 			goto fail;
 		}
 	}
 	int streams = (int)ss_params_int(p, "streams");
+	if (pingpong && streams != 1) {
+		ss_errbuf(err, errlen, "workload pingpong runs on one connection (streams = 1)");
+		rc = SS_EINVAL;
+		goto fail;
+	}
+	ss_tcp_config tcfg;
+	if (bsd) {
+		uint32_t mss;
+		if ((rc = ss_nethost_mss(ic.proto == SS_IPSEC_NONE ? NULL : &ic, mtu, &mss, e, sizeof e)) != SS_OK) {
+			ss_errbuf(err, errlen, "%s", e);
+			goto fail;
+		}
+		ss_tcp_config_bsd43(&tcfg, mss, (uint32_t)ss_params_int(p, "tcp_window"));
+	}
 	for (int s = 0; s < streams; s++)
-		if ((rc = ss_nethost_connect(m->host[0], m->host[1], ic.proto == SS_IPSEC_NONE ? NULL : &ic, NULL,
-					     ss_params_bool(p, "tcp_tuning"), e, sizeof e)) != SS_OK) {
+		if ((rc = ss_nethost_connect(m->host[0], m->host[1], ic.proto == SS_IPSEC_NONE ? NULL : &ic,
+					     bsd ? &tcfg : NULL, ss_params_bool(p, "tcp_tuning"), e, sizeof e)) != SS_OK) {
 			ss_errbuf(err, errlen, "%s", e);
 			goto fail;
 		}
@@ -413,6 +477,18 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	if ((rc = full_segment_goodput(&cls, &ic, ss_nethost_mss_of(m->host[0]), ss_params_bool(p, "tcp_tuning"),
 				       &m->full_goodput, err, errlen)) != SS_OK)
 		goto fail;
+	if (pingpong) {
+		ss_pingpong_config pc;
+		ss_pingpong_config_default(&pc);
+		pc.size = (uint32_t)ss_params_int(p, "msg_size");
+		if ((rc = ss_pingpong_alloc(&m->pp, sim, m->host[0], m->host[1], &pc, err, errlen)) != SS_OK)
+			goto fail;
+		ss_sim_set_workload_limit(sim, "one exchange at a time");
+		ss_pingpong_start(m->pp);
+		m->window = ss_sim_now(sim);
+		*state = m;
+		return SS_OK;
+	}
 	ss_netperf_config nc;
 	ss_netperf_config_default(&nc);
 	nc.msg_size = (uint32_t)ss_params_int(p, "msg_size");
@@ -436,7 +512,10 @@ static void np_reset(void *st)
 {
 	np *m = st;
 	m->window = ss_sim_now(m->sim);
-	ss_netperf_reset(m->np);
+	if (m->np)
+		ss_netperf_reset(m->np);
+	if (m->pp)
+		ss_pingpong_reset(m->pp);
 	for (int i = 0; i < 2; i++) {
 		ss_nethost_stats_reset(m->host[i]);
 		for (int k = 0; k < ss_nethost_conns(m->host[i]); k++)
@@ -449,8 +528,16 @@ static void np_collect(void *st, ss_metrics *out)
 	np *m = st;
 	double span = ss_time_to_s(ss_sim_now(m->sim) - m->window);
 	ss_netperf_stats ns;
-	ss_netperf_stats_get(m->np, &ns);
-	ss_metrics_set(out, "throughput", "Mbit/s", ns.throughput_bps * 1e-6);
+	memset(&ns, 0, sizeof ns);
+	if (m->np) {
+		ss_netperf_stats_get(m->np, &ns);
+		ss_metrics_set(out, "throughput", "Mbit/s", ns.throughput_bps * 1e-6);
+	} else {
+		ss_pingpong_stats ps;
+		ss_pingpong_stats_get(m->pp, &ps);
+		ss_metrics_set(out, "rtt", "ms", ps.rtt_mean_s * 1e3);
+		ss_metrics_set(out, "exchanges", "exchanges", (double)ps.exchanges);
+	}
 	ss_nethost_stats hs[2];
 	double drops = 0, auth = 0;
 	for (int i = 0; i < 2; i++) {
@@ -482,6 +569,9 @@ static void np_collect(void *st, ss_metrics *out)
 	ss_metrics_set(out, "rcv.prequeued", "segments", (double)hs[1].prequeued);
 	ss_metrics_set(out, "rcv.prequeue_dropped", "segments", (double)hs[1].prequeue_dropped);
 	ss_metrics_set(out, "rcv.sock_backlogged", "segments", (double)hs[1].sock_backlogged);
+	if (m->has_org && m->org.dom != SS_ORG_KERNEL)
+		ss_metrics_set(out, "rcv.batch", "packets",
+			       hs[1].notifies ? (double)hs[1].rx_pkts / (double)hs[1].notifies : 0);
 	double util = 0;
 	for (int i = 0; i < 2; i++)
 		util = fmax(util, ss_cpu_utilisation(ss_nethost_cpu(m->host[i])));
@@ -498,11 +588,15 @@ static void np_collect(void *st, ss_metrics *out)
 	ss_metrics_set(out, "cores_needed", "processors", cores);
 }
 
-static double np_progress(void *st) { return (double)ss_netperf_bytes_read_total(((np *)st)->np); }
+static double np_progress(void *st)
+{
+	np *m = st;
+	return m->np ? (double)ss_netperf_bytes_read_total(m->np) : (double)ss_pingpong_exchanges_total(m->pp);
+}
 
 const ss_model_type ss_model_netpair = {
 	.name = "netpair",
-	.help = "netperf TCP_STREAM between two Linux 2.6.11 hosts back to back: plain IP or IPsec, NIC, NAPI, TCP tuning (Iatrou et al.)",
+	.help = "TCP between two hosts back to back, netperf TCP_STREAM or ping-pong: Linux 2.6.11 (plain IP or IPsec, NIC, NAPI, TCP tuning: Iatrou et al.) or a protocol organisation (kernel, server, library: Thekkath et al.)",
 	.params = np_params,
 	.nparams = sizeof np_params / sizeof np_params[0],
 	.metrics = np_metrics,

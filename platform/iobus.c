@@ -83,6 +83,19 @@ static const struct preset {
 		  /* ASSUMPTION: Max_Payload_Size at its 128-byte reset value,
 		     as pcie-x4 (a BIOS may set 256). */
 		  .burst = 128, .duplex = 1}},
+	{.name = "turbochannel-25",
+	 /* DEC TURBOchannel as in the DECstation 5000/200: "a 32-bit address
+	    and data multiplexed bus, clocked at frequencies between 12.5 and
+	    25 MHz, with a maximum theoretical usable bandwidth of 90 MB/s"
+	    (https://en.wikipedia.org/wiki/TURBOchannel); the 5000/200 runs it
+	    at 25 MHz (https://grokipedia.com/page/turbochannel: "Model 200
+	    with 25 MHz clock"): 4 bytes x 25 MHz = 100 MB/s raw. */
+	 .spec = {.bytes_per_s = 4 * 25e6, .clock_hz = 25e6,
+		  /* ASSUMPTION: 128-byte DMA blocks and 3 clocks per
+		     transaction (the multiplexed address cycle, the target's
+		     acknowledgement and a turnaround): 32 / 35 of 100 MB/s =
+		     91 MB/s, the usable figure above. */
+		  .overhead_cycles = 3, .burst = 128, .duplex = 0}},
 };
 
 #define NPRESETS (sizeof presets / sizeof presets[0])
@@ -96,7 +109,7 @@ struct ss_iobus {
 	char name[SS_METRIC_NAME];
 };
 
-const char *ss_iobus_presets(void) { return "pci32-33|pci64-66|pcix-133|pcie-x4|pcie2-x8"; }
+const char *ss_iobus_presets(void) { return "pci32-33|pci64-66|pcix-133|pcie-x4|pcie2-x8|turbochannel-25"; }
 
 int ss_iobus_check_preset(const char *name, char *msg, size_t len)
 {

@@ -9,7 +9,8 @@ libss_platform_a_SOURCES = \
 	platform/ss_iobus.h platform/iobus.c \
 	platform/ss_nic.h platform/nic.c platform/nicspec.c \
 	platform/ss_coproc.h platform/coproc.c platform/coprocspec.c \
-	platform/ss_cryptofw.h platform/cryptofw.c
+	platform/ss_cryptofw.h platform/cryptofw.c \
+	platform/ss_org.h platform/org.c
 # Link order: platform before proto, res, kernel, util; the NIC preset
 # loader reads libconfig through crypto/ss_cfgfile, so crypto follows.
 SS_PLATFORM_LIBS = libss_platform.a
@@ -26,6 +27,8 @@ SS_HOST_LIBS = libss_host.a
 EXTRA_DIST += platform/nics
 # Coprocessor presets likewise: SS_DATADIR "/platform/coprocs".
 EXTRA_DIST += platform/coprocs
+# Protocol organisations likewise: SS_DATADIR "/platform/orgs".
+EXTRA_DIST += platform/orgs
 
 check_PROGRAMS += tests/test_link tests/test_iobus tests/test_nic tests/test_coproc tests/test_cryptofw
 TESTS += tests/test_link tests/test_iobus tests/test_nic tests/test_coproc tests/test_cryptofw

@@ -225,6 +225,8 @@ struct ss_nethost {
 	uint64_t sent_frames; /* for the corruption injector */
 	/* cached costs, ps */
 	ss_time c_irq, c_softirq, c_skb_alloc_tx, c_skb_free_tx, c_skb_rx, c_syscall;
+	ss_time c_call, c_wake;   /* a read or write's entry, a blocked caller's wake-up (the organisation's or the syscall's) */
+	int uthread;              /* inbound protocol work runs in a process-level protocol thread (an organisation outside the kernel) */
 	ss_nethost_stats st;
 	double proto_ps, crypto_ps;
 };
@@ -381,14 +383,27 @@ static void path_build(const nsock *cn, int path, uint32_t n, uint32_t len, ss_t
 	}
 	/* The driver's own steps: the skb (half of it on send: its free is
 	   the tx clean's), and a copying driver's bounce buffer. */
+	const ss_org *org = h->cfg.org;
+	/* A programmed-I/O card's frame moves through the processor. */
+	double pio_ns = path == PATH_TX ? h->cfg.nic.pio_tx_ns : h->cfg.nic.pio_rx_ns;
+	ss_time pio = ss_time_from_us(pio_ns * (double)(len + 14) * 1e-3);
 	if (path == PATH_TX) {
 		ss_prog_compute(g, h->c_skb_alloc_tx, TAG_PROTO, "skb alloc");
 		if (h->cfg.nic.tx_copy) /* 8139too */
 			ss_prog_compute(g, pp(h, SS_PP_COPY, SS_PP_TX, len + 14), TAG_PROTO, "driver copy");
+		if (pio)
+			ss_prog_compute(g, pio, TAG_PROTO, "programmed I/O");
+		if (org && org->dev_tx)
+			ss_prog_compute(g, org->dev_tx, TAG_PROTO, "device crossing");
 	} else if (path == PATH_RX_DRIVER) {
 		ss_prog_compute(g, h->c_skb_rx, TAG_PROTO, "skb");
 		if (h->cfg.nic.rx_copy)
 			ss_prog_compute(g, pp(h, SS_PP_COPY, SS_PP_RX, len + 14), TAG_PROTO, "driver copy");
+		if (pio)
+			ss_prog_compute(g, pio, TAG_PROTO, "programmed I/O");
+		ss_time dm = !org ? 0 : h->cfg.nic.hw_demux ? org->demux_hw : org->demux_sw;
+		if (dm)
+			ss_prog_compute(g, dm, TAG_PROTO, "demultiplexing");
 	}
 	if (ss_prog_status(g) != SS_OK)
 		ss_fatal(SS_LOC, "host %s: out of memory for a path program", h->name);
@@ -809,6 +824,12 @@ static void irq_go(ss_sim *sim, void *ctx, uint64_t arg)
 				ss_pktq_push(&pc->backlog, p);
 			}
 		}
+		/* Outside the kernel, the protocol thread is signalled unless
+		   it is awake or queued: those packets join its batch. */
+		if (h->uthread && pc->ksd == KSD_SLEEP && ss_pktq_len(&pc->backlog)) {
+			c += h->cfg.org->notify;
+			h->st.notifies++;
+		}
 	}
 	charge(x, c, 0, S_IRQ_END);
 }
@@ -862,7 +883,7 @@ static void si_entry(xctx *x)
 	x->passes++;
 	x->pc->budget = h->cfg.netdev_budget;
 	x->pc->run_start = ss_sim_now(h->sim);
-	charge(x, h->c_softirq, 0, S_SI_NEXT);
+	charge(x, h->c_softirq + (h->uthread ? h->cfg.org->proto_run : 0), 0, S_SI_NEXT);
 }
 
 /* irq_exit -> do_softirq: a new __do_softirq in softirq context. */
@@ -875,8 +896,16 @@ static void si_go(ss_sim *sim, void *ctx, uint64_t arg)
 	si_entry(x);
 }
 
+static void ksd_wake(ss_nethost *h, percpu *pc);
+
 static void sirq_raise(ss_nethost *h, percpu *pc)
 {
+	if (h->uthread) {
+		/* The protocol thread takes the work (a TCP timer's output,
+		   received packets): the interrupt paid its notification. */
+		ksd_wake(h, pc);
+		return;
+	}
 	/* The running softirq, or ksoftirqd inside do_softirq (in_interrupt()
 	   for irq_exit), finds the new work. */
 	if (pc->si_running || pc->ksd == KSD_RUN)
@@ -1189,8 +1218,8 @@ static void p_woken(ss_sim *sim, void *ctx, uint64_t arg)
 	(void)arg;
 	xctx *x = ctx;
 	x->h->st.wakeups++;
-	ss_thread_set_mode(x->t, SS_CPU_MODE_SYSTEM);
-	charge(x, x->h->c_syscall, 0, S_P_WOKEN);
+	ss_thread_set_mode(x->t, x->h->uthread ? SS_CPU_MODE_USER : SS_CPU_MODE_SYSTEM);
+	charge(x, x->h->c_wake, 0, S_P_WOKEN);
 }
 
 static void p_sleep(xctx *x, ss_waitq *q, int resume)
@@ -1220,8 +1249,8 @@ static void proc_begin(ss_nethost *h, int cidx, int is_write, ss_thread *t, uint
 	x->k = k;
 	x->kctx = ctx;
 	h->st.syscalls++;
-	ss_thread_set_mode(t, SS_CPU_MODE_SYSTEM);
-	charge(x, h->c_syscall, 0, S_P_ENTER);
+	ss_thread_set_mode(t, h->uthread ? SS_CPU_MODE_USER : SS_CPU_MODE_SYSTEM);
+	charge(x, h->c_call, 0, S_P_ENTER);
 }
 
 void ss_nethost_send(ss_nethost *h, int conn, ss_thread *t, uint32_t bytes, ss_handler k, void *ctx)
@@ -1232,6 +1261,19 @@ void ss_nethost_send(ss_nethost *h, int conn, ss_thread *t, uint32_t bytes, ss_h
 void ss_nethost_recv(ss_nethost *h, int conn, ss_thread *t, uint32_t max, ss_handler k, void *ctx)
 {
 	proc_begin(h, conn, 0, t, max, k, ctx);
+}
+
+/* What a read or write call's `n` bytes cost to move between the
+   caller and the protocol's buffers: copyin/copyout, or the
+   organisation's (an IPC message's copy, the shared buffer's), and for
+   calls below its threshold its extra byte copy. */
+static ss_time call_copy(const ss_nethost *h, int dir, uint32_t n, uint32_t call)
+{
+	const ss_org *o = h->cfg.org;
+	if (!o)
+		return pp(h, SS_PP_COPY, dir, n);
+	double ns = o->call_copy_ns + (o->nocopy_min && call < o->nocopy_min ? o->small_copy_ns : 0);
+	return ss_time_from_us(ns * (double)n * 1e-3);
 }
 
 static void w_copy(xctx *x)
@@ -1248,7 +1290,7 @@ static void w_copy(xctx *x)
 		return;
 	}
 	x->n = n;
-	charge(x, pp(h, SS_PP_COPY, SS_PP_TX, n), 0, S_W_WRITE);
+	charge(x, call_copy(h, SS_PP_TX, n, x->want), 0, S_W_WRITE);
 }
 
 static void w_write(xctx *x)
@@ -1276,11 +1318,17 @@ static void r_check(xctx *x)
 	if (n > 0 && x->got < x->want) {
 		uint32_t room = x->want - x->got;
 		x->n = n < room ? n : room;
-		charge(x, pp(x->h, SS_PP_COPY, SS_PP_RX, x->n), 0, S_R_READ);
+		charge(x, call_copy(x->h, SS_PP_RX, x->n, x->want), 0, S_R_READ);
 		return;
 	}
 	if (x->got >= x->want || (x->got > 0 && !ss_pktq_len(&h->sock_backlog))) {
 		r_exit(x);
+		return;
+	}
+	if (x->h->cfg.org) {
+		/* No prequeue (a Linux mechanism): wait for the protocol
+		   code to make data readable. */
+		release_sock(x, x->got > 0 ? S_R_RELOCK : S_R_SLEEP);
 		return;
 	}
 	h->ucopy = 1;
@@ -1494,6 +1542,19 @@ int ss_nethost_alloc(ss_nethost **out, ss_sim *sim, const ss_nethost_config *c, 
 		ss_errbuf(err, errlen, "host %s: napi_weight, netdev_budget and max_backlog must be at least 1", nm);
 		return SS_EINVAL;
 	}
+	if (c->org) {
+		char m[256];
+		if (ss_org_check(c->org, m, sizeof m) != SS_OK) {
+			ss_errbuf(err, errlen, "host %s: organisation: %s", nm, m);
+			return SS_EINVAL;
+		}
+		if (c->napi) {
+			/* Its protocol thread is signalled per batch by the
+			   interrupt; a polled driver is not modelled with it. */
+			ss_errbuf(err, errlen, "host %s: an organisation's driver is interrupt-driven: napi must be off", nm);
+			return SS_EINVAL;
+		}
+	}
 	uint32_t nq = c->rx_queues ? c->rx_queues : 1, most = c->nic.rx_queues ? c->nic.rx_queues : 1;
 	if (nq > most) {
 		ss_errbuf(err, errlen, "host %s: rx_queues %u: its NIC has at most %u receive queue%s", nm, nq, most,
@@ -1521,7 +1582,9 @@ int ss_nethost_alloc(ss_nethost **out, ss_sim *sim, const ss_nethost_config *c, 
 	char rn[64];
 	int rc;
 	snprintf(rn, sizeof rn, "%s.cpu", nm);
-	if ((rc = ss_cpu_pool_alloc(&h->cpu, sim, rn, c->processors, c->ctx_switch)) != SS_OK) {
+	/* An organisation's context switch is the system's own. */
+	if ((rc = ss_cpu_pool_alloc(&h->cpu, sim, rn, c->processors, c->org ? c->org->ctx_switch : c->ctx_switch)) !=
+	    SS_OK) {
 		ss_errbuf(err, errlen, "host %s: processor pool: %s", nm, ss_strerror(rc));
 		goto fail;
 	}
@@ -1559,6 +1622,12 @@ int ss_nethost_alloc(ss_nethost **out, ss_sim *sim, const ss_nethost_config *c, 
 		ss_thread_set_affinity(&pc->ksd_th, i);
 		ss_thread_set_priority(&pc->ksd_th, SS_CPU_PRIO_LOW);
 		ss_thread_set_mode(&pc->ksd_th, SS_CPU_MODE_SOFTIRQ);
+		if (c->org && c->org->dom != SS_ORG_KERNEL) {
+			/* The server's or the library's input thread: user
+			   code at the processes' priority. */
+			ss_thread_set_priority(&pc->ksd_th, SS_CPU_PRIO_NORMAL);
+			ss_thread_set_mode(&pc->ksd_th, SS_CPU_MODE_USER);
+		}
 		xinit(&pc->irqx, h, &pc->irq_th, XK_IRQ, pc);
 		xinit(&pc->six, h, &pc->si_th, XK_SOFTIRQ, pc);
 		xinit(&pc->ksdx, h, &pc->ksd_th, XK_KSOFTIRQD, pc);
@@ -1573,6 +1642,12 @@ int ss_nethost_alloc(ss_nethost **out, ss_sim *sim, const ss_nethost_config *c, 
 	h->c_skb_free_tx = pp(h, SS_PP_SKB, SS_PP_TX, 0) - h->c_skb_alloc_tx;
 	h->c_skb_rx = pp(h, SS_PP_SKB, SS_PP_RX, 0);
 	h->c_syscall = pp(h, SS_PP_SYSCALL, SS_PP_TX, 0);
+	h->uthread = c->org && c->org->dom != SS_ORG_KERNEL;
+	/* With an organisation the profile's syscall layer is the socket
+	   layer's own per-call code; the crossing to it is the
+	   organisation's. */
+	h->c_call = c->org ? c->org->call + h->c_syscall : h->c_syscall;
+	h->c_wake = c->org ? c->org->app_wake : h->c_syscall;
 	*out = h;
 	return SS_OK;
 fail:

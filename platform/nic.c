@@ -82,6 +82,11 @@ int ss_nic_spec_check(const ss_nic_spec *s, char *msg, size_t len)
 		snprintf(msg, len, "rx_queues must be 0..4096 (0: one queue), not %u", s->rx_queues);
 		return SS_EINVAL;
 	}
+	if (!(s->pio_tx_ns >= 0) || !(s->pio_rx_ns >= 0) || s->pio_tx_ns > 1e4 || s->pio_rx_ns > 1e4 ||
+	    (s->pio_tx_ns > 0) != (s->pio_rx_ns > 0)) {
+		snprintf(msg, len, "pio_tx_ns_per_byte and pio_rx_ns_per_byte must both be 0 (DMA) or both 0 < x <= 10000");
+		return SS_EINVAL;
+	}
 	if (!(s->max_bps >= 0) || !isfinite(s->max_bps)) {
 		snprintf(msg, len, "max_mbps must be a finite number >= 0");
 		return SS_EINVAL;
@@ -387,6 +392,12 @@ static void tx_pump(ss_nic *n)
 	if (!n->tx_dma_busy && !ss_pktq_len(&n->tx_ready) && ss_pktq_len(&n->tx_wait)) {
 		ss_packet *p = ss_pktq_pop(&n->tx_wait);
 		n->tx_dma_busy = 1;
+		if (n->spec.pio_tx_ns > 0) {
+			/* The driver wrote it into the card's buffer (its
+			   programmed I/O is the host's processor time). */
+			tx_dma_done(n->sim, n, (uint64_t)(uintptr_t)p);
+			return;
+		}
 		ss_iobus_dma_dir(n->bus, SS_IOBUS_FROM_MEM, n->spec.dma_hdr + p->len, n->spec.desc_bytes, tx_dma_done,
 				 n, (uint64_t)(uintptr_t)p);
 	}
@@ -451,6 +462,11 @@ void ss_nic_rx_frame(ss_nic *n, ss_packet *p)
 	}
 	v->rx_used++;
 	v->rx_buf_used += rb;
+	if (n->spec.pio_tx_ns > 0) {
+		/* It stays in the card's buffer for the driver to read. */
+		rx_dma_done(n->sim, v, (uint64_t)(uintptr_t)p);
+		return;
+	}
 	uint32_t bytes = n->spec.dma_hdr + p->len + n->spec.rx_buf_hdr;
 	ss_iobus_dma_dir(n->bus, SS_IOBUS_TO_MEM, bytes, n->spec.desc_bytes, rx_dma_done, v, (uint64_t)(uintptr_t)p);
 }

@@ -43,7 +43,7 @@ int ss_iobus_preset(const char *name, ss_iobus_spec *out);
 /* SS_OK when name is a preset; else SS_EINVAL and "one of ..." in msg
    (a string key check for preset files, crypto/ss_specfile.h). */
 int ss_iobus_check_preset(const char *name, char *msg, size_t len);
-const char *ss_iobus_presets(void); /* "pci32-33|pci64-66|pcix-133|pcie-x4|pcie2-x8" for messages */
+const char *ss_iobus_presets(void); /* "pci32-33|pci64-66|pcix-133|pcie-x4|pcie2-x8|turbochannel-25" for messages */
 
 /* Moves `bytes` across the bus (FIFO behind the DMAs already there), then
    calls k(sim, ctx, arg). A DMA of 0 bytes calls k at once (by an event). */

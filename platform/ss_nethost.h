@@ -59,6 +59,7 @@
 #include "ss_ipsec.h"
 #include "ss_link.h"
 #include "ss_nic.h"
+#include "ss_org.h"
 #include "ss_packet.h"
 #include "ss_profile.h"
 #include "ss_protoprof.h"
@@ -83,6 +84,9 @@ typedef struct ss_nethost_config {
 	uint32_t max_backlog;       /* per-CPU backlog without NAPI: 300 (netdev_max_backlog) */
 	uint32_t txqueuelen;        /* qdisc packets: 1000 (ether_setup tx_queue_len) */
 	ss_time ctx_switch;         /* processor pool context switch, charged between process-level threads only (0 by default: netperf runs one process per host) */
+	const ss_org *org;          /* the protocol organisation (borrowed): NULL, Linux 2.6.11's kernel paths as above;
+				       else its crossings are charged and, outside the kernel, inbound protocol work runs
+				       in a process-level protocol thread per processor (ss_org.h). Needs napi 0 */
 	int execute;                /* 1: real datagrams, protected and verified */
 	ss_crypto *exec_crypto;     /* execute mode with IPsec: the crypto context (borrowed) */
 	uint64_t corrupt_every;     /* execute mode: flip a bit of every Nth frame sent (0: never) */
@@ -160,7 +164,8 @@ typedef struct ss_nethost_stats {
 	uint64_t irqs;             /* hard-IRQ handler runs */
 	uint64_t softirq_runs;     /* NET_RX (and timer) softirq runs, in ksoftirqd too */
 	uint64_t softirq_deferred; /* softirq do_softirq calls that hit MAX_SOFTIRQ_RESTART with work left: ksoftirqd woken for it */
-	uint64_t ksoftirqd_runs;   /* NET_RX runs in ksoftirqd */
+	uint64_t ksoftirqd_runs;   /* NET_RX runs in ksoftirqd (an organisation outside the kernel: in its protocol thread) */
+	uint64_t notifies;         /* an organisation outside the kernel: wake-ups of its sleeping protocol thread by the interrupt */
 	uint64_t polls;            /* NAPI polls (or backlog polls without NAPI) */
 	uint64_t rx_pkts;          /* packets taken from the NIC ring */
 	uint64_t tx_pkts;          /* packets handed to the NIC */

@@ -59,6 +59,10 @@ typedef struct ss_nic_spec {
 	ss_time tx_irq_abs_delay;      /* tx absolute timer (TADV); used only with tx_irq_delay */
 	int tx_irq;                    /* transmit completions raise the interrupt */
 	int tx_copy, rx_copy;          /* the driver copies every packet (bounce buffer): a per-byte copy the host charges */
+	double pio_tx_ns, pio_rx_ns;   /* > 0: no DMA; frames wait in the card's own buffer and the driver moves each by
+					  programmed I/O, these ns of processor time per byte written to it and read from it
+					  (DEC PMADD-AA); 0: a DMA card (both are 0 or both > 0) */
+	int hw_demux;                  /* the card demultiplexes received frames to their endpoint's buffers (AN1 BQI) */
 	double max_bps;                /* fastest link the NIC drives (informational), 0: unknown */
 	char bus[24];                  /* I/O bus preset the card is built for (informational), "" unknown */
 } ss_nic_spec;

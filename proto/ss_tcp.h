@@ -44,6 +44,9 @@ typedef struct ss_tcp_config {
 	ss_time rto_min, rto_init;    /* 200 ms, 3 s */
 	uint32_t init_cwnd;      /* segments (RFC 3390: 3 for an MSS of 1095..2190, 4 below, 2 above) */
 	uint32_t max_cwnd;       /* segments, 0: unbounded */
+	int bsd_winupd;          /* 1: after a read, ACK only for a window update of two segments or half the buffer
+				    (4.3BSD tcp_output); 0: Linux's cleanup_rbuf (an owed ACK for a short segment read out) */
+	int whole_space;         /* 1: the window offered is the whole free receive buffer, unrounded (4.3BSD); 0: Linux's 3/4 of it, in MSS */
 	uint32_t truesize;       /* receive skb size of a full segment (the driver's buffer + struct sk_buff):
 				    it bounds the window's growth (rcv_ssthresh, tcp_grow_window); 0: no bound */
 } ss_tcp_config;
@@ -59,6 +62,12 @@ typedef struct ss_tcp_config {
    implementation. */
 void ss_tcp_config_linux2611(ss_tcp_config *c, uint32_t mss, int tuned);
 /* SS_OK, or SS_EINVAL with what is wrong in msg. */
+/* 4.3BSD's TCP (the code of Ultrix 4.2A, the Mach UX server and the
+   user-level library of Thekkath et al.) for an MSS of mss bytes and
+   socket buffers of `window` bytes: the whole free buffer offered, ACKs
+   delayed to the 200 ms fast timer unless a second segment or a window
+   update sends one, slow start from one segment, no options. */
+void ss_tcp_config_bsd43(ss_tcp_config *c, uint32_t mss, uint32_t window);
 int ss_tcp_config_check(const ss_tcp_config *c, char *msg, size_t len);
 /* TCP header bytes of a data segment under c (20 + 12 with timestamps). */
 uint32_t ss_tcp_header_bytes(const ss_tcp_config *c);

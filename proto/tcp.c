@@ -113,6 +113,8 @@ struct ss_tcp {
    to the socket; the engine counts payload only, so the quarter stands
    for that overhead). */
 static uint64_t win_from_space(uint64_t space) { return space - (space >> 2); }
+/* The window a free buffer of `space` bytes offers under c. */
+static uint64_t win_of(const ss_tcp_config *c, uint64_t space) { return c->whole_space ? space : win_from_space(space); }
 
 uint32_t ss_tcp_header_bytes(const ss_tcp_config *c) { return TCP_HDR + (c->timestamps ? OPT_TS : 0); }
 
@@ -133,7 +135,7 @@ uint32_t ss_tcp_wscale(const ss_tcp_config *c)
    leave it: the buffer's window, at most what 16 bits scaled can say. */
 static uint32_t clamp_of(const ss_tcp_config *c, uint32_t ws)
 {
-	uint64_t full = win_from_space(c->rcvbuf);
+	uint64_t full = win_of(c, c->rcvbuf);
 	uint64_t max = (uint64_t)65535 << ws;
 	return (uint32_t)(full < max ? full : max);
 }
@@ -152,7 +154,7 @@ static uint32_t ssthresh_of(const ss_tcp_config *c, uint32_t pl, uint32_t clamp)
 	uint64_t ts = win_from_space(c->truesize);
 	if (!c->truesize || ts <= pl)
 		return clamp;
-	uint64_t win = win_from_space(c->rcvbuf) / 2;
+	uint64_t win = win_of(c, c->rcvbuf) / 2;
 	for (ts /= 2; ts > pl && win; ts >>= 1)
 		win >>= 1;
 	uint64_t cap = win + 2 * (uint64_t)pl;
@@ -187,6 +189,29 @@ void ss_tcp_config_linux2611(ss_tcp_config *c, uint32_t mss, int tuned)
 	}
 }
 
+void ss_tcp_config_bsd43(ss_tcp_config *c, uint32_t mss, uint32_t window)
+{
+	memset(c, 0, sizeof *c);
+	c->mss = mss;
+	/* Thekkath et al. sec. 4 (T93-006): "All three systems use TCP
+	   windows of 16 Kbytes": socket buffers of that size each way. */
+	c->sndbuf = c->rcvbuf = window;
+	c->whole_space = 1;                   /* tcp_output: win = sbspace(&so->so_rcv) */
+	c->bsd_winupd = 1;                    /* tcp_output's window-update rule after a read */
+	c->nagle = 1;                         /* tcp_output's small-segment rule (Nagle, RFC 896), on by default */
+	c->delack = 1;
+	/* TF_DELACK is acted on by tcp_fasttimo, run PR_FASTHZ = 5 times a
+	   second (4.3BSD netinet/tcp_timer.c): 200 ms at most. ASSUMPTION:
+	   the whole 200 ms (the timer's phase is not modelled). */
+	c->delack_min = 200 * SS_PS_PER_MS;
+	c->quickack = 0;                      /* no quick-ACK mode in 4.3BSD */
+	c->timestamps = c->wscale = c->sack = 0; /* RFC 1323 and 2018 came later */
+	c->rto_min = 1 * SS_PS_PER_S;         /* TCPTV_MIN = 2 slow ticks of 500 ms */
+	c->rto_init = 6 * SS_PS_PER_S;        /* TCPTV_SRTTDFLT 3 s, doubled by the variance term (TCP_REXMTVAL) */
+	c->init_cwnd = 1;                     /* 4.3BSD-Tahoe/Reno slow start: one segment */
+	c->max_cwnd = 0;
+}
+
 int ss_tcp_config_check(const ss_tcp_config *c, char *msg, size_t len)
 {
 	if (!c) {
@@ -198,8 +223,8 @@ int ss_tcp_config_check(const ss_tcp_config *c, char *msg, size_t len)
 			  MIN_MSS, 65535 - TCP_HDR);
 		return SS_EINVAL;
 	}
-	if ((c->nagle | c->delack | c->timestamps | c->wscale | c->sack) & ~1) {
-		ss_errbuf(msg, len, "TCP nagle, delack, timestamps, wscale and sack are 0 or 1");
+	if ((c->nagle | c->delack | c->timestamps | c->wscale | c->sack | c->whole_space | c->bsd_winupd) & ~1) {
+		ss_errbuf(msg, len, "TCP nagle, delack, timestamps, wscale, sack, whole_space and bsd_winupd are 0 or 1");
 		return SS_EINVAL;
 	}
 	if (c->sndbuf == 0) {
@@ -270,7 +295,7 @@ static uint32_t window_raw(ss_tcp *t)
 	int64_t mss = t->pl, full = t->window_clamp;
 	uint64_t used = rmem(t);
 	int64_t freeb = used >= t->c.rcvbuf ? 0 : (int64_t)(t->c.rcvbuf - used);
-	int64_t space = (int64_t)win_from_space((uint64_t)freeb);
+	int64_t space = (int64_t)win_of(&t->c, (uint64_t)freeb);
 	if (mss > full)
 		mss = full;
 	if (space < full / 2) {
@@ -283,6 +308,8 @@ static uint32_t window_raw(ss_tcp *t)
 	if (space > t->rcv_ssthresh)
 		space = t->rcv_ssthresh;
 	int64_t w = t->rcv_wnd;
+	if (t->c.whole_space)
+		return (uint32_t)space; /* 4.3BSD offers the free space as it is */
 	if (w <= space - mss || w > space)
 		w = space / mss * mss;
 	return (uint32_t)w;
@@ -1029,6 +1056,15 @@ uint32_t ss_tcp_read(ss_tcp *t, uint32_t n)
 	t->copied += take;
 	t->st.bytes_read += take;
 	int now = 0;
+	if (t->c.bsd_winupd) {
+		/* 4.3BSD PRU_RCVD -> tcp_output: a window update only when the
+		   offer would grow by two segments or half the buffer. */
+		uint64_t offer = window_left(t), w = window_raw(t);
+		uint64_t adv = w > offer ? w - offer : 0;
+		if (adv >= 2 * (uint64_t)t->pl || 2 * adv >= t->c.rcvbuf)
+			send_ack(t);
+		return take;
+	}
 	if (t->ack_sched && (t->rcv_nxt - t->rcv_wup > t->pl || (t->ack_pushed && rmem(t) == 0)))
 		now = 1;
 	if (!now) {

@@ -55,3 +55,19 @@ EXTRA_DIST += tests/test_mpi.sh
 # they are derived from (tests/pubprofiles.py also regenerates them).
 TESTS += tests/test_pubprofiles.sh
 EXTRA_DIST += tests/test_pubprofiles.sh tests/pubprofiles.py
+
+# The ping-pong workload between two hosts against the wire's bounds
+# (it needs the hosts and what they use, as tests/test_host does).
+check_PROGRAMS += tests/test_pingpong
+TESTS += tests/test_pingpong
+tests_test_pingpong_SOURCES = tests/test_pingpong.c tests/ss_test.h
+tests_test_pingpong_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(CRYPTO_CFLAGS)
+tests_test_pingpong_LDADD = $(SS_MODELS_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
+
+# Protocol organisations in the host: the shipped files, bad files, each
+# crossing's exact share of a round trip, batching, 4.3BSD's ACKs.
+check_PROGRAMS += tests/test_org
+TESTS += tests/test_org
+tests_test_org_SOURCES = tests/test_org.c tests/ss_test.h
+tests_test_org_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(CRYPTO_CFLAGS)
+tests_test_org_LDADD = $(SS_MODELS_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)

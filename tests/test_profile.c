@@ -39,7 +39,7 @@ static void test_shipped(void)
 	int rc = ss_profile_list(dir, &names, &n, err, sizeof err);
 	static const char *want[] = {"athlonxp-1667", "host", "p2-541",
 				     "p3-846", "p4-1800", "p4-2200",
-				     "r4400-100", "xeon-2800"};
+				     "r3000-25-scaled", "r4400-100", "xeon-2800"};
 	int all = rc == SS_OK;
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		int found = 0;
@@ -47,7 +47,7 @@ static void test_shipped(void)
 			found |= strcmp(names[k], want[i]) == 0;
 		all &= found;
 	}
-	SS_CHECK(all, "the 8 profiles are listed (%zu found)", n);
+	SS_CHECK(all, "the 9 profiles are listed (%zu found)", n);
 
 	/* Every file-based profile loads and every cost names its source. */
 	for (size_t k = 0; k < n; k++) {
@@ -402,7 +402,7 @@ static void test_cli_options(void)
 
 int main(void)
 {
-	ss_test_plan(76);
+	ss_test_plan(77);
 	const char *src = getenv("SS_SRCDIR");
 #ifdef SS_DATADIR
 	if (!src)
