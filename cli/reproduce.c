@@ -47,6 +47,11 @@ static const study studies[] = {
 	{.name = "ocf",
 	 .check = ss_claims_ocf,
 	 .paper = {"replications=1", "warmup=1", "duration=10", "level=0.95"}},
+	/* T93 sec. 4 states no run length or repetition; the model has no
+	   random input: one replication, 10 s as the --paper length. */
+	{.name = "thekkath",
+	 .check = ss_claims_thekkath,
+	 .paper = {"replications=1", "warmup=1", "duration=10", "level=0.95"}},
 };
 
 typedef struct files {
@@ -91,7 +96,7 @@ static int store_verdicts(ss_db *h, const char *name, const char *version, char 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: secsim reproduce STUDY [--jobs N] [--paper | --quick] [--check] [--set KEY=VALUE ...] [-o DB] [-d PLOTDIR] [--quiet | --verbose]\n"
-			"studies: nahum95, iatrou, ocf\n");
+			"studies: nahum95, iatrou, ocf, thekkath\n");
 }
 
 static double now_s(void)

@@ -11,7 +11,12 @@
    states by kind are outputs of the costs and the mechanisms. A host
    whose crypto profile derives from this machine's calibration ("host")
    gets it as a file the command line writes (cli/profiles.c), through
-   sender_profile / receiver_profile: the model reads files only. */
+   sender_profile / receiver_profile: the model reads files only.
+
+   With `org` the hosts run a protocol organisation (platform/orgs/:
+   the protocol code in the kernel, a trusted server or a user-level
+   library, as Thekkath et al. 1993) and, with tcp = "bsd43", 4.3BSD's
+   TCP; workload "pingpong" measures round trips (workloads/pingpong). */
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -121,6 +126,7 @@ static const ss_metric_def np_metrics[] = {
 	{.name = "rtt", .unit = "ms", .help = "workload pingpong: mean round-trip time of an exchange"},
 	{.name = "exchanges", .unit = "exchanges", .help = "workload pingpong: round trips completed in the window"},
 	{.name = "rcv.batch", .unit = "packets", .help = "an organisation outside the kernel: packets the receiver took per notification of its protocol thread"},
+	{.name = "rcv.demux_us", .unit = "us", .help = "an organisation: the demultiplexing cost the receiver charges per packet (software, or the hardware's management with a NIC that demultiplexes): the organisation's input, reported for Table 5"},
 	{.name = "snd.irqs_per_s", .unit = "1/s", .help = "sender's hard interrupts per second"},
 	{.name = "rcv.irqs_per_s", .unit = "1/s", .help = "receiver's hard interrupts per second"},
 	{.name = "retransmits", .unit = "segments", .help = "segments the sender retransmitted"},
@@ -569,6 +575,10 @@ static void np_collect(void *st, ss_metrics *out)
 	ss_metrics_set(out, "rcv.prequeued", "segments", (double)hs[1].prequeued);
 	ss_metrics_set(out, "rcv.prequeue_dropped", "segments", (double)hs[1].prequeue_dropped);
 	ss_metrics_set(out, "rcv.sock_backlogged", "segments", (double)hs[1].sock_backlogged);
+	if (m->has_org)
+		ss_metrics_set(out, "rcv.demux_us", "us",
+			       ss_time_to_us(ss_nic_spec_of(ss_nethost_nic(m->host[1]))->hw_demux ? m->org.demux_hw
+												   : m->org.demux_sw));
 	if (m->has_org && m->org.dom != SS_ORG_KERNEL)
 		ss_metrics_set(out, "rcv.batch", "packets",
 			       hs[1].notifies ? (double)hs[1].rx_pkts / (double)hs[1].notifies : 0);

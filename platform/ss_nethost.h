@@ -47,7 +47,17 @@
    their connection's index (ss_packet flow): the NIC's RSS picks queue
    k % rx_queues by it and the receiver demultiplexes by it; connection
    k's TCP timers run on its queue's CPU. One transmit queue and qdisc
-   per host, shared by the connections. */
+   per host, shared by the connections.
+
+   Organisations (config org, platform/ss_org.h): each read or write
+   pays the organisation's crossing besides the profile's syscall layer
+   (then the socket layer's own code) and its per-byte move, a blocked
+   caller its wake-up, each packet sent its device crossing, each packet
+   received its demultiplexing in the interrupt; outside the kernel the
+   NET_RX work runs in the per-processor protocol thread (ksoftirqd's
+   loop at normal priority, user mode), notified by the interrupt only
+   when it sleeps, and there is no prequeue. A programmed-I/O NIC
+   (pio_*_ns) costs the processor per byte of each frame it moves. */
 #ifndef SS_NETHOST_H
 #define SS_NETHOST_H
 

@@ -10,7 +10,7 @@
    organisation never runs a protocol thread; outside the kernel each
    ping-pong packet costs one notification (the thread is asleep when it
    comes), while a CPU-bound stream batches several packets per
-   notification; 4.3BSD's TCP sends one frame each way per exchange (no
+   notification and a wire-paced one hardly any; 4.3BSD's TCP sends one frame each way per exchange (no
    ACK of its own), Linux's ACKs a short segment read out at once; a
    polled driver is refused with an organisation. */
 #include <math.h>
@@ -345,14 +345,17 @@ int main(void)
 	SS_CHECK(rx > 0 && nt > 0 && nt < rx,
 		 "a stream on AN1 batches: %llu packets for %llu notifications (%.2f per batch) at %.2f Mbit/s",
 		 (unsigned long long)rx, (unsigned long long)nt, nt ? (double)rx / (double)nt : 0, mb);
+	/* Reads from the card ten times as fast: the receiver keeps up with
+	   the 10 Mbit/s wire, its thread sleeps between most packets. */
 	setup le;
 	load(&le, "ulib-mach30", "pmadd-aa", 10);
+	le.n.pio_rx_ns /= 10;
 	uint64_t rx2 = 0, nt2 = 0;
 	double mb2 = 0;
 	stream(&le, &rx2, &nt2, &mb2);
-	SS_CHECK(nt2 > 0 && (double)rx2 / (double)nt2 < (double)rx / (double)nt,
-		 "on Ethernet, where the wire paces it, fewer packets share a notification (%.2f against %.2f)",
-		 nt2 ? (double)rx2 / (double)nt2 : 0, (double)rx / (double)nt);
+	SS_CHECK(nt2 > 0 && mb2 > 9 && (double)rx2 / (double)nt2 < 1.5,
+		 "where the wire paces the stream (%.2f Mbit/s), packets rarely share a notification (%.2f per batch)",
+		 mb2, nt2 ? (double)rx2 / (double)nt2 : 0);
 
 	/* Refusals. */
 	hosts H;
