@@ -20,6 +20,7 @@ bench: $(SS_BENCHES) secsim
 	@echo "== bench/bench_reproduce.sh"; SECSIM_DATADIR='$(abs_top_srcdir)' $(SHELL) $(top_srcdir)/bench/bench_reproduce.sh . nahum95 120
 	@echo "== bench/bench_reproduce.sh iatrou"; SECSIM_DATADIR='$(abs_top_srcdir)' $(SHELL) $(top_srcdir)/bench/bench_reproduce.sh . iatrou 180
 	@echo "== bench/bench_reproduce.sh ocf"; SECSIM_DATADIR='$(abs_top_srcdir)' $(SHELL) $(top_srcdir)/bench/bench_reproduce.sh . ocf 60
+	@echo "== bench/bench_reproduce.sh thekkath"; SECSIM_DATADIR='$(abs_top_srcdir)' $(SHELL) $(top_srcdir)/bench/bench_reproduce.sh . thekkath 60
 	@echo "== bench/bench_sweep.sh"; SECSIM_DATADIR='$(abs_top_srcdir)' $(SHELL) $(top_srcdir)/bench/bench_sweep.sh . '$(SS_WITH_MPI)'
 	@echo "== bench/bench_netpair.sh"; SECSIM_DATADIR='$(abs_top_srcdir)' $(SHELL) $(top_srcdir)/bench/bench_netpair.sh .
 .PHONY: bench
