@@ -110,7 +110,7 @@ static const ss_param_def np_params[] = {
 	{.name = "workload", .type = SS_PARAM_STRING, .def = "stream", .unit = "",
 	 .help = "\"stream\": netperf TCP_STREAM; \"pingpong\": a client writes msg_size bytes, the server returns as many, and again (round-trip time)"},
 	{.name = "org", .type = SS_PARAM_STRING, .def = "", .unit = "",
-	 .help = "protocol organisation of both hosts (platform/orgs/NAME: ultrix42a, mach30-ux36, ulib-mach30); empty: Linux 2.6.11's kernel paths"},
+	 .help = "protocol organisation of both hosts (platform/orgs/NAME: ultrix42a, mach30-ux36, ulib-mach30, whose crossing costs are the DECstation 5000/200's: use them with its host profile ds5000-200); empty: Linux 2.6.11's kernel paths"},
 	{.name = "nic", .type = SS_PARAM_STRING, .def = "", .unit = "",
 	 .help = "NIC preset of both hosts (platform/nics/NAME); empty: each host profile's"},
 	{.name = "tcp", .type = SS_PARAM_STRING, .def = "linux2611", .unit = "",
