@@ -51,7 +51,8 @@ static const study studies[] = {
 	   random input: one replication, 10 s as the --paper length. */
 	{.name = "thekkath",
 	 .check = ss_claims_thekkath,
-	 .paper = {"replications=1", "warmup=1", "duration=10", "level=0.95"}},
+	 .paper = {"replications=1", "warmup=1", "duration=10", "level=0.95"},
+	 .tables = 1},
 };
 
 typedef struct files {

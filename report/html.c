@@ -351,8 +351,11 @@ static void figures(page *p, const store *s, int si)
 		const ss__plot_table *tb = &sp->tables[t];
 		put(p, "<h4>");
 		esc(p, tb->title ? tb->title : tb->id);
-		put(p, "</h4>\n<table class=\"small\"><tr><th>stack</th><th>side</th><th>paper</th><th>simulated</th>"
-		       "<th>reference row</th></tr>\n");
+		put(p, "</h4>\n<table class=\"small\"><tr><th>");
+		esc(p, tb->columns ? tb->columns[0] : "stack");
+		put(p, "</th><th>");
+		esc(p, tb->columns ? tb->columns[1] : "side");
+		put(p, "</th><th>paper</th><th>simulated</th><th>reference row</th></tr>\n");
 		for (size_t r = 0; r < tb->nrows; r++) {
 			const ss__plot_row *row = &tb->rows[r];
 			put(p, "<tr><td>");
@@ -368,7 +371,7 @@ static void figures(page *p, const store *s, int si)
 			sqlite3_bind_text(pq, 1, tb->id, -1, SQLITE_STATIC);
 			sqlite3_bind_text(pq, 2, row->series, -1, SQLITE_STATIC);
 			sqlite3_bind_text(pq, 3, tb->metric, -1, SQLITE_STATIC);
-			sqlite3_bind_double(pq, 4, tb->x);
+			sqlite3_bind_double(pq, 4, isnan(tb->x) ? row->ref.x : tb->x);
 			if (step(p, pq) == SQLITE_ROW)
 				num(p, sqlite3_column_double(pq, 0));
 			else

@@ -73,7 +73,9 @@ typedef struct ss__plot_table {
 	char *title;     /* heading */
 	char *metric;    /* metric compared, e.g. "latency" */
 	char *unit;      /* unit shown in the headers; NULL: the first row's */
-	double x;        /* x of the simulated points */
+	double x;        /* x of the simulated points; NAN: each row's reference row's x */
+	char **columns;  /* headers of the two label columns (default "stack", "side") */
+	size_t ncolumns;
 	char *base_stack; /* incremental costs are over this stack's row of the
 			     same side; NULL: no incremental columns */
 	ss__plot_row *rows;

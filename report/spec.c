@@ -31,7 +31,8 @@ static const char *const ref_keys[] = {"series", "ref", "x", "packet", NULL};
 static const char *const hline_keys[] = {"ref", "title", NULL};
 static const char *const vline_keys[] = {"ref", "figure", "param", "series", "title", NULL};
 static const char *const baseline_keys[] = {"figure", "x", NULL};
-static const char *const table_keys[] = {"id", "title", "metric", "unit", "x", "rows", "notes", "base_stack", NULL};
+static const char *const table_keys[] = {"id",    "title", "metric",     "unit",    "x",
+					 "rows",  "notes", "base_stack", "columns", NULL};
 static const char *const row_keys[] = {"stack", "side", "series", "ref", "note", "incr", NULL};
 
 static const char *const kinds[] = {"xy", "ledger", NULL};
@@ -728,6 +729,7 @@ static void table_fini(ss__plot_table *t)
 	}
 	free(t->rows);
 	free_strs(t->notes, t->nnotes);
+	free_strs(t->columns, t->ncolumns);
 }
 
 static int load_row(loader *ld, const config_setting_t *g, const char *where, ss__plot_row *r)
@@ -784,10 +786,11 @@ static int load_table(loader *ld, const config_setting_t *tg, size_t idx, ss__pl
 	    (rc = get_str(ld, tg, "metric", 1, where, &t->metric)) || (rc = get_str(ld, tg, "unit", 0, where, &t->unit)) ||
 	    (rc = get_num(ld, tg, "x", where, &t->x)) ||
 	    (rc = get_strs(ld, tg, "notes", 0, 1, where, &t->notes, &t->nnotes)) ||
-	    (rc = get_str(ld, tg, "base_stack", 0, where, &t->base_stack)))
+	    (rc = get_str(ld, tg, "base_stack", 0, where, &t->base_stack)) ||
+	    (rc = get_strs(ld, tg, "columns", 0, 1, where, &t->columns, &t->ncolumns)))
 		return rc;
-	if (isnan(t->x))
-		return fail(ld, tg, SS_EPARSE, "%s: missing required key 'x' (the x of the simulated points)", where);
+	if (t->columns && t->ncolumns != 2)
+		return fail(ld, tg, SS_EPARSE, "%s: 'columns' names the two label columns: [\"...\", \"...\"]", where);
 	if (!t->title && (rc = dup_str(t->id, &t->title)))
 		return rc;
 	const config_setting_t *rows = config_setting_get_member(tg, "rows");
@@ -802,6 +805,10 @@ static int load_table(loader *ld, const config_setting_t *tg, size_t idx, ss__pl
 		t->nrows = i + 1;
 		if ((rc = load_row(ld, config_setting_get_elem(rows, (unsigned)i), where, &t->rows[i])))
 			return rc;
+		if (isnan(t->x) && isnan(t->rows[i].ref.x))
+			return fail(ld, config_setting_get_elem(rows, (unsigned)i), SS_EPARSE,
+				    "%s: without the table's x = ..., each row's reference row needs an x value (%s has none)",
+				    where, t->rows[i].ref.id);
 		if (t->rows[i].has_incr && !t->base_stack)
 			return fail(ld, config_setting_get_elem(rows, (unsigned)i), SS_EPARSE,
 				    "%s: a row with 'incr' needs the table's base_stack = ... (the stack it is over)", where);

@@ -55,7 +55,7 @@ static int lookup(sqlite3_stmt *st, const ss__plot_table *t, const ss__plot_row 
 	sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, r->series, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, t->metric, -1, SQLITE_STATIC);
-	sqlite3_bind_double(st, 4, t->x);
+	sqlite3_bind_double(st, 4, isnan(t->x) ? r->ref.x : t->x);
 	int src = sqlite3_step(st);
 	if (src == SQLITE_ROW) {
 		out->found = 1;
@@ -75,7 +75,11 @@ static int write_table(FILE *f, sqlite3_stmt *st, const ss__plot_table *t, doubl
 	const char *unit = t->unit ? t->unit : t->rows[0].ref.unit;
 	fputs("## ", f);
 	rc |= put_md(f, t->title);
-	fputs("\n\n| stack | side | paper (", f);
+	fputs("\n\n| ", f);
+	rc |= put_md(f, t->columns ? t->columns[0] : "stack");
+	fputs(" | ", f);
+	rc |= put_md(f, t->columns ? t->columns[1] : "side");
+	fputs(" | paper (", f);
 	rc |= put_md(f, unit);
 	fputs(") | simulated (", f);
 	rc |= put_md(f, unit);

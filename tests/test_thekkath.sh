@@ -22,7 +22,7 @@ rc=$?
 later="T93-C1 T93-C8 T93-C9"
 ids=$(study_claim_ids T93)
 figs="table2-ethernet table2-an1 table3-ethernet table3-an1 whatif_security whatif_security_host"
-echo "1..$(( $(echo "$ids" | grep -c .) + 1 + 2 + 1 + $(echo $figs | wc -w) + 1 + 2 + 1 ))"
+echo "1..$(( $(echo "$ids" | grep -c .) + 1 + 2 + 1 + $(echo $figs | wc -w) + 1 + 1 + 2 + 1 ))"
 n=0
 for id in $ids; do
   case " $later " in
@@ -64,6 +64,15 @@ study_summary
 study_log thekkath
 study_figs $figs
 study_stored "$T/t.db"
+
+# tables.md: the 35 cells of Tables 2-3 and Table 5's two, each with its
+# reference row, under six headings.
+n=$((n + 1))
+md="$T/plots/tables.md"
+rows=$(grep -cE '^\| .* ref\. T93-0[0-9]+ \|$' "$md" 2>/dev/null)
+heads=$(grep -c '^## Table' "$md" 2>/dev/null)
+if [ "${rows:-0}" -eq 37 ] && [ "${heads:-0}" -eq 6 ]; then echo "ok $n - tables.md: 37 cells under 6 tables, paper beside model"
+else echo "not ok $n - tables.md: ${rows:-0} cells (want 37), ${heads:-0} tables (want 6)"; fi
 
 # The calibration: the profile and the PMADD-AA's read rate are what the
 # anchors' closed forms give.
