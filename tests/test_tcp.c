@@ -760,9 +760,79 @@ static void test_zero_window(void)
 	SS_CHECK_INT(live, 0, "no packet leaks (zero window)");
 }
 
+
+/* ---- 4.3BSD's behaviour (ss_tcp_config_bsd43) ---- */
+
+typedef struct bsdwatch {
+	ss_sim *sim;
+	uint32_t max_wnd;
+	uint64_t acks;
+	ss_time data_at, ack_at;
+} bsdwatch;
+
+static void watch_bsd(harness *h, int side, const ss_packet *p)
+{
+	bsdwatch *b = h->ctx;
+	if (side != 1)
+		return;
+	b->acks++;
+	if (p->wnd > b->max_wnd)
+		b->max_wnd = p->wnd;
+	if (!p->payload && b->ack_at < 0)
+		b->ack_at = ss_sim_now(h->sim);
+}
+
+static void arrive_bsd(harness *h, int side, const ss_packet *p)
+{
+	bsdwatch *b = h->ctx;
+	if (side == 1 && p->payload && b->data_at < 0)
+		b->data_at = ss_sim_now(h->sim);
+}
+
+static void test_bsd43(void)
+{
+	ss_tcp_config c;
+	char msg[200];
+	ss_tcp_config_bsd43(&c, 1460, 16384);
+	SS_CHECK(ss_tcp_config_check(&c, msg, sizeof msg) == SS_OK && c.sndbuf == 16384 && c.rcvbuf == 16384 &&
+			 c.init_cwnd == 1 && c.quickack == 0 && !c.timestamps && !c.wscale && !c.sack,
+		 "4.3BSD: 16 KB buffers, slow start from one segment, no quick ACKs, no options");
+	ss_tcp_config bad = c;
+	bad.bsd_winupd = 2;
+	SS_CHECK(ss_tcp_config_check(&bad, msg, sizeof msg) == SS_EINVAL && strstr(msg, "bsd_winupd"),
+		 "bsd_winupd other than 0 or 1 is refused (%s)", msg);
+	/* A bulk transfer to a reader that reads at once: the window offered
+	   is the whole free buffer, 16384 bytes, not Linux's 3/4 of it in
+	   whole segments (11 x 1460 = 16060 would be the largest multiple). */
+	harness h;
+	h_init(&h, 100e6, 1 * MS, 0, &c, &c, 1);
+	bsdwatch b = {.data_at = -1, .ack_at = -1};
+	h.ctx = &b;
+	h.watch = watch_bsd;
+	h_send(&h, 2000000);
+	ss_tcp_stats st[2];
+	size_t live = h_finish(&h, st);
+	SS_CHECK(b.max_wnd == 16384 && live == 0 && st[1].bytes_read == 2000000,
+		 "4.3BSD: the largest window offered is the whole 16384-byte buffer (%u); all read, no leak", b.max_wnd);
+	/* One 100-byte write to a reader that reads it at once: 4.3BSD
+	   sends no ACK for the read (a window update of 100 bytes is under
+	   two segments), so the ACK waits for the 200 ms delayed-ACK timer;
+	   Linux ACKs a short segment read out of an empty buffer at once. */
+	h_init(&h, 100e6, 50 * US, 0, &c, &c, 1);
+	bsdwatch d = {.data_at = -1, .ack_at = -1};
+	h.ctx = &d;
+	h.watch = watch_bsd;
+	h.arrive = arrive_bsd;
+	h_send(&h, 100);
+	live = h_finish(&h, st);
+	SS_CHECK(d.data_at >= 0 && d.ack_at - d.data_at == 200 * MS && st[1].delayed_acks == 1 && live == 0,
+		 "4.3BSD: a short segment read at once is ACKed by the 200 ms timer (%.3f ms after it came)",
+		 (double)(d.ack_at - d.data_at) / (double)MS);
+}
+
 int main(void)
 {
-	ss_test_plan(64);
+	ss_test_plan(68);
 	test_config();
 	test_link_limited();
 	test_rcv_ssthresh();
@@ -774,5 +844,6 @@ int main(void)
 	test_slow_start();
 	test_loss();
 	test_zero_window();
+	test_bsd43();
 	return ss_test_done();
 }
