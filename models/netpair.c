@@ -58,7 +58,8 @@ typedef struct np {
 	ss_org org;           /* the organisation both run, if has_org */
 	int has_org;
 	ss_netperf *np;       /* workload stream */
-	ss_pingpong *pp;      /* workload pingpong */
+	ss_pingpong *pp;      /* workload pingpong or setup */
+	int setup;
 	ss_time window;
 	double full_goodput;  /* bit/s of payload: back-to-back full segments on cores_needed's link */
 	int cores_other_link; /* that link is not the stream's (cores_link_mbps) */
@@ -108,7 +109,7 @@ static const ss_param_def np_params[] = {
 	{.name = "execute", .type = SS_PARAM_BOOL, .def = "false", .unit = "",
 	 .help = "build real datagrams, protect them with the SAs and check every payload byte"},
 	{.name = "workload", .type = SS_PARAM_STRING, .def = "stream", .unit = "",
-	 .help = "\"stream\": netperf TCP_STREAM; \"pingpong\": a client writes msg_size bytes, the server returns as many, and again (round-trip time)"},
+	 .help = "\"stream\": netperf TCP_STREAM; \"pingpong\": a client writes msg_size bytes, the server returns as many, and again (round-trip time); \"setup\": connection set-ups to a listening peer, one at a time, 20 ms apart (set-up time)"},
 	{.name = "org", .type = SS_PARAM_STRING, .def = "", .unit = "",
 	 .help = "protocol organisation of both hosts (platform/orgs/NAME: ultrix42a, mach30-ux36, ulib-mach30, whose crossing costs are the DECstation 5000/200's: use them with its host profile ds5000-200); empty: Linux 2.6.11's kernel paths"},
 	{.name = "nic", .type = SS_PARAM_STRING, .def = "", .unit = "",
@@ -124,7 +125,8 @@ static const ss_param_def np_params[] = {
 static const ss_metric_def np_metrics[] = {
 	{.name = "throughput", .unit = "Mbit/s", .help = "payload read by the receiving netperf per second (workload stream)"},
 	{.name = "rtt", .unit = "ms", .help = "workload pingpong: mean round-trip time of an exchange"},
-	{.name = "exchanges", .unit = "exchanges", .help = "workload pingpong: round trips completed in the window"},
+	{.name = "exchanges", .unit = "exchanges", .help = "workload pingpong or setup: round trips or set-ups completed in the window"},
+	{.name = "setup", .unit = "ms", .help = "workload setup: mean time from the connect call to its return"},
 	{.name = "rcv.batch", .unit = "packets", .help = "an organisation outside the kernel: packets the receiver took per notification of its protocol thread"},
 	{.name = "rcv.demux_us", .unit = "us", .help = "an organisation: the demultiplexing cost the receiver charges per packet (software, or the hardware's management with a NIC that demultiplexes): the organisation's input, reported for Table 5"},
 	{.name = "snd.irqs_per_s", .unit = "1/s", .help = "sender's hard interrupts per second"},
@@ -344,9 +346,9 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		goto fail;
 	}
 	const char *wl = ss_params_string(p, "workload"), *tcpk = ss_params_string(p, "tcp");
-	int pingpong = !strcmp(wl, "pingpong"), bsd = !strcmp(tcpk, "bsd43");
+	int setup = !strcmp(wl, "setup"), pingpong = setup || !strcmp(wl, "pingpong"), bsd = !strcmp(tcpk, "bsd43");
 	if (!pingpong && strcmp(wl, "stream")) {
-		ss_errbuf(err, errlen, "workload '%s': \"stream\" or \"pingpong\"", wl);
+		ss_errbuf(err, errlen, "workload '%s': \"stream\", \"pingpong\" or \"setup\"", wl);
 		rc = SS_EINVAL;
 		goto fail;
 	}
@@ -487,9 +489,14 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		ss_pingpong_config pc;
 		ss_pingpong_config_default(&pc);
 		pc.size = (uint32_t)ss_params_int(p, "msg_size");
+		pc.setup = setup;
+		/* ASSUMPTION: 20 ms apart, far more than a set-up's last ACK
+		   and the listener's work take, so set-ups do not overlap. */
+		pc.gap = ss_time_from_us(20000);
+		m->setup = setup;
 		if ((rc = ss_pingpong_alloc(&m->pp, sim, m->host[0], m->host[1], &pc, err, errlen)) != SS_OK)
 			goto fail;
-		ss_sim_set_workload_limit(sim, "one exchange at a time");
+		ss_sim_set_workload_limit(sim, setup ? "one set-up at a time" : "one exchange at a time");
 		ss_pingpong_start(m->pp);
 		m->window = ss_sim_now(sim);
 		*state = m;
@@ -541,7 +548,7 @@ static void np_collect(void *st, ss_metrics *out)
 	} else {
 		ss_pingpong_stats ps;
 		ss_pingpong_stats_get(m->pp, &ps);
-		ss_metrics_set(out, "rtt", "ms", ps.rtt_mean_s * 1e3);
+		ss_metrics_set(out, m->setup ? "setup" : "rtt", "ms", ps.rtt_mean_s * 1e3);
 		ss_metrics_set(out, "exchanges", "exchanges", (double)ps.exchanges);
 	}
 	ss_nethost_stats hs[2];

@@ -133,7 +133,9 @@ enum {
 	S_R_EXIT,      /* read: leaving: the prequeue left, then done */
 	S_SI_PQ,       /* softirq: the next segment of a prequeue it drains (overflow) */
 	S_SI_PQ_TCP,   /* softirq: its tcp rx charged: to the engine */
-	S_P_DONE       /* process: return to the caller */
+	S_P_DONE,      /* process: return to the caller */
+	S_O_SYN,       /* open: the connect's work charged: the SYN out */
+	S_O_WAIT       /* open: the SYN sent: wait for the SYN-ACK */
 };
 
 typedef struct xctx xctx;
@@ -251,6 +253,8 @@ struct nsock {
 	uint64_t pq_mem;    /* its skbs' truesize (tp->ucopy.memory) */
 	uint32_t rcvbuf;    /* sk_rcvbuf, bytes */
 	ss_waitq wq_read, wq_write, wq_lock;
+	ss_waitq wq_open;   /* an active open waiting for its SYN-ACK */
+	int open_done;      /* the SYN-ACK of the open under way has come */
 	xctx wr, rd;
 };
 
@@ -599,7 +603,7 @@ static ss_time tx_prepare(nsock *h, ss_packet *p, ss_time *crypto)
 	}
 	p->len = dg;
 	p->stamp = ss_sim_now(h->h->sim);
-	return path_cost(h, PATH_TX, n, dg, crypto);
+	return path_cost(h, PATH_TX, n, dg, crypto) + p->tx_extra;
 }
 
 static void xmit(ss_nethost *h, ss_packet *p)
@@ -738,12 +742,122 @@ static void on_writable(void *ctx)
 	}
 }
 
+/* ---- connection set-up ----
+
+   The TCP engines start established; a set-up is its three segments
+   through both hosts' paths, handled here: a SYN of 44 bytes (the TCP
+   header and the MSS option), the SYN-ACK (44) and the ACK (40). The
+   organisation's set-up costs ride on them: the listening side's work
+   with its SYN-ACK, and each segment's extra device access (the
+   library's registry server uses IPC) with the segment it handles. */
+static ss_packet *ctl_packet(nsock *cn, uint8_t flags, uint32_t len, ss_time extra)
+{
+	ss_packet *p = ss_pktpool_get(cn->h->cfg.pool);
+	if (!p)
+		ss_fatal(SS_LOC, "host %s: out of memory for a set-up segment", cn->h->name);
+	p->len = p->hdr_l4 = len;
+	p->opt_bytes = (uint8_t)(len - 20);
+	p->flags = flags;
+	p->ctl = 1;
+	p->flow = cn->idx;
+	p->tx_extra = extra;
+	cn->h->tx_pending++;
+	return p;
+}
+
+static ss_time bqi_cost(const ss_nethost *h)
+{
+	return h->cfg.org && h->cfg.nic.hw_demux ? h->cfg.org->setup_bqi : 0;
+}
+
+/* A set-up segment received, in x's context (the caller charges the
+   outputs it queues). */
+static void ctl_in(xctx *x, ss_packet *p)
+{
+	ss_nethost *h = x->h;
+	nsock *cn = x->c;
+	const ss_org *o = h->cfg.org;
+	uint8_t f = p->flags;
+	ss_pktpool_put(h->cfg.pool, p);
+	ss_time dev = o ? o->setup_dev : 0;
+	if (f == SS_TCP_SYN) {
+		h->st.opens_passive++;
+		/* The listener: the SYN's device access in, its own work, the
+		   ring (hardware demultiplexing), the SYN-ACK's device access out. */
+		ss_time w = dev + (o ? o->setup_passive : 0) + bqi_cost(h) + dev;
+		ss_pktq_push(&x->out, ctl_packet(cn, SS_TCP_SYN | SS_TCP_ACK, 44, w));
+	} else if (f == (SS_TCP_SYN | SS_TCP_ACK)) {
+		cn->open_done = 1;
+		ss_pktq_push(&x->out, ctl_packet(cn, SS_TCP_ACK, 40, dev));
+		ss_waitq_wake_one(&cn->wq_open);
+	}
+	/* The final ACK: the connection is set up on the listening side. */
+}
+
+static void o_woken(ss_sim *sim, void *ctx, uint64_t arg);
+
+static void o_wait(xctx *x)
+{
+	nsock *cn = x->c;
+	if (!cn->open_done) {
+		x->sleeping = 1;
+		ss_waitq_wait(&cn->wq_open, x->t, o_woken, x, 0);
+		return;
+	}
+	o_woken(x->h->sim, x, 1);
+}
+
+/* The SYN-ACK has come: the active side's completion, then return. */
+static void o_woken(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	xctx *x = ctx;
+	ss_nethost *h = x->h;
+	const ss_org *o = h->cfg.org;
+	x->sleeping = 0;
+	ss_time c = arg ? 0 : h->c_wake;
+	if (!arg) {
+		h->st.wakeups++;
+		ss_thread_set_mode(x->t, h->uthread ? SS_CPU_MODE_USER : SS_CPU_MODE_SYSTEM);
+	}
+	if (o)
+		c += o->setup_dev + o->setup_complete + bqi_cost(h);
+	charge(x, c, 0, S_P_DONE);
+}
+
+void ss_nethost_open(ss_nethost *h, int conn, ss_thread *t, ss_handler k, void *ctx)
+{
+	if (conn < 0 || (size_t)conn >= h->nconn)
+		ss_fatal(SS_LOC, "host %s: an open on connection %d, the host has %zu", h->name, conn, h->nconn);
+	nsock *cn = h->conns[conn];
+	xctx *x = &cn->wr;
+	if (x->busy)
+		ss_fatal(SS_LOC, "host %s: an open while a write or open is under way", h->name);
+	if (t->cpu < 0 || t->pool != h->cpu)
+		ss_fatal(SS_LOC, "host %s: the caller must hold one of the host's processors", h->name);
+	x->busy = 1;
+	x->t = t;
+	x->is_write = 1;
+	x->want = x->left = 0;
+	x->got = 0;
+	x->k = k;
+	x->kctx = ctx;
+	cn->open_done = 0;
+	h->st.opens++;
+	ss_thread_set_mode(t, h->uthread ? SS_CPU_MODE_USER : SS_CPU_MODE_SYSTEM);
+	charge(x, h->c_call + (h->cfg.org ? h->cfg.org->setup_active : 0), 0, S_O_SYN);
+}
+
 /* A segment into the engine in x's context; an installed reader's own
    context takes in-order data directly (x->direct bytes). */
 static void tcp_in(xctx *x, ss_packet *p)
 {
 	ss_nethost *h = x->h;
 	nsock *cn = x->c;
+	if (p->ctl) {
+		ctl_in(x, p);
+		return;
+	}
 	int direct = x == &cn->rd && cn->ucopy;
 	h->cur = x;
 	ss_tcp_ucopy(cn->tcp, direct ? x->want - x->got : 0);
@@ -1492,6 +1606,15 @@ static void run(xctx *x)
 	case S_P_DONE:
 		p_done(x);
 		break;
+	case S_O_SYN: {
+		const ss_org *o = h->cfg.org;
+		ss_pktq_push(&x->out, ctl_packet(x->c, SS_TCP_SYN, 44, (o ? o->setup_dev : 0) + bqi_cost(h)));
+		flush(x, S_O_WAIT);
+		break;
+	}
+	case S_O_WAIT:
+		o_wait(x);
+		break;
 	default:
 		ss_fatal(SS_LOC, "host %s: context in no step (%d)", h->name, x->step);
 	}
@@ -1876,6 +1999,7 @@ static int sock_new(ss_nethost *h, nsock **out)
 	ss_waitq_init(&cn->wq_read, h->sim);
 	ss_waitq_init(&cn->wq_write, h->sim);
 	ss_waitq_init(&cn->wq_lock, h->sim);
+	ss_waitq_init(&cn->wq_open, h->sim);
 	*out = cn;
 	return SS_OK;
 }

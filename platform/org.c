@@ -51,12 +51,19 @@ static const ss_speckey keys[] = {
 	US("demux_hw_us", demux_hw, "hardware demultiplexing's management per packet received"),
 	US("notify_us", notify, "waking the protocol thread"),
 	US("proto_run_us", proto_run, "per run of the protocol thread"),
+	US("setup_active_us", setup_active, "active open before the SYN"),
+	US("setup_passive_us", setup_passive, "listening side per SYN"),
+	US("setup_complete_us", setup_complete, "active side after the SYN-ACK"),
+	US("setup_dev_us", setup_dev, "per set-up segment, beyond the normal path"),
+	US("setup_bqi_us", setup_bqi, "per side with hardware demultiplexing"),
 };
 #undef US
 #undef NS
 
 static const char *const required[] = {"domain", "call_us", "call_copy_ns_per_byte", "app_wake_us", "ctx_switch_us",
-				       "dev_tx_us", "demux_sw_us", "demux_hw_us", "notify_us", "proto_run_us", NULL};
+				       "dev_tx_us", "demux_sw_us", "demux_hw_us", "notify_us", "proto_run_us",
+				       "setup_active_us", "setup_passive_us", "setup_complete_us", "setup_dev_us",
+				       "setup_bqi_us", NULL};
 
 int ss_org_check(const ss_org *o, char *msg, size_t len)
 {

@@ -157,6 +157,18 @@ size_t ss_nethost_stack_text(const ss_nethost *h, char *buf, size_t len);
 void ss_nethost_send(ss_nethost *h, int conn, ss_thread *t, uint32_t bytes, ss_handler k, void *ctx);
 void ss_nethost_recv(ss_nethost *h, int conn, ss_thread *t, uint32_t max, ss_handler k, void *ctx);
 
+/* Connection set-up (Thekkath et al.'s Table 4): an active open by t
+   (holding a processor of h) on connection conn, as connect() with the
+   peer already listening: the call's crossing and the organisation's
+   set-up work, a SYN, the peer's SYN-ACK (its listening work), then the
+   completion; k(sim, ctx, 0) runs when connect returns, and the ACK
+   goes out after. The TCP engines are not involved (they start
+   established): the set-up segments (44, 44 and 40 bytes) go through
+   both hosts' send and receive paths and carry the organisation's
+   set-up costs (setup_* in ss_org.h; none without an organisation).
+   One open at a time per connection, and not during a write. */
+void ss_nethost_open(ss_nethost *h, int conn, ss_thread *t, ss_handler k, void *ctx);
+
 ss_cpu_pool *ss_nethost_cpu(const ss_nethost *h);
 ss_nic *ss_nethost_nic(const ss_nethost *h);
 int ss_nethost_conns(const ss_nethost *h);           /* connections made */
@@ -188,6 +200,8 @@ typedef struct ss_nethost_stats {
 	uint64_t prequeue_processed; /* of them, processed by the reader in process context */
 	uint64_t prequeue_dropped; /* of them, processed by the softirq when the prequeue passed rcvbuf (TCPPREQUEUEDROPPED) */
 	uint64_t syscalls;         /* write and read calls */
+	uint64_t opens;            /* active opens (ss_nethost_open) */
+	uint64_t opens_passive;    /* SYNs answered as the listening side */
 	uint64_t wakeups;          /* blocked readers and writers woken */
 	uint64_t auth_failures;    /* IPsec: ICV or padding check failed (dropped) */
 	uint64_t replay_drops;     /* IPsec: outside the anti-replay window */

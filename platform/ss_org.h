@@ -49,6 +49,15 @@ typedef struct ss_org {
 	ss_time notify;         /* waking the sleeping protocol thread, in the interrupt (semaphore signal, message to the server); kernel: unused */
 	ss_time proto_run;      /* per run of the protocol thread (its wait's return), besides the profile's softirq layer
 				   (the input loop's own code); kernel: unused */
+	/* Connection set-up (ss_nethost_open), where this organisation does it: */
+	ss_time setup_active;   /* the active open's own work before its SYN (a connection block, a route, the
+				   registry server's end-point allocation) */
+	ss_time setup_passive;  /* the listening side's work for a SYN before its SYN-ACK (a new socket and block) */
+	ss_time setup_complete; /* the active side's work when the SYN-ACK has come, before connect returns (the
+				   library: its channels to the device and the TCP state handed to it) */
+	ss_time setup_dev;      /* per set-up segment sent or received, beyond the normal path (the registry server
+				   reaches the device by IPC, not through the library's shared memory) */
+	ss_time setup_bqi;      /* per side, on a NIC that demultiplexes in hardware: setting up the connection's ring */
 } ss_org;
 
 /* Loads dir/NAME.cfg (platform/orgs/). Every setting carries a source.

@@ -37,6 +37,8 @@ typedef struct ss_packet {
 	unsigned char *data;         /* execute mode: the bytes (len of them), else NULL */
 	size_t cap;                  /* bytes data can hold */
 	int corrupt;                 /* execute mode: flipped in flight (test) */
+	uint8_t ctl;                 /* a connection set-up segment (SYN, SYN-ACK, ACK) the hosts handle themselves: no TCP engine sees it */
+	ss_time tx_extra;            /* set-up work the sending context charges with this packet's send path */
 } ss_packet;
 
 typedef struct ss_pktpool ss_pktpool;

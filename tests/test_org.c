@@ -12,7 +12,9 @@
    comes), while a CPU-bound stream batches several packets per
    notification and a wire-paced one hardly any; 4.3BSD's TCP sends one frame each way per exchange (no
    ACK of its own), Linux's ACKs a short segment read out at once; a
-   polled driver is refused with an organisation. */
+   connection set-up's time moves by exactly each set-up cost times the
+   times the handshake meets it; a polled driver is refused with an
+   organisation. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,13 +121,20 @@ static void hosts_free(hosts *H)
 
 typedef struct pp_out {
 	ss_time rtt;        /* the window's (identical) round trips, ps */
-	uint64_t n, frames[2], notifies, rx, thread_runs;
+	uint64_t n, frames[2], notifies, rx, thread_runs, opens;
 } pp_out;
+
+static pp_out run_pp(const setup *s, uint32_t size, int setup_mode);
 
 /* A ping-pong of `size` bytes: 0.5 s of warm-up, then 2 s. Every round
    trip is the same (one exchange at a time, nothing else running): its
-   time is returned exactly; min != max is a broken premise (fatal). */
-static pp_out pingpong(const setup *s, uint32_t size)
+   time is returned exactly; min != max is printed as a diagnostic. */
+static pp_out pingpong(const setup *s, uint32_t size) { return run_pp(s, size, 0); }
+
+/* Connection set-ups, 20 ms apart, measured the same way. */
+static pp_out setups(const setup *s) { return run_pp(s, 1, 1); }
+
+static pp_out run_pp(const setup *s, uint32_t size, int setup_mode)
 {
 	hosts H;
 	char err[1024];
@@ -137,6 +146,8 @@ static pp_out pingpong(const setup *s, uint32_t size)
 	ss_pingpong_config pc;
 	ss_pingpong_config_default(&pc);
 	pc.size = size;
+	pc.setup = setup_mode;
+	pc.gap = ss_time_from_us(20000);
 	SS_MUST(ss_pingpong_alloc(&H.pg, H.sim, H.h[0], H.h[1], &pc, err, sizeof err));
 	ss_pingpong_start(H.pg);
 	ss_sim_run_until(H.sim, ss_time_from_s(0.5));
@@ -157,6 +168,9 @@ static pp_out pingpong(const setup *s, uint32_t size)
 	ss_nethost_stats hs;
 	ss_nethost_stats_get(H.h[1], &hs);
 	o.notifies = hs.notifies;
+	ss_nethost_stats hc;
+	ss_nethost_stats_get(H.h[0], &hc);
+	o.opens = hc.opens;
 	o.rx = hs.rx_pkts;
 	o.thread_runs = hs.ksoftirqd_runs;
 	hosts_free(&H);
@@ -215,7 +229,7 @@ static void write_file(const char *dir, const char *name, const char *text)
 
 int main(void)
 {
-	ss_test_plan(22);
+	ss_test_plan(25);
 	const char *src = getenv("srcdir");
 	snprintf(datadir, sizeof datadir, "%s", src ? src : SS_DATADIR);
 
@@ -247,7 +261,12 @@ int main(void)
 		"  { param = \"demux_sw_us\"; value = 1.0; source = \"s\"; },\n"
 		"  { param = \"demux_hw_us\"; value = 1.0; source = \"s\"; },\n"
 		"  { param = \"notify_us\"; value = 1.0; source = \"s\"; },\n"
-		"  { param = \"proto_run_us\"; value = 1.0; source = \"s\"; }\n);\n";
+		"  { param = \"proto_run_us\"; value = 1.0; source = \"s\"; },\n"
+		"  { param = \"setup_active_us\"; value = 1.0; source = \"s\"; },\n"
+		"  { param = \"setup_passive_us\"; value = 1.0; source = \"s\"; },\n"
+		"  { param = \"setup_complete_us\"; value = 1.0; source = \"s\"; },\n"
+		"  { param = \"setup_dev_us\"; value = 1.0; source = \"s\"; },\n"
+		"  { param = \"setup_bqi_us\"; value = 1.0; source = \"s\"; }\n);\n";
 	char text[4096];
 	snprintf(text, sizeof text, "name = \"dom\";\ndescription = \"x\";\nsettings = (\n"
 				    "  { param = \"domain\"; value = \"kernal\"; source = \"s\"; },\n%s", ok_rest);
@@ -356,6 +375,56 @@ int main(void)
 	SS_CHECK(nt2 > 0 && mb2 > 9 && (double)rx2 / (double)nt2 < 1.5,
 		 "where the wire paces the stream (%.2f Mbit/s), packets rarely share a notification (%.2f per batch)",
 		 mb2, nt2 ? (double)rx2 / (double)nt2 : 0);
+
+	/* Connection set-up: each of the library's set-up costs is on the
+	   critical path as many times as the handshake crosses it: its own
+	   work once, the listener's once, a set-up segment's device access
+	   five times (the SYN out and in, the SYN-ACK out and in, and the
+	   ACK out, which the active side's input sends before the woken
+	   connect runs, as 4.3BSD's tcp_input does), the BQI ring three times
+	   on AN1 (the active side before its SYN and at completion, the
+	   listener once). */
+	pp_out s0 = setups(&lib);
+	/* One set-up every 20 ms + its own time, less one at each edge. */
+	double every = 0.020 + ss_time_to_s(s0.rtt);
+	SS_CHECK(s0.n + 1 >= (uint64_t)(2.0 / every) && s0.n <= (uint64_t)(2.0 / every) + 1 && s0.opens >= s0.n &&
+			 s0.opens <= s0.n + 1 && s0.frames[0] >= 2 * s0.n && s0.frames[0] <= 2 * s0.n + 2 &&
+			 s0.frames[1] >= s0.n && s0.frames[1] <= s0.n + 1,
+		 "set-ups: %llu in 2 s (one per %.3f ms), a SYN and an ACK out and a SYN-ACK back for each (%llu, %llu "
+		 "frames), %.3f ms each",
+		 (unsigned long long)s0.n, every * 1e3, (unsigned long long)s0.frames[0], (unsigned long long)s0.frames[1],
+		 ss_time_to_s(s0.rtt) * 1e3);
+	chg = lib;
+	chg.o.setup_active += ss_time_from_us(10);
+	pp_out s1 = setups(&chg);
+	chg = lib;
+	chg.o.setup_passive += ss_time_from_us(10);
+	pp_out s2 = setups(&chg);
+	chg = lib;
+	chg.o.setup_dev += ss_time_from_us(10);
+	pp_out s3 = setups(&chg);
+	chg = lib;
+	chg.o.setup_complete += ss_time_from_us(10);
+	pp_out s4 = setups(&chg);
+	ss_time ten = ss_time_from_us(10);
+	SS_CHECK(s1.rtt - s0.rtt == ten && s2.rtt - s0.rtt == ten && s3.rtt - s0.rtt == 5 * ten && s4.rtt - s0.rtt == ten,
+		 "set-up + 10 us of active, passive, device and completion work: %+.3f, %+.3f, %+.3f, %+.3f us "
+		 "(want +10, +10, +50, +10 exactly)",
+		 ss_time_to_us(s1.rtt - s0.rtt), ss_time_to_us(s2.rtt - s0.rtt), ss_time_to_us(s3.rtt - s0.rtt),
+		 ss_time_to_us(s4.rtt - s0.rtt));
+	setup la2;
+	load(&la2, "ulib-mach30", "an1", 100);
+	pp_out b0 = setups(&la2);
+	chg = la2;
+	chg.o.setup_bqi += ss_time_from_us(10);
+	pp_out b1 = setups(&chg);
+	chg = lib;
+	chg.o.setup_bqi += ss_time_from_us(10);
+	pp_out b2 = setups(&chg);
+	SS_CHECK(b1.rtt - b0.rtt == 3 * ten && b2.rtt == s0.rtt,
+		 "the BQI ring: + 10 us costs %+.3f us on AN1 (the SYN's side twice: before its SYN and when the SYN-ACK "
+		 "comes; the listener once), nothing on Ethernet (%+.3f)",
+		 ss_time_to_us(b1.rtt - b0.rtt), ss_time_to_us(b2.rtt - s0.rtt));
 
 	/* Refusals. */
 	hosts H;

@@ -34,12 +34,18 @@ void ss_pingpong_config_default(ss_pingpong_config *c)
 	c->size = 1;
 	c->conn = 0;
 	c->cli_cpu = c->srv_cpu = -1;
+	c->setup = 0;
+	c->gap = 0;
 }
 
 int ss_pingpong_alloc(ss_pingpong **out, ss_sim *sim, ss_nethost *cli, ss_nethost *srv, const ss_pingpong_config *c,
 		      char *err, size_t errlen)
 {
 	*out = NULL;
+	if (c->gap < 0) {
+		ss_errbuf(err, errlen, "pingpong: the gap between set-ups must be >= 0");
+		return SS_EINVAL;
+	}
 	if (c->size < 1 || c->size > 1048576) {
 		ss_errbuf(err, errlen, "pingpong: size must be 1..1048576, not %u", (unsigned)c->size);
 		return SS_EINVAL;
@@ -78,6 +84,7 @@ int ss_pingpong_alloc(ss_pingpong **out, ss_sim *sim, ss_nethost *cli, ss_nethos
 void ss_pingpong_free(ss_pingpong *pp) { free(pp); }
 
 static void cli_sent(ss_sim *sim, void *ctx, uint64_t bytes);
+static void cli_opened(ss_sim *sim, void *ctx, uint64_t arg);
 static void cli_got(ss_sim *sim, void *ctx, uint64_t bytes);
 static void srv_got(ss_sim *sim, void *ctx, uint64_t bytes);
 static void srv_sent(ss_sim *sim, void *ctx, uint64_t bytes);
@@ -94,7 +101,57 @@ static void cli_loop(ss_pingpong *pp)
 	pp->t0 = ss_sim_now(pp->sim);
 	pp->t0_epoch = pp->epoch;
 	pp->cli_have = 0;
+	if (pp->cfg.setup) {
+		ss_nethost_open(pp->cli, pp->cfg.conn, &pp->cli_th, cli_opened, pp);
+		return;
+	}
 	ss_nethost_send(pp->cli, pp->cfg.conn, &pp->cli_th, pp->cfg.size, cli_sent, pp);
+}
+
+static void record(ss_pingpong *pp)
+{
+	pp->total++;
+	/* Counted only if it started in this window: one that straddles a
+	   reset would carry time from before it. */
+	if (pp->t0_epoch == pp->epoch) {
+		ss_time rtt = ss_sim_now(pp->sim) - pp->t0;
+		if (pp->n == 0 || rtt < pp->min)
+			pp->min = rtt;
+		if (pp->n == 0 || rtt > pp->max)
+			pp->max = rtt;
+		pp->sum += rtt;
+		pp->n++;
+	}
+}
+
+static void cli_again(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	cli_loop(ctx);
+}
+
+static void cli_wake(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	ss_pingpong *pp = ctx;
+	ss_cpu_acquire(ss_nethost_cpu(pp->cli), &pp->cli_th, cli_again, pp, 0);
+}
+
+/* A set-up done: the client leaves its processor for the gap. */
+static void cli_opened(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)arg;
+	ss_pingpong *pp = ctx;
+	ss_thread_set_mode(&pp->cli_th, SS_CPU_MODE_USER);
+	record(pp);
+	ss_cpu_release(ss_nethost_cpu(pp->cli), &pp->cli_th);
+	if (pp->stopping) {
+		pp->cli_running = 0;
+		return;
+	}
+	ss_sim_after(sim, pp->cfg.gap, cli_wake, pp, 0);
 }
 
 /* Each read asks for what is still missing, as netperf's TCP_RR does,
@@ -118,18 +175,8 @@ static void cli_got(ss_sim *sim, void *ctx, uint64_t bytes)
 		ss_nethost_recv(pp->cli, pp->cfg.conn, &pp->cli_th, pp->cfg.size - pp->cli_have, cli_got, pp);
 		return;
 	}
-	pp->total++;
-	/* Counted only if it started in this window: one that straddles a
-	   reset would carry time from before it. */
-	if (pp->t0_epoch == pp->epoch) {
-		ss_time rtt = ss_sim_now(sim) - pp->t0;
-		if (pp->n == 0 || rtt < pp->min)
-			pp->min = rtt;
-		if (pp->n == 0 || rtt > pp->max)
-			pp->max = rtt;
-		pp->sum += rtt;
-		pp->n++;
-	}
+	(void)sim;
+	record(pp);
 	cli_loop(pp);
 }
 
@@ -181,7 +228,7 @@ void ss_pingpong_start(ss_pingpong *pp)
 	/* The server is started first so that, with both acquisitions at
 	   the same instant, it is already reading when the request lands
 	   (it would be woken for it otherwise: the same result, later). */
-	if (!pp->srv_started) {
+	if (!pp->srv_started && !pp->cfg.setup) {
 		pp->srv_started = 1;
 		ss_cpu_acquire(ss_nethost_cpu(pp->srv), &pp->srv_th, srv_start, pp, 0);
 	}

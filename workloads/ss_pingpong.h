@@ -26,6 +26,9 @@ typedef struct ss_pingpong_config {
 	uint32_t size;       /* request and response bytes (netperf -r size,size), 1..1048576 */
 	int conn;            /* the connection it runs on (made beforehand), >= 0 */
 	int cli_cpu, srv_cpu; /* processor each process is bound to, -1: any */
+	int setup;           /* 1: each exchange is a connection set-up instead (ss_nethost_open, the peer
+				listening): its time is from the connect call to its return; no server process */
+	ss_time gap;         /* setup: idle time between set-ups (the last one's ACK settles), >= 0 */
 } ss_pingpong_config;
 
 /* size 1 (netperf TCP_RR's default request and response size: the
