@@ -25,16 +25,7 @@ study_claims OCF
 # Tables 1 and 2: a verdict for each of the 42 cells the paper gives
 # (Table 1's 30, Table 2's rows of 1 and 32 threads), none failing
 # outright (expected failures are listed with their reasons).
-n=$((n + 1))
-cells=$(grep -cE '^[A-Z]+ +OCF-T[12]/' "$T/claims")
-bad=$(grep -cE '^(FAIL|XPASS) +OCF-T[12]/' "$T/claims")
-within=$(grep -cE '^PASS +OCF-T[12]/' "$T/claims")
-if [ "$cells" -eq 42 ] && [ "$bad" -eq 0 ]; then
-  echo "ok $n - 42 table cells checked: $within within 15%, the rest inputs (2) or listed deviations"
-else
-  echo "not ok $n - table cells: $cells checked (want 42), $bad failing"
-  grep -E '^(FAIL|XPASS) +OCF-T' "$T/claims" | sed 's/^/# /'
-fi
+study_cells 'OCF-T[12]/' 42 "the rest inputs (2) or listed deviations"
 study_summary
 study_log ocf
 study_figs $figs

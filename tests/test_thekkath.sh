@@ -24,42 +24,11 @@ ids=$(study_claim_ids T93)
 figs="table2-ethernet table2-an1 table3-ethernet table3-an1 table4 whatif_security whatif_security_host"
 echo "1..$(( $(echo "$ids" | grep -c .) + 1 + 2 + 1 + $(echo $figs | wc -w) + 1 + 1 + 2 + 1 ))"
 n=0
-for id in $ids; do
-  case " $later " in
-    *" $id "*)
-      n=$((n + 1))
-      if grep -qE "^[A-Z]+ +$id( |/)" "$T/claims"; then echo "not ok $n - $id is checked now: take it off the list of claims still to model"
-      else echo "not ok $n - $id: not modelled yet (Table 1's raw benchmark, the set-up's breakdown) # TODO"; fi;;
-    *)
-      n0=$n
-      lines=$(awk -v id="$id" '$2 == id || index($2, id "/") == 1' "$T/claims")
-      n=$((n + 1))
-      text=$(echo "$lines" | sed -E 's/^[A-Z]+ +//' | tr '\n' ' ' | sed 's/ *$//')
-      tags=$(echo "$lines" | awk '{print $1}' | sort -u | tr '\n' ' ')
-      case " $tags" in
-        "  ") echo "not ok $n - $id: no verdict (the claim was not checked)";;
-        *" FAIL "*|*" XPASS "*) echo "not ok $n - [${tags% }] $text";;
-        *" XFAIL "*) echo "not ok $n - $text # TODO claim the model does not reproduce";;
-        " INFO ") echo "ok $n - # SKIP $text";;
-        " INPUT ") echo "ok $n - input check, not a model output: $text";;
-        *) echo "ok $n - [${tags% }] $text";;
-      esac
-      : "$n0";;
-  esac
-done
+study_claims T93 "$later"
 
 # Tables 2-4: a verdict for each of the 40 cells (Table 2's 20, Table
 # 3's 15, Table 4's 5), none failing outright.
-n=$((n + 1))
-cells=$(grep -cE '^[A-Z]+ +T93-T[234]/' "$T/claims")
-bad=$(grep -cE '^(FAIL|XPASS) +T93-T[234]/' "$T/claims")
-within=$(grep -cE '^PASS +T93-T[234]/' "$T/claims")
-if [ "$cells" -eq 40 ] && [ "$bad" -eq 0 ]; then
-  echo "ok $n - 40 table cells checked: $within within 15%, one input, the rest listed deviations"
-else
-  echo "not ok $n - table cells: $cells checked (want 40), $bad failing"
-  grep -E '^(FAIL|XPASS) +T93-T' "$T/claims" | sed 's/^/# /'
-fi
+study_cells 'T93-T[234]/' 40 "one input, the rest listed deviations"
 study_summary
 study_log thekkath
 study_figs $figs
