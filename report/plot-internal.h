@@ -37,6 +37,7 @@ typedef struct ss__plot_fig {
 	char *legend;      /* gnuplot key placement words, checked; NULL: automatic */
 	int logx, logy;    /* logarithmic axes */
 	int ideal;         /* draw the ideal linear speedup y = x */
+	int bars;          /* xy: drawn as clustered bars, one group per x, the model's solid and the paper's hatched */
 	int only;          /* others = false: the listed series alone */
 	double ymin, ymax; /* y range; NaN: automatic */
 	char **series;     /* xy: draw order (others follow); ledger: the one series */

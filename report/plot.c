@@ -1277,6 +1277,122 @@ static int write_ledger(FILE *f, const ss__plot_fig *fig, const ledger *l, const
 	return end_plot(f, fig, formats, height, &cmd, rc);
 }
 
+/* ---- bar figures ------------------------------------------------------ */
+
+/* An xy figure as clustered bars: a group per x (the union of the
+   series' points and the paper's), in each a solid bar per series (the
+   model) beside a hatched one in the same colour (the paper), a missing
+   value drawn as no bar. For tables whose columns are a few sizes or
+   networks: the heights compare at a glance. */
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static int write_bars(FILE *f, const ss__plot_fig *fig, const xyset *d, const char *store, int formats)
+{
+	int rc = put_header(f, fig, store, "figure");
+	size_t nx = 0, cap = 0;
+	for (size_t i = 0; i < d->n; i++)
+		cap += d->s[i].n + d->s[i].nrefs;
+	double *xs = malloc((cap ? cap : 1) * sizeof *xs);
+	if (!xs)
+		return SS_ENOMEM;
+	for (size_t i = 0; i < d->n; i++) {
+		for (size_t k = 0; k < d->s[i].n; k++)
+			xs[nx++] = d->s[i].p[k].x;
+		for (size_t k = 0; k < d->s[i].nrefs; k++)
+			xs[nx++] = d->s[i].refs[k]->x;
+	}
+	qsort(xs, nx, sizeof *xs, cmp_dbl);
+	size_t u = 0;
+	for (size_t i = 0; i < nx; i++)
+		if (!u || xs[i] != xs[u - 1])
+			xs[u++] = xs[i];
+	nx = u;
+	fputs("# columns: x, then for each series the model's mean and the paper's value (NaN: none)\n# series:", f);
+	for (size_t i = 0; i < d->n; i++) {
+		fputc(' ', f);
+		rc |= put_q(f, d->s[i].name);
+	}
+	fputs("\n$bars << EOD\n", f);
+	for (size_t j = 0; j < nx; j++) {
+		fprintf(f, "\"%.10g\"", xs[j]);
+		for (size_t i = 0; i < d->n; i++) {
+			double m = NAN, p = NAN;
+			for (size_t k = 0; k < d->s[i].n; k++)
+				if (d->s[i].p[k].x == xs[j])
+					m = d->s[i].p[k].mean;
+			for (size_t k = 0; k < d->s[i].nrefs; k++)
+				if (d->s[i].refs[k]->x == xs[j])
+					p = d->s[i].refs[k]->y;
+			fputc(' ', f);
+			put_num(f, m);
+			fputc(' ', f);
+			put_num(f, p);
+		}
+		fputc('\n', f);
+	}
+	fputs("EOD\n\n", f);
+	free(xs);
+	rc |= put_labels(f, fig, d->unit[0] ? d->unit : "value", "x");
+	if (fig->logy)
+		fputs("set logscale y\n", f);
+	put_yrange(f, fig, !fig->logy);
+	put_offsets(f, fig, !fig->logy, 0);
+	fputs("set style data histograms\nset style histogram clustered gap 1\nset boxwidth 0.9 relative\n"
+	      "set grid ytics back lc rgb '#d8d8d8' lw 1 dt 1\n"
+	      "set border 3 lw 1\nset tics nomirror out\nset xtics scale 0\n", f);
+	size_t maxlen = 16;
+	for (size_t i = 0; i < d->n; i++)
+		if (strlen(d->s[i].name) + 7 > maxlen)
+			maxlen = strlen(d->s[i].name) + 7;
+	int cols = key_columns(maxlen, 2 * d->n, 1), rows = (int)((2 * d->n + (size_t)cols - 1) / (size_t)cols);
+	int height = GP_HEIGHT + (rows > 3 ? (rows - 3) * GP_KEY_ROW : 0);
+	fprintf(f, "set key outside below center horizontal Left reverse maxcols %d spacing 1.1 samplen 2 height 1 width %d nobox font '%s'\n",
+		cols, key_width(maxlen), GP_KEY_FONT);
+	put_legend(f, fig);
+	fputs("set tmargin 4\nset title offset 0, char 1\nset label 1 ", f);
+	char note[300];
+	snprintf(note, sizeof note, "%s%sSolid: the model; hatched: the paper.", fig->note ? fig->note : "",
+		 fig->note ? " " : "");
+	rc |= put_q(f, note);
+	fprintf(f, " at graph 0, graph 1 left offset 0, char 0.8 font '%s'\n", GP_NOTE_FONT);
+	ss__plot_str cmd = {0};
+	char buf[256];
+	ss__plot_str_adds(&cmd, "plot ");
+	for (size_t i = 0; i < d->n && rc == SS_OK; i++) {
+		const char *color = series_style[i % NSTYLES].color;
+		char *qt = ss_plot_gp_quote(d->s[i].name), *pt = NULL;
+		size_t pl = strlen(d->s[i].name) + 8;
+		char *ptitle = malloc(pl);
+		if (ptitle) {
+			snprintf(ptitle, pl, "paper: %s", d->s[i].name);
+			pt = ss_plot_gp_quote(ptitle);
+		}
+		free(ptitle);
+		if (!qt || !pt) {
+			free(qt);
+			free(pt);
+			rc = SS_ENOMEM;
+			break;
+		}
+		snprintf(buf, sizeof buf, "%s$bars using %zu%s fs solid 0.85 border lc rgb 'black' lc rgb '%s' title ",
+			 i ? ", \\\n     " : "", 2 + 2 * i, i ? "" : ":xtic(1)", color);
+		ss__plot_str_adds(&cmd, buf);
+		ss__plot_str_adds(&cmd, qt);
+		snprintf(buf, sizeof buf, ", \\\n     $bars using %zu fs pattern 4 border lc rgb '%s' lc rgb '%s' title ",
+			 3 + 2 * i, color, color);
+		ss__plot_str_adds(&cmd, buf);
+		ss__plot_str_adds(&cmd, pt);
+		free(qt);
+		free(pt);
+	}
+	ss__plot_str_adds(&cmd, "\n");
+	return end_plot(f, fig, formats, height, &cmd, rc);
+}
+
 /* ---- running gnuplot -------------------------------------------------- */
 
 /* The gnuplot to run: opts, else $SECSIM_GNUPLOT, else "gnuplot". */
@@ -1432,7 +1548,9 @@ static int write_figure(ss_db *db, const ss_plot_spec *spec, const ss__plot_fig 
 	}
 	if ((rc = ss__plot_open_out(path, &o, err, errlen)) == SS_OK) {
 		double level = ss_db_level(db);
-		if (fig->kind == SS__PLOT_XY)
+		if (fig->kind == SS__PLOT_XY && fig->bars)
+			rc = write_bars(o.f, fig, &d, store, spec->formats);
+		else if (fig->kind == SS__PLOT_XY)
 			rc = write_xy(o.f, fig, &d, store, level, spec->formats);
 		else
 			rc = write_ledger(o.f, fig, &l, store, level, spec->formats);

@@ -20,7 +20,7 @@
 
 /* The keys each group may hold; anything else is a typo we report. */
 static const char *const top_keys[] = {"study", "formats", "figures", "tables", "notes", NULL};
-static const char *const xy_keys[] = {"kind", "id", "stem", "title", "xlabel", "ylabel",
+static const char *const xy_keys[] = {"kind", "id", "stem", "title", "xlabel", "ylabel", "bars",
 				      "metric", "logscale_x", "logscale_y", "ideal_speedup", "others",
 				      "ymin", "ymax", "legend", "series", "refs", "hlines",
 				      "vlines", "note", "baseline", NULL};
@@ -662,6 +662,7 @@ static int load_figure(loader *ld, const config_setting_t *fg, size_t idx, ss__p
 		    (rc = get_bool(ld, fg, "logscale_x", where, &f->logx)) ||
 		    (rc = get_bool(ld, fg, "logscale_y", where, &f->logy)) ||
 		    (rc = get_bool(ld, fg, "ideal_speedup", where, &f->ideal)) ||
+		    (rc = get_bool(ld, fg, "bars", where, &f->bars)) ||
 		    (rc = get_others(ld, fg, where, f)) ||
 		    (rc = get_strs(ld, fg, "series", 0, 1, where, &f->series, &f->nseries)) ||
 		    (rc = load_ref_list(ld, fg, "refs", where, &f->refs, &f->nrefs, load_ref)) ||

@@ -21,8 +21,8 @@ rc=$?
 # calibration) and the breakdown of the library's set-up (T93-C9).
 later="T93-C1 T93-C9"
 ids=$(study_claim_ids T93)
-figs="table2-ethernet table2-an1 table3-ethernet table3-an1 table4 whatif_security whatif_security_host"
-echo "1..$(( $(echo "$ids" | grep -c .) + 1 + 2 + 1 + $(echo $figs | wc -w) + 1 + 1 + 2 + 1 ))"
+figs="table2-ethernet table2-an1 table3-ethernet table3-an1 table4 table2-ethernet-bars table2-an1-bars table3-ethernet-bars table3-an1-bars table4-bars whatif_security whatif_security_host"
+echo "1..$(( $(echo "$ids" | grep -c .) + 1 + 2 + 1 + $(echo $figs | wc -w) + 1 + 1 + 1 + 2 + 1 ))"
 n=0
 study_claims T93 "$later"
 
@@ -42,6 +42,18 @@ rows=$(grep -cE '^\| .* ref\. T93-0[0-9]+ \|$' "$md" 2>/dev/null)
 heads=$(grep -c '^## Table' "$md" 2>/dev/null)
 if [ "${rows:-0}" -eq 42 ] && [ "${heads:-0}" -eq 8 ]; then echo "ok $n - tables.md: 42 cells under 8 tables, paper beside model"
 else echo "not ok $n - tables.md: ${rows:-0} cells (want 42), ${heads:-0} tables (want 8)"; fi
+
+# The bar plots: clustered, the model's bars solid and the paper's
+# hatched, both from the store (Table 4's Mach/UX on AN1 has no paper
+# value: NaN, no bar).
+n=$((n + 1))
+gp="$T/plots/table4-bars.gp"
+if grep -q 'set style histogram clustered' "$gp" && grep -q 'fs pattern' "$gp" && grep -q 'NaN' "$gp" &&
+   [ "$(sed -n '/^\$bars << EOD/,/^EOD/p' "$gp" | grep -c '^"')" -eq 2 ]; then
+  echo "ok $n - table4-bars: two groups (10 and 100 Mbit/s), solid model and hatched paper bars, NaN where the paper has none"
+else
+  echo "not ok $n - table4-bars.gp is not the clustered bar plot expected"
+fi
 
 # The calibration: the profile and the PMADD-AA's read rate are what the
 # anchors' closed forms give.
