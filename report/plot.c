@@ -746,6 +746,25 @@ static long series_index(const xyset *d, const char *name)
 	return -1;
 }
 
+/* A series' style slot: its place in the spec's series list, so that
+   one series looks the same in every figure of a study that lists it
+   in the same order, even where another listed series has no data;
+   series the spec does not list follow, in order. */
+static size_t style_slot(const ss__plot_fig *fig, const xyset *d, size_t i)
+{
+	for (size_t k = 0; k < fig->nseries; k++)
+		if (!strcmp(fig->series[k], d->s[i].name))
+			return k;
+	size_t unlisted = 0;
+	for (size_t m = 0; m < i; m++) {
+		int listed = 0;
+		for (size_t k = 0; k < fig->nseries && !listed; k++)
+			listed = !strcmp(fig->series[k], d->s[m].name);
+		unlisted += !listed;
+	}
+	return fig->nseries + unlisted;
+}
+
 /* Key columns: as many as the longest title allows across the canvas
    (a sample of 3 characters and a gap beside each), even when paper
    entries follow their series, so each pair tends to share a row. */
@@ -891,7 +910,7 @@ static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char
 	/* Past NSTYLES series the colours come round again with the next
 	   shape and dash, so no two of NSTYLES^2 series look alike. */
 	for (size_t i = 0; i < d->n; i++) {
-		size_t k = i % NSTYLES, j = (i + i / NSTYLES) % NSTYLES;
+		size_t sl = style_slot(fig, d, i), k = sl % NSTYLES, j = (sl + sl / NSTYLES) % NSTYLES;
 		fprintf(f, "set style line %zu lc rgb '%s' dt %s lw 1.5 pt %d ps 1.2\n", i + 1,
 			series_style[k].color, series_style[j].dash, series_style[j].pt_filled);
 		fprintf(f, "set style line %zu lc rgb '%s' dt 1 lw 2 pt %d ps 2.4\n", i + 101,
@@ -905,7 +924,7 @@ static int write_xy(FILE *f, const ss__plot_fig *fig, const xyset *d, const char
 	for (size_t i = 0; i < fig->nvlines; i++) {
 		const ss__plot_ref *v = &fig->vlines[i];
 		long si = series_index(d, v->series);
-		const char *col = si >= 0 ? series_style[(size_t)si % NSTYLES].color : "black";
+		const char *col = si >= 0 ? series_style[style_slot(fig, d, (size_t)si) % NSTYLES].color : "black";
 		fprintf(f, "set style line %zu lc rgb '%s' dt (8,4) lw 2\n", i + 201, col);
 		if (!isfinite(v->x) || (fig->logx && !(v->x > 0)))
 			continue;
@@ -1363,7 +1382,7 @@ static int write_bars(FILE *f, const ss__plot_fig *fig, const xyset *d, const ch
 	char buf[256];
 	ss__plot_str_adds(&cmd, "plot ");
 	for (size_t i = 0; i < d->n && rc == SS_OK; i++) {
-		const char *color = series_style[i % NSTYLES].color;
+		const char *color = series_style[style_slot(fig, d, i) % NSTYLES].color;
 		char *qt = ss_plot_gp_quote(d->s[i].name), *pt = NULL;
 		size_t pl = strlen(d->s[i].name) + 8;
 		char *ptitle = malloc(pl);
