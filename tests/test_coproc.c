@@ -62,28 +62,48 @@ static ss_coproc_spec base_spec(void)
 	return s;
 }
 
-/* Throughput (bit/s of payload) of `users` closed-loop requesters of
-   `bytes` on `ncards` cards of spec s sharing one bus, over `secs`. */
-static double closed_rate(const ss_coproc_spec *s, int ncards, int users, uint32_t bytes, double secs, double *bus_util)
-{
+/* `ncards` look-aside cards of spec s on one PCI 32/33 bus and `users`
+   closed-loop requesters of `bytes` spread over them, all started now. */
+typedef struct rig {
 	ss_sim *sim;
-	SS_MUST(ss_sim_alloc(&sim, 1));
 	ss_iobus *bus;
+	loop *l;
+} rig;
+
+static rig rig_start(const ss_coproc_spec *s, int ncards, int users, uint32_t bytes)
+{
+	rig g;
 	char err[256];
-	SS_MUST(ss_iobus_alloc(&bus, sim, "pci", "pci32-33", err, sizeof err));
+	SS_MUST(ss_sim_alloc(&g.sim, 1));
+	SS_MUST(ss_iobus_alloc(&g.bus, g.sim, "pci", "pci32-33", err, sizeof err));
 	ss_coproc *c[8];
 	for (int i = 0; i < ncards; i++) {
 		char nm[16];
 		snprintf(nm, sizeof nm, "c%d", i);
-		SS_MUST(ss_coproc_alloc(&c[i], sim, nm, s, SS_COPROC_LOOKASIDE, bus, NULL, err, sizeof err));
+		SS_MUST(ss_coproc_alloc(&c[i], g.sim, nm, s, SS_COPROC_LOOKASIDE, g.bus, NULL, err, sizeof err));
 	}
-	loop *l = calloc((size_t)users, sizeof *l);
+	g.l = calloc((size_t)users, sizeof *g.l);
+	if (!g.l) {
+		printf("Bail out! out of memory\n");
+		exit(1);
+	}
 	for (int u = 0; u < users; u++) {
-		l[u].c = c[u % ncards];
-		l[u].r.alg = SS_COPROC_3DES;
-		l[u].r.in_bytes = l[u].r.out_bytes = bytes;
-		again(sim, &l[u], 0);
+		g.l[u].c = c[u % ncards];
+		g.l[u].r.alg = SS_COPROC_3DES;
+		g.l[u].r.in_bytes = g.l[u].r.out_bytes = bytes;
+		again(g.sim, &g.l[u], 0);
 	}
+	return g;
+}
+
+/* Throughput (bit/s of payload) of `users` closed-loop requesters of
+   `bytes` on `ncards` cards of spec s sharing one bus, over `secs`. */
+static double closed_rate(const ss_coproc_spec *s, int ncards, int users, uint32_t bytes, double secs, double *bus_util)
+{
+	rig g = rig_start(s, ncards, users, bytes);
+	ss_sim *sim = g.sim;
+	ss_iobus *bus = g.bus;
+	loop *l = g.l;
 	ss_sim_run_until(sim, ss_time_from_s(0.05));
 	ss_sim_reset_stats(sim);
 	uint64_t n0 = 0;
@@ -108,24 +128,10 @@ static double closed_rate(const ss_coproc_spec *s, int ncards, int users, uint32
 static double stream_windows(const ss_coproc_spec *s, int ncards, int users, uint32_t bytes, int windows, double *umax,
 			     double *umean)
 {
-	ss_sim *sim;
-	SS_MUST(ss_sim_alloc(&sim, 1));
-	ss_iobus *bus;
-	char err[256];
-	SS_MUST(ss_iobus_alloc(&bus, sim, "pci", "pci32-33", err, sizeof err));
-	ss_coproc *c[8];
-	for (int i = 0; i < ncards; i++) {
-		char nm[16];
-		snprintf(nm, sizeof nm, "s%d", i);
-		SS_MUST(ss_coproc_alloc(&c[i], sim, nm, s, SS_COPROC_LOOKASIDE, bus, NULL, err, sizeof err));
-	}
-	loop *l = calloc((size_t)users, sizeof *l);
-	for (int u = 0; u < users; u++) {
-		l[u].c = c[u % ncards];
-		l[u].r.alg = SS_COPROC_3DES;
-		l[u].r.in_bytes = l[u].r.out_bytes = bytes;
-		again(sim, &l[u], 0);
-	}
+	rig g = rig_start(s, ncards, users, bytes);
+	ss_sim *sim = g.sim;
+	ss_iobus *bus = g.bus;
+	loop *l = g.l;
 	ss_time t = ss_time_from_us(5000);
 	ss_sim_run_until(sim, t);
 	*umax = 0;
