@@ -64,6 +64,7 @@ typedef struct np {
 	double full_goodput;  /* bit/s of payload: back-to-back full segments on cores_needed's link */
 	int cores_other_link; /* that link is not the stream's (cores_link_mbps) */
 	int single;           /* one stream on one processor per host: cores_needed applies */
+	int raw;              /* transport raw */
 } np;
 
 static const ss_param_def np_params[] = {
@@ -118,6 +119,10 @@ static const ss_param_def np_params[] = {
 	 .help = "TCP behaviour: \"linux2611\" (tcp_tuning applies) or \"bsd43\" (4.3BSD: whole free buffer offered, 200 ms delayed ACKs, no options)"},
 	{.name = "tcp_window", .type = SS_PARAM_INT, .def = "16384", .min = 2048, .max = 1048576, .unit = "bytes",
 	 .help = "bsd43: socket buffers each way (T93-006: \"TCP windows of 16 Kbytes\")"},
+	{.name = "transport", .type = SS_PARAM_STRING, .def = "tcp", .unit = "",
+	 .help = "\"tcp\": TCP/IP connections; \"raw\": frames of msg_size bytes straight on the link layer, built and read in place in the organisation's shared buffers, with no TCP or IP (Thekkath et al.'s Table 1: the mechanisms alone; workload stream, ipsec IP)"},
+	{.name = "raw_buffers", .type = SS_PARAM_INT, .def = "16", .min = 1, .max = 65536, .unit = "frames",
+	 .help = "transport raw: the receiver's frame buffers; the sender waits while all hold unread frames. ASSUMPTION: 16 (a 24 KB region; T93 does not give the benchmark's buffering)"},
 	{.name = "corrupt_every", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = 1000000000, .unit = "frames",
 	 .help = "execute mode: flip a bit of every Nth frame the sender sends (0: never)"},
 };
@@ -127,6 +132,10 @@ static const ss_metric_def np_metrics[] = {
 	{.name = "rtt", .unit = "ms", .help = "workload pingpong: mean round-trip time of an exchange"},
 	{.name = "exchanges", .unit = "exchanges", .help = "workload pingpong or setup: round trips or set-ups completed in the window"},
 	{.name = "setup", .unit = "ms", .help = "workload setup: mean time from the connect call to its return"},
+	{.name = "setup.outbound", .unit = "ms", .help = "workload setup: mean time from the connect call to its SYN handed to the device"},
+	{.name = "setup.round_trip", .unit = "ms", .help = "workload setup: mean time from the SYN handed to the device to the caller woken by the SYN-ACK"},
+	{.name = "setup.completion", .unit = "ms", .help = "workload setup: mean time from that wake-up to connect's return (the completion's work)"},
+	{.name = "link_goodput", .unit = "Mbit/s", .help = "transport raw: the link's bound for back-to-back frames of msg_size bytes (closed form: framing, preamble and gap)"},
 	{.name = "rcv.batch", .unit = "packets", .help = "an organisation outside the kernel: packets the receiver took per notification of its protocol thread"},
 	{.name = "rcv.demux_us", .unit = "us", .help = "an organisation: the demultiplexing cost the receiver charges per packet (software, or the hardware's management with a NIC that demultiplexes): the organisation's input, reported for Table 5"},
 	{.name = "snd.irqs_per_s", .unit = "1/s", .help = "sender's hard interrupts per second"},
@@ -347,6 +356,24 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	}
 	const char *wl = ss_params_string(p, "workload"), *tcpk = ss_params_string(p, "tcp");
 	int setup = !strcmp(wl, "setup"), pingpong = setup || !strcmp(wl, "pingpong"), bsd = !strcmp(tcpk, "bsd43");
+	const char *tr = ss_params_string(p, "transport");
+	int raw = !strcmp(tr, "raw");
+	if (!raw && strcmp(tr, "tcp")) {
+		ss_errbuf(err, errlen, "transport '%s': \"tcp\" or \"raw\"", tr);
+		rc = SS_EINVAL;
+		goto fail;
+	}
+	if (raw && (pingpong || ic.proto != SS_IPSEC_NONE || ss_params_bool(p, "execute"))) {
+		ss_errbuf(err, errlen, "transport raw carries frames with no IP: it needs workload \"stream\", ipsec \"IP\" and no execute mode");
+		rc = SS_EINVAL;
+		goto fail;
+	}
+	if (raw && ss_params_int(p, "msg_size") > ss_params_int(p, "mtu")) {
+		ss_errbuf(err, errlen, "transport raw: msg_size %lld is more than a frame holds (mtu %lld)",
+			  (long long)ss_params_int(p, "msg_size"), (long long)ss_params_int(p, "mtu"));
+		rc = SS_EINVAL;
+		goto fail;
+	}
 	if (!pingpong && strcmp(wl, "stream")) {
 		ss_errbuf(err, errlen, "workload '%s': \"stream\", \"pingpong\" or \"setup\"", wl);
 		rc = SS_EINVAL;
@@ -466,8 +493,10 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		ss_tcp_config_bsd43(&tcfg, mss, (uint32_t)ss_params_int(p, "tcp_window"));
 	}
 	for (int s = 0; s < streams; s++)
-		if ((rc = ss_nethost_connect(m->host[0], m->host[1], ic.proto == SS_IPSEC_NONE ? NULL : &ic,
-					     bsd ? &tcfg : NULL, ss_params_bool(p, "tcp_tuning"), e, sizeof e)) != SS_OK) {
+		if ((rc = raw ? ss_nethost_connect_raw(m->host[0], m->host[1], (uint32_t)ss_params_int(p, "raw_buffers"), e,
+						       sizeof e)
+			      : ss_nethost_connect(m->host[0], m->host[1], ic.proto == SS_IPSEC_NONE ? NULL : &ic,
+						   bsd ? &tcfg : NULL, ss_params_bool(p, "tcp_tuning"), e, sizeof e)) != SS_OK) {
 			ss_errbuf(err, errlen, "%s", e);
 			goto fail;
 		}
@@ -482,9 +511,14 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		rc = SS_EINVAL;
 		goto fail;
 	}
-	if ((rc = full_segment_goodput(&cls, &ic, ss_nethost_mss_of(m->host[0]), ss_params_bool(p, "tcp_tuning"),
-				       &m->full_goodput, err, errlen)) != SS_OK)
+	if (raw) {
+		uint32_t f = (uint32_t)ss_params_int(p, "msg_size");
+		m->full_goodput = ss_link_spec_goodput(&cls, f, f);
+		m->raw = 1;
+	} else if ((rc = full_segment_goodput(&cls, &ic, ss_nethost_mss_of(m->host[0]), ss_params_bool(p, "tcp_tuning"),
+					      &m->full_goodput, err, errlen)) != SS_OK) {
 		goto fail;
+	}
 	if (pingpong) {
 		ss_pingpong_config pc;
 		ss_pingpong_config_default(&pc);
@@ -510,7 +544,7 @@ static int np_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	if ((rc = ss_netperf_alloc(&m->np, sim, m->host[0], m->host[1], &nc, err, errlen)) != SS_OK)
 		goto fail;
 	char lim[48];
-	snprintf(lim, sizeof lim, "%d TCP stream%s", streams, streams == 1 ? "" : "s");
+	snprintf(lim, sizeof lim, "%d %s stream%s", streams, raw ? "raw" : "TCP", streams == 1 ? "" : "s");
 	ss_sim_set_workload_limit(sim, lim);
 	ss_netperf_start(m->np);
 	m->window = ss_sim_now(sim);
@@ -532,7 +566,8 @@ static void np_reset(void *st)
 	for (int i = 0; i < 2; i++) {
 		ss_nethost_stats_reset(m->host[i]);
 		for (int k = 0; k < ss_nethost_conns(m->host[i]); k++)
-			ss_tcp_stats_reset(ss_nethost_conn_tcp(m->host[i], k));
+			if (ss_nethost_conn_tcp(m->host[i], k))
+				ss_tcp_stats_reset(ss_nethost_conn_tcp(m->host[i], k));
 	}
 }
 
@@ -552,6 +587,14 @@ static void np_collect(void *st, ss_metrics *out)
 		ss_metrics_set(out, "exchanges", "exchanges", (double)ps.exchanges);
 	}
 	ss_nethost_stats hs[2];
+	if (m->setup) {
+		ss_nethost_stats a;
+		ss_nethost_stats_get(m->host[0], &a);
+		double n = a.opens ? (double)a.opens : 1; /* none: 0 */
+		ss_metrics_set(out, "setup.outbound", "ms", a.open_out_s / n * 1e3);
+		ss_metrics_set(out, "setup.round_trip", "ms", a.open_rtt_s / n * 1e3);
+		ss_metrics_set(out, "setup.completion", "ms", a.open_done_s / n * 1e3);
+	}
 	double drops = 0, auth = 0;
 	for (int i = 0; i < 2; i++) {
 		ss_nethost_stats_get(m->host[i], &hs[i]);
@@ -568,6 +611,8 @@ static void np_collect(void *st, ss_metrics *out)
 	double retrans = 0;
 	for (int k = 0; k < ss_nethost_conns(m->host[0]); k++) {
 		ss_tcp_stats ts;
+		if (!ss_nethost_conn_tcp(m->host[0], k))
+			continue;
 		ss_tcp_stats_get(ss_nethost_conn_tcp(m->host[0], k), &ts);
 		retrans += (double)ts.retrans;
 	}
@@ -576,6 +621,8 @@ static void np_collect(void *st, ss_metrics *out)
 	ss_metrics_set(out, "ipsec_auth_failures", "datagrams", auth);
 	ss_metrics_set(out, "mss", "bytes", (double)ss_nethost_mss_of(m->host[0]));
 	ss_metrics_set(out, "link_util", "fraction", ss_link_utilisation(m->link, 0));
+	if (m->raw) /* the link's bound for back-to-back frames of this size, closed form */
+		ss_metrics_set(out, "link_goodput", "Mbit/s", m->full_goodput * 1e-6);
 	ss_metrics_set(out, "verified_bytes", "bytes", (double)hs[1].bytes_verified);
 	ss_metrics_set(out, "payload_errors", "datagrams", (double)(hs[0].payload_errors + hs[1].payload_errors));
 	ss_metrics_set(out, "rcv.syscalls", "calls", (double)hs[1].syscalls);

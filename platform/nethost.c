@@ -228,6 +228,7 @@ struct ss_nethost {
 	/* cached costs, ps */
 	ss_time c_irq, c_softirq, c_skb_alloc_tx, c_skb_free_tx, c_skb_rx, c_syscall;
 	ss_time c_call, c_wake;   /* a read or write's entry, a blocked caller's wake-up (the organisation's or the syscall's) */
+	ss_time c_call_raw;       /* a raw connection's read or write: the organisation's crossing alone (no socket layer) */
 	int uthread;              /* inbound protocol work runs in a process-level protocol thread (an organisation outside the kernel) */
 	ss_nethost_stats st;
 	double proto_ps, crypto_ps;
@@ -255,6 +256,13 @@ struct nsock {
 	ss_waitq wq_read, wq_write, wq_lock;
 	ss_waitq wq_open;   /* an active open waiting for its SYN-ACK */
 	int open_done;      /* the SYN-ACK of the open under way has come */
+	int opening;        /* an open is under way */
+	ss_time open_t[3];  /* its call, its SYN handed to the device, its SYN-ACK's wake-up */
+	/* A raw connection (ss_nethost_connect_raw): no TCP engine. */
+	int raw;
+	ss_pktq raw_q;      /* frames received, not yet read */
+	uint32_t credit;    /* frames this end may still send: the peer's free receive buffers */
+	struct nsock *peer; /* the other end */
 	xctx wr, rd;
 };
 
@@ -340,7 +348,11 @@ static void path_build(const nsock *cn, int path, uint32_t n, uint32_t len, ss_t
 	char err[256];
 	if (ss_prog_alloc(&g) != SS_OK)
 		ss_fatal(SS_LOC, "host %s: out of memory for a path program", h->name);
-	size_t nl = ss_layer_stack_len(cn->stack);
+	/* A raw connection has no layer stack (the grammar wants a network
+	   layer): its frames cost the link layer alone. */
+	if (cn->raw && path != PATH_RX_NET && path != PATH_RX_TCP)
+		ss_prog_compute(g, pp(h, SS_PP_ETH, dir, len), TAG_PROTO, "ETH");
+	size_t nl = cn->raw ? 0 : ss_layer_stack_len(cn->stack);
 	for (size_t k = 0; k < nl; k++) {
 		const ss_layer *l = ss_layer_stack_at(cn->stack, dir == SS_PP_TX ? k : nl - 1 - k);
 		const ss_layer_type *t = ss_layer_type_of(l);
@@ -592,6 +604,12 @@ static int rx_accept(nsock *cn, ss_packet *p)
 static ss_time tx_prepare(nsock *h, ss_packet *p, ss_time *crypto)
 {
 	uint32_t n = p->len; /* TCP header + options + payload */
+	if (h->raw) {
+		/* A raw frame: the payload alone on the link layer. */
+		p->hdr_l3 = p->hdr_sec = 0;
+		p->stamp = ss_sim_now(h->h->sim);
+		return path_cost(h, PATH_TX, n, n, crypto);
+	}
 	uint32_t dg = 20 + n;
 	p->hdr_l3 = 20;
 	p->hdr_sec = 0;
@@ -799,6 +817,7 @@ static void o_woken(ss_sim *sim, void *ctx, uint64_t arg);
 static void o_wait(xctx *x)
 {
 	nsock *cn = x->c;
+	cn->open_t[1] = ss_sim_now(x->h->sim);
 	if (!cn->open_done) {
 		x->sleeping = 1;
 		ss_waitq_wait(&cn->wq_open, x->t, o_woken, x, 0);
@@ -815,6 +834,7 @@ static void o_woken(ss_sim *sim, void *ctx, uint64_t arg)
 	ss_nethost *h = x->h;
 	const ss_org *o = h->cfg.org;
 	x->sleeping = 0;
+	x->c->open_t[2] = ss_sim_now(sim);
 	ss_time c = arg ? 0 : h->c_wake;
 	if (!arg) {
 		h->st.wakeups++;
@@ -831,6 +851,8 @@ void ss_nethost_open(ss_nethost *h, int conn, ss_thread *t, ss_handler k, void *
 		ss_fatal(SS_LOC, "host %s: an open on connection %d, the host has %zu", h->name, conn, h->nconn);
 	nsock *cn = h->conns[conn];
 	xctx *x = &cn->wr;
+	if (cn->raw)
+		ss_fatal(SS_LOC, "host %s: an open on raw connection %d", h->name, conn);
 	if (x->busy)
 		ss_fatal(SS_LOC, "host %s: an open while a write or open is under way", h->name);
 	if (t->cpu < 0 || t->pool != h->cpu)
@@ -843,7 +865,8 @@ void ss_nethost_open(ss_nethost *h, int conn, ss_thread *t, ss_handler k, void *
 	x->k = k;
 	x->kctx = ctx;
 	cn->open_done = 0;
-	h->st.opens++;
+	cn->opening = 1;
+	cn->open_t[0] = ss_sim_now(h->sim);
 	ss_thread_set_mode(t, h->uthread ? SS_CPU_MODE_USER : SS_CPU_MODE_SYSTEM);
 	charge(x, h->c_call + (h->cfg.org ? h->cfg.org->setup_active : 0), 0, S_O_SYN);
 }
@@ -1232,8 +1255,8 @@ static void si_pkt(xctx *x)
 			charge(x, c, cr, S_SI_PKT);
 			return;
 		}
-		x->own = cn->owned ? OWN_OWNED : cn->ucopy ? OWN_PREQUEUE : OWN_FREE;
-		if (x->own == OWN_FREE)
+		x->own = cn->raw ? OWN_FREE : cn->owned ? OWN_OWNED : cn->ucopy ? OWN_PREQUEUE : OWN_FREE;
+		if (x->own == OWN_FREE && !cn->raw)
 			c += rx_tcp_cost(cn, p);
 		x->pkt = p;
 		charge(x, c, cr, S_SI_DELIVER);
@@ -1256,6 +1279,14 @@ static void si_deliver(xctx *x)
 	nsock *h = x->c;
 	ss_packet *p = x->pkt;
 	x->pkt = NULL;
+	if (h->raw) {
+		/* Into the buffers the reader takes frames from in place. */
+		ss_pktq_push(&h->raw_q, p);
+		on_readable(h);
+		x->step = S_SI_PKT;
+		run(x);
+		return;
+	}
 	if (x->own != OWN_FREE) {
 		if (h->owned) {
 			/* sk_add_backlog: the owner processes it at release_sock. */
@@ -1364,7 +1395,9 @@ static void proc_begin(ss_nethost *h, int cidx, int is_write, ss_thread *t, uint
 	x->kctx = ctx;
 	h->st.syscalls++;
 	ss_thread_set_mode(t, h->uthread ? SS_CPU_MODE_USER : SS_CPU_MODE_SYSTEM);
-	charge(x, h->c_call, 0, S_P_ENTER);
+	if (cn->raw && is_write && n > h->mtu)
+		ss_fatal(SS_LOC, "host %s: a raw write of %u bytes, more than a frame's %u", h->name, n, h->mtu);
+	charge(x, cn->raw ? h->c_call_raw : h->c_call, 0, S_P_ENTER);
 }
 
 void ss_nethost_send(ss_nethost *h, int conn, ss_thread *t, uint32_t bytes, ss_handler k, void *ctx)
@@ -1397,6 +1430,16 @@ static void w_copy(xctx *x)
 		release_sock(x, S_P_DONE);
 		return;
 	}
+	if (x->c->raw) {
+		if (!x->c->credit) {
+			release_sock(x, S_W_SLEEP);
+			return;
+		}
+		x->n = x->left;
+		x->step = S_W_WRITE;
+		run(x);
+		return;
+	}
 	uint32_t space = ss_tcp_send_space(x->c->tcp);
 	uint32_t n = x->left < space ? x->left : space;
 	if (n == 0) {
@@ -1410,6 +1453,21 @@ static void w_copy(xctx *x)
 static void w_write(xctx *x)
 {
 	ss_nethost *h = x->h;
+	if (x->c->raw) {
+		/* The frame, built in place, to the device. */
+		nsock *cn = x->c;
+		ss_packet *p = ss_pktpool_get(h->cfg.pool);
+		if (!p)
+			ss_fatal(SS_LOC, "host %s: out of memory for a raw frame", h->name);
+		p->len = p->payload = x->n;
+		p->flow = cn->idx;
+		cn->credit--;
+		h->tx_pending++;
+		ss_pktq_push(&x->out, p);
+		x->left = 0;
+		flush(x, S_W_COPY);
+		return;
+	}
 	h->cur = x;
 	uint32_t took = ss_tcp_write(x->c->tcp, x->n);
 	h->cur = NULL;
@@ -1428,6 +1486,28 @@ static void w_write(xctx *x)
 static void r_check(xctx *x)
 {
 	nsock *h = x->c;
+	if (h->raw) {
+		ss_packet *p = x->got ? NULL : ss_pktq_pop(&h->raw_q);
+		if (!p) {
+			if (x->got)
+				r_exit(x);
+			else
+				release_sock(x, S_R_SLEEP);
+			return;
+		}
+		/* A frame read in place (a longer one is cut, as a datagram);
+		   its buffer goes back to the sender's credit. */
+		x->got = p->payload < x->want ? p->payload : x->want;
+		ss_pktpool_put(x->h->cfg.pool, p);
+		nsock *s = h->peer;
+		s->credit++;
+		if (s->wr.sleeping) {
+			s->wr.sleeping = 0;
+			ss_waitq_wake_one(&s->wq_write);
+		}
+		r_exit(x);
+		return;
+	}
 	uint32_t n = ss_tcp_readable(h->tcp);
 	if (n > 0 && x->got < x->want) {
 		uint32_t room = x->want - x->got;
@@ -1494,6 +1574,16 @@ static void r_read(xctx *x)
 static void p_done(xctx *x)
 {
 	x->busy = 0;
+	nsock *cn = x->c;
+	if (x == &cn->wr && cn->opening) {
+		/* An open's phases, counted when it returns. */
+		ss_nethost *h = x->h;
+		cn->opening = 0;
+		h->st.opens++;
+		h->st.open_out_s += ss_time_to_s(cn->open_t[1] - cn->open_t[0]);
+		h->st.open_rtt_s += ss_time_to_s(cn->open_t[2] - cn->open_t[1]);
+		h->st.open_done_s += ss_time_to_s(ss_sim_now(h->sim) - cn->open_t[2]);
+	}
 	uint64_t r = x->is_write ? x->want : x->got;
 	x->k(x->h->sim, x->kctx, r);
 }
@@ -1556,7 +1646,7 @@ static void run(xctx *x)
 		w_write(x);
 		break;
 	case S_W_SLEEP:
-		if (ss_tcp_send_space(x->c->tcp) > 0)
+		if (x->c->raw ? x->c->credit > 0 : ss_tcp_send_space(x->c->tcp) > 0)
 			lock_sock(x, S_W_COPY);
 		else
 			p_sleep(x, &x->c->wq_write, S_W_COPY);
@@ -1598,7 +1688,8 @@ static void run(xctx *x)
 	}
 	case S_R_SLEEP:
 		/* The backlog released may have given data by direct copy. */
-		if (x->got > 0 || ss_tcp_readable(x->c->tcp) > 0 || ss_pktq_len(&x->c->prequeue) > 0)
+		if (x->got > 0 || (x->c->raw ? ss_pktq_len(&x->c->raw_q) > 0 : ss_tcp_readable(x->c->tcp) > 0) ||
+		    ss_pktq_len(&x->c->prequeue) > 0)
 			lock_sock(x, S_R_CHECK);
 		else
 			p_sleep(x, &x->c->wq_read, S_R_CHECK);
@@ -1771,6 +1862,7 @@ int ss_nethost_alloc(ss_nethost **out, ss_sim *sim, const ss_nethost_config *c, 
 	   organisation's. */
 	h->c_call = c->org ? c->org->call + h->c_syscall : h->c_syscall;
 	h->c_wake = c->org ? c->org->app_wake : h->c_syscall;
+	h->c_call_raw = c->org ? c->org->call : h->c_syscall;
 	*out = h;
 	return SS_OK;
 fail:
@@ -1799,6 +1891,7 @@ static void sock_free(nsock *cn)
 	ss_pktpool_put(pool, cn->rd.pkt);
 	put_queue(pool, &cn->sock_backlog);
 	put_queue(pool, &cn->prequeue);
+	put_queue(pool, &cn->raw_q);
 	free(cn);
 }
 
@@ -1996,6 +2089,7 @@ static int sock_new(ss_nethost *h, nsock **out)
 	cn->wr.c = cn->rd.c = cn;
 	ss_pktq_init(&cn->sock_backlog);
 	ss_pktq_init(&cn->prequeue);
+	ss_pktq_init(&cn->raw_q);
 	ss_waitq_init(&cn->wq_read, h->sim);
 	ss_waitq_init(&cn->wq_write, h->sim);
 	ss_waitq_init(&cn->wq_lock, h->sim);
@@ -2085,6 +2179,41 @@ int ss_nethost_connect_stack(ss_nethost *a, ss_nethost *b, const char *stack, co
 	return ss_nethost_connect(a, b, &c, tcp, tuned, err, errlen);
 }
 
+int ss_nethost_connect_raw(ss_nethost *a, ss_nethost *b, uint32_t buffers, char *err, size_t errlen)
+{
+	if (a == b || a->nconn != b->nconn || a->mtu != b->mtu) {
+		ss_errbuf(err, errlen, "hosts %s and %s: a raw connection needs two hosts on one link with as many connections",
+			  a->name, b->name);
+		return SS_EINVAL;
+	}
+	if (buffers < 1 || buffers > 65536) {
+		ss_errbuf(err, errlen, "a raw connection's receive buffers: %u, not 1 .. 65536", buffers);
+		return SS_EINVAL;
+	}
+	if (a->cfg.execute || b->cfg.execute) {
+		ss_errbuf(err, errlen, "execute mode checks IP datagrams; a raw connection carries none");
+		return SS_EINVAL;
+	}
+	ss_nethost *hs[2] = {a, b};
+	nsock *cs[2] = {NULL, NULL};
+	int rc = SS_OK;
+	for (int i = 0; i < 2; i++)
+		if ((rc = sock_new(hs[i], &cs[i])) != SS_OK)
+			goto fail;
+	for (int i = 0; i < 2; i++) {
+		cs[i]->raw = 1;
+		cs[i]->mss = a->mtu;
+		cs[i]->credit = buffers;
+		cs[i]->peer = cs[1 - i];
+		hs[i]->conns[hs[i]->nconn++] = cs[i];
+	}
+	return SS_OK;
+fail:
+	sock_free(cs[0]);
+	sock_free(cs[1]);
+	return rc;
+}
+
 static const nsock *sock_at(const ss_nethost *h, int k)
 {
 	return k >= 0 && (size_t)k < h->nconn ? h->conns[k] : NULL;
@@ -2098,6 +2227,8 @@ size_t ss_nethost_stack_text(const ss_nethost *h, char *buf, size_t len)
 			buf[0] = '\0';
 		return 0;
 	}
+	if (cn->raw)
+		return (size_t)snprintf(buf, len, "ETH (raw)");
 	return ss_layer_stack_text(cn->stack, buf, len);
 }
 

@@ -140,6 +140,18 @@ int ss_nethost_connect(ss_nethost *a, ss_nethost *b, const ss_ipsec_config *ipse
    the same mode. SS_EINVAL with what is wrong, else as connect. */
 int ss_nethost_connect_stack(ss_nethost *a, ss_nethost *b, const char *stack, const ss_tcp_config *tcp, int tuned,
 			     char *err, size_t errlen);
+/* A raw connection (the mechanisms alone, Thekkath et al.'s Table 1):
+   no TCP or IP. Each write is one frame of its bytes (at most the
+   MTU) on the link layer, built in place in the buffers the host's
+   organisation shares with its device path: the write costs the
+   organisation's crossing (no socket layer, no copy), then the send
+   path's link layer, the driver and the device crossing. Each read
+   takes one frame in place. The receiver has `buffers` frame buffers;
+   a writer blocks while all hold frames its peer has not read (the
+   buffer's return is free and instant: ASSUMPTION, the sender learns
+   of it out of band). Not in execute mode; no ss_nethost_open on it.
+   SS_EINVAL (message), SS_ENOMEM. */
+int ss_nethost_connect_raw(ss_nethost *a, ss_nethost *b, uint32_t buffers, char *err, size_t errlen);
 /* Connection 0's stack in the grammar's canonical text ("" before
    connect); the length needed, as snprintf. */
 size_t ss_nethost_stack_text(const ss_nethost *h, char *buf, size_t len);
@@ -172,7 +184,7 @@ void ss_nethost_open(ss_nethost *h, int conn, ss_thread *t, ss_handler k, void *
 ss_cpu_pool *ss_nethost_cpu(const ss_nethost *h);
 ss_nic *ss_nethost_nic(const ss_nethost *h);
 int ss_nethost_conns(const ss_nethost *h);           /* connections made */
-ss_tcp *ss_nethost_conn_tcp(const ss_nethost *h, int conn); /* NULL: no such connection */
+ss_tcp *ss_nethost_conn_tcp(const ss_nethost *h, int conn); /* NULL: no such connection, or a raw one */
 int ss_nethost_conn_cpu(const ss_nethost *h, int conn);     /* the CPU of its receive queue and timers, -1: none */
 /* Connection 0's (the single stream's): */
 ss_tcp *ss_nethost_tcp(const ss_nethost *h);         /* NULL before connect */
@@ -200,7 +212,10 @@ typedef struct ss_nethost_stats {
 	uint64_t prequeue_processed; /* of them, processed by the reader in process context */
 	uint64_t prequeue_dropped; /* of them, processed by the softirq when the prequeue passed rcvbuf (TCPPREQUEUEDROPPED) */
 	uint64_t syscalls;         /* write and read calls */
-	uint64_t opens;            /* active opens (ss_nethost_open) */
+	uint64_t opens;            /* active opens (ss_nethost_open) returned */
+	double open_out_s;         /* of them, seconds from the call to the SYN handed to the device */
+	double open_rtt_s;         /* from there to the wake-up by the SYN-ACK */
+	double open_done_s;        /* from there to the return (the completion's work) */
 	uint64_t opens_passive;    /* SYNs answered as the listening side */
 	uint64_t wakeups;          /* blocked readers and writers woken */
 	uint64_t auth_failures;    /* IPsec: ICV or padding check failed (dropped) */

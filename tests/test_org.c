@@ -44,6 +44,8 @@ typedef struct setup {
 	ss_nic_spec n;
 	int linux_tcp;    /* 1: Linux 2.6.11's TCP instead of 4.3BSD's */
 	int napi;
+	const char *proto; /* protocol profile; NULL: bsd43-ds5000 */
+	uint32_t raw;     /* > 0: a raw connection with this many receive buffers */
 } setup;
 
 typedef struct hosts {
@@ -80,7 +82,7 @@ static int build(hosts *H, const setup *s, char *err, size_t errlen)
 	SS_MUST(ss_link_alloc(&H->link, H->sim, "link", &ls, err, errlen));
 	SS_MUST(ss_pktpool_alloc(&H->pool, 0));
 	snprintf(d, sizeof d, "%s/proto/profiles", datadir);
-	SS_MUST(ss_protoprof_load(&H->pp, d, "bsd43-ds5000", err, errlen));
+	SS_MUST(ss_protoprof_load(&H->pp, d, s->proto ? s->proto : "bsd43-ds5000", err, errlen));
 	const char *nm[2] = {"cli", "srv"};
 	for (int i = 0; i < 2; i++) {
 		ss_nethost_config c;
@@ -98,6 +100,8 @@ static int build(hosts *H, const setup *s, char *err, size_t errlen)
 		if (rc)
 			return rc;
 	}
+	if (s->raw)
+		return ss_nethost_connect_raw(H->h[0], H->h[1], s->raw, err, errlen);
 	uint32_t mss;
 	SS_MUST(ss_nethost_mss(NULL, 1500, &mss, err, errlen));
 	ss_tcp_config tc;
@@ -180,7 +184,7 @@ static pp_out run_pp(const setup *s, uint32_t size, int setup_mode)
 
 /* A stream of 4096-byte writes for 1 s after 0.5 s: the receiver's
    packets and notifications, and the throughput in *mbps. */
-static void stream(const setup *s, uint64_t *rx, uint64_t *notifies, double *mbps)
+static void stream_n(const setup *s, uint32_t size, uint64_t *rx, uint64_t *notifies, double *mbps, uint64_t *drops)
 {
 	hosts H;
 	char err[1024];
@@ -190,8 +194,8 @@ static void stream(const setup *s, uint64_t *rx, uint64_t *notifies, double *mbp
 	}
 	ss_netperf_config nc;
 	ss_netperf_config_default(&nc);
-	nc.msg_size = 4096;
-	nc.recv_size = 4096;
+	nc.msg_size = size;
+	nc.recv_size = size;
 	SS_MUST(ss_netperf_alloc(&H.np, H.sim, H.h[0], H.h[1], &nc, err, sizeof err));
 	ss_netperf_start(H.np);
 	ss_sim_run_until(H.sim, ss_time_from_s(0.5));
@@ -205,7 +209,14 @@ static void stream(const setup *s, uint64_t *rx, uint64_t *notifies, double *mbp
 	ss_netperf_stats ns;
 	ss_netperf_stats_get(H.np, &ns);
 	*mbps = ns.throughput_bps * 1e-6;
+	if (drops)
+		*drops = ss_nic_rx_drops(ss_nethost_nic(H.h[1])) + hs.backlog_drops + hs.qdisc_drops;
 	hosts_free(&H);
+}
+
+static void stream(const setup *s, uint64_t *rx, uint64_t *notifies, double *mbps)
+{
+	stream_n(s, 4096, rx, notifies, mbps, NULL);
 }
 
 /* How far one set-up moves when the organisation's cost at `off` (an
@@ -240,7 +251,7 @@ static void write_file(const char *dir, const char *name, const char *text)
 
 int main(void)
 {
-	ss_test_plan(25);
+	ss_test_plan(28);
 	const char *src = getenv("srcdir");
 	snprintf(datadir, sizeof datadir, "%s", src ? src : SS_DATADIR);
 
@@ -423,6 +434,42 @@ int main(void)
 		 "the BQI ring: + 10 us costs %+.3f us on AN1 (the SYN's side twice: before its SYN and when the SYN-ACK "
 		 "comes; the listener once), nothing on Ethernet (%+.3f)",
 		 ss_time_to_us(db1), ss_time_to_us(db2));
+
+	/* Raw connections (Table 1): frames on the link layer alone. A
+	   standalone program (no crossings, no protocol costs) is paced by
+	   the wire: the link's closed form for back-to-back 1500-byte frames
+	   (0.25%: a frame more or less at either edge of the 1 s window is
+	   0.12% of the 800 frames in it). */
+	setup sa;
+	load(&sa, "standalone", "pmadd-aa", 10);
+	sa.proto = "standalone-ds5000";
+	sa.raw = 16;
+	ss_link_spec ls;
+	SS_MUST(ss_link_spec_ethernet(&ls, 10e6, 1500));
+	double bound = ss_link_spec_goodput(&ls, 1500, 1500) * 1e-6;
+	uint64_t drx = 0, dnt = 0, dd = 0;
+	double dmb = 0;
+	stream_n(&sa, 1500, &drx, &dnt, &dmb, &dd);
+	SS_CHECK(fabs(dmb / bound - 1) < 2.5e-3 && dd == 0,
+		 "raw, standalone: %.4f Mbit/s, the link's bound %.4f, %llu drops", dmb, bound, (unsigned long long)dd);
+	/* One buffer: stop and wait. Each frame costs the programmed I/O
+	   out, the wire (preamble, frame, CRC, gap at 10 Mbit/s) and 1 us
+	   of propagation, the programmed I/O in: nothing else is charged. */
+	sa.raw = 1;
+	stream_n(&sa, 1500, &drx, &dnt, &dmb, &dd);
+	double cyc = 1514 * (sa.n.pio_tx_ns + sa.n.pio_rx_ns) * 1e-3 + 1500 * 8 / bound + 1;
+	SS_CHECK(fabs(dmb / (1500 * 8 / cyc) - 1) < 2.5e-3, /* the window's edges, as above */
+		 "raw, one buffer: %.4f Mbit/s, stop-and-wait's %.4f (a %.1f us cycle)", dmb, 1500 * 8 / cyc, cyc);
+	/* The library's receiver is slower than the wire: its buffers hold
+	   the sender back, so nothing is dropped, and its processor is the
+	   limit. */
+	setup lr;
+	load(&lr, "ulib-mach30", "pmadd-aa", 10);
+	lr.raw = 16;
+	stream_n(&lr, 1500, &drx, &dnt, &dmb, &dd);
+	SS_CHECK(dd == 0 && dmb > 0.8 * bound && dmb < bound && dnt > 0 && drx / dnt > 1,
+		 "raw, the library: %.2f Mbit/s below the link's %.2f, no drops (%llu), %.1f frames a notification", dmb,
+		 bound, (unsigned long long)dd, dnt ? (double)drx / (double)dnt : 0);
 
 	/* Refusals. */
 	hosts H;
