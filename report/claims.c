@@ -80,6 +80,22 @@ double ss_claims_ref(ss_claims *c, const char *id)
 	return v;
 }
 
+double ss_claims_ref_ms(ss_claims *c, const char *id)
+{
+	sqlite3_stmt *st = NULL;
+	double v = NAN;
+	if (c->h && sqlite3_prepare_v2(c->h, "SELECT value_num, unit FROM reference WHERE id = ?1", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+			const char *u = (const char *)sqlite3_column_text(st, 1);
+			double k = !u ? NAN : !strcmp(u, "s") ? 1e3 : !strcmp(u, "ms") ? 1 : !strcmp(u, "us") ? 1e-3 : NAN;
+			v = sqlite3_column_double(st, 0) * k;
+		}
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
 static const char *known_why(const ss_claims *c, const char *id)
 {
 	for (size_t i = 0; i < c->nknown; i++)

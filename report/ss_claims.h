@@ -53,6 +53,9 @@ double ss_claims_point(ss_claims *c, const char *figure, const char *series, con
 		       double *hi);
 /* A reference value by id, NAN when absent. */
 double ss_claims_ref(ss_claims *c, const char *id);
+/* The same in milliseconds, from its unit column (s, ms or us): NAN
+   when absent or in another unit. */
+double ss_claims_ref_ms(ss_claims *c, const char *id);
 
 /* ok: the condition held. A NAN among its values must make ok false. */
 void ss_claims_output(ss_claims *c, const char *id, int ok, const char *fmt, ...) SS_PRINTF(4, 5);
