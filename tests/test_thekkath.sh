@@ -18,7 +18,7 @@ rc=$?
 . "$SRC/tests/study.sh"
 later=""
 ids=$(study_claim_ids T93)
-figs="table1-bars table2-ethernet table2-an1 table3-ethernet table3-an1 table4 table2-ethernet-bars table2-an1-bars table3-ethernet-bars table3-an1-bars table4-bars whatif_security whatif_security_host"
+figs="table1-bars table2-ethernet table2-an1 table3-ethernet table3-an1 table4 table2-ethernet-bars table2-an1-bars table3-ethernet-bars table3-an1-bars table4-bars table5-bars whatif_security whatif_security_host"
 echo "1..$(( $(echo "$ids" | grep -c .) + 1 + 2 + 1 + $(echo $figs | wc -w) + 1 + 1 + 1 + 2 + 1 ))"
 n=0
 study_claims T93 "$later"
