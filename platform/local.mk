@@ -10,7 +10,8 @@ libss_platform_a_SOURCES = \
 	platform/ss_nic.h platform/nic.c platform/nicspec.c \
 	platform/ss_coproc.h platform/coproc.c platform/coprocspec.c \
 	platform/ss_cryptofw.h platform/cryptofw.c \
-	platform/ss_org.h platform/org.c
+	platform/ss_org.h platform/org.c \
+	platform/ss_segment.h platform/segment.c
 # Link order: platform before proto, res, kernel, util; the NIC preset
 # loader reads libconfig through crypto/ss_cfgfile, so crypto follows.
 SS_PLATFORM_LIBS = libss_platform.a

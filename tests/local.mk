@@ -71,3 +71,9 @@ TESTS += tests/test_org
 tests_test_org_SOURCES = tests/test_org.c tests/ss_test.h
 tests_test_org_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(CRYPTO_CFLAGS)
 tests_test_org_LDADD = $(SS_MODELS_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
+
+check_PROGRAMS += tests/test_segment
+TESTS += tests/test_segment
+tests_test_segment_SOURCES = tests/test_segment.c tests/ss_test.h
+tests_test_segment_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
+tests_test_segment_LDADD = $(SS_PLATFORM_LIBS) $(SS_SIM_LIBS)
