@@ -25,6 +25,8 @@ typedef struct arrival {
 	ss_segment *g;
 	frame f;
 	struct arrival *next; /* free list */
+	struct arrival *all;  /* every record, for ss_segment_free: those in
+				 flight when the run ends belong to no list */
 } arrival;
 
 struct ss_segment {
@@ -36,7 +38,7 @@ struct ss_segment {
 	frame *q;             /* ring of waiting frames */
 	size_t qcap, qhead, qn;
 	int busy;
-	arrival *free_arr;
+	arrival *free_arr, *all_arr;
 	/* window */
 	ss_time win, busy_since, busy_acc, q_since;
 	double q_area;
@@ -92,6 +94,10 @@ static void start_next(ss_segment *g)
 		g->free_arr = a->next;
 	else if (!(a = malloc(sizeof *a)))
 		ss_fatal(SS_LOC, "segment %s: out of memory", g->name);
+	else {
+		a->all = g->all_arr;
+		g->all_arr = a;
+	}
 	a->g = g;
 	a->f = f;
 	uint32_t wire = ss_link_spec_wire_bytes(&g->spec, f.len);
@@ -180,9 +186,9 @@ static double seg_util(void *res, ss_time now) { return seg_util_at(res, now); }
 static void seg_destroy(void *res)
 {
 	ss_segment *g = res;
-	while (g->free_arr) {
-		arrival *a = g->free_arr;
-		g->free_arr = a->next;
+	while (g->all_arr) {
+		arrival *a = g->all_arr;
+		g->all_arr = a->all;
 		free(a);
 	}
 	free(g->st);
