@@ -11,6 +11,7 @@ extern const ss_model_type ss_model_amdahl;
 extern const ss_model_type ss_model_mpstack;
 extern const ss_model_type ss_model_netpair;
 extern const ss_model_type ss_model_cryptohost;
+extern const ss_model_type ss_model_sslcluster;
 
 static const ss_model_type *const models[] = {
 	&ss_model_queue,
@@ -19,6 +20,7 @@ static const ss_model_type *const models[] = {
 	&ss_model_mpstack,
 	&ss_model_netpair,
 	&ss_model_cryptohost,
+	&ss_model_sslcluster,
 	NULL,
 };
 
