@@ -2,7 +2,7 @@
 bin_PROGRAMS += secsim
 secsim_SOURCES = cli/secsim.c cli/ss_sweep.h cli/sweep.c cli/ss_sweep_exec.h cli/ss_mpi.h \
 	cli/ss_progress.h cli/progress.c \
-	cli/ss_reproduce.h cli/reproduce.c cli/claims_nahum95.c cli/claims_iatrou09.c cli/claims_ocf.c cli/claims_thekkath.c \
+	cli/ss_reproduce.h cli/reproduce.c cli/claims_nahum95.c cli/claims_iatrou09.c cli/claims_ocf.c cli/claims_thekkath.c cli/claims_sslacc.c \
 	cli/ss_profiles.h cli/profiles.c cli/ss_trace.h cli/trace.c \
 	cli/ss_cmd_report.h cli/cmd_report.c
 nodist_secsim_SOURCES = cli/ss_revision.h

@@ -76,7 +76,7 @@ static const cmd_help helps[] = {
 	         "                     plots/STUDY/ and, with --check, test the paper's claims\n"
 	         "                     (--paper: 10 runs of 30 s after 30 s, into results/STUDY-paper.db;\n"
 	         "                     --quick: 2 runs at 30% of the lengths, into results/STUDY-quick.db)\n"
-	         "                     studies: nahum95, iatrou, ocf, thekkath\n"},
+	         "                     studies: nahum95, iatrou, ocf, thekkath, sslacc\n"},
 	{.name = "plot",
 	 .text = "  plot DB [--spec FILE] [-d DIR]\n"
 	         "                     redraw a study's figures and tables from its database\n"},

@@ -96,5 +96,6 @@ int ss_claims_iatrou09(struct ss_db *db, FILE *out, ss_claims_result *res);
 int ss_claims_ocf(struct ss_db *db, FILE *out, ss_claims_result *res);
 /* Thekkath et al. (T93-C2..C13 and Tables 2-3), on the study "thekkath". */
 int ss_claims_thekkath(struct ss_db *db, FILE *out, ss_claims_result *res);
+int ss_claims_sslacc(struct ss_db *db, FILE *out, ss_claims_result *res);
 
 #endif
