@@ -17,8 +17,8 @@ tests_test_scenario_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(LIBCONFIG_CFLAGS)
 tests_test_scenario_LDADD = $(SS_SCEN_LIBS) $(SS_MODELS_LIBS) $(SS_SIM_LIBS)
 
 check_PROGRAMS += tests/test_mpstack
-TESTS += tests/test_mpstack tests/test_nahum95.sh tests/test_iatrou.sh tests/test_ocf.sh tests/test_thekkath.sh
-EXTRA_DIST += tests/test_nahum95.sh tests/study.sh tests/test_iatrou.sh tests/test_ocf.sh tests/test_thekkath.sh tests/thekkath_anchors.py
+TESTS += tests/test_mpstack tests/test_nahum95.sh tests/test_iatrou.sh tests/test_ocf.sh tests/test_thekkath.sh tests/test_sslacc.sh
+EXTRA_DIST += tests/test_nahum95.sh tests/study.sh tests/test_iatrou.sh tests/test_ocf.sh tests/test_thekkath.sh tests/thekkath_anchors.py tests/test_sslacc.sh
 # A pin on mpstack's numbers: short runs of every nahum95 stack and
 # parallelism, each stored metric compared bit for bit.
 TESTS += tests/test_rebuild.sh

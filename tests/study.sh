@@ -1,5 +1,6 @@
 # Shared TAP checks of a study's reproduction (sourced by
-# tests/test_nahum95.sh, test_iatrou.sh, test_ocf.sh, test_thekkath.sh). The caller sets SRC,
+# tests/test_nahum95.sh, test_iatrou.sh, test_ocf.sh, test_thekkath.sh,
+# test_sslacc.sh). The caller sets SRC,
 # BLD and T, runs `secsim reproduce STUDY --check ... > $T/claims 2> $T/err`
 # with its exit status in rc, prints the plan, then calls these; each
 # prints TAP lines and advances n.
