@@ -4,7 +4,7 @@
 # the default fidelity, the plots and the claim checks), in a scratch
 # directory as on a fresh clone, so the host profile's quick calibration
 # is included. Target: under TARGET seconds of wall time, what a user
-# measures (nahum95: 2 minutes; iatrou: 3 minutes at --jobs 2; ocf and thekkath: 1 minute). Processor time and the load average are printed with it: on
+# measures (nahum95: 2 minutes; iatrou: 3 minutes at --jobs 2; ocf, thekkath and sslacc: 1 minute). Processor time and the load average are printed with it: on
 # a machine that other work shares, the wall time is longer than the
 # processor time over the cores suggests.
 # Fails when the reproduction fails or takes longer.
