@@ -51,6 +51,7 @@
 #include "ss_cpu.h"
 #include "ss_env.h"
 #include "ss_err.h"
+#include "ss_grow.h"
 #include "ss_iobus.h"
 #include "ss_link.h"
 #include "ss_model.h"
@@ -80,31 +81,45 @@ enum {
 /* Frames: to the cluster (M_*), to the client (TC_*), to the server (TS_*). */
 enum {
 	M_SYN, M_ACK, M_CH, M_CKE, M_REQ, M_CLOSE, M_CLOSE_ACK, M_SSYNACK, M_RESP, M_SFIN,
-	TC_SYNACK, TC_FLIGHT, TC_SFIN, TC_ACK, TC_RESP, TC_CLOSE, TS_SYN, TS_ACK, TS_REQ, TS_FIN, TS_FINACK, NFR
+	TC_SYNACK, TC_FLIGHT, TC_SFIN, TC_ACK, TC_RESP, TC_CLOSE, TC_RST, TS_SYN, TS_ACK, TS_REQ, TS_FIN, TS_FINACK, NFR
 };
 /* The relay's steps (its thread's jobs), and the card's interrupt. */
 enum {
 	J_CH, J_SH, J_SRV_SYNACK, J_SRV_ACK, J_CKE, J_CP2, J_RSA, J_CP3, J_FIN, J_SFIN, J_REQ, J_FWD0, J_FWD, J_RESP,
-	J_ACKC, J_SENDRESP, J_CLOSE, J_CLOSE2, J_SHUT, J_UPD, J_UACK, J_XMIT, J_IRQ_RSA, J_IRQ_FRAME
+	J_ACKC, J_SENDRESP, J_CLOSE, J_CLOSE2, J_SHUT, J_RESUME, J_UPD, J_UACK, J_XMIT, J_IRQ_RSA, J_IRQ_FRAME
 };
+#define MAX_CP 16 /* checkpoints a chain holds (ten in all) */
 
 typedef struct node node;
 typedef struct conn conn;
 typedef struct model model;
+
+/* Cluster messages' kinds, beyond every frame kind. */
+enum { CM_UPD = 100, CM_ACK = 101 };
 
 typedef struct fr {
 	int kind;
 	conn *c;
 } fr;
 
+/* One connection's checkpoint in a cluster message: its chain, its
+   number in the chain and the owner's epoch (a takeover starts one). */
+typedef struct cref {
+	conn *c;
+	uint16_t epoch;
+	uint8_t ch, seq;
+} cref;
+
 /* A cluster message: updates of n connections (multicast), or their
    ACKs (to one relay). */
 typedef struct cmsg {
-	int kind; /* 0 update, 1 ACK */
+	int kind; /* CM_UPD or CM_ACK: first, as a frame's kind, so that the server's station tells them apart */
 	int from, to;
 	int refs;
 	size_t n;
-	conn **c;
+	cref *c;
+	model *m;
+	struct cmsg *prev, *next; /* the messages alive, for sc_destroy (some are on a wire when the run ends) */
 } cmsg;
 
 typedef struct job {
@@ -113,6 +128,7 @@ typedef struct job {
 	int tag, op, kind;
 	conn *c;
 	void *p; /* a cmsg, or the J_XMIT list */
+	struct job *all; /* every job record, for sc_destroy */
 } job;
 
 typedef struct worker {
@@ -122,26 +138,59 @@ typedef struct worker {
 	int busy;
 } worker;
 
+/* Per chain (0 the handshake's and data's, 1 the server connect's):
+   the outstanding checkpoint's mirrors yet to ACK (a bit each), its
+   number, and for each number the step after it and the frames the
+   relay had accepted (a bit per frame kind), which a mirror taking over
+   restores. */
+typedef struct chain {
+	uint32_t wait;
+	uint8_t seq;
+	int next[MAX_CP];
+	uint32_t snap[MAX_CP];
+	uint32_t accepted;
+} chain;
+
 struct conn {
 	model *m;
 	uint64_t id;
-	int owner;
-	int cp_wait[2], cp_next[2]; /* per chain (0 the handshake's and data's, 1 the server connect's): the outstanding checkpoint's ACKs to come, the step after it */
-	int srv_ready, req_waiting, rsa_done, cp2_done, closes;
+	int bucket, owner, active;
+	uint16_t epoch;
+	chain ch[2];
+	uint16_t applied[MAX_NODES][2]; /* per node: (epoch << 8 | number) of the last update it applied */
+	int srv_ready, req_waiting, rsa_done, cp2_done, closes, relay_done;
 	ss_time t0;
-	ss_coproc_req rsa;
+	/* the peers: the frames each has received (a bit per kind), its
+	   last frame sent, when, its retransmission timer (armed only for
+	   connections a failure touched) */
+	uint32_t got_c, got_s;
+	int last_c, last_s, tries[2];
+	ss_time last_c_t, last_s_t, rto[2];
+	uint64_t tgen[2];
+	int affected, orphan, lost, stopped_s;
 	fr frames[NFR];
 	conn *free_next;
 };
 
 typedef struct cvec {
-	conn **v;
+	cref *v;
 	size_t n, cap;
 } cvec;
 
+/* An RSA request on a card: its own record, since a connection taken
+   over submits again while the dead node's card may still hold the
+   first. */
+typedef struct rsareq {
+	ss_coproc_req r;
+	conn *c;
+	int node;
+	uint16_t epoch;
+	struct rsareq *next, *all;
+} rsareq;
+
 struct node {
 	model *m;
-	int idx, alive;
+	int idx, alive, member; /* alive: running; member: in the cluster's view (until its death is detected) */
 	ss_cpu_pool *cpu;
 	ss_iobus *bus;
 	ss_coproc *card;
@@ -169,11 +218,21 @@ struct model {
 	int clients;
 	uint64_t next_id;
 	conn *free_conns;
-	job *free_jobs;
+	conn **pool; /* every connection record, for the takeover's scan and sc_destroy */
+	size_t npool, poolcap;
+	rsareq *free_rq, *all_rq;
+	job *free_jobs, *all_jobs;
+	cmsg *msgs;
+	/* faults */
+	int fail_k;
+	ss_time fail_at, fail_spread, keepalive, rto, restore;
+	int miss;
+	ss_time taken_at; /* when the takeover ran (0: none) */
+	uint64_t tgen;
 	/* window */
 	ss_time win;
-	uint64_t done, cps, cmsgs, cmsg_conns;
-	double lat_sum;
+	uint64_t done, cps, cmsgs, cmsg_conns, lost, aff_done, rexmits, orphans, resumed, after_done;
+	double lat_sum, aff_lat_sum, aff_lat_max;
 	uint64_t total_done;
 };
 
@@ -186,13 +245,32 @@ static job *job_new(model *m, int op, conn *c, ss_time cost, int tag)
 		m->free_jobs = j->next;
 	else if (!(j = malloc(sizeof *j)))
 		ss_fatal(SS_LOC, "sslcluster: out of memory");
-	*j = (job){NULL, cost, tag, op, 0, c, NULL};
+	else {
+		j->all = m->all_jobs;
+		m->all_jobs = j;
+	}
+	*j = (job){NULL, cost, tag, op, 0, c, NULL, j->all};
 	return j;
 }
 
 static void w_run(worker *w);
 static void step(node *n, job *j);
 static void flush(node *n);
+typedef struct xlist xlist;
+static void cmsg_put(cmsg *g);
+static void xl_free(xlist *l);
+
+/* A dead node's work is lost with it: its messages released. */
+static void job_drop(model *m, job *j)
+{
+	if (j->op == J_XMIT)
+		xl_free(j->p);
+	else if (j->p && (j->op == J_UPD || j->op == J_UACK || (j->op == J_IRQ_FRAME && (j->kind == J_UPD || j->kind == J_UACK))))
+		cmsg_put(j->p);
+	j->p = NULL;
+	j->next = m->free_jobs;
+	m->free_jobs = j;
+}
 
 static void w_done(ss_sim *sim, void *ctx, uint64_t arg)
 {
@@ -202,7 +280,19 @@ static void w_done(ss_sim *sim, void *ctx, uint64_t arg)
 	node *n = w->n;
 	job *j = w->cur;
 	w->cur = NULL;
+	if (!n->alive) {
+		job_drop(n->m, j);
+		while ((j = w->head)) {
+			w->head = j->next;
+			job_drop(n->m, j);
+		}
+		w->tail = NULL;
+		w->busy = 0;
+		ss_cpu_release(n->cpu, &w->th);
+		return;
+	}
 	step(n, j);
+	j->p = NULL;
 	j->next = n->m->free_jobs;
 	n->m->free_jobs = j;
 	if (w == &n->app && (!n->m->aggregate || !w->head))
@@ -273,12 +363,112 @@ static void to_cluster(model *m, ss_segment *g, int st, conn *c, int kind, uint3
 static void to_client(node *n, conn *c, int kind, uint32_t len) { send(n->m->ext, n->st_ext, n->m->st_client, &c->frames[kind], len); }
 static void to_server(node *n, conn *c, int kind, uint32_t len) { send(n->m->in, n->st_int, n->m->st_server, &c->frames[kind], len); }
 
+/* A connection's record is reused once client and relay are done with
+   it; one a failure touched is kept to the end (copies of its frames
+   may still be on the wires). */
 static void conn_put(model *m, conn *c)
 {
 	if (++c->closes == 2) {
-		c->free_next = m->free_conns;
-		m->free_conns = c;
+		c->active = 0;
+		if (!c->affected) {
+			c->free_next = m->free_conns;
+			m->free_conns = c;
+		}
 	}
+}
+
+/* ---- the peers: clients and server, with TCP's retransmission ---- */
+
+/* What answers each frame a peer sends (-1: nothing is awaited): a
+   peer sends again what nothing has answered when its timer fires. */
+static int answer(int kind)
+{
+	switch (kind) {
+	case M_SYN: return TC_SYNACK;
+	case M_CH: return TC_FLIGHT;
+	case M_CKE: return TC_SFIN;
+	case M_REQ: return TC_ACK;
+	case M_CLOSE: return TC_CLOSE;
+	case M_SSYNACK: return TS_ACK;
+	case M_RESP: return TS_FIN;
+	case M_SFIN: return TS_FINACK;
+	default: return -1;
+	}
+}
+
+static uint32_t frame_len(int kind)
+{
+	switch (kind) {
+	case M_SYN: case M_SSYNACK: return F_SYN;
+	case M_CH: return F_CH;
+	case M_CKE: return F_CKE;
+	case M_REQ: return F_REQ;
+	case M_CLOSE: return F_CLOSE;
+	case M_RESP: return F_RESP;
+	default: return F_CTL;
+	}
+}
+
+static void rexmit(ss_sim *sim, void *ctx, uint64_t arg);
+
+/* Side 0 the client, 1 the server. TCP's timer doubles at each
+   retransmission (RFC 6298); after 12 the peer gives up. */
+static void arm(model *m, conn *c, int side, ss_time at)
+{
+	c->tgen[side] = ++m->tgen;
+	ss_time now = ss_sim_now(m->sim);
+	ss_sim_after(m->sim, at > now ? at - now : 0, rexmit, c, c->tgen[side] << 1 | (uint64_t)side);
+}
+
+static void peer_send(model *m, conn *c, int side, int kind)
+{
+	ss_time now = ss_sim_now(m->sim);
+	if (side == 0) {
+		c->last_c = kind;
+		c->last_c_t = now;
+		to_cluster(m, m->ext, m->st_client, c, kind, frame_len(kind));
+	} else {
+		c->last_s = kind;
+		c->last_s_t = now;
+		to_cluster(m, m->in, m->st_server, c, kind, frame_len(kind));
+	}
+	if (c->affected && answer(kind) >= 0) {
+		c->rto[side] = m->rto;
+		c->tries[side] = 0;
+		arm(m, c, side, now + m->rto);
+	}
+}
+
+static int awaiting(const conn *c, int side)
+{
+	int a = answer(side ? c->last_s : c->last_c);
+	if (a < 0 || c->lost || (side && c->stopped_s) || (!side && (c->got_c >> TC_CLOSE & 1)))
+		return 0;
+	return !((side ? c->got_s : c->got_c) >> a & 1);
+}
+
+static void client_lost(model *m, conn *c);
+
+static void rexmit(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)sim;
+	conn *c = ctx;
+	model *m = c->m;
+	int side = (int)(arg & 1);
+	if (c->tgen[side] != arg >> 1 || !awaiting(c, side))
+		return;
+	if (++c->tries[side] > 12) {
+		if (side == 0)
+			client_lost(m, c);
+		else
+			c->stopped_s = 1;
+		return;
+	}
+	int k = side ? c->last_s : c->last_c;
+	m->rexmits++;
+	to_cluster(m, side ? m->in : m->ext, side ? m->st_server : m->st_client, c, k, frame_len(k));
+	c->rto[side] *= 2;
+	arm(m, c, side, ss_sim_now(m->sim) + c->rto[side]);
 }
 
 static void client_start(model *m)
@@ -286,22 +476,62 @@ static void client_start(model *m)
 	conn *c = m->free_conns;
 	if (c)
 		m->free_conns = c->free_next;
-	else if (!(c = malloc(sizeof *c)))
-		ss_fatal(SS_LOC, "sslcluster: out of memory");
+	else {
+		if (!(c = malloc(sizeof *c)) || ss_grow(&m->pool, &m->poolcap, m->npool + 1, sizeof *m->pool, 64) != SS_OK)
+			ss_fatal(SS_LOC, "sslcluster: out of memory");
+		m->pool[m->npool++] = c;
+	}
 	memset(c, 0, sizeof *c);
 	c->m = m;
 	c->id = m->next_id++;
+	c->active = 1;
 	/* The 4-tuple's hash into a bucket (ASSUMPTION: uniform): a
 	   multiplicative hash of the connection's number. */
-	c->owner = m->owner[((c->id + 1) * 0x9E3779B97F4A7C15ull) >> 54];
+	c->bucket = (int)(((c->id + 1) * 0x9E3779B97F4A7C15ull) >> 54);
+	c->owner = m->owner[c->bucket];
+	/* Its owner crashed and the cluster does not know yet: its SYN is
+	   lost, and the client's timer brings it again. */
+	c->affected = !m->nodes[c->owner].alive;
 	for (int k = 0; k < NFR; k++)
 		c->frames[k] = (fr){k, c};
 	c->t0 = ss_sim_now(m->sim);
-	to_cluster(m, m->ext, m->st_client, c, M_SYN, F_SYN);
+	c->last_s = -1;
+	peer_send(m, c, 0, M_SYN);
+}
+
+static void conn_done(model *m, conn *c)
+{
+	double lat = ss_time_to_s(ss_sim_now(m->sim) - c->t0);
+	m->done++;
+	m->total_done++;
+	m->lat_sum += lat;
+	if (c->affected) {
+		m->aff_done++;
+		m->aff_lat_sum += lat;
+		if (lat > m->aff_lat_max)
+			m->aff_lat_max = lat;
+	}
+	if (m->taken_at && ss_sim_now(m->sim) >= m->taken_at + ss_time_from_s(1.0))
+		m->after_done++;
+}
+
+/* The client's connection reset (or timed out): lost; the client opens
+   another. */
+static void client_lost(model *m, conn *c)
+{
+	if (c->lost)
+		return;
+	c->lost = 1;
+	m->lost++;
+	c->closes = 2;
+	c->active = 0;
+	client_start(m);
 }
 
 /* The clients answer at once: each of `clients` starts a new connection
-   when its last one closes (a closed loop). */
+   when its last one closes (a closed loop). A frame already received is
+   a duplicate (a mirror that took over sends again what the dead node
+   may have sent: the Zeroth Law makes it the same), dropped. */
 static void client_rx(void *ctx, int to, int from, void *obj, uint32_t len)
 {
 	(void)to;
@@ -310,27 +540,31 @@ static void client_rx(void *ctx, int to, int from, void *obj, uint32_t len)
 	model *m = ctx;
 	fr *f = obj;
 	conn *c = f->c;
+	if (c->lost || c->got_c >> f->kind & 1)
+		return;
+	c->got_c |= 1u << f->kind;
 	switch (f->kind) {
 	case TC_SYNACK:
 		to_cluster(m, m->ext, m->st_client, c, M_ACK, F_CTL);
-		to_cluster(m, m->ext, m->st_client, c, M_CH, F_CH);
+		peer_send(m, c, 0, M_CH);
 		break;
 	case TC_FLIGHT: /* ClientKeyExchange, ChangeCipherSpec and Finished in one segment */
-		to_cluster(m, m->ext, m->st_client, c, M_CKE, F_CKE);
+		peer_send(m, c, 0, M_CKE);
 		break;
 	case TC_SFIN: /* the request, which ACKs the relay's Finished */
-		to_cluster(m, m->ext, m->st_client, c, M_REQ, F_REQ);
+		peer_send(m, c, 0, M_REQ);
 		break;
 	case TC_RESP: /* ACK, close_notify and FIN in one segment */
-		to_cluster(m, m->ext, m->st_client, c, M_CLOSE, F_CLOSE);
+		peer_send(m, c, 0, M_CLOSE);
 		break;
 	case TC_CLOSE:
 		to_cluster(m, m->ext, m->st_client, c, M_CLOSE_ACK, F_CTL);
-		m->done++;
-		m->total_done++;
-		m->lat_sum += ss_time_to_s(ss_sim_now(m->sim) - c->t0);
+		conn_done(m, c);
 		conn_put(m, c);
 		client_start(m);
+		break;
+	case TC_RST:
+		client_lost(m, c);
 		break;
 	default:
 		break;
@@ -344,16 +578,23 @@ static void server_rx(void *ctx, int to, int from, void *obj, uint32_t len)
 	(void)len;
 	model *m = ctx;
 	fr *f = obj;
+	if (f->kind >= CM_UPD) { /* the cluster's multicast, which the server's interface drops */
+		cmsg_put(obj);
+		return;
+	}
 	conn *c = f->c;
+	if (c->stopped_s || c->got_s >> f->kind & 1)
+		return;
+	c->got_s |= 1u << f->kind;
 	switch (f->kind) {
 	case TS_SYN:
-		to_cluster(m, m->in, m->st_server, c, M_SSYNACK, F_SYN);
+		peer_send(m, c, 1, M_SSYNACK);
 		break;
 	case TS_REQ: /* the response ACKs the request */
-		to_cluster(m, m->in, m->st_server, c, M_RESP, F_RESP);
+		peer_send(m, c, 1, M_RESP);
 		break;
 	case TS_FIN:
-		to_cluster(m, m->in, m->st_server, c, M_SFIN, F_CTL);
+		peer_send(m, c, 1, M_SFIN);
 		break;
 	default:
 		break;
@@ -362,25 +603,28 @@ static void server_rx(void *ctx, int to, int from, void *obj, uint32_t len)
 
 /* ---- checkpoints ---- */
 
-static int mirrors(const model *m, int self)
+/* The other members in the cluster's view: a crashed node stays one
+   until its death is detected. */
+static uint32_t mirrors(const model *m, int self)
 {
-	int k = 0;
+	uint32_t k = 0;
 	for (int i = 0; i < m->n; i++)
-		k += i != self && m->nodes[i].alive;
+		if (i != self && m->nodes[i].member)
+			k |= 1u << i;
 	return k;
 }
 
-static void cv_add(cvec *v, conn *c)
+static void cv_add(cvec *v, cref r)
 {
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? 2 * v->cap : 16;
-		conn **nv = realloc(v->v, cap * sizeof *nv);
+		cref *nv = realloc(v->v, cap * sizeof *nv);
 		if (!nv)
 			ss_fatal(SS_LOC, "sslcluster: out of memory");
 		v->v = nv;
 		v->cap = cap;
 	}
-	v->v[v->n++] = c;
+	v->v[v->n++] = r;
 }
 
 /* The processor time of a step that follows a checkpoint: its crypto,
@@ -408,11 +652,6 @@ static ss_time step_cost(const model *m, int op)
 	}
 }
 
-/* An update names its connection and chain: the pointer's low bit. */
-#define REF(c, ch) ((conn *)((uintptr_t)(c) | (uintptr_t)(ch)))
-#define REF_CONN(r) ((conn *)((uintptr_t)(r) & ~(uintptr_t)1))
-#define REF_CHAIN(r) ((int)((uintptr_t)(r) & 1))
-
 /* Clusters c's state, then runs step `next` (the First Law: what
    commits to the state waits for every mirror's ACK). One at a time per
    chain: the handshake's steps are one chain, the server connect, which
@@ -420,44 +659,64 @@ static ss_time step_cost(const model *m, int op)
 static void checkpoint_on(node *n, conn *c, int next, int ch)
 {
 	model *m = n->m;
-	int k = m->clustering ? mirrors(m, n->idx) : 0;
+	uint32_t k = m->clustering ? mirrors(m, n->idx) : 0;
 	if (!k) {
 		app(n, next, c, step_cost(m, next));
 		return;
 	}
-	if (c->cp_wait[ch])
-		ss_fatal(SS_LOC, "sslcluster: connection %llu has two checkpoints outstanding", (unsigned long long)c->id);
+	chain *h = &c->ch[ch];
+	if (h->wait || h->seq + 1 >= MAX_CP)
+		ss_fatal(SS_LOC, "sslcluster: connection %llu: a checkpoint out of order", (unsigned long long)c->id);
 	m->cps++;
-	c->cp_wait[ch] = k;
-	c->cp_next[ch] = next;
-	cv_add(&n->upd, REF(c, ch));
+	h->wait = k;
+	h->seq++;
+	h->next[h->seq] = next;
+	h->snap[h->seq] = h->accepted;
+	cv_add(&n->upd, (cref){c, c->epoch, (uint8_t)ch, h->seq});
 }
 
 static void checkpoint(node *n, conn *c, int next) { checkpoint_on(n, c, next, 0); }
 
-static cmsg *cmsg_new(int kind, int from, int to, conn **v, size_t cnt)
+static cmsg *cmsg_new(model *m, int kind, int from, int to, cref *v, size_t cnt)
 {
 	cmsg *g = malloc(sizeof *g);
-	conn **cv = malloc(cnt * sizeof *cv);
+	cref *cv = malloc(cnt * sizeof *cv);
 	if (!g || !cv)
 		ss_fatal(SS_LOC, "sslcluster: out of memory");
 	memcpy(cv, v, cnt * sizeof *cv);
-	*g = (cmsg){kind, from, to, 0, cnt, cv};
+	*g = (cmsg){kind, from, to, 0, cnt, cv, m, NULL, m->msgs};
+	if (m->msgs)
+		m->msgs->prev = g;
+	m->msgs = g;
 	return g;
 }
 
 static void cmsg_put(cmsg *g)
 {
 	if (--g->refs <= 0) {
+		if (g->prev)
+			g->prev->next = g->next;
+		else
+			g->m->msgs = g->next;
+		if (g->next)
+			g->next->prev = g->prev;
 		free(g->c);
 		free(g);
 	}
 }
 
-typedef struct xlist {
+struct xlist {
 	cmsg **v;
 	size_t n, cap;
-} xlist;
+};
+
+static void xl_free(xlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		cmsg_put(l->v[i]);
+	free(l->v);
+	free(l);
+}
 
 static void xl_add(xlist *l, cmsg *g)
 {
@@ -485,7 +744,7 @@ static void flush(node *n)
 		size_t cnt = n->upd.n - at < per_upd ? n->upd.n - at : per_upd;
 		if (!l && !(l = calloc(1, sizeof *l)))
 			ss_fatal(SS_LOC, "sslcluster: out of memory");
-		xl_add(l, cmsg_new(0, n->idx, SS_SEGMENT_ALL, n->upd.v + at, cnt));
+		xl_add(l, cmsg_new(m, CM_UPD, n->idx, SS_SEGMENT_ALL, n->upd.v + at, cnt));
 		cost += m->k_sys + m->k_tx + (ss_time)cnt * m->a_upd + m->c_mac_upd * (ss_time)cnt;
 	}
 	n->upd.n = 0;
@@ -495,7 +754,7 @@ static void flush(node *n)
 			size_t cnt = a->n - at < per_ack ? a->n - at : per_ack;
 			if (!l && !(l = calloc(1, sizeof *l)))
 				ss_fatal(SS_LOC, "sslcluster: out of memory");
-			xl_add(l, cmsg_new(1, n->idx, i, a->v + at, cnt));
+			xl_add(l, cmsg_new(m, CM_ACK, n->idx, i, a->v + at, cnt));
 			cost += m->k_sys + m->k_tx + m->c_mac_ack;
 		}
 		a->n = 0;
@@ -515,8 +774,8 @@ static void xmit(node *n, xlist *l)
 		cmsg *x = l->v[i];
 		m->cmsgs++;
 		m->cmsg_conns += x->n;
-		if (x->kind == 0) {
-			x->refs = m->n - 1; /* every other station of the cluster hears it */
+		if (x->kind == CM_UPD) {
+			x->refs = m->n - 1 + !m->cl; /* every other station hears it: the nodes, and the server on the interior wire */
 			send(g, m->cl ? n->st_cl : n->st_int, SS_SEGMENT_ALL, x, U_HDR + U_UPD * (uint32_t)x->n);
 		} else {
 			x->refs = 1;
@@ -530,13 +789,40 @@ static void xmit(node *n, xlist *l)
 
 /* ---- a node's receive side ---- */
 
+/* The card's completion interrupt, unless its node died or the
+   connection has moved since (a takeover submitted again). */
 static void rsa_done(ss_sim *sim, void *ctx, uint64_t arg)
 {
 	(void)sim;
 	(void)arg;
-	conn *c = ctx;
-	node *n = &c->m->nodes[c->owner];
-	w_push(&n->irq, job_new(c->m, J_IRQ_RSA, c, c->m->k_irq, TAG_KERNEL));
+	rsareq *q = ctx;
+	conn *c = q->c;
+	model *m = c->m;
+	node *n = &m->nodes[q->node];
+	if (n->alive && q->epoch == c->epoch && c->owner == q->node)
+		w_push(&n->irq, job_new(m, J_IRQ_RSA, c, m->k_irq, TAG_KERNEL));
+	q->next = m->free_rq;
+	m->free_rq = q;
+}
+
+static void rsa_submit(node *n, conn *c)
+{
+	model *m = n->m;
+	rsareq *q = m->free_rq;
+	if (q)
+		m->free_rq = q->next;
+	else if (!(q = malloc(sizeof *q)))
+		ss_fatal(SS_LOC, "sslcluster: out of memory");
+	else {
+		q->all = m->all_rq;
+		m->all_rq = q;
+	}
+	q->c = c;
+	q->node = n->idx;
+	q->epoch = c->epoch;
+	q->r = (ss_coproc_req){.alg = SS_COPROC_RSA1024, .in_bytes = 128, .out_bytes = 48, .k = rsa_done, .ctx = q};
+	if (ss_coproc_submit(n->card, &q->r) != SS_OK)
+		ss_fatal(SS_LOC, "sslcluster: the card refused an RSA request (queue depth %u)", m->card.queue_depth);
 }
 
 /* A frame from a client or the server, heard by node n. */
@@ -574,7 +860,7 @@ static void node_rx_cluster(void *ctx, int to, int from, void *obj, uint32_t len
 		return;
 	}
 	job *j = job_new(n->m, J_IRQ_FRAME, NULL, n->m->k_rx, TAG_CLUSTER);
-	j->kind = g->kind ? J_UACK : J_UPD;
+	j->kind = g->kind == CM_ACK ? J_UACK : J_UPD;
 	j->p = g;
 	w_push(&n->irq, j);
 }
@@ -591,6 +877,170 @@ static void node_rx_in(void *ctx, int to, int from, void *obj, uint32_t len)
 		node_rx_cluster(ctx, to, from, obj, len);
 }
 
+/* ---- takeover ---- */
+
+/* The relay's TCP: a frame it has taken already is a peer's
+   retransmission, dropped. */
+static int accept(conn *c, int kind)
+{
+	int ch;
+	switch (kind) {
+	case M_CH:
+	case M_CKE:
+	case M_REQ:
+	case M_CLOSE:
+	case M_RESP:
+		ch = 0;
+		break;
+	case M_SSYNACK:
+		ch = 1;
+		break;
+	default:
+		return 1;
+	}
+	uint32_t b = 1u << kind;
+	if (c->ch[ch].accepted & b)
+		return 0;
+	c->ch[ch].accepted |= b;
+	return 1;
+}
+
+/* The conventional array: the node that takes over a dead node's
+   buckets knows none of its connections and answers their frames with
+   an RST (Fig 2): the connection is lost. */
+static int accept_orphan(node *n, conn *c, int kind)
+{
+	if (kind == M_SSYNACK || kind == M_RESP || kind == M_SFIN)
+		c->stopped_s = 1; /* the server's side, reset */
+	else
+		to_client(n, c, TC_RST, F_CTL);
+	return 0;
+}
+
+/* A mirror takes over: it restores the last state of each chain it
+   applied (the frames the relay had accepted then, no checkpoint
+   outstanding). */
+static void restore(node *n, conn *c)
+{
+	for (int ch = 0; ch < 2; ch++) {
+		chain *h = &c->ch[ch];
+		h->seq = (uint8_t)(c->applied[n->idx][ch] & 0xff);
+		h->wait = 0;
+		h->accepted = h->seq ? h->snap[h->seq] : 0;
+	}
+	c->srv_ready = c->req_waiting = c->rsa_done = c->cp2_done = 0;
+}
+
+/* ... and does again the step after it: what it sends is what the dead
+   node sent or would have (the Zeroth Law), which the peers drop if
+   they have it; their retransmissions bring what the dead node took
+   but had not clustered. With nothing clustered the client's
+   retransmitted ClientHello starts over (the fingered ACK, S01-C14,
+   lets the mirror take it). */
+static void resume(node *n, conn *c)
+{
+	model *m = n->m;
+	m->resumed++;
+	if (c->ch[1].seq) { /* the server connect: its ACK again */
+		to_server(n, c, TS_ACK, F_CTL);
+		c->srv_ready = 1;
+	}
+	if (!c->ch[0].seq)
+		return;
+	int next = c->ch[0].next[c->ch[0].seq];
+	if (next == J_CP2) { /* the PreMaster secret clustered: decrypt it again on this node's card */
+		rsa_submit(n, c);
+		c->cp2_done = 1;
+		return;
+	}
+	app(n, next, c, step_cost(m, next));
+}
+
+static void takeover(ss_sim *sim, void *ctx, uint64_t arg);
+
+/* Node `arg` stops: its work, queues and unsent cluster messages are
+   lost. The peers of its connections run TCP's retransmission timers
+   from their last frames. */
+static void crash(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	model *m = ctx;
+	ss_time now = ss_sim_now(sim);
+	node *n = &m->nodes[arg];
+	n->alive = 0;
+	n->upd.n = 0;
+	for (int k = 0; k < m->n; k++)
+		n->ack[k].n = 0;
+	n->discard_owed = 0;
+	for (size_t i = 0; i < m->npool; i++) {
+		conn *c = m->pool[i];
+		if (!c->active || c->owner != (int)arg)
+			continue;
+		c->affected = 1;
+		for (int side = 0; side < 2; side++) {
+			c->rto[side] = m->rto;
+			c->tries[side] = 0;
+			if (awaiting(c, side))
+				arm(m, c, side, (side ? c->last_s_t : c->last_c_t) + m->rto);
+		}
+	}
+	/* The others declare a node dead when `keepalive_miss` of its
+	   keepalives, every keepalive_ms, have not come: counted from the
+	   last it sent. */
+	ss_time last = now / m->keepalive * m->keepalive;
+	ss_sim_after(sim, last + (ss_time)m->miss * m->keepalive - now, takeover, m, arg);
+}
+
+/* Node `arg`'s death detected, it leaves the cluster's view: the
+   master deals its buckets in turn to the other members; checkpoints
+   waiting for its ACKs go on; with clustering each of its connections
+   is restored on its bucket's new owner, without, the new owner knows
+   nothing of them. (A member that has died since, undetected, may
+   receive buckets: they move again at its own detection.) */
+static void takeover(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	model *m = ctx;
+	int live[MAX_NODES], nl = 0;
+	uint32_t dead = 1u << arg;
+	m->nodes[arg].member = 0;
+	for (int i = 0; i < m->n; i++)
+		if (m->nodes[i].member)
+			live[nl++] = i;
+	for (int b = 0, k = 0; b < NBUCKETS; b++)
+		if (dead >> m->owner[b] & 1)
+			m->owner[b] = live[k++ % nl];
+	for (int i = 0; i < nl; i++)
+		for (int d = 0; d < m->n; d++)
+			if (dead >> d & 1)
+				m->nodes[live[i]].ack[d].n = 0;
+	m->taken_at = ss_sim_now(sim);
+	for (size_t i = 0; i < m->npool; i++) {
+		conn *c = m->pool[i];
+		if (!c->active)
+			continue;
+		if (dead >> c->owner & 1) {
+			c->owner = m->owner[c->bucket];
+			c->epoch++;
+			node *n = &m->nodes[c->owner];
+			if (m->clustering) {
+				restore(n, c);
+				app(n, J_RESUME, c, m->restore);
+			} else if (!c->orphan && (c->got_c >> TC_SYNACK & 1) && !(c->got_c >> TC_CLOSE & 1)) {
+				c->orphan = 1;
+				m->orphans++;
+			}
+			continue;
+		}
+		for (int ch = 0; ch < 2; ch++) {
+			chain *h = &c->ch[ch];
+			if (h->wait & dead) {
+				h->wait &= ~dead;
+				if (!h->wait)
+					app(&m->nodes[c->owner], h->next[h->seq], c, step_cost(m, h->next[h->seq]));
+			}
+		}
+	}
+}
+
 /* ---- the relay's steps ---- */
 
 static void step(node *n, job *j)
@@ -602,6 +1052,8 @@ static void step(node *n, job *j)
 		app(n, J_RSA, c, m->c_prf);
 		return;
 	case J_IRQ_FRAME:
+		if (c && (c->owner != n->idx || (c->orphan && !accept_orphan(n, c, j->kind)) || !accept(c, j->kind)))
+			return;
 		switch (j->kind) {
 		case M_SYN:
 			to_client(n, c, TC_SYNACK, F_SYN);
@@ -626,7 +1078,10 @@ static void step(node *n, job *j)
 			break;
 		case M_SFIN:
 			to_server(n, c, TS_FINACK, F_CTL);
-			conn_put(m, c);
+			if (!c->relay_done) {
+				c->relay_done = 1;
+				conn_put(m, c);
+			}
 			break;
 		case J_UPD: {
 			cmsg *g = j->p;
@@ -651,22 +1106,33 @@ static void step(node *n, job *j)
 		return;
 	case J_UPD: { /* a mirror applies the updates and owes their ACKs */
 		cmsg *g = j->p;
-		for (size_t i = 0; i < g->n; i++)
-			cv_add(&n->ack[g->from], g->c[i]);
-		cmsg_put(g);
-		return;
-	}
-	case J_UACK: {
-		cmsg *g = j->p;
 		for (size_t i = 0; i < g->n; i++) {
-			conn *x = REF_CONN(g->c[i]);
-			int ch = REF_CHAIN(g->c[i]);
-			if (x->cp_wait[ch] > 0 && --x->cp_wait[ch] == 0)
-				app(n, x->cp_next[ch], x, step_cost(m, x->cp_next[ch]));
+			cref r = g->c[i];
+			uint16_t v = (uint16_t)(r.epoch << 8 | r.seq);
+			if (v > r.c->applied[n->idx][r.ch])
+				r.c->applied[n->idx][r.ch] = v;
+			cv_add(&n->ack[g->from], r);
 		}
 		cmsg_put(g);
 		return;
 	}
+	case J_UACK: { /* the relay's checkpoint goes on when every mirror has ACKed */
+		cmsg *g = j->p;
+		for (size_t i = 0; i < g->n; i++) {
+			cref r = g->c[i];
+			chain *h = &r.c->ch[r.ch];
+			if (r.c->owner != n->idx || r.epoch != r.c->epoch || r.seq != h->seq || !(h->wait >> g->from & 1))
+				continue;
+			h->wait &= ~(1u << g->from);
+			if (!h->wait)
+				app(n, h->next[h->seq], r.c, step_cost(m, h->next[h->seq]));
+		}
+		cmsg_put(g);
+		return;
+	}
+	case J_RESUME:
+		resume(n, c);
+		return;
 	case J_CH: /* pre-ServerHello: its randoms and suite before the ServerHello (S01-C21) */
 		checkpoint(n, c, J_SH);
 		return;
@@ -684,9 +1150,7 @@ static void step(node *n, job *j)
 			app(n, J_FWD, c, step_cost(m, J_FWD));
 		return;
 	case J_CKE: /* the card decrypts the PreMaster secret while its encrypted form is clustered */
-		c->rsa = (ss_coproc_req){.alg = SS_COPROC_RSA1024, .in_bytes = 128, .out_bytes = 48, .k = rsa_done, .ctx = c};
-		if (ss_coproc_submit(n->card, &c->rsa) != SS_OK)
-			ss_fatal(SS_LOC, "sslcluster: the card refused an RSA request (queue depth %u)", m->card.queue_depth);
+		rsa_submit(n, c);
 		checkpoint(n, c, J_CP2);
 		return;
 	case J_CP2:
@@ -783,6 +1247,20 @@ static const ss_param_def sc_params[] = {
 	 .help = "a mirror applying one update to its mirrored state. ASSUMPTION"},
 	{.name = "submit_us", .type = SS_PARAM_REAL, .def = "5", .min = 0, .max = 1e6, .unit = "us",
 	 .help = "the driver's work to hand the card an RSA request. ASSUMPTION"},
+	{.name = "fail_nodes", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = MAX_NODES - 1, .unit = "nodes",
+	 .help = "nodes that crash (a proper subset: at most nodes - 1)"},
+	{.name = "fail_at", .type = SS_PARAM_REAL, .def = "2", .min = 0, .max = 1e6, .unit = "s",
+	 .help = "when they crash, in simulated seconds from the start (warm-up included)"},
+	{.name = "fail_spread_ms", .type = SS_PARAM_REAL, .def = "0", .min = 0, .max = 1e9, .unit = "ms",
+	 .help = "0: the last fail_nodes nodes crash at fail_at; more: that many nodes chosen at random, each at a time drawn uniformly over [fail_at, fail_at + spread) (a replication draws anew)"},
+	{.name = "keepalive_ms", .type = SS_PARAM_REAL, .def = "100", .min = 0.001, .max = 1e6, .unit = "ms",
+	 .help = "the members' keepalive period (sec. 3: keepalives detect failures; their period is not given). ASSUMPTION"},
+	{.name = "keepalive_miss", .type = SS_PARAM_INT, .def = "3", .min = 1, .max = 1000, .unit = "keepalives",
+	 .help = "keepalives missed before a member is declared dead. ASSUMPTION"},
+	{.name = "rto_ms", .type = SS_PARAM_REAL, .def = "500", .min = 1, .max = 1e6, .unit = "ms",
+	 .help = "the peers' first TCP retransmission timeout, doubled at each retransmission (S01-008: the 500 ms TCP retransmit timer)"},
+	{.name = "restore_us", .type = SS_PARAM_REAL, .def = "50", .min = 0, .max = 1e6, .unit = "us",
+	 .help = "a mirror re-creating one connection's sockets and SSL state from its mirrored state. ASSUMPTION"},
 };
 
 static const ss_metric_def sc_metrics[] = {
@@ -796,6 +1274,15 @@ static const ss_metric_def sc_metrics[] = {
 	{.name = "card_util", .unit = "fraction", .help = "mean RSA engine busy share over the live nodes"},
 	{.name = "interior_util", .unit = "fraction", .help = "the interior wire's busy share"},
 	{.name = "exterior_util", .unit = "fraction", .help = "the exterior wire's busy share"},
+	{.name = "lost", .unit = "connections", .help = "connections lost (reset, or given up after 12 retransmissions)"},
+	{.name = "affected", .unit = "connections", .help = "connections completed that a crash touched (on a dead node, or opened to it before its death was detected)"},
+	{.name = "unfinished", .unit = "connections", .help = "connections a crash touched still open when the run ends, neither completed nor lost (a client waiting for a reply that will not come)"},
+	{.name = "orphaned", .unit = "connections", .help = "connections of the dead nodes past the SYN-ACK when the takeover ran, which the conventional array cannot keep"},
+	{.name = "resumed", .unit = "connections", .help = "connections a mirror took over"},
+	{.name = "failover_ms", .unit = "ms", .help = "mean latency of the affected connections over the others' (the delay the failure added)"},
+	{.name = "failover_max_ms", .unit = "ms", .help = "the longest affected connection"},
+	{.name = "rate_after", .unit = "1/s", .help = "connections completed per second from 1 s after the takeover to the end (without a failure: over the window; 0 if the window ends first)"},
+	{.name = "retransmits", .unit = "frames", .help = "the peers' TCP retransmissions"},
 };
 
 static void sc_destroy(void *st)
@@ -803,15 +1290,29 @@ static void sc_destroy(void *st)
 	model *m = st;
 	if (!m)
 		return;
-	while (m->free_jobs) {
-		job *j = m->free_jobs;
-		m->free_jobs = j->next;
+	while (m->msgs) {
+		cmsg *g = m->msgs;
+		m->msgs = g->next;
+		free(g->c);
+		free(g);
+	}
+	while (m->all_jobs) { /* those still queued hold their J_XMIT lists (the messages are freed above) */
+		job *j = m->all_jobs;
+		m->all_jobs = j->all;
+		if (j->op == J_XMIT && j->p) {
+			xlist *l = j->p;
+			free(l->v);
+			free(l);
+		}
 		free(j);
 	}
-	while (m->free_conns) {
-		conn *c = m->free_conns;
-		m->free_conns = c->free_next;
-		free(c);
+	for (size_t i = 0; i < m->npool; i++)
+		free(m->pool[i]);
+	free(m->pool);
+	while (m->all_rq) {
+		rsareq *q = m->all_rq;
+		m->all_rq = q->all;
+		free(q);
 	}
 	for (int i = 0; i < MAX_NODES; i++) {
 		free(m->nodes[i].upd.v);
@@ -870,8 +1371,20 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	m->clustering = ss_params_bool(p, "clustering");
 	m->aggregate = ss_params_bool(p, "aggregate");
 	m->clients = (int)ss_params_int(p, "clients");
+	m->fail_k = (int)ss_params_int(p, "fail_nodes");
+	m->fail_at = ss_time_from_s(ss_params_real(p, "fail_at"));
+	m->keepalive = ss_time_from_us(ss_params_real(p, "keepalive_ms") * 1e3);
+	m->miss = (int)ss_params_int(p, "keepalive_miss");
+	m->rto = ss_time_from_us(ss_params_real(p, "rto_ms") * 1e3);
+	m->restore = ss_time_from_us(ss_params_real(p, "restore_us"));
+	m->fail_spread = ss_time_from_us(ss_params_real(p, "fail_spread_ms") * 1e3);
 	char dir[4096], e[1024];
 	int rc;
+	if (m->fail_k >= m->n) {
+		ss_errbuf(err, errlen, "fail_nodes %d: a proper subset of the %d nodes can fail, at most %d", m->fail_k, m->n, m->n - 1);
+		rc = SS_EINVAL;
+		goto fail;
+	}
 	snprintf(dir, sizeof dir, "%s/proto/profiles", ss_datadir());
 	if ((rc = ss_protoprof_load(&m->pprof, dir, ss_params_string(p, "proto_profile"), e, sizeof e)) != SS_OK) {
 		ss_errbuf(err, errlen, "proto_profile: %s", e);
@@ -950,7 +1463,7 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		node *n = &m->nodes[i];
 		n->m = m;
 		n->idx = i;
-		n->alive = 1;
+		n->alive = n->member = 1;
 		char nm[48];
 		snprintf(nm, sizeof nm, "node%d.cpu", i);
 		if ((rc = ss_cpu_pool_alloc(&n->cpu, sim, nm, 1, 0)) != SS_OK)
@@ -992,6 +1505,25 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	ss_sim_set_workload_limit(sim, lim);
 	for (int k = 0; k < m->clients; k++)
 		client_start(m);
+	/* The failures: the last fail_nodes nodes at fail_at or, with a
+	   spread, that many chosen at random, each at its own time. */
+	if (m->fail_k && !(m->fail_spread > 0)) {
+		for (int i = m->n - m->fail_k; i < m->n; i++)
+			ss_sim_after(sim, m->fail_at, crash, m, (uint64_t)i);
+	} else if (m->fail_k) {
+		ss_rng *r = ss_sim_rng(sim, "sslcluster.faults");
+		int pick[MAX_NODES];
+		for (int i = 0; i < m->n; i++)
+			pick[i] = i;
+		for (int i = 0; i < m->fail_k; i++) { /* a partial Fisher-Yates shuffle */
+			int j = i + (int)ss_rng_uniform_int(r, (unsigned long)(m->n - i));
+			int t = pick[i];
+			pick[i] = pick[j];
+			pick[j] = t;
+			ss_sim_after(sim, m->fail_at + (ss_time)llround(ss_rng_uniform(r) * (double)m->fail_spread), crash, m,
+				     (uint64_t)pick[i]);
+		}
+	}
 	*state = m;
 	return SS_OK;
 fail:
@@ -1004,7 +1536,8 @@ static void sc_reset(void *st)
 	model *m = st;
 	m->win = ss_sim_now(m->sim);
 	m->done = m->cps = m->cmsgs = m->cmsg_conns = 0;
-	m->lat_sum = 0;
+	m->lost = m->aff_done = m->rexmits = m->orphans = m->resumed = m->after_done = 0;
+	m->lat_sum = m->aff_lat_sum = m->aff_lat_max = 0;
 }
 
 static void sc_collect(void *st, ss_metrics *out)
@@ -1033,6 +1566,31 @@ static void sc_collect(void *st, ss_metrics *out)
 	ss_metrics_set(out, "card_util", "fraction", live ? ku / live : 0);
 	ss_metrics_set(out, "interior_util", "fraction", ss_segment_utilisation(m->in));
 	ss_metrics_set(out, "exterior_util", "fraction", ss_segment_utilisation(m->ext));
+	ss_metrics_set(out, "lost", "connections", (double)m->lost);
+	ss_metrics_set(out, "affected", "connections", (double)m->aff_done);
+	ss_metrics_set(out, "orphaned", "connections", (double)m->orphans);
+	uint64_t open = 0;
+	for (size_t i = 0; i < m->npool; i++) {
+		const conn *c = m->pool[i];
+		open += c->active && c->affected && !c->lost && !(c->got_c >> TC_CLOSE & 1);
+	}
+	ss_metrics_set(out, "unfinished", "connections", (double)open);
+	ss_metrics_set(out, "resumed", "connections", (double)m->resumed);
+	uint64_t others = m->done - m->aff_done;
+	double d_aff = m->aff_done ? m->aff_lat_sum / (double)m->aff_done : 0;
+	double d_oth = others ? (m->lat_sum - m->aff_lat_sum) / (double)others : 0;
+	ss_metrics_set(out, "failover_ms", "ms", m->aff_done ? (d_aff - d_oth) * 1e3 : 0);
+	ss_metrics_set(out, "failover_max_ms", "ms", m->aff_lat_max * 1e3);
+	double rate = span > 0 ? (double)m->done / span : 0;
+	if (m->taken_at) {
+		ss_time from = m->taken_at + ss_time_from_s(1.0);
+		if (from < m->win)
+			from = m->win;
+		double s = ss_time_to_s(ss_sim_now(m->sim) - from);
+		rate = ss_sim_now(m->sim) > from && s > 0 ? (double)m->after_done / s : 0;
+	}
+	ss_metrics_set(out, "rate_after", "1/s", rate);
+	ss_metrics_set(out, "retransmits", "frames", (double)m->rexmits);
 }
 
 static double sc_progress(void *st) { return (double)((model *)st)->total_done; }
