@@ -1013,6 +1013,7 @@ static void takeover(ss_sim *sim, void *ctx, uint64_t arg)
 			if (dead >> d & 1)
 				m->nodes[live[i]].ack[d].n = 0;
 	m->taken_at = ss_sim_now(sim);
+	m->after_done = 0; /* the capacity left is counted after the last takeover */
 	for (size_t i = 0; i < m->npool; i++) {
 		conn *c = m->pool[i];
 		if (!c->active)
@@ -1281,7 +1282,7 @@ static const ss_metric_def sc_metrics[] = {
 	{.name = "resumed", .unit = "connections", .help = "connections a mirror took over"},
 	{.name = "failover_ms", .unit = "ms", .help = "mean latency of the affected connections over the others' (the delay the failure added)"},
 	{.name = "failover_max_ms", .unit = "ms", .help = "the longest affected connection"},
-	{.name = "rate_after", .unit = "1/s", .help = "connections completed per second from 1 s after the takeover to the end (without a failure: over the window; 0 if the window ends first)"},
+	{.name = "rate_after", .unit = "1/s", .help = "connections completed per second from 1 s after the last takeover to the end (without a failure: over the window; 0 if the window ends first)"},
 	{.name = "retransmits", .unit = "frames", .help = "the peers' TCP retransmissions"},
 };
 
