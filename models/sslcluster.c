@@ -80,13 +80,19 @@ enum {
 
 /* Frames: to the cluster (M_*), to the client (TC_*), to the server (TS_*). */
 enum {
-	M_SYN, M_ACK, M_CH, M_CKE, M_REQ, M_CLOSE, M_CLOSE_ACK, M_SSYNACK, M_RESP, M_SFIN,
-	TC_SYNACK, TC_FLIGHT, TC_SFIN, TC_ACK, TC_RESP, TC_CLOSE, TC_RST, TS_SYN, TS_ACK, TS_REQ, TS_FIN, TS_FINACK, NFR
+	M_SYN, M_ACK, M_CH, M_CKE, M_REQ, M_CLOSE, M_CLOSE_ACK, M_SSYNACK, M_RESP, M_SFIN, M_DATA, M_DACK,
+	TC_SYNACK, TC_FLIGHT, TC_SFIN, TC_ACK, TC_RESP, TC_CLOSE, TC_RST, TC_DATA,
+	TS_SYN, TS_ACK, TS_REQ, TS_FIN, TS_FINACK, TS_DACK, NFR
 };
+/* A bulk fetch: the server's response in records of the standard's
+   16 KB (S01-019), in segments of 1460 bytes (Ethernet's MSS). */
+#define REC_BYTES 16384
+#define MSS 1460
 /* The relay's steps (its thread's jobs), and the card's interrupt. */
 enum {
 	J_CH, J_SH, J_SRV_SYNACK, J_SRV_ACK, J_CKE, J_CP2, J_RSA, J_CP3, J_FIN, J_SFIN, J_REQ, J_FWD0, J_FWD, J_RESP,
-	J_ACKC, J_SENDRESP, J_CLOSE, J_CLOSE2, J_SHUT, J_RESUME, J_UPD, J_UACK, J_XMIT, J_IRQ_RSA, J_IRQ_FRAME
+	J_ACKC, J_SENDRESP, J_CLOSE, J_CLOSE2, J_SHUT, J_RESUME, J_RREC, J_SENDREC, J_RACK, J_SACK,
+	J_UPD, J_UACK, J_XMIT, J_IRQ_RSA, J_IRQ_FRAME
 };
 #define MAX_CP 16 /* checkpoints a chain holds (ten in all) */
 
@@ -145,6 +151,7 @@ typedef struct worker {
    restores. */
 typedef struct chain {
 	uint32_t wait;
+	int pend[4], npend; /* checkpoints waiting for the outstanding one (a bulk fetch's records) */
 	uint8_t seq;
 	int next[MAX_CP];
 	uint32_t snap[MAX_CP];
@@ -159,6 +166,10 @@ struct conn {
 	chain ch[2];
 	uint16_t applied[MAX_NODES][2]; /* per node: (epoch << 8 | number) of the last update it applied */
 	int srv_ready, req_waiting, rsa_done, cp2_done, closes, relay_done;
+	/* a bulk fetch: records the server has sent and had ACKed, the
+	   relay's records received (and the segments of the next), sent,
+	   the client's records received (and segments) */
+	int srv_sent, srv_acked, rx_rec, rx_seg, tx_rec, cl_rec, cl_seg;
 	ss_time t0;
 	/* the peers: the frames each has received (a bit per kind), its
 	   last frame sent, when, its retransmission timer (armed only for
@@ -225,6 +236,12 @@ struct model {
 	cmsg *msgs;
 	/* faults */
 	int fail_k;
+	/* a bulk fetch (fetch_bytes > 0) */
+	uint64_t fetch_bytes;
+	int nrec, window;
+	ss_time c_rec_full, c_rec_last;
+	uint64_t bytes, cl_wire_bytes;
+	const char *cipher;
 	ss_time fail_at, fail_spread, keepalive, rto, restore;
 	int miss;
 	ss_time taken_at; /* when the takeover ran (0: none) */
@@ -375,6 +392,22 @@ static void conn_put(model *m, conn *c)
 			m->free_conns = c;
 		}
 	}
+}
+
+/* A bulk fetch's record i: its plaintext bytes, and its segments from
+   the server (plaintext) and to the client (with the record's 5-byte
+   header, SHA-1 MAC and CBC padding). */
+static uint32_t rec_bytes(const model *m, int i)
+{
+	uint64_t left = m->fetch_bytes - (uint64_t)i * REC_BYTES;
+	return (uint32_t)(left < REC_BYTES ? left : REC_BYTES);
+}
+static uint32_t rec_wire(uint32_t plain) { return 5 + (plain + 20 + 8) / 8 * 8; }
+static int segs(uint32_t bytes) { return (int)((bytes + MSS - 1) / MSS); }
+static uint32_t seg_len(uint32_t bytes, int j) /* segment j's IP length */
+{
+	uint32_t left = bytes - (uint32_t)j * MSS;
+	return 40 + (left < MSS ? left : MSS);
 }
 
 /* ---- the peers: clients and server, with TCP's retransmission ---- */
@@ -540,6 +573,22 @@ static void client_rx(void *ctx, int to, int from, void *obj, uint32_t len)
 	model *m = ctx;
 	fr *f = obj;
 	conn *c = f->c;
+	if (f->kind == TC_DATA) { /* a bulk record's segment; its last is ACKed with the others (one ACK per two), the last record's with the close */
+		uint32_t b = rec_bytes(m, c->cl_rec);
+		int k = segs(rec_wire(b));
+		if (++c->cl_seg < k)
+			return;
+		c->cl_seg = 0;
+		c->cl_rec++;
+		m->bytes += b;
+		for (int i = 1; i < (k + 1) / 2; i++)
+			to_cluster(m, m->ext, m->st_client, c, M_ACK, F_CTL);
+		if (c->cl_rec == m->nrec)
+			peer_send(m, c, 0, M_CLOSE);
+		else
+			to_cluster(m, m->ext, m->st_client, c, M_DACK, F_CTL);
+		return;
+	}
 	if (c->lost || c->got_c >> f->kind & 1)
 		return;
 	c->got_c |= 1u << f->kind;
@@ -571,6 +620,19 @@ static void client_rx(void *ctx, int to, int from, void *obj, uint32_t len)
 	}
 }
 
+/* The server sends the records its window allows (it is the client's
+   window, through the relay, that ACKs each record once the client
+   has). */
+static void server_push(model *m, conn *c)
+{
+	while (c->srv_sent < m->nrec && c->srv_sent < c->srv_acked + m->window) {
+		uint32_t b = rec_bytes(m, c->srv_sent);
+		for (int j = 0; j < segs(b); j++)
+			to_cluster(m, m->in, m->st_server, c, M_DATA, seg_len(b, j));
+		c->srv_sent++;
+	}
+}
+
 static void server_rx(void *ctx, int to, int from, void *obj, uint32_t len)
 {
 	(void)to;
@@ -583,6 +645,11 @@ static void server_rx(void *ctx, int to, int from, void *obj, uint32_t len)
 		return;
 	}
 	conn *c = f->c;
+	if (f->kind == TS_DACK) { /* a record ACKed: the window moves */
+		c->srv_acked++;
+		server_push(m, c);
+		return;
+	}
 	if (c->stopped_s || c->got_s >> f->kind & 1)
 		return;
 	c->got_s |= 1u << f->kind;
@@ -591,7 +658,10 @@ static void server_rx(void *ctx, int to, int from, void *obj, uint32_t len)
 		peer_send(m, c, 1, M_SSYNACK);
 		break;
 	case TS_REQ: /* the response ACKs the request */
-		peer_send(m, c, 1, M_RESP);
+		if (m->nrec)
+			server_push(m, c);
+		else
+			peer_send(m, c, 1, M_RESP);
 		break;
 	case TS_FIN:
 		peer_send(m, c, 1, M_SFIN);
@@ -629,9 +699,13 @@ static void cv_add(cvec *v, cref r)
 
 /* The processor time of a step that follows a checkpoint: its crypto,
    its system calls and the send paths of what it sends. */
-static ss_time step_cost(const model *m, int op)
+static ss_time step_cost(const model *m, const conn *c, int op)
 {
 	switch (op) {
+	case J_SENDREC:
+		return m->a_msg + m->k_sys + (ss_time)segs(rec_wire(rec_bytes(m, c->tx_rec))) * m->k_tx;
+	case J_SACK:
+		return m->k_tx;
 	case J_SH:
 		return 3 * m->a_msg + m->h_flight + 2 * m->k_sys + 2 * m->k_tx;
 	case J_SRV_ACK:
@@ -661,12 +735,21 @@ static void checkpoint_on(node *n, conn *c, int next, int ch)
 	model *m = n->m;
 	uint32_t k = m->clustering ? mirrors(m, n->idx) : 0;
 	if (!k) {
-		app(n, next, c, step_cost(m, next));
+		app(n, next, c, step_cost(m, c, next));
 		return;
 	}
 	chain *h = &c->ch[ch];
-	if (h->wait || h->seq + 1 >= MAX_CP)
-		ss_fatal(SS_LOC, "sslcluster: connection %llu: a checkpoint out of order", (unsigned long long)c->id);
+	if (h->wait) { /* one outstanding per chain: the next waits its turn */
+		if (h->npend == (int)(sizeof h->pend / sizeof h->pend[0]))
+			ss_fatal(SS_LOC, "sslcluster: connection %llu: too many checkpoints waiting", (unsigned long long)c->id);
+		h->pend[h->npend++] = next;
+		return;
+	}
+	if (h->seq + 1 >= MAX_CP) {
+		if (!m->nrec)
+			ss_fatal(SS_LOC, "sslcluster: connection %llu: a checkpoint out of order", (unsigned long long)c->id);
+		h->seq = 0; /* a bulk fetch's checkpoints: numbered modulo (no takeover, whose restore needs the history) */
+	}
 	m->cps++;
 	h->wait = k;
 	h->seq++;
@@ -676,6 +759,17 @@ static void checkpoint_on(node *n, conn *c, int next, int ch)
 }
 
 static void checkpoint(node *n, conn *c, int next) { checkpoint_on(n, c, next, 0); }
+
+/* The outstanding checkpoint done: the one waiting behind it goes out. */
+static void checkpoint_pending(node *n, conn *c, int ch)
+{
+	chain *h = &c->ch[ch];
+	if (!h->npend)
+		return;
+	int next = h->pend[0];
+	memmove(h->pend, h->pend + 1, (size_t)--h->npend * sizeof h->pend[0]);
+	checkpoint_on(n, c, next, ch);
+}
 
 static cmsg *cmsg_new(model *m, int kind, int from, int to, cref *v, size_t cnt)
 {
@@ -774,6 +868,8 @@ static void xmit(node *n, xlist *l)
 		cmsg *x = l->v[i];
 		m->cmsgs++;
 		m->cmsg_conns += x->n;
+		uint32_t len = U_HDR + (x->kind == CM_UPD ? U_UPD : U_ACK) * (uint32_t)x->n;
+		m->cl_wire_bytes += ss_link_spec_wire_bytes(ss_segment_spec(g), len);
 		if (x->kind == CM_UPD) {
 			x->refs = m->n - 1 + !m->cl; /* every other station hears it: the nodes, and the server on the interior wire */
 			send(g, m->cl ? n->st_cl : n->st_int, SS_SEGMENT_ALL, x, U_HDR + U_UPD * (uint32_t)x->n);
@@ -926,6 +1022,7 @@ static void restore(node *n, conn *c)
 		chain *h = &c->ch[ch];
 		h->seq = (uint8_t)(c->applied[n->idx][ch] & 0xff);
 		h->wait = 0;
+		h->npend = 0;
 		h->accepted = h->seq ? h->snap[h->seq] : 0;
 	}
 	c->srv_ready = c->req_waiting = c->rsa_done = c->cp2_done = 0;
@@ -953,7 +1050,7 @@ static void resume(node *n, conn *c)
 		c->cp2_done = 1;
 		return;
 	}
-	app(n, next, c, step_cost(m, next));
+	app(n, next, c, step_cost(m, c, next));
 }
 
 static void takeover(ss_sim *sim, void *ctx, uint64_t arg);
@@ -1035,8 +1132,10 @@ static void takeover(ss_sim *sim, void *ctx, uint64_t arg)
 			chain *h = &c->ch[ch];
 			if (h->wait & dead) {
 				h->wait &= ~dead;
-				if (!h->wait)
-					app(&m->nodes[c->owner], h->next[h->seq], c, step_cost(m, h->next[h->seq]));
+				if (!h->wait) {
+					app(&m->nodes[c->owner], h->next[h->seq], c, step_cost(m, c, h->next[h->seq]));
+					checkpoint_pending(&m->nodes[c->owner], c, ch);
+				}
 			}
 		}
 	}
@@ -1076,6 +1175,17 @@ static void step(node *n, job *j)
 			break;
 		case M_RESP:
 			app(n, J_RESP, c, m->k_sys + m->a_msg);
+			break;
+		case M_DATA: /* a record complete: encrypt it */
+			if (++c->rx_seg == segs(rec_bytes(m, c->rx_rec))) {
+				ss_time k = c->rx_rec == m->nrec - 1 ? m->c_rec_last : m->c_rec_full;
+				c->rx_seg = 0;
+				c->rx_rec++;
+				app(n, J_RREC, c, m->k_sys + m->a_msg + k);
+			}
+			break;
+		case M_DACK:
+			app(n, J_RACK, c, m->k_sys + m->a_msg);
 			break;
 		case M_SFIN:
 			to_server(n, c, TS_FINACK, F_CTL);
@@ -1126,7 +1236,10 @@ static void step(node *n, job *j)
 				continue;
 			h->wait &= ~(1u << g->from);
 			if (!h->wait)
-				app(n, h->next[h->seq], r.c, step_cost(m, h->next[h->seq]));
+				{
+				app(n, h->next[h->seq], r.c, step_cost(m, r.c, h->next[h->seq]));
+				checkpoint_pending(n, r.c, r.ch);
+			}
 		}
 		cmsg_put(g);
 		return;
@@ -1148,7 +1261,7 @@ static void step(node *n, job *j)
 		to_server(n, c, TS_ACK, F_CTL);
 		c->srv_ready = 1;
 		if (c->req_waiting)
-			app(n, J_FWD, c, step_cost(m, J_FWD));
+			app(n, J_FWD, c, step_cost(m, c, J_FWD));
 		return;
 	case J_CKE: /* the card decrypts the PreMaster secret while its encrypted form is clustered */
 		rsa_submit(n, c);
@@ -1178,7 +1291,7 @@ static void step(node *n, job *j)
 		return;
 	case J_FWD0:
 		if (c->srv_ready)
-			app(n, J_FWD, c, step_cost(m, J_FWD));
+			app(n, J_FWD, c, step_cost(m, c, J_FWD));
 		else
 			c->req_waiting = 1;
 		return;
@@ -1195,6 +1308,22 @@ static void step(node *n, job *j)
 		return;
 	case J_SENDRESP:
 		to_client(n, c, TC_RESP, F_RESP);
+		return;
+	case J_RREC: /* a bulk record's size and the CBC residue before it (the pre-write, Fig 27; the first also holds the request's ACK) */
+		checkpoint(n, c, J_SENDREC);
+		return;
+	case J_SENDREC: {
+		uint32_t w = rec_wire(rec_bytes(m, c->tx_rec));
+		for (int q = 0; q < segs(w); q++)
+			to_client(n, c, TC_DATA, seg_len(w, q));
+		c->tx_rec++;
+		return;
+	}
+	case J_RACK: /* the client's ACK of a record: its sequence numbers, before the server's data is ACKed */
+		checkpoint(n, c, J_SACK);
+		return;
+	case J_SACK:
+		to_server(n, c, TS_DACK, F_CTL);
 		return;
 	case J_CLOSE: /* the response ACKed */
 		checkpoint(n, c, J_CLOSE2);
@@ -1248,6 +1377,12 @@ static const ss_param_def sc_params[] = {
 	 .help = "a mirror applying one update to its mirrored state. ASSUMPTION"},
 	{.name = "submit_us", .type = SS_PARAM_REAL, .def = "5", .min = 0, .max = 1e6, .unit = "us",
 	 .help = "the driver's work to hand the card an RSA request. ASSUMPTION"},
+	{.name = "fetch_kb", .type = SS_PARAM_REAL, .def = "0", .min = 0, .max = 1e7, .unit = "KB",
+	 .help = "0: a trivial fetch (a 1000-byte response, Figs 28-29); more: a bulk fetch of this many KB in 16 KB records (S01-019), each record's size clustered before it is sent and its ACK after (the throughput experiment, S01-C9)"},
+	{.name = "window_kb", .type = SS_PARAM_REAL, .def = "32", .min = 16, .max = 1e6, .unit = "KB",
+	 .help = "the server's window over the relay in a bulk fetch, in whole records. ASSUMPTION: a 2001 socket buffer"},
+	{.name = "cipher", .type = SS_PARAM_STRING, .def = "3des-cbc", .unit = "",
+	 .help = "the records' cipher, with a SHA-1 MAC (an algorithm of crypto_profile). ASSUMPTION: the paper names none; 3DES-EDE-CBC-SHA, a strong suite of 2001"},
 	{.name = "fail_nodes", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = MAX_NODES - 1, .unit = "nodes",
 	 .help = "nodes that crash (a proper subset: at most nodes - 1)"},
 	{.name = "fail_at", .type = SS_PARAM_REAL, .def = "2", .min = 0, .max = 1e6, .unit = "s",
@@ -1275,6 +1410,8 @@ static const ss_metric_def sc_metrics[] = {
 	{.name = "card_util", .unit = "fraction", .help = "mean RSA engine busy share over the live nodes"},
 	{.name = "interior_util", .unit = "fraction", .help = "the interior wire's busy share"},
 	{.name = "exterior_util", .unit = "fraction", .help = "the exterior wire's busy share"},
+	{.name = "throughput", .unit = "Mbit/s", .help = "the bulk fetches' bytes delivered to the clients per second (0 without a bulk fetch)"},
+	{.name = "cluster_wire", .unit = "fraction", .help = "the share of the cluster wire's time its cluster messages take"},
 	{.name = "lost", .unit = "connections", .help = "connections lost (reset, or given up after 12 retransmissions)"},
 	{.name = "affected", .unit = "connections", .help = "connections completed that a crash touched (on a dead node, or opened to it before its death was detected)"},
 	{.name = "unfinished", .unit = "connections", .help = "connections a crash touched still open when the run ends, neither completed nor lost (a client waiting for a reply that will not come)"},
@@ -1357,8 +1494,8 @@ static int prf(model *m, int k, ss_time *out, char *err, size_t errlen)
 static int record(model *m, size_t plain, ss_time *out, char *err, size_t errlen)
 {
 	size_t padded = (plain + 20 + 8) / 8 * 8;
-	return cost(m, "3des-cbc", padded, out, err, errlen) || cost(m, "hmac-sha1", plain, out, err, errlen) ? SS_EINVAL
-													      : SS_OK;
+	return cost(m, m->cipher, padded, out, err, errlen) || cost(m, "hmac-sha1", plain, out, err, errlen) ? SS_EINVAL
+													     : SS_OK;
 }
 
 static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, size_t errlen)
@@ -1379,8 +1516,18 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	m->rto = ss_time_from_us(ss_params_real(p, "rto_ms") * 1e3);
 	m->restore = ss_time_from_us(ss_params_real(p, "restore_us"));
 	m->fail_spread = ss_time_from_us(ss_params_real(p, "fail_spread_ms") * 1e3);
+	m->cipher = ss_params_string(p, "cipher");
+	m->fetch_bytes = (uint64_t)llround(ss_params_real(p, "fetch_kb") * 1024);
+	m->nrec = (int)((m->fetch_bytes + REC_BYTES - 1) / REC_BYTES);
+	m->window = (int)(ss_params_real(p, "window_kb") * 1024 / REC_BYTES);
 	char dir[4096], e[1024];
 	int rc;
+	if (m->nrec && m->fail_k) {
+		ss_errbuf(err, errlen, "fail_nodes %d with fetch_kb %g: failover during bulk transfers is not modelled", m->fail_k,
+			  ss_params_real(p, "fetch_kb"));
+		rc = SS_EINVAL;
+		goto fail;
+	}
 	if (m->fail_k >= m->n) {
 		ss_errbuf(err, errlen, "fail_nodes %d: a proper subset of the %d nodes can fail, at most %d", m->fail_k, m->n, m->n - 1);
 		rc = SS_EINVAL;
@@ -1430,6 +1577,9 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	    (rc = record(m, 300, &m->c_req, err, errlen)) || (rc = record(m, 1000, &m->c_resp, err, errlen)) ||
 	    (rc = record(m, 2, &m->c_close, err, errlen)) || (rc = cost(m, "hmac-sha1", U_UPD, &m->c_mac_upd, err, errlen)) ||
 	    (rc = cost(m, "hmac-sha1", U_ACK, &m->c_mac_ack, err, errlen)))
+		goto fail;
+	if (m->nrec && ((rc = record(m, REC_BYTES, &m->c_rec_full, err, errlen)) ||
+			(rc = record(m, rec_bytes(m, m->nrec - 1), &m->c_rec_last, err, errlen))))
 		goto fail;
 	snprintf(dir, sizeof dir, "%s/platform/coprocs", ss_datadir());
 	if ((rc = ss_coproc_spec_load(dir, ss_params_string(p, "card"), &m->card, NULL, 0, e, sizeof e)) != SS_OK) {
@@ -1538,6 +1688,7 @@ static void sc_reset(void *st)
 	m->win = ss_sim_now(m->sim);
 	m->done = m->cps = m->cmsgs = m->cmsg_conns = 0;
 	m->lost = m->aff_done = m->rexmits = m->orphans = m->resumed = m->after_done = 0;
+	m->bytes = m->cl_wire_bytes = 0;
 	m->lat_sum = m->aff_lat_sum = m->aff_lat_max = 0;
 }
 
@@ -1567,6 +1718,10 @@ static void sc_collect(void *st, ss_metrics *out)
 	ss_metrics_set(out, "card_util", "fraction", live ? ku / live : 0);
 	ss_metrics_set(out, "interior_util", "fraction", ss_segment_utilisation(m->in));
 	ss_metrics_set(out, "exterior_util", "fraction", ss_segment_utilisation(m->ext));
+	ss_metrics_set(out, "throughput", "Mbit/s", span > 0 ? (double)m->bytes * 8 / span / 1e6 : 0);
+	const ss_segment *cw = m->cl ? m->cl : m->in;
+	ss_metrics_set(out, "cluster_wire", "fraction",
+		       span > 0 ? (double)m->cl_wire_bytes * 8 / ss_segment_spec(cw)->rate_bps / span : 0);
 	ss_metrics_set(out, "lost", "connections", (double)m->lost);
 	ss_metrics_set(out, "affected", "connections", (double)m->aff_done);
 	ss_metrics_set(out, "orphaned", "connections", (double)m->orphans);
