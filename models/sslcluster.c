@@ -153,6 +153,7 @@ typedef struct chain {
 	uint32_t wait;
 	int pend[4], npend; /* checkpoints waiting for the outstanding one (a bulk fetch's records) */
 	uint8_t seq;
+	uint8_t committed; /* without the First Law: the last checkpoint whose output has gone out */
 	int next[MAX_CP];
 	uint32_t snap[MAX_CP];
 	uint32_t accepted;
@@ -202,6 +203,7 @@ typedef struct rsareq {
 struct node {
 	model *m;
 	int idx, alive, member; /* alive: running; member: in the cluster's view (until its death is detected) */
+	int mute;               /* up, but sends no ACKs for the others' updates */
 	ss_cpu_pool *cpu;
 	ss_iobus *bus;
 	ss_coproc *card;
@@ -235,7 +237,9 @@ struct model {
 	job *free_jobs, *all_jobs;
 	cmsg *msgs;
 	/* faults */
-	int fail_k;
+	int fail_k, mute, fingered, first_law;
+	int fail_op, fail_kind, fail_done; /* fail_step: the step (and frame kind) after which to crash, -1: none */
+	uint64_t fail_conn;
 	/* a bulk fetch (fetch_bytes > 0) */
 	uint64_t fetch_bytes;
 	int nrec, window;
@@ -312,6 +316,16 @@ static void w_done(ss_sim *sim, void *ctx, uint64_t arg)
 	j->p = NULL;
 	j->next = n->m->free_jobs;
 	n->m->free_jobs = j;
+	if (!n->alive) { /* it crashed at this step: the rest of its work is lost */
+		while ((j = w->head)) {
+			w->head = j->next;
+			job_drop(n->m, j);
+		}
+		w->tail = NULL;
+		w->busy = 0;
+		ss_cpu_release(n->cpu, &w->th);
+		return;
+	}
 	if (w == &n->app && (!n->m->aggregate || !w->head))
 		flush(n);
 	w_run(w);
@@ -751,11 +765,16 @@ static void checkpoint_on(node *n, conn *c, int next, int ch)
 		h->seq = 0; /* a bulk fetch's checkpoints: numbered modulo (no takeover, whose restore needs the history) */
 	}
 	m->cps++;
-	h->wait = k;
 	h->seq++;
 	h->next[h->seq] = next;
 	h->snap[h->seq] = h->accepted;
 	cv_add(&n->upd, (cref){c, c->epoch, (uint8_t)ch, h->seq});
+	if (!m->first_law) { /* the wrong order (S01-C13): commit, and cluster beside it */
+		h->committed = h->seq;
+		app(n, next, c, step_cost(m, c, next));
+		return;
+	}
+	h->wait = k;
 }
 
 static void checkpoint(node *n, conn *c, int next) { checkpoint_on(n, c, next, 0); }
@@ -844,6 +863,8 @@ static void flush(node *n)
 	n->upd.n = 0;
 	for (int i = 0; i < m->n; i++) {
 		cvec *a = &n->ack[i];
+		if (n->mute)
+			a->n = 0;
 		for (size_t at = 0; at < a->n; at += per_ack) {
 			size_t cnt = a->n - at < per_ack ? a->n - at : per_ack;
 			if (!l && !(l = calloc(1, sizeof *l)))
@@ -1016,16 +1037,26 @@ static int accept_orphan(node *n, conn *c, int kind)
 /* A mirror takes over: it restores the last state of each chain it
    applied (the frames the relay had accepted then, no checkpoint
    outstanding). */
-static void restore(node *n, conn *c)
+static int restore(node *n, conn *c)
 {
+	int broken = 0;
 	for (int ch = 0; ch < 2; ch++) {
 		chain *h = &c->ch[ch];
 		h->seq = (uint8_t)(c->applied[n->idx][ch] & 0xff);
 		h->wait = 0;
 		h->npend = 0;
 		h->accepted = h->seq ? h->snap[h->seq] : 0;
+		/* Without the First Law the peers may have seen output the
+		   mirror cannot reproduce (S01-C13: the server's data then
+		   meets an RST): the connection is lost. */
+		broken |= h->committed > h->seq;
+		h->committed = h->seq;
 	}
+	/* Without the fingered ACK (S01-C14) the mirror cannot check the
+	   client's ACK of a SYN-ACK it never saw clustered: an RST (Fig 2). */
+	broken |= !n->m->fingered && !c->ch[0].seq && (c->got_c >> TC_SYNACK & 1);
 	c->srv_ready = c->req_waiting = c->rsa_done = c->cp2_done = 0;
+	return broken;
 }
 
 /* ... and does again the step after it: what it sends is what the dead
@@ -1063,6 +1094,12 @@ static void crash(ss_sim *sim, void *ctx, uint64_t arg)
 	model *m = ctx;
 	ss_time now = ss_sim_now(sim);
 	node *n = &m->nodes[arg];
+	if (m->mute) { /* S01-C19: it stays up, keeps its keepalives, and ACKs nothing */
+		n->mute = 1;
+		m->taken_at = now;
+		m->after_done = 0;
+		return;
+	}
 	n->alive = 0;
 	n->upd.n = 0;
 	for (int k = 0; k < m->n; k++)
@@ -1119,9 +1156,10 @@ static void takeover(ss_sim *sim, void *ctx, uint64_t arg)
 			c->owner = m->owner[c->bucket];
 			c->epoch++;
 			node *n = &m->nodes[c->owner];
-			if (m->clustering) {
-				restore(n, c);
+			if (m->clustering && !restore(n, c)) {
 				app(n, J_RESUME, c, m->restore);
+			} else if (m->clustering) {
+				c->orphan = 1; /* the wrong designs' losses, not counted as the array's orphans */
 			} else if (!c->orphan && (c->got_c >> TC_SYNACK & 1) && !(c->got_c >> TC_CLOSE & 1)) {
 				c->orphan = 1;
 				m->orphans++;
@@ -1143,7 +1181,25 @@ static void takeover(ss_sim *sim, void *ctx, uint64_t arg)
 
 /* ---- the relay's steps ---- */
 
+static void step_do(node *n, job *j);
+static void crash(ss_sim *sim, void *ctx, uint64_t arg);
+
+/* A step, then the fault injected at its exact moment: the owner of
+   connection fail_conn crashes right after that connection's step
+   fail_step has sent its output. */
 static void step(node *n, job *j)
+{
+	model *m = n->m;
+	conn *c = j->c;
+	step_do(n, j);
+	if (m->fail_op >= 0 && !m->fail_done && c && c->id == m->fail_conn && j->op == m->fail_op &&
+	    (m->fail_kind < 0 || j->kind == m->fail_kind)) {
+		m->fail_done = 1;
+		crash(m->sim, m, (uint64_t)n->idx);
+	}
+}
+
+static void step_do(node *n, job *j)
 {
 	model *m = n->m;
 	conn *c = j->c;
@@ -1389,6 +1445,18 @@ static const ss_param_def sc_params[] = {
 	 .help = "when they crash, in simulated seconds from the start (warm-up included)"},
 	{.name = "fail_spread_ms", .type = SS_PARAM_REAL, .def = "0", .min = 0, .max = 1e9, .unit = "ms",
 	 .help = "0: the last fail_nodes nodes crash at fail_at; more: that many nodes chosen at random, each at a time drawn uniformly over [fail_at, fail_at + spread) (a replication draws anew)"},
+	{.name = "fail_offset_us", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = 1000000000, .unit = "us",
+	 .help = "added to fail_at (a crash moment on an integer axis)"},
+	{.name = "fail_step", .type = SS_PARAM_STRING, .def = "", .unit = "",
+	 .help = "a crash at an exact moment instead of fail_nodes at fail_at: the owner of connection fail_conn crashes right after that connection's step: synack (the relay's SYN-ACK), flight (ServerHello to ServerHelloDone), server-ack (the ACK of the server's SYN-ACK), finished (the relay's Finished), request (the request written to the server), response (the response's record), close"},
+	{.name = "fail_conn", .type = SS_PARAM_INT, .def = "100", .min = 0, .max = 1000000000, .unit = "",
+	 .help = "the connection (numbered from 0 in the order the clients open them) whose step fail_step triggers the crash"},
+	{.name = "fail_mode", .type = SS_PARAM_STRING, .def = "crash", .unit = "",
+	 .help = "crash: the nodes stop; mute: they stay up and keep their keepalives but ACK no update (S01-C19)"},
+	{.name = "fingered_ack", .type = SS_PARAM_BOOL, .def = "true", .unit = "",
+	 .help = "the SYN-ACK's sequence number carries a MAC of the 4-tuple (S01-C14), so a mirror accepts the client's ACK of a connection it has no state for; false: the design the paper rejects"},
+	{.name = "first_law", .type = SS_PARAM_BOOL, .def = "true", .unit = "",
+	 .help = "cluster, then commit (S01-C13): output waits for every mirror's ACK; false: the output goes beside the update, the design the paper rejects"},
 	{.name = "keepalive_ms", .type = SS_PARAM_REAL, .def = "100", .min = 0.001, .max = 1e6, .unit = "ms",
 	 .help = "the members' keepalive period (sec. 3: keepalives detect failures; their period is not given). ASSUMPTION"},
 	{.name = "keepalive_miss", .type = SS_PARAM_INT, .def = "3", .min = 1, .max = 1000, .unit = "keepalives",
@@ -1510,7 +1578,26 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	m->aggregate = ss_params_bool(p, "aggregate");
 	m->clients = (int)ss_params_int(p, "clients");
 	m->fail_k = (int)ss_params_int(p, "fail_nodes");
-	m->fail_at = ss_time_from_s(ss_params_real(p, "fail_at"));
+	m->fail_at = ss_time_from_s(ss_params_real(p, "fail_at")) + ss_time_from_us((double)ss_params_int(p, "fail_offset_us"));
+	m->fingered = ss_params_bool(p, "fingered_ack");
+	m->first_law = ss_params_bool(p, "first_law");
+	const char *mode = ss_params_string(p, "fail_mode");
+	static const struct {
+		const char *name;
+		int op, kind;
+	} fsteps[] = {{"synack", J_IRQ_FRAME, M_SYN}, {"flight", J_SH, -1},     {"server-ack", J_SRV_ACK, -1},
+		      {"finished", J_SFIN, -1},        {"request", J_FWD, -1},       {"response", J_SENDRESP, -1},
+		      {"close", J_SHUT, -1}};
+	const char *fs = ss_params_string(p, "fail_step");
+	m->fail_op = -1;
+	m->fail_kind = -1;
+	m->fail_conn = (uint64_t)ss_params_int(p, "fail_conn");
+	for (size_t i = 0; i < sizeof fsteps / sizeof fsteps[0]; i++)
+		if (!strcmp(fs, fsteps[i].name)) {
+			m->fail_op = fsteps[i].op;
+			m->fail_kind = fsteps[i].kind;
+		}
+	m->mute = !strcmp(mode, "mute");
 	m->keepalive = ss_time_from_us(ss_params_real(p, "keepalive_ms") * 1e3);
 	m->miss = (int)ss_params_int(p, "keepalive_miss");
 	m->rto = ss_time_from_us(ss_params_real(p, "rto_ms") * 1e3);
@@ -1522,6 +1609,21 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	m->window = (int)(ss_params_real(p, "window_kb") * 1024 / REC_BYTES);
 	char dir[4096], e[1024];
 	int rc;
+	if (*fs && m->fail_op < 0) {
+		ss_errbuf(err, errlen, "fail_step '%s': synack, flight, server-ack, finished, request, response or close", fs);
+		rc = SS_EINVAL;
+		goto fail;
+	}
+	if (*fs && (m->fail_k || m->mute || m->nrec || m->n < 2)) {
+		ss_errbuf(err, errlen, "fail_step '%s' crashes one node itself: with fail_nodes 0, fail_mode crash, no bulk fetch, 2 nodes or more", fs);
+		rc = SS_EINVAL;
+		goto fail;
+	}
+	if (!m->mute && strcmp(mode, "crash")) {
+		ss_errbuf(err, errlen, "fail_mode '%s': crash or mute", mode);
+		rc = SS_EINVAL;
+		goto fail;
+	}
 	if (m->nrec && m->fail_k) {
 		ss_errbuf(err, errlen, "fail_nodes %d with fetch_kb %g: failover during bulk transfers is not modelled", m->fail_k,
 			  ss_params_real(p, "fetch_kb"));
