@@ -18,6 +18,13 @@ tests_test_ipsec_SOURCES = tests/test_ipsec.c tests/ss_test.h
 tests_test_ipsec_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
 tests_test_ipsec_LDADD = $(SS_PROTO_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
 libss_proto_a_SOURCES += proto/ss_tcp.h proto/tcp.c
+libss_proto_a_SOURCES += proto/ss_sslrec.h proto/sslrec.c
+
+check_PROGRAMS += tests/test_sslrec
+TESTS += tests/test_sslrec
+tests_test_sslrec_SOURCES = tests/test_sslrec.c tests/ss_test.h
+tests_test_sslrec_CFLAGS = $(AM_CFLAGS)
+tests_test_sslrec_LDADD = $(SS_PROTO_LIBS) $(SS_SIM_LIBS) $(SS_CRYPTO_LIBS)
 
 check_PROGRAMS += tests/test_tcp
 TESTS += tests/test_tcp
