@@ -58,6 +58,7 @@
 #include "ss_profile.h"
 #include "ss_protoprof.h"
 #include "ss_segment.h"
+#include "ss_sslrec.h"
 
 #define MAX_NODES 16
 #define NBUCKETS 1024 /* S01-002 */
@@ -181,8 +182,24 @@ struct conn {
 	uint64_t tgen[2];
 	int affected, orphan, lost, stopped_s;
 	fr frames[NFR];
+	struct cexec *x; /* execute mode: the records' real state (kept across reuse) */
 	conn *free_next;
 };
+
+/* Execute mode: the relay's three records to the client (its Finished,
+   the response, the close_notify) sealed for real. The relay's write
+   state is part of every checkpoint; a mirror restores it; the client
+   opens the first copy of each record it receives with its own read
+   state. `first` holds the bytes of each record as first sent, which
+   a copy sent again (by a mirror) must equal (the Zeroth Law). */
+#define NREC 3
+typedef struct cexec {
+	ss_sslrec_keys k;
+	ss_sslrec_state iv0, w, snap[MAX_CP], r;
+	unsigned char first[NREC][1100];
+	size_t firstlen[NREC];
+	int have[NREC];
+} cexec;
 
 typedef struct cvec {
 	cref *v;
@@ -238,6 +255,10 @@ struct model {
 	cmsg *msgs;
 	/* faults */
 	int fail_k, mute, fingered, first_law;
+	/* execute mode */
+	ss_crypto *cx;
+	int residue; /* the updates carry the CBC residue (false: the rejected design) */
+	uint64_t rec_ok, rec_bad, z_same, z_diff;
 	int fail_op, fail_kind, fail_done; /* fail_step: the step (and frame kind) after which to crash, -1: none */
 	uint64_t fail_conn;
 	/* a bulk fetch (fetch_bytes > 0) */
@@ -408,6 +429,86 @@ static void conn_put(model *m, conn *c)
 	}
 }
 
+/* Execute mode: record i's payload (bytes the peers agree on: the
+   Finished's verify data, the server's response, the alert). */
+static const uint8_t rec_type[NREC] = {22, 23, 21};
+static const size_t rec_len[NREC] = {12, 1000, 2};
+static void rec_payload(const conn *c, int i, unsigned char *out)
+{
+	for (size_t b = 0; b < rec_len[i]; b++)
+		out[b] = (unsigned char)(c->id * 131 + (uint64_t)i * 7 + b);
+}
+
+/* The relay seals record i with its write state; a copy sent again must
+   be the first copy's bytes. */
+static void exec_send(model *m, conn *c, int i)
+{
+	cexec *x = c->x;
+	unsigned char in[1000], out[1100];
+	size_t n = 0;
+	char e[256];
+	rec_payload(c, i, in);
+	if (ss_sslrec_seal(m->cx, &x->k, &x->w, rec_type[i], in, rec_len[i], out, sizeof out, &n, e, sizeof e) != SS_OK)
+		ss_fatal(SS_LOC, "sslcluster: sealing a record: %s", e);
+	if (!x->have[i]) {
+		memcpy(x->first[i], out, n);
+		x->firstlen[i] = n;
+		x->have[i] = 1;
+	} else if (n == x->firstlen[i] && !memcmp(out, x->first[i], n)) {
+		m->z_same++;
+	} else {
+		m->z_diff++;
+	}
+}
+
+/* The client opens the record it received (the first copy on the
+   wire); a record it cannot open ends the connection (an alert). */
+static int exec_recv(model *m, conn *c, int i)
+{
+	cexec *x = c->x;
+	unsigned char out[1100], want[1000];
+	size_t n = 0;
+	uint8_t type = 0;
+	char e[256];
+	rec_payload(c, i, want);
+	if (x->have[i] &&
+	    ss_sslrec_open(m->cx, &x->k, &x->r, x->first[i], x->firstlen[i], &type, out, sizeof out, &n, e, sizeof e) == SS_OK &&
+	    type == rec_type[i] && n == rec_len[i] && !memcmp(out, want, n)) {
+		m->rec_ok++;
+		return 1;
+	}
+	m->rec_bad++;
+	return 0;
+}
+
+/* A connection's key block (as the PRF would give it from its master
+   secret): SHA-1 of its number and a counter. */
+static void exec_init(model *m, conn *c, const char *cipher)
+{
+	if (!c->x && !(c->x = malloc(sizeof *c->x)))
+		ss_fatal(SS_LOC, "sslcluster: out of memory");
+	memset(c->x, 0, sizeof *c->x);
+	const ss_crypto_alg *sha = NULL;
+	unsigned char block[80];
+	char e[256];
+	if (ss_crypto_alg_find("sha1", &sha, e, sizeof e) != SS_OK)
+		ss_fatal(SS_LOC, "sslcluster: %s", e);
+	for (int k = 0; k < 4; k++) {
+		unsigned char in[12];
+		size_t ol = 0;
+		for (int b = 0; b < 8; b++)
+			in[b] = (unsigned char)(c->id >> (8 * b));
+		memcpy(in + 8, "kb", 2);
+		in[10] = (unsigned char)k;
+		in[11] = 0;
+		if (ss_crypto_digest(m->cx, sha, in, sizeof in, block + 20 * k, 20, &ol, e, sizeof e) != SS_OK)
+			ss_fatal(SS_LOC, "sslcluster: %s", e);
+	}
+	if (ss_sslrec_keys_init(&c->x->k, &c->x->iv0, cipher, "hmac-sha1", block, sizeof block, e, sizeof e) != SS_OK)
+		ss_fatal(SS_LOC, "sslcluster: %s", e);
+	c->x->w = c->x->r = c->x->iv0;
+}
+
 /* A bulk fetch's record i: its plaintext bytes, and its segments from
    the server (plaintext) and to the client (with the record's 5-byte
    header, SHA-1 MAC and CBC padding). */
@@ -524,11 +625,13 @@ static void client_start(model *m)
 	if (c)
 		m->free_conns = c->free_next;
 	else {
-		if (!(c = malloc(sizeof *c)) || ss_grow(&m->pool, &m->poolcap, m->npool + 1, sizeof *m->pool, 64) != SS_OK)
+		if (!(c = calloc(1, sizeof *c)) || ss_grow(&m->pool, &m->poolcap, m->npool + 1, sizeof *m->pool, 64) != SS_OK)
 			ss_fatal(SS_LOC, "sslcluster: out of memory");
 		m->pool[m->npool++] = c;
 	}
+	cexec *x = c->x;
 	memset(c, 0, sizeof *c);
+	c->x = x;
 	c->m = m;
 	c->id = m->next_id++;
 	c->active = 1;
@@ -543,6 +646,8 @@ static void client_start(model *m)
 		c->frames[k] = (fr){k, c};
 	c->t0 = ss_sim_now(m->sim);
 	c->last_s = -1;
+	if (m->cx)
+		exec_init(m, c, m->cipher);
 	peer_send(m, c, 0, M_SYN);
 }
 
@@ -606,6 +711,11 @@ static void client_rx(void *ctx, int to, int from, void *obj, uint32_t len)
 	if (c->lost || c->got_c >> f->kind & 1)
 		return;
 	c->got_c |= 1u << f->kind;
+	if (c->x && (f->kind == TC_SFIN || f->kind == TC_RESP || f->kind == TC_CLOSE) &&
+	    !exec_recv(m, c, f->kind == TC_SFIN ? 0 : f->kind == TC_RESP ? 1 : 2)) {
+		client_lost(m, c);
+		return;
+	}
 	switch (f->kind) {
 	case TC_SYNACK:
 		to_cluster(m, m->ext, m->st_client, c, M_ACK, F_CTL);
@@ -768,6 +878,8 @@ static void checkpoint_on(node *n, conn *c, int next, int ch)
 	h->seq++;
 	h->next[h->seq] = next;
 	h->snap[h->seq] = h->accepted;
+	if (c->x && ch == 0)
+		c->x->snap[h->seq] = c->x->w;
 	cv_add(&n->upd, (cref){c, c->epoch, (uint8_t)ch, h->seq});
 	if (!m->first_law) { /* the wrong order (S01-C13): commit, and cluster beside it */
 		h->committed = h->seq;
@@ -1055,6 +1167,11 @@ static int restore(node *n, conn *c)
 	/* Without the fingered ACK (S01-C14) the mirror cannot check the
 	   client's ACK of a SYN-ACK it never saw clustered: an RST (Fig 2). */
 	broken |= !n->m->fingered && !c->ch[0].seq && (c->got_c >> TC_SYNACK & 1);
+	if (c->x) { /* the write state of the last checkpoint, or the key block's without the residue (S01-C24) */
+		c->x->w = c->ch[0].seq ? c->x->snap[c->ch[0].seq] : c->x->iv0;
+		if (!n->m->residue)
+			memcpy(c->x->w.residue, c->x->iv0.residue, sizeof c->x->w.residue);
+	}
 	c->srv_ready = c->req_waiting = c->rsa_done = c->cp2_done = 0;
 	return broken;
 }
@@ -1340,6 +1457,8 @@ static void step_do(node *n, job *j)
 		checkpoint(n, c, J_SFIN);
 		return;
 	case J_SFIN:
+		if (c->x)
+			exec_send(m, c, 0);
 		to_client(n, c, TC_SFIN, F_SFIN);
 		return;
 	case J_REQ: /* the relay's Finished ACKed: the data state (Fig 20) */
@@ -1363,6 +1482,8 @@ static void step_do(node *n, job *j)
 		checkpoint(n, c, J_SENDRESP);
 		return;
 	case J_SENDRESP:
+		if (c->x)
+			exec_send(m, c, 1);
 		to_client(n, c, TC_RESP, F_RESP);
 		return;
 	case J_RREC: /* a bulk record's size and the CBC residue before it (the pre-write, Fig 27; the first also holds the request's ACK) */
@@ -1388,6 +1509,8 @@ static void step_do(node *n, job *j)
 		checkpoint(n, c, J_SHUT);
 		return;
 	case J_SHUT:
+		if (c->x)
+			exec_send(m, c, 2);
 		to_client(n, c, TC_CLOSE, F_CLOSE);
 		to_server(n, c, TS_FIN, F_CTL);
 		return;
@@ -1457,6 +1580,10 @@ static const ss_param_def sc_params[] = {
 	 .help = "the SYN-ACK's sequence number carries a MAC of the 4-tuple (S01-C14), so a mirror accepts the client's ACK of a connection it has no state for; false: the design the paper rejects"},
 	{.name = "first_law", .type = SS_PARAM_BOOL, .def = "true", .unit = "",
 	 .help = "cluster, then commit (S01-C13): output waits for every mirror's ACK; false: the output goes beside the update, the design the paper rejects"},
+	{.name = "execute", .type = SS_PARAM_BOOL, .def = "false", .unit = "",
+	 .help = "execute mode: the relay's records to the client (Finished, response, close_notify) sealed for real (proto/ss_sslrec.h), the write state in every checkpoint, the client opening what it receives, copies a mirror sends compared byte for byte (the Zeroth Law, S01-C12)"},
+	{.name = "cluster_residue", .type = SS_PARAM_BOOL, .def = "true", .unit = "",
+	 .help = "the updates carry the CBC residue with the key (S01-C24); false: a mirror restores the key block's IV, the design that breaks the Zeroth Law"},
 	{.name = "keepalive_ms", .type = SS_PARAM_REAL, .def = "100", .min = 0.001, .max = 1e6, .unit = "ms",
 	 .help = "the members' keepalive period (sec. 3: keepalives detect failures; their period is not given). ASSUMPTION"},
 	{.name = "keepalive_miss", .type = SS_PARAM_INT, .def = "3", .min = 1, .max = 1000, .unit = "keepalives",
@@ -1480,6 +1607,10 @@ static const ss_metric_def sc_metrics[] = {
 	{.name = "exterior_util", .unit = "fraction", .help = "the exterior wire's busy share"},
 	{.name = "throughput", .unit = "Mbit/s", .help = "the bulk fetches' bytes delivered to the clients per second (0 without a bulk fetch)"},
 	{.name = "cluster_wire", .unit = "fraction", .help = "the share of the cluster wire's time its cluster messages take"},
+	{.name = "records_ok", .unit = "records", .help = "execute mode: records the clients opened, MAC and bytes right"},
+	{.name = "record_errors", .unit = "records", .help = "execute mode: records a client could not open (each ends its connection)"},
+	{.name = "zeroth_same", .unit = "records", .help = "execute mode: records a mirror sent again, byte-identical to the first copy"},
+	{.name = "zeroth_diff", .unit = "records", .help = "execute mode: records sent again with different bytes (the Zeroth Law broken)"},
 	{.name = "lost", .unit = "connections", .help = "connections lost (reset, or given up after 12 retransmissions)"},
 	{.name = "affected", .unit = "connections", .help = "connections completed that a crash touched (on a dead node, or opened to it before its death was detected)"},
 	{.name = "unfinished", .unit = "connections", .help = "connections a crash touched still open when the run ends, neither completed nor lost (a client waiting for a reply that will not come)"},
@@ -1512,9 +1643,12 @@ static void sc_destroy(void *st)
 		}
 		free(j);
 	}
-	for (size_t i = 0; i < m->npool; i++)
+	for (size_t i = 0; i < m->npool; i++) {
+		free(m->pool[i]->x);
 		free(m->pool[i]);
+	}
 	free(m->pool);
+	ss_crypto_free(m->cx);
 	while (m->all_rq) {
 		rsareq *q = m->all_rq;
 		m->all_rq = q->all;
@@ -1604,6 +1738,7 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	m->restore = ss_time_from_us(ss_params_real(p, "restore_us"));
 	m->fail_spread = ss_time_from_us(ss_params_real(p, "fail_spread_ms") * 1e3);
 	m->cipher = ss_params_string(p, "cipher");
+	m->residue = ss_params_bool(p, "cluster_residue");
 	m->fetch_bytes = (uint64_t)llround(ss_params_real(p, "fetch_kb") * 1024);
 	m->nrec = (int)((m->fetch_bytes + REC_BYTES - 1) / REC_BYTES);
 	m->window = (int)(ss_params_real(p, "window_kb") * 1024 / REC_BYTES);
@@ -1623,6 +1758,24 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		ss_errbuf(err, errlen, "fail_mode '%s': crash or mute", mode);
 		rc = SS_EINVAL;
 		goto fail;
+	}
+	if (ss_params_bool(p, "execute")) {
+		if (m->nrec) {
+			ss_errbuf(err, errlen, "execute mode seals the trivial fetch's records: fetch_kb must be 0");
+			rc = SS_EINVAL;
+			goto fail;
+		}
+		if ((rc = ss_crypto_alloc(&m->cx, e, sizeof e)) != SS_OK) {
+			ss_errbuf(err, errlen, "execute: %s", e);
+			goto fail;
+		}
+		ss_sslrec_keys tk;
+		ss_sslrec_state ts;
+		unsigned char zb[80] = {0};
+		if ((rc = ss_sslrec_keys_init(&tk, &ts, m->cipher, "hmac-sha1", zb, sizeof zb, e, sizeof e)) != SS_OK) {
+			ss_errbuf(err, errlen, "cipher: %s", e);
+			goto fail;
+		}
 	}
 	if (m->nrec && m->fail_k) {
 		ss_errbuf(err, errlen, "fail_nodes %d with fetch_kb %g: failover during bulk transfers is not modelled", m->fail_k,
@@ -1791,6 +1944,7 @@ static void sc_reset(void *st)
 	m->done = m->cps = m->cmsgs = m->cmsg_conns = 0;
 	m->lost = m->aff_done = m->rexmits = m->orphans = m->resumed = m->after_done = 0;
 	m->bytes = m->cl_wire_bytes = 0;
+	m->rec_ok = m->rec_bad = m->z_same = m->z_diff = 0;
 	m->lat_sum = m->aff_lat_sum = m->aff_lat_max = 0;
 }
 
@@ -1824,6 +1978,10 @@ static void sc_collect(void *st, ss_metrics *out)
 	const ss_segment *cw = m->cl ? m->cl : m->in;
 	ss_metrics_set(out, "cluster_wire", "fraction",
 		       span > 0 ? (double)m->cl_wire_bytes * 8 / ss_segment_spec(cw)->rate_bps / span : 0);
+	ss_metrics_set(out, "records_ok", "records", (double)m->rec_ok);
+	ss_metrics_set(out, "record_errors", "records", (double)m->rec_bad);
+	ss_metrics_set(out, "zeroth_same", "records", (double)m->z_same);
+	ss_metrics_set(out, "zeroth_diff", "records", (double)m->z_diff);
 	ss_metrics_set(out, "lost", "connections", (double)m->lost);
 	ss_metrics_set(out, "affected", "connections", (double)m->aff_done);
 	ss_metrics_set(out, "orphaned", "connections", (double)m->orphans);
