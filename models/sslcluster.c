@@ -155,6 +155,7 @@ typedef struct chain {
 	int pend[4], npend; /* checkpoints waiting for the outstanding one (a bulk fetch's records) */
 	uint8_t seq;
 	uint8_t committed; /* without the First Law: the last checkpoint whose output has gone out */
+	ss_time issued;    /* when the outstanding checkpoint was issued */
 	int next[MAX_CP];
 	uint32_t snap[MAX_CP];
 	uint32_t accepted;
@@ -259,6 +260,8 @@ struct model {
 	ss_crypto *cx;
 	int residue; /* the updates carry the CBC residue (false: the rejected design) */
 	uint64_t rec_ok, rec_bad, z_same, z_diff;
+	ss_time cp_rtt; /* checkpoints' round trips, issue to the last ACK */
+	uint64_t cp_done;
 	int fail_op, fail_kind, fail_done; /* fail_step: the step (and frame kind) after which to crash, -1: none */
 	uint64_t fail_conn;
 	/* a bulk fetch (fetch_bytes > 0) */
@@ -887,6 +890,7 @@ static void checkpoint_on(node *n, conn *c, int next, int ch)
 		return;
 	}
 	h->wait = k;
+	h->issued = ss_sim_now(m->sim);
 }
 
 static void checkpoint(node *n, conn *c, int next) { checkpoint_on(n, c, next, 0); }
@@ -1408,8 +1412,9 @@ static void step_do(node *n, job *j)
 			if (r.c->owner != n->idx || r.epoch != r.c->epoch || r.seq != h->seq || !(h->wait >> g->from & 1))
 				continue;
 			h->wait &= ~(1u << g->from);
-			if (!h->wait)
-				{
+			if (!h->wait) {
+				m->cp_rtt += ss_sim_now(m->sim) - h->issued;
+				m->cp_done++;
 				app(n, h->next[h->seq], r.c, step_cost(m, r.c, h->next[h->seq]));
 				checkpoint_pending(n, r.c, r.ch);
 			}
@@ -1607,6 +1612,8 @@ static const ss_metric_def sc_metrics[] = {
 	{.name = "exterior_util", .unit = "fraction", .help = "the exterior wire's busy share"},
 	{.name = "throughput", .unit = "Mbit/s", .help = "the bulk fetches' bytes delivered to the clients per second (0 without a bulk fetch)"},
 	{.name = "cluster_wire", .unit = "fraction", .help = "the share of the cluster wire's time its cluster messages take"},
+	{.name = "cp_rtt_us", .unit = "us", .help = "a checkpoint's round trip: from the update's issue to the last mirror's ACK taken (the time output waits)"},
+	{.name = "flight_us", .unit = "us", .help = "the processor time to generate the server's flight after the first checkpoint (ServerHello to ServerHelloDone, static RSA: an input, from the costs)"},
 	{.name = "records_ok", .unit = "records", .help = "execute mode: records the clients opened, MAC and bytes right"},
 	{.name = "record_errors", .unit = "records", .help = "execute mode: records a client could not open (each ends its connection)"},
 	{.name = "zeroth_same", .unit = "records", .help = "execute mode: records a mirror sent again, byte-identical to the first copy"},
@@ -1945,6 +1952,8 @@ static void sc_reset(void *st)
 	m->lost = m->aff_done = m->rexmits = m->orphans = m->resumed = m->after_done = 0;
 	m->bytes = m->cl_wire_bytes = 0;
 	m->rec_ok = m->rec_bad = m->z_same = m->z_diff = 0;
+	m->cp_rtt = 0;
+	m->cp_done = 0;
 	m->lat_sum = m->aff_lat_sum = m->aff_lat_max = 0;
 }
 
@@ -1978,6 +1987,8 @@ static void sc_collect(void *st, ss_metrics *out)
 	const ss_segment *cw = m->cl ? m->cl : m->in;
 	ss_metrics_set(out, "cluster_wire", "fraction",
 		       span > 0 ? (double)m->cl_wire_bytes * 8 / ss_segment_spec(cw)->rate_bps / span : 0);
+	ss_metrics_set(out, "cp_rtt_us", "us", m->cp_done ? ss_time_to_s(m->cp_rtt) / (double)m->cp_done * 1e6 : 0);
+	ss_metrics_set(out, "flight_us", "us", ss_time_to_s(step_cost(m, NULL, J_SH)) * 1e6);
 	ss_metrics_set(out, "records_ok", "records", (double)m->rec_ok);
 	ss_metrics_set(out, "record_errors", "records", (double)m->rec_bad);
 	ss_metrics_set(out, "zeroth_same", "records", (double)m->z_same);
