@@ -102,7 +102,7 @@ typedef struct conn conn;
 typedef struct model model;
 
 /* Cluster messages' kinds, beyond every frame kind. */
-enum { CM_UPD = 100, CM_ACK = 101 };
+enum { CM_UPD = 100, CM_ACK = 101, CM_DATA = 102 /* a record's data in the update (the rejected design of S01-C11) */ };
 
 typedef struct fr {
 	int kind;
@@ -255,7 +255,7 @@ struct model {
 	job *free_jobs, *all_jobs;
 	cmsg *msgs;
 	/* faults */
-	int fail_k, mute, fingered, first_law;
+	int fail_k, mute, fingered, first_law, mirror_data;
 	/* execute mode */
 	ss_crypto *cx;
 	int residue; /* the updates carry the CBC residue (false: the rejected design) */
@@ -909,10 +909,11 @@ static void checkpoint_pending(node *n, conn *c, int ch)
 static cmsg *cmsg_new(model *m, int kind, int from, int to, cref *v, size_t cnt)
 {
 	cmsg *g = malloc(sizeof *g);
-	cref *cv = malloc(cnt * sizeof *cv);
-	if (!g || !cv)
+	cref *cv = cnt ? malloc(cnt * sizeof *cv) : NULL;
+	if (!g || (cnt && !cv))
 		ss_fatal(SS_LOC, "sslcluster: out of memory");
-	memcpy(cv, v, cnt * sizeof *cv);
+	if (cnt)
+		memcpy(cv, v, cnt * sizeof *cv);
 	*g = (cmsg){kind, from, to, 0, cnt, cv, m, NULL, m->msgs};
 	if (m->msgs)
 		m->msgs->prev = g;
@@ -969,6 +970,11 @@ static void flush(node *n)
 	size_t per_upd = (1500 - U_HDR) / U_UPD, per_ack = (1500 - U_HDR) / U_ACK;
 	xlist *l = NULL;
 	ss_time cost = 0;
+	for (size_t i = 0; i < n->upd.n && m->mirror_data; i++) { /* the data frames' send paths */
+		const cref *r = &n->upd.v[i];
+		if (!r->ch && r->c->ch[0].next[r->seq] == J_SENDREC)
+			cost += (ss_time)((rec_bytes(m, r->c->tx_rec) + 1500 - U_HDR - 1) / (1500 - U_HDR)) * m->k_tx;
+	}
 	for (size_t at = 0; at < n->upd.n; at += per_upd) {
 		size_t cnt = n->upd.n - at < per_upd ? n->upd.n - at : per_upd;
 		if (!l && !(l = calloc(1, sizeof *l)))
@@ -1010,6 +1016,20 @@ static void xmit(node *n, xlist *l)
 		if (x->kind == CM_UPD) {
 			x->refs = m->n - 1 + !m->cl; /* every other station hears it: the nodes, and the server on the interior wire */
 			send(g, m->cl ? n->st_cl : n->st_int, SS_SEGMENT_ALL, x, U_HDR + U_UPD * (uint32_t)x->n);
+			for (size_t q = 0; q < x->n && m->mirror_data; q++) {
+				const cref *r = &x->c[q];
+				if (r->ch || r->c->ch[0].next[r->seq] != J_SENDREC)
+					continue;
+				uint32_t left = rec_bytes(m, r->c->tx_rec);
+				while (left) { /* the record in UDP datagrams of an MTU */
+					uint32_t k = left < 1500 - U_HDR ? left : 1500 - U_HDR;
+					cmsg *d = cmsg_new(m, CM_DATA, n->idx, SS_SEGMENT_ALL, NULL, 0);
+					d->refs = m->n - 1 + !m->cl;
+					send(g, m->cl ? n->st_cl : n->st_int, SS_SEGMENT_ALL, d, U_HDR + k);
+					m->cl_wire_bytes += ss_link_spec_wire_bytes(ss_segment_spec(g), U_HDR + k);
+					left -= k;
+				}
+			}
 		} else {
 			x->refs = 1;
 			node *d = &m->nodes[x->to];
@@ -1093,8 +1113,13 @@ static void node_rx_cluster(void *ctx, int to, int from, void *obj, uint32_t len
 		return;
 	}
 	job *j = job_new(n->m, J_IRQ_FRAME, NULL, n->m->k_rx, TAG_CLUSTER);
-	j->kind = g->kind == CM_ACK ? J_UACK : J_UPD;
-	j->p = g;
+	if (g->kind == CM_DATA) { /* its receive path only: the data waits in the mirror's buffers */
+		j->kind = -1;
+		cmsg_put(g);
+	} else {
+		j->kind = g->kind == CM_ACK ? J_UACK : J_UPD;
+		j->p = g;
+	}
 	w_push(&n->irq, j);
 }
 
@@ -1565,6 +1590,8 @@ static const ss_param_def sc_params[] = {
 	 .help = "0: a trivial fetch (a 1000-byte response, Figs 28-29); more: a bulk fetch of this many KB in 16 KB records (S01-019), each record's size clustered before it is sent and its ACK after (the throughput experiment, S01-C9)"},
 	{.name = "window_kb", .type = SS_PARAM_REAL, .def = "32", .min = 16, .max = 1e6, .unit = "KB",
 	 .help = "the server's window over the relay in a bulk fetch, in whole records. ASSUMPTION: a 2001 socket buffer"},
+	{.name = "mirror_data", .type = SS_PARAM_BOOL, .def = "false", .unit = "",
+	 .help = "a bulk fetch's pre-write update carries the record's data, multicast to every mirror: the design the paper rejects (S01-C11: it would \"reduce the available network bandwidth by at least half\")"},
 	{.name = "cipher", .type = SS_PARAM_STRING, .def = "3des-cbc", .unit = "",
 	 .help = "the records' cipher, with a SHA-1 MAC (an algorithm of crypto_profile). ASSUMPTION: the paper names none; 3DES-EDE-CBC-SHA, a strong suite of 2001"},
 	{.name = "fail_nodes", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = MAX_NODES - 1, .unit = "nodes",
@@ -1746,6 +1773,7 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	m->fail_spread = ss_time_from_us(ss_params_real(p, "fail_spread_ms") * 1e3);
 	m->cipher = ss_params_string(p, "cipher");
 	m->residue = ss_params_bool(p, "cluster_residue");
+	m->mirror_data = ss_params_bool(p, "mirror_data");
 	m->fetch_bytes = (uint64_t)llround(ss_params_real(p, "fetch_kb") * 1024);
 	m->nrec = (int)((m->fetch_bytes + REC_BYTES - 1) / REC_BYTES);
 	m->window = (int)(ss_params_real(p, "window_kb") * 1024 / REC_BYTES);
