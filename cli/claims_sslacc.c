@@ -210,35 +210,38 @@ static void bulk(ctx *c)
 			 busy, first, last, w2 * 100, w7 * 100);
 }
 
-/* Lost or left open when the node relaying connection x crashes right
-   after step `s`, summed over the 10 connections (protocol figure). */
-static double crashed(ctx *c, const char *series, int *seen)
+/* A metric summed over the crashed connections x = from, from + 10, ...,
+   to; *seen counts the points found. */
+static double sum_x(ctx *c, const char *fig, const char *series, const char *metric, int from, int to, int *seen)
 {
 	double sum = 0;
 	*seen = 0;
-	for (int x = 1000; x <= 1090; x += 10) {
-		double l = pt(c, "protocol", series, "lost", x), u = pt(c, "protocol", series, "unfinished", x);
-		if (isfinite(l) && isfinite(u)) {
-			sum += l + u;
-			++*seen;
-		}
-	}
-	return sum;
-}
-
-/* A metric of the zeroth figure summed over its 5 connections. */
-static double zsum(ctx *c, const char *series, const char *metric, int *seen)
-{
-	double sum = 0;
-	*seen = 0;
-	for (int x = 1000; x <= 1040; x += 10) {
-		double v = pt(c, "zeroth", series, metric, x);
+	for (int x = from; x <= to; x += 10) {
+		double v = pt(c, fig, series, metric, x);
 		if (isfinite(v)) {
 			sum += v;
 			++*seen;
 		}
 	}
 	return sum;
+}
+
+/* Lost or left open when the node relaying connection x crashes right
+   after a step, summed over the 10 connections (protocol figure). */
+static double crashed(ctx *c, const char *series, int *seen)
+{
+	int s2;
+	double l = sum_x(c, "protocol", series, "lost", 1000, 1090, seen);
+	double u = sum_x(c, "protocol", series, "unfinished", 1000, 1090, &s2);
+	if (s2 < *seen)
+		*seen = s2;
+	return l + u;
+}
+
+/* A metric of the zeroth figure summed over its 5 connections. */
+static double zsum(ctx *c, const char *series, const char *metric, int *seen)
+{
+	return sum_x(c, "zeroth", series, metric, 1000, 1040, seen);
 }
 
 /* Execute mode: the records a mirror sends after a crash. */
