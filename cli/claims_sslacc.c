@@ -8,14 +8,17 @@
      means over thousands of connections, deterministic);
    - "almost exactly the same place": the two plateaus within 10%;
    - a bottleneck: a resource at least 90% busy (SS_SIM_SATURATED);
-   - the capacity after failures: within 2% of the survivors' cards;
+   - the capacity after failures: between the closed network's bound
+     for clients hashed at random and 2% above the survivors' cards;
    - a deadlock: under 1% of the rate before the fault;
+   - a share of resumptions: within 0.05 of 1/N (about 2,000 offers a
+     run: a binomial standard deviation near 0.01);
    - "at least half" of the bandwidth lost: 55% of the throughput left
      at most (the unclustered interior wire runs 3% below saturation,
      its exterior one full).
    Failover (the S01-FO checks, beyond the paper's measurements) is checked on
    the model's own counts. Not checked yet: S01-C17, C18, C20,
-   C25, C26, C28, which tests/test_sslacc.sh lists as still to model.
+   C25, C26, which tests/test_sslacc.sh lists as still to model.
    "Much faster" (S01-C21): at most half. */
 #include <math.h>
 #include <stdio.h>
@@ -29,8 +32,10 @@
 #define SAME 0.10
 #define BUSY 0.90
 #define CAPACITY 0.02
+#define CLIENTS 64.0 /* the scenarios' clients (sslcluster's default) */
 #define DEADLOCK 0.01
 #define HALF 0.55
+#define SHARE 0.05
 
 static const double NODES[] = {1, 2, 3, 4, 5, 6, 7, 8, 10, 12};
 #define NN (sizeof NODES / sizeof NODES[0])
@@ -143,17 +148,25 @@ static void failover(ctx *c)
 			 "the conventional array, 1 to 6 of 7 nodes crashed: %.0f connections lost or hung of the %.0f the "
 			 "dead nodes held past their SYN-ACK",
 			 lost, orph);
+	/* The survivors' cards bound the rate from above, (7 - k) x 200/s;
+	   the 64 clients hashed at random over them leave a card idle at
+	   times: in a closed network of s identical exponential servers
+	   with uniform routing and M customers each is busy M / (M + s - 1)
+	   of the time (the uniform distribution over the compositions of
+	   M), the bound from below (the RSA's fixed service does better). */
 	ok = 1;
-	double dev = 0;
+	double least = INFINITY;
 	for (int k = 1; k <= 6; k++) {
-		double r = pt(c, "failover_random", act, "rate_after", k), want = (7 - k) * 200.0;
-		ok &= isfinite(r) && fabs(r / want - 1) <= CAPACITY;
+		double r = pt(c, "failover_random", act, "rate_after", k), hi = (7 - k) * 200.0;
+		double lo = hi * CLIENTS / (CLIENTS + (7 - k) - 1);
+		ok &= isfinite(r) && r >= lo && r <= hi * (1 + CAPACITY);
 		if (isfinite(r))
-			dev = fmax(dev, fabs(r / want - 1));
+			least = fmin(least, r / hi);
 	}
 	ss_claims_output(c->k, "S01-FO/capacity", ok,
-			 "after the takeovers the survivors run at their cards' rate, (7 - k) x 200/s, within %.1f%% (k = 1 to 6)",
-			 dev * 100);
+			 "after the takeovers the survivors run at %.1f%% or more of their cards' rate, (7 - k) x 200/s, above "
+			 "the closed network's bound for 64 clients (k = 1 to 6)",
+			 least * 100);
 	double d1 = pt(c, "failover", act, "failover_ms", 1), d6 = pt(c, "failover", act, "failover_ms", 6);
 	double a1 = pt(c, "failover", arr, "failover_ms", 1);
 	ss_claims_info(c->k, "S01-FO/delay",
@@ -309,6 +322,26 @@ static void protocol(ctx *c)
 					"accepts RSTs in the FIN exchange, which the model's one-exchange close does not have",
 		       cl, s8);
 	zeroth(c);
+	/* S01-C28: with the cache clustered any node resumes a session;
+	   with a cache per node only its maker, which a connection hashed
+	   at random reaches one time in N. */
+	int ok28 = 1;
+	double cmin = 1, ndev = 0;
+	for (int n = 2; n <= 7; n++) {
+		double cs = pt(c, "session", "resumed, clustered cache", "resumed_share", n),
+		       nd = pt(c, "session", "resumed, cache per node", "resumed_share", n);
+		ok28 &= isfinite(cs) && isfinite(nd) && cs >= 1 - RESOL && fabs(nd - 1.0 / n) <= SHARE;
+		if (isfinite(cs) && isfinite(nd)) {
+			cmin = fmin(cmin, cs);
+			ndev = fmax(ndev, fabs(nd - 1.0 / n));
+		}
+	}
+	double r2 = pt(c, "session", "resumed, clustered cache", "handshakes", 2),
+	       f2 = pt(c, "session", "full handshakes", "handshakes", 2);
+	ss_claims_output(c->k, "S01-C28", ok28,
+			 "every client offering its last session, 2 to 7 nodes: the clustered cache resumes at least %.1f%% "
+			 "of them (%.0f handshakes/s at 2 nodes against %.0f full), a cache per node 1/N within %.3f",
+			 cmin * 100, r2, f2, ndev);
 	/* S01-C21: one handshake at a time, the checkpoint's round trip
 	   against generating the flight ("much faster": at most half). */
 	int ok = 1;

@@ -76,13 +76,14 @@ enum { TAG_KERNEL = 1, TAG_SSL = 2, TAG_CLUSTER = 3 };
    (28), its ACK 16. */
 enum {
 	F_CTL = 40, F_SYN = 44, F_CH = 140, F_FLIGHT = 1100, F_CKE = 225, F_SFIN = 91, F_REQ = 372, F_RESP = 1072,
+	F_RFLIGHT = 171, F_CFIN = 423, /* resumed: ServerHello 80 with ChangeCipherSpec and Finished; the client's with the request */
 	F_CLOSE = 71, U_HDR = 28, U_UPD = 160, U_ACK = 16
 };
 
 /* Frames: to the cluster (M_*), to the client (TC_*), to the server (TS_*). */
 enum {
-	M_SYN, M_ACK, M_CH, M_CKE, M_REQ, M_CLOSE, M_CLOSE_ACK, M_SSYNACK, M_RESP, M_SFIN, M_DATA, M_DACK,
-	TC_SYNACK, TC_FLIGHT, TC_SFIN, TC_ACK, TC_RESP, TC_CLOSE, TC_RST, TC_DATA,
+	M_SYN, M_ACK, M_CH, M_CKE, M_REQ, M_CLOSE, M_CLOSE_ACK, M_SSYNACK, M_RESP, M_SFIN, M_DATA, M_DACK, M_CFIN,
+	TC_SYNACK, TC_FLIGHT, TC_SFIN, TC_ACK, TC_RESP, TC_CLOSE, TC_RST, TC_DATA, TC_RFLIGHT,
 	TS_SYN, TS_ACK, TS_REQ, TS_FIN, TS_FINACK, TS_DACK, NFR
 };
 /* A bulk fetch: the server's response in records of the standard's
@@ -92,7 +93,7 @@ enum {
 /* The relay's steps (its thread's jobs), and the card's interrupt. */
 enum {
 	J_CH, J_SH, J_SRV_SYNACK, J_SRV_ACK, J_CKE, J_CP2, J_RSA, J_CP3, J_FIN, J_SFIN, J_REQ, J_FWD0, J_FWD, J_RESP,
-	J_ACKC, J_SENDRESP, J_CLOSE, J_CLOSE2, J_SHUT, J_RESUME, J_RREC, J_SENDREC, J_RACK, J_SACK,
+	J_ACKC, J_SENDRESP, J_CLOSE, J_CLOSE2, J_SHUT, J_RESUME, J_RREC, J_SENDREC, J_RACK, J_SACK, J_SHR, J_CFIN, J_CFIN2,
 	J_UPD, J_UACK, J_XMIT, J_IRQ_RSA, J_IRQ_FRAME
 };
 #define MAX_CP 16 /* checkpoints a chain holds (ten in all) */
@@ -182,6 +183,7 @@ struct conn {
 	ss_time last_c_t, last_s_t, rto[2];
 	uint64_t tgen[2];
 	int affected, orphan, lost, stopped_s;
+	int client, offer, resumed; /* its client; it offers the client's last session; the relay resumed it */
 	fr frames[NFR];
 	struct cexec *x; /* execute mode: the records' real state (kept across reuse) */
 	conn *free_next;
@@ -256,6 +258,14 @@ struct model {
 	cmsg *msgs;
 	/* faults */
 	int fail_k, mute, fingered, first_law, mirror_data;
+	/* resumed sessions: the share of connections offering one, the
+	   cache clustered (every mirror inserts it) or per node, each
+	   client's session's node (-1: none) */
+	double resume_p;
+	int cache_cluster;
+	int *sess;
+	ss_rng *rrng;
+	uint64_t res_ok, res_miss;
 	/* execute mode */
 	ss_crypto *cx;
 	int residue; /* the updates carry the CBC residue (false: the rejected design) */
@@ -538,6 +548,7 @@ static int answer(int kind)
 	case M_SYN: return TC_SYNACK;
 	case M_CH: return TC_FLIGHT;
 	case M_CKE: return TC_SFIN;
+	case M_CFIN: return TC_ACK;
 	case M_REQ: return TC_ACK;
 	case M_CLOSE: return TC_CLOSE;
 	case M_SSYNACK: return TS_ACK;
@@ -553,6 +564,7 @@ static uint32_t frame_len(int kind)
 	case M_SYN: case M_SSYNACK: return F_SYN;
 	case M_CH: return F_CH;
 	case M_CKE: return F_CKE;
+	case M_CFIN: return F_CFIN;
 	case M_REQ: return F_REQ;
 	case M_CLOSE: return F_CLOSE;
 	case M_RESP: return F_RESP;
@@ -595,6 +607,8 @@ static int awaiting(const conn *c, int side)
 	int a = answer(side ? c->last_s : c->last_c);
 	if (a < 0 || c->lost || (side && c->stopped_s) || (!side && (c->got_c >> TC_CLOSE & 1)))
 		return 0;
+	if (!side && c->last_c == M_CH && (c->got_c >> TC_RFLIGHT & 1)) /* a resumed handshake's answer */
+		return 0;
 	return !((side ? c->got_s : c->got_c) >> a & 1);
 }
 
@@ -622,7 +636,7 @@ static void rexmit(ss_sim *sim, void *ctx, uint64_t arg)
 	arm(m, c, side, ss_sim_now(m->sim) + c->rto[side]);
 }
 
-static void client_start(model *m)
+static void client_start(model *m, int client)
 {
 	conn *c = m->free_conns;
 	if (c)
@@ -638,9 +652,10 @@ static void client_start(model *m)
 	c->m = m;
 	c->id = m->next_id++;
 	c->active = 1;
-	/* The 4-tuple's hash into a bucket (ASSUMPTION: uniform): a
-	   multiplicative hash of the connection's number. */
-	c->bucket = (int)(((c->id + 1) * 0x9E3779B97F4A7C15ull) >> 54);
+	/* The 4-tuple's hash into a bucket (ASSUMPTION: uniform and
+	   independent from one connection to the next, as clients' ports
+	   are): SplitMix64's finaliser of the connection's number. */
+	c->bucket = (int)(ss_rng_mix(c->id) >> 54);
 	c->owner = m->owner[c->bucket];
 	/* Its owner crashed and the cluster does not know yet: its SYN is
 	   lost, and the client's timer brings it again. */
@@ -649,6 +664,10 @@ static void client_start(model *m)
 		c->frames[k] = (fr){k, c};
 	c->t0 = ss_sim_now(m->sim);
 	c->last_s = -1;
+	c->client = client;
+	/* It offers the client's last session (the cache decides at the
+	   ClientHello whether the relay can resume it). */
+	c->offer = m->rrng && m->sess[client] >= 0 && ss_rng_uniform(m->rrng) < m->resume_p;
 	if (m->cx)
 		exec_init(m, c, m->cipher);
 	peer_send(m, c, 0, M_SYN);
@@ -680,7 +699,7 @@ static void client_lost(model *m, conn *c)
 	m->lost++;
 	c->closes = 2;
 	c->active = 0;
-	client_start(m);
+	client_start(m, c->client);
 }
 
 /* The clients answer at once: each of `clients` starts a new connection
@@ -714,8 +733,8 @@ static void client_rx(void *ctx, int to, int from, void *obj, uint32_t len)
 	if (c->lost || c->got_c >> f->kind & 1)
 		return;
 	c->got_c |= 1u << f->kind;
-	if (c->x && (f->kind == TC_SFIN || f->kind == TC_RESP || f->kind == TC_CLOSE) &&
-	    !exec_recv(m, c, f->kind == TC_SFIN ? 0 : f->kind == TC_RESP ? 1 : 2)) {
+	if (c->x && (f->kind == TC_SFIN || f->kind == TC_RFLIGHT || f->kind == TC_RESP || f->kind == TC_CLOSE) &&
+	    !exec_recv(m, c, f->kind == TC_SFIN || f->kind == TC_RFLIGHT ? 0 : f->kind == TC_RESP ? 1 : 2)) {
 		client_lost(m, c);
 		return;
 	}
@@ -727,6 +746,9 @@ static void client_rx(void *ctx, int to, int from, void *obj, uint32_t len)
 	case TC_FLIGHT: /* ClientKeyExchange, ChangeCipherSpec and Finished in one segment */
 		peer_send(m, c, 0, M_CKE);
 		break;
+	case TC_RFLIGHT: /* resumed: ChangeCipherSpec, Finished and the request in one segment */
+		peer_send(m, c, 0, M_CFIN);
+		break;
 	case TC_SFIN: /* the request, which ACKs the relay's Finished */
 		peer_send(m, c, 0, M_REQ);
 		break;
@@ -737,7 +759,7 @@ static void client_rx(void *ctx, int to, int from, void *obj, uint32_t len)
 		to_cluster(m, m->ext, m->st_client, c, M_CLOSE_ACK, F_CTL);
 		conn_done(m, c);
 		conn_put(m, c);
-		client_start(m);
+		client_start(m, c->client);
 		break;
 	case TC_RST:
 		client_lost(m, c);
@@ -835,6 +857,8 @@ static ss_time step_cost(const model *m, const conn *c, int op)
 		return m->k_tx;
 	case J_SH:
 		return 3 * m->a_msg + m->h_flight + 2 * m->k_sys + 2 * m->k_tx;
+	case J_SHR:
+		return 3 * m->a_msg + m->c_sfin + 2 * m->k_sys + 2 * m->k_tx;
 	case J_SRV_ACK:
 	case J_ACKC:
 		return m->k_tx;
@@ -1148,6 +1172,7 @@ static int accept(conn *c, int kind)
 	case M_REQ:
 	case M_CLOSE:
 	case M_RESP:
+	case M_CFIN:
 		ch = 0;
 		break;
 	case M_SSYNACK:
@@ -1369,6 +1394,9 @@ static void step_do(node *n, job *j)
 		case M_REQ:
 			app(n, J_REQ, c, m->k_sys + m->a_msg + m->c_req);
 			break;
+		case M_CFIN: /* resumed: the client's Finished, then its request */
+			app(n, J_CFIN, c, m->k_sys + m->a_msg + m->c_fin);
+			break;
 		case M_CLOSE:
 			app(n, J_CLOSE, c, m->k_sys + m->a_msg + m->c_close);
 			break;
@@ -1450,8 +1478,27 @@ static void step_do(node *n, job *j)
 	case J_RESUME:
 		resume(n, c);
 		return;
-	case J_CH: /* pre-ServerHello: its randoms and suite before the ServerHello (S01-C21) */
-		checkpoint(n, c, J_SH);
+	case J_CH: /* pre-ServerHello: its randoms and suite before the ServerHello (S01-C21); a session offered is looked up */
+		if (c->offer) {
+			c->resumed = m->cache_cluster && m->clustering ? 1 : m->sess[c->client] == n->idx;
+			if (c->resumed)
+				m->res_ok++;
+			else
+				m->res_miss++;
+		}
+		checkpoint(n, c, c->resumed ? J_SHR : J_SH);
+		return;
+	case J_SHR: /* resumed (Fig 21): ServerHello, ChangeCipherSpec and the relay's Finished first */
+		if (c->x)
+			exec_send(m, c, 0);
+		to_client(n, c, TC_RFLIGHT, F_RFLIGHT);
+		to_server(n, c, TS_SYN, F_SYN);
+		return;
+	case J_CFIN: /* the client's Finished checked: the read cipher state (not collapsed with the next, Fig 21) */
+		checkpoint(n, c, J_CFIN2);
+		return;
+	case J_CFIN2: /* its request: the data state */
+		app(n, J_REQ, c, m->c_req);
 		return;
 	case J_SH: /* the flight; the connect to the server after the first checkpoint (S01-C23) */
 		to_client(n, c, TC_FLIGHT, F_FLIGHT);
@@ -1491,7 +1538,9 @@ static void step_do(node *n, job *j)
 			exec_send(m, c, 0);
 		to_client(n, c, TC_SFIN, F_SFIN);
 		return;
-	case J_REQ: /* the relay's Finished ACKed: the data state (Fig 20) */
+	case J_REQ: /* the relay's Finished ACKed: the data state (Fig 20), which also puts the session in each mirror's cache */
+		if (m->sess && !c->resumed)
+			m->sess[c->client] = n->idx;
 		checkpoint(n, c, J_FWD0);
 		return;
 	case J_FWD0:
@@ -1594,6 +1643,10 @@ static const ss_param_def sc_params[] = {
 	 .help = "a bulk fetch's pre-write update carries the record's data, multicast to every mirror: the design the paper rejects (S01-C11: it would \"reduce the available network bandwidth by at least half\")"},
 	{.name = "cipher", .type = SS_PARAM_STRING, .def = "3des-cbc", .unit = "",
 	 .help = "the records' cipher, with a SHA-1 MAC (an algorithm of crypto_profile). ASSUMPTION: the paper names none; 3DES-EDE-CBC-SHA, a strong suite of 2001"},
+	{.name = "resume_share", .type = SS_PARAM_REAL, .def = "0", .min = 0, .max = 1, .unit = "",
+	 .help = "the share of connections whose client offers its last session for resumption (S01-C28; the paper's benchmark is all full handshakes)"},
+	{.name = "session_cache", .type = SS_PARAM_STRING, .def = "cluster", .unit = "",
+	 .help = "cluster: every mirror inserts a session when it gets the end-of-handshake update, so any node resumes it (S01-C28); node: only the node that made it (as the conventional array)"},
 	{.name = "fail_nodes", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = MAX_NODES - 1, .unit = "nodes",
 	 .help = "nodes that crash (a proper subset: at most nodes - 1)"},
 	{.name = "fail_at", .type = SS_PARAM_REAL, .def = "2", .min = 0, .max = 1e6, .unit = "s",
@@ -1645,6 +1698,7 @@ static const ss_metric_def sc_metrics[] = {
 	{.name = "record_errors", .unit = "records", .help = "execute mode: records a client could not open (each ends its connection)"},
 	{.name = "zeroth_same", .unit = "records", .help = "execute mode: records a mirror sent again, byte-identical to the first copy"},
 	{.name = "zeroth_diff", .unit = "records", .help = "execute mode: records sent again with different bytes (the Zeroth Law broken)"},
+	{.name = "resumed_share", .unit = "fraction", .help = "of the sessions offered, the share the relays resumed (0 if none offered)"},
 	{.name = "lost", .unit = "connections", .help = "connections lost (reset, or given up after 12 retransmissions)"},
 	{.name = "affected", .unit = "connections", .help = "connections completed that a crash touched (on a dead node, or opened to it before its death was detected)"},
 	{.name = "unfinished", .unit = "connections", .help = "connections a crash touched still open when the run ends, neither completed nor lost (a client waiting for a reply that will not come)"},
@@ -1682,6 +1736,7 @@ static void sc_destroy(void *st)
 		free(m->pool[i]);
 	}
 	free(m->pool);
+	free(m->sess);
 	ss_crypto_free(m->cx);
 	while (m->all_rq) {
 		rsareq *q = m->all_rq;
@@ -1774,6 +1829,9 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	m->cipher = ss_params_string(p, "cipher");
 	m->residue = ss_params_bool(p, "cluster_residue");
 	m->mirror_data = ss_params_bool(p, "mirror_data");
+	m->resume_p = ss_params_real(p, "resume_share");
+	const char *cache = ss_params_string(p, "session_cache");
+	m->cache_cluster = !strcmp(cache, "cluster");
 	m->fetch_bytes = (uint64_t)llround(ss_params_real(p, "fetch_kb") * 1024);
 	m->nrec = (int)((m->fetch_bytes + REC_BYTES - 1) / REC_BYTES);
 	m->window = (int)(ss_params_real(p, "window_kb") * 1024 / REC_BYTES);
@@ -1786,6 +1844,11 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	}
 	if (*fs && (m->fail_k || m->mute || m->nrec || m->n < 2)) {
 		ss_errbuf(err, errlen, "fail_step '%s' crashes one node itself: with fail_nodes 0, fail_mode crash, no bulk fetch, 2 nodes or more", fs);
+		rc = SS_EINVAL;
+		goto fail;
+	}
+	if (!m->cache_cluster && strcmp(cache, "node")) {
+		ss_errbuf(err, errlen, "session_cache '%s': cluster or node", cache);
 		rc = SS_EINVAL;
 		goto fail;
 	}
@@ -1941,11 +2004,19 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 		rc = SS_ENOMEM;
 		goto fail;
 	}
+	if (!(m->sess = malloc((size_t)m->clients * sizeof *m->sess))) {
+		rc = SS_ENOMEM;
+		goto fail;
+	}
+	for (int k = 0; k < m->clients; k++)
+		m->sess[k] = -1;
+	if (m->resume_p > 0)
+		m->rrng = ss_sim_rng(sim, "sslcluster.resume");
 	char lim[48];
 	snprintf(lim, sizeof lim, "%d clients", m->clients);
 	ss_sim_set_workload_limit(sim, lim);
 	for (int k = 0; k < m->clients; k++)
-		client_start(m);
+		client_start(m, k);
 	/* The failures: the last fail_nodes nodes at fail_at or, with a
 	   spread, that many chosen at random, each at its own time. */
 	if (m->fail_k && !(m->fail_spread > 0)) {
@@ -1982,6 +2053,7 @@ static void sc_reset(void *st)
 	m->rec_ok = m->rec_bad = m->z_same = m->z_diff = 0;
 	m->cp_rtt = 0;
 	m->cp_done = 0;
+	m->res_ok = m->res_miss = 0;
 	m->lat_sum = m->aff_lat_sum = m->aff_lat_max = 0;
 }
 
@@ -2021,6 +2093,8 @@ static void sc_collect(void *st, ss_metrics *out)
 	ss_metrics_set(out, "record_errors", "records", (double)m->rec_bad);
 	ss_metrics_set(out, "zeroth_same", "records", (double)m->z_same);
 	ss_metrics_set(out, "zeroth_diff", "records", (double)m->z_diff);
+	ss_metrics_set(out, "resumed_share", "fraction",
+		       m->res_ok + m->res_miss ? (double)m->res_ok / (double)(m->res_ok + m->res_miss) : 0);
 	ss_metrics_set(out, "lost", "connections", (double)m->lost);
 	ss_metrics_set(out, "affected", "connections", (double)m->aff_done);
 	ss_metrics_set(out, "orphaned", "connections", (double)m->orphans);

@@ -18,11 +18,11 @@ rc=$?
 . "$SRC/tests/study.sh"
 # Still to model: partial-record ACKs (C25), packet loss with failover
 # and the relative-update race (C17, C18), the TCP state machine's RST
-# suppression and forward ACKs (C20), record sizes under failover in
-# bulk transfers (C26) and resumed sessions (C28).
-later="S01-C17 S01-C18 S01-C20 S01-C25 S01-C26 S01-C28"
+# suppression and forward ACKs (C20) and record sizes under failover in
+# bulk transfers (C26).
+later="S01-C17 S01-C18 S01-C20 S01-C25 S01-C26"
 ids=$(study_claim_ids S01)
-figs="fig28 fig29 fig28-bottleneck fig28-cpu bulk bulk-wire whatif_wires-200 whatif_wires-600 protocol zeroth handshake mute failover failover-delay failover_random failover_random-delay failover_random-capacity"
+figs="fig28 fig29 fig28-bottleneck fig28-cpu bulk bulk-wire whatif_wires-200 whatif_wires-600 protocol zeroth handshake session session-share mute failover failover-delay failover_random failover_random-delay failover_random-capacity"
 fo="S01-FO/active S01-FO/array S01-FO/capacity"
 echo "1..$(( $(echo "$ids" | grep -c .) + $(echo $fo | wc -w) + 2 + 1 + $(echo $figs | wc -w) + 1 + 4 + 2 + 1 ))"
 n=0
@@ -42,7 +42,10 @@ study_figs $figs
 study_stored "$T/t.db"
 
 # Closed forms at three nodes of SSLACC 200 (norm), read from the store:
-# the cards bound the cluster (3 x 200 RSA/s, S01-028), each connection
+# the cards bound the cluster (3 x 200 RSA/s, S01-028) from above; the
+# 64 clients hashed at random over them leave a card idle at times, at
+# most 2 / 66 of the time (a closed network of 3 exponential servers
+# with uniform routing: each busy M / (M + N - 1)); each connection
 # takes 10 checkpoints (the model's structure, docs/sslacc01.md) and
 # each checkpoint one update and N - 1 = 2 ACKs, 10 N messages. Within
 # 1%: connections in flight when the run ends are counted apart.
@@ -57,13 +60,19 @@ near() { # got want what
     echo "not ok $n - 3 nodes: $3 ${1:-missing}, closed form $2"
   fi
 }
-near "$(get handshakes)" 600 "handshakes/s, the cards' 3 x 200"
+n=$((n + 1))
+hs=$(get handshakes)
+if [ -n "$hs" ] && awk -v g="$hs" 'BEGIN { exit !(g >= 600 * 64 / 66 && g <= 606) }'; then
+  echo "ok $n - 3 nodes: $hs handshakes/s, between the closed network's 582 and the cards' 3 x 200"
+else
+  echo "not ok $n - 3 nodes: ${hs:-missing} handshakes/s, outside 582 to 600"
+fi
 near "$(get checkpoints)" 10 "checkpoints a connection"
 near "$(get cluster_msgs)" 30 "cluster messages a connection, 10 updates and 20 ACKs"
 n=$((n + 1))
 card=$(get card_util) cpu=$(get cpu_util)
-if awk -v c="$card" -v p="$cpu" 'BEGIN { exit !(c > 0.99 && p < c) }'; then
-  echo "ok $n - 3 nodes: the cards are saturated ($card), the processors are not ($cpu)"
+if awk -v c="$card" -v p="$cpu" 'BEGIN { exit !(c >= 64 / 66 && p < c) }'; then
+  echo "ok $n - 3 nodes: the cards are the bottleneck ($card busy, at least 64/66), the processors are not ($cpu)"
 else
   echo "not ok $n - 3 nodes: cards ${card:-missing}, processors ${cpu:-missing}"
 fi
