@@ -12,10 +12,11 @@
    clients and server are not its bottleneck).
 
    Work assignment: every frame to the cluster reaches every node; a
-   node keeps those whose connection hashes (the 4-tuple: here the
-   connection number) into one of its buckets, 1024 in all (S01-002),
-   dealt out by the master in turn; the others cost it the interrupt
-   and the link layer before the IP input drops them (ASSUMPTION).
+   node keeps those whose connection hashes (the 4-tuple: here a mix of
+   the connection number) into one of its buckets, 1024 in all
+   (S01-002), dealt out by the master in turn; the others cost it the
+   interrupt and the link layer before the IP input drops them
+   (ASSUMPTION).
 
    One connection (a handshake and a trivial fetch, Figs 17-23): the
    client's SYN, the ClientHello, the relay's flight, the
@@ -35,12 +36,28 @@
    empties, one message per destination (S01-C4). With clustering off
    (the conventional array, the paper's "proj"), no checkpoints.
 
+   Variants: a bulk fetch in 16 KB records, each record's size
+   clustered before it is sent and its ACK after (S01-C9, C11); resumed
+   handshakes from a clustered or per-node session cache (S01-C28);
+   execute mode, the relay's records sealed for real with the write
+   state in every checkpoint (proto/ss_sslrec.h; S01-C12, C24).
+
+   Faults: nodes crash (at a time, at random times, or right after a
+   connection's step) or go mute (up, ACKing nothing: S01-C19). The
+   others detect a crash by missed keepalives; the master deals the dead
+   node's buckets to the live ones; a mirror restores each of its
+   connections from the last update it applied and does the step after
+   it again, the peers' TCP timers bringing back what was not clustered
+   (the clients and the server retransmit, doubling from 500 ms). The
+   designs the paper rejects are options: no fingered ACK, committing
+   before clustering, the residue not clustered, the data multicast.
+
    Costs (each a parameter with its source or ASSUMPTION): the kernel's
    per-frame paths from a protocol cost profile in cycles at the node's
    clock (rule P of tests/pubprofiles.py: the P6 core's cycles, here at
    846 MHz, S01-030); the relay's crypto from a crypto profile (p3-846);
    the relay's own per-message work, a cluster update's building and
-   applying: assumptions. */
+   applying: assumptions. docs/sslacc01.md describes it all. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
