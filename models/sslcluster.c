@@ -344,6 +344,19 @@ static void job_drop(model *m, job *j)
 	m->free_jobs = j;
 }
 
+/* A dead node's thread: the work queued is lost, the processor freed. */
+static void w_lost(worker *w)
+{
+	job *j;
+	while ((j = w->head)) {
+		w->head = j->next;
+		job_drop(w->n->m, j);
+	}
+	w->tail = NULL;
+	w->busy = 0;
+	ss_cpu_release(w->n->cpu, &w->th);
+}
+
 static void w_done(ss_sim *sim, void *ctx, uint64_t arg)
 {
 	(void)sim;
@@ -354,27 +367,15 @@ static void w_done(ss_sim *sim, void *ctx, uint64_t arg)
 	w->cur = NULL;
 	if (!n->alive) {
 		job_drop(n->m, j);
-		while ((j = w->head)) {
-			w->head = j->next;
-			job_drop(n->m, j);
-		}
-		w->tail = NULL;
-		w->busy = 0;
-		ss_cpu_release(n->cpu, &w->th);
+		w_lost(w);
 		return;
 	}
 	step(n, j);
 	j->p = NULL;
 	j->next = n->m->free_jobs;
 	n->m->free_jobs = j;
-	if (!n->alive) { /* it crashed at this step: the rest of its work is lost */
-		while ((j = w->head)) {
-			w->head = j->next;
-			job_drop(n->m, j);
-		}
-		w->tail = NULL;
-		w->busy = 0;
-		ss_cpu_release(n->cpu, &w->th);
+	if (!n->alive) { /* it crashed at this step */
+		w_lost(w);
 		return;
 	}
 	if (w == &n->app && (!n->m->aggregate || !w->head))
