@@ -322,15 +322,21 @@ static void protocol(ctx *c)
 					"accepts RSTs in the FIN exchange, which the model's one-exchange close does not have",
 		       cl, s8);
 	zeroth(c);
-	/* S01-C28: with the cache clustered any node resumes a session;
-	   with a cache per node only its maker, which a connection hashed
-	   at random reaches one time in N. */
+	/* S01-C28: with the cache clustered any node resumes a session (the
+	   model's rule, so its share is a guard, not the result); with a
+	   cache per node only its maker, which a connection hashed at random
+	   reaches one time in N; the outputs are that share and the
+	   handshakes per second, clustered above per node above full. */
 	int ok28 = 1;
 	double cmin = 1, ndev = 0;
 	for (int n = 2; n <= 7; n++) {
 		double cs = pt(c, "session", "resumed, clustered cache", "resumed_share", n),
 		       nd = pt(c, "session", "resumed, cache per node", "resumed_share", n);
+		double hc = pt(c, "session", "resumed, clustered cache", "handshakes", n),
+		       hn = pt(c, "session", "resumed, cache per node", "handshakes", n),
+		       hf = pt(c, "session", "full handshakes", "handshakes", n);
 		ok28 &= isfinite(cs) && isfinite(nd) && cs >= 1 - RESOL && fabs(nd - 1.0 / n) <= SHARE;
+		ok28 &= isfinite(hc) && isfinite(hn) && isfinite(hf) && hc > hn * (1 + RESOL) && hn >= hf * (1 - RESOL);
 		if (isfinite(cs) && isfinite(nd)) {
 			cmin = fmin(cmin, cs);
 			ndev = fmax(ndev, fabs(nd - 1.0 / n));
@@ -339,9 +345,10 @@ static void protocol(ctx *c)
 	double r2 = pt(c, "session", "resumed, clustered cache", "handshakes", 2),
 	       f2 = pt(c, "session", "full handshakes", "handshakes", 2);
 	ss_claims_output(c->k, "S01-C28", ok28,
-			 "every client offering its last session, 2 to 7 nodes: the clustered cache resumes at least %.1f%% "
-			 "of them (%.0f handshakes/s at 2 nodes against %.0f full), a cache per node 1/N within %.3f",
-			 cmin * 100, r2, f2, ndev);
+			 "every client offering its last session, 2 to 7 nodes: a cache per node resumes 1/N of them within "
+			 "%.3f, the clustered cache all (%.1f%%, by construction) and more handshakes (%.0f/s at 2 nodes "
+			 "against %.0f full)",
+			 ndev, cmin * 100, r2, f2);
 	/* S01-C21: one handshake at a time, the checkpoint's round trip
 	   against generating the flight ("much faster": at most half). */
 	int ok = 1;
