@@ -17,8 +17,10 @@
      at most (the unclustered interior wire runs 3% below saturation,
      its exterior one full).
    Failover (the S01-FO checks, beyond the paper's measurements) is checked on
-   the model's own counts. Not checked yet: S01-C17, C18, C20,
-   C25, C26, which tests/test_sslacc.sh lists as still to model.
+   the model's own counts. The data phase's cases (S01-C17, C18, C20,
+   C25, C26) are outcomes of one connection in model sslrelay: it
+   completes with the right bytes, stalls, is reset or sees MAC errors;
+   they need no tolerance.
    "Much faster" (S01-C21): at most half. */
 #include <math.h>
 #include <stdio.h>
@@ -58,6 +60,11 @@ static const ss_claims_known known[] = {
 		"assumption) with the hashes and system calls, while a checkpoint's round trip on the sourced kernel "
 		"paths is 60-100 us: the paper's 'much faster' needs a cheaper relay or a costlier cluster path, the gap "
 		"of S01-C3"},
+	{.id = "S01-C25/infrequent",
+	 .why = "in the model the client's window does not open past a 12 KB record as the paper expects: at 12 KB "
+		"records the relay takes more partial ACKs than records (4.3BSD slow start from one segment, ACKs only "
+		"for clustered records, the server's delayed ACKs; not analysed further). At 1-8 KB and 16 KB they are "
+		"fewer than the records"},
 	{.id = "S01-C9/one-unit",
 	 .why = "the paper names no cipher; the model's records use 3DES-EDE-CBC with SHA-1 (as its handshakes), "
 		"which costs 95 ns a byte on the p3-846 profile (this host's calibration scaled by the clock) and caps "
@@ -374,6 +381,103 @@ static void protocol(ctx *c)
 			 crash1, before, mute);
 }
 
+/* One connection's outcome in model sslrelay at x = 1..3 (figure
+   relay): how many of the three points have `metric` > 0. */
+static int count3(ctx *c, const char *series, const char *metric, int *seen)
+{
+	int n = 0;
+	*seen = 0;
+	for (int x = 1; x <= 3; x++) {
+		double v = pt(c, "relay", series, metric, x);
+		if (isfinite(v)) {
+			++*seen;
+			n += v > 0;
+		}
+	}
+	return n;
+}
+
+/* The data phase, byte for byte (sec. 4.6-4.8, 5.5-5.6). */
+static void relay(ctx *c)
+{
+	int s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
+	int ok_lost = count3(c, "SSLACC: write lost, crash", "completed", &s1);
+	int bad_lost = count3(c, "update beside the write: write lost, crash", "completed", &s2);
+	double storm = 0;
+	for (int x = 1; x <= 3; x++)
+		storm += pt(c, "relay", "update beside the write: write lost, crash", "dup_acks", x);
+	ss_claims_output(c->k, "S01-C17", s1 == 3 && s2 == 3 && ok_lost == 3 && bad_lost == 0,
+			 "the write of record x (1-3) to the server lost, the relay dead once its update is ACKed: with the "
+			 "update after the server's ACK %d of 3 transfers complete; with the update beside the write %d (the "
+			 "mirror's server state is past the server's: it stalls, the server sending %.0f duplicate ACKs)",
+			 ok_lost, bad_lost, storm);
+
+	int abs_ok = 0, rel_ok = 0, n = 0;
+	double abs_lag = 0, rel_lag = 0;
+	for (int x = 8; x <= 56; x += 8) {
+		double a = pt(c, "race", "SSLACC: absolute sequence numbers", "completed", x),
+		       r = pt(c, "race", "relative updates", "completed", x);
+		if (!isfinite(a) || !isfinite(r))
+			continue;
+		n++;
+		abs_ok += a > 0;
+		rel_ok += r > 0;
+		abs_lag = fmax(abs_lag, pt(c, "race", "SSLACC: absolute sequence numbers", "mirror_lag", x));
+		rel_lag = fmax(rel_lag, pt(c, "race", "relative updates", "mirror_lag", x));
+	}
+	ss_claims_output(c->k, "S01-C18", n == 7 && abs_ok == n && abs_lag == 0 && rel_lag > 0 && rel_ok < n,
+			 "1 KB records, the relay dead after record x's update (7 moments): absolute updates keep the mirror "
+			 "with the relay (lag %.0f bytes) and %d transfers complete; relative ones leave it %.0f bytes behind "
+			 "and %d complete",
+			 abs_lag, abs_ok, rel_lag, rel_ok);
+
+	int supp = count3(c, "SSLACC: RSTs suppressed", "completed", &s3), rst = count3(c, "RST for an unrestored socket", "reset", &s4);
+	int fwd_ok = count3(c, "SSLACC: server to client, pre-writes", "completed", &s5),
+	    fwd_seen = count3(c, "SSLACC: server to client, pre-writes", "fwd_discarded", &s6),
+	    fwd_bad = count3(c, "forward ACKs ignored: server to client", "stalled", &s7);
+	ss_claims_output(c->k, "S01-C20",
+			 s3 == 3 && s4 == 3 && s5 == 3 && s6 == 3 && s7 == 3 && supp == 3 && rst == 3 && fwd_ok == 3 &&
+				 fwd_seen == 3 && fwd_bad == 3,
+			 "the mirror restoring 20000 connections first: with RSTs suppressed %d of 3 transfers complete, "
+			 "without %d of 3 are reset; a crash right after record x goes to the client: discarding writes up "
+			 "to the forward ACK (%d of 3 times) %d complete, ignoring it %d of 3 deadlock",
+			 supp, rst, fwd_seen, fwd_ok, fwd_bad);
+
+	int pw_ok = count3(c, "SSLACC: server to client, pre-writes", "zeroth_same", &s8),
+	    pw_diff = count3(c, "SSLACC: server to client, pre-writes", "zeroth_diff", &s9),
+	    no_pw = count3(c, "no pre-writes: server to client", "mac_errors", &s10);
+	ss_claims_output(c->k, "S01-C26", s8 == 3 && s9 == 3 && s10 == 3 && pw_ok == 3 && pw_diff == 0 && fwd_ok == 3 && no_pw == 3,
+			 "a crash right after record x (1-3) goes to the client: with pre-written sizes the mirror's records "
+			 "are byte for byte the relay's (%d of 3; %d differ) and all complete; reading what it gets, the "
+			 "client meets a MAC error %d of 3 times",
+			 pw_ok, pw_diff, no_pw);
+
+	static const double sizes[] = {1024, 2048, 4096, 8192, 12288, 16384};
+	int all = 1, stall = 1, seen = 0, few = 1;
+	char msg[256] = "";
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		double ok = pt(c, "partial", "SSLACC: partial ACKs", "completed", sizes[i]),
+		       pa = pt(c, "partial", "SSLACC: partial ACKs", "partial_acks", sizes[i]),
+		       no = pt(c, "partial", "no partial ACKs", "completed", sizes[i]);
+		if (!isfinite(ok) || !isfinite(no) || !isfinite(pa))
+			continue;
+		seen++;
+		all &= ok > 0;
+		/* The client's first window is one segment (1460 bytes): a
+		   larger record cannot come whole without an ACK. */
+		stall &= sizes[i] + 41 > 1460 ? no == 0 : no > 0;
+		double recs = ceil(256 * 1024 / sizes[i]);
+		few &= pa < recs;
+		size_t w = strlen(msg);
+		snprintf(msg + w, sizeof msg - w, "%s%.0f/%.0f", i ? ", " : "", pa, recs);
+	}
+	ss_claims_output(c->k, "S01-C25", seen == 6 && all && stall,
+			 "256 KB in records of 1-16 KB: with partial ACKs every transfer completes; without, every record "
+			 "larger than the client's first window (one segment) deadlocks, 1 KB records do not");
+	ss_claims_output(c->k, "S01-C25/infrequent", seen == 6 && few,
+			 "partial ACKs per records at 1, 2, 4, 8, 12 and 16 KB: %s", msg);
+}
+
 static void checks(ctx *c)
 {
 	/* S01-C1: one node is card-bound, with either card. */
@@ -464,6 +568,7 @@ static void checks(ctx *c)
 	bulk(c);
 	failover(c);
 	protocol(c);
+	relay(c);
 }
 
 int ss_claims_sslacc(struct ss_db *db, FILE *out, ss_claims_result *res)

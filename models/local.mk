@@ -8,7 +8,7 @@ libss_models_a_SOURCES = \
 	models/ss_queueing.h models/queueing.c \
 	models/queue.c models/closed.c models/amdahl.c \
 	models/ss_mpstack.h models/mpstack.c \
-	models/netpair.c models/cryptohost.c models/sslcluster.c
+	models/netpair.c models/cryptohost.c models/sslcluster.c models/sslrelay.c
 # Models build protocol cost programs from proto/ layers, charge crypto
 # costs and run execute mode: they use proto/ and crypto/; netpair drives
 # hosts (platform/nethost) with a workload.

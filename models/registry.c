@@ -12,6 +12,7 @@ extern const ss_model_type ss_model_mpstack;
 extern const ss_model_type ss_model_netpair;
 extern const ss_model_type ss_model_cryptohost;
 extern const ss_model_type ss_model_sslcluster;
+extern const ss_model_type ss_model_sslrelay;
 
 static const ss_model_type *const models[] = {
 	&ss_model_queue,
@@ -21,6 +22,7 @@ static const ss_model_type *const models[] = {
 	&ss_model_netpair,
 	&ss_model_cryptohost,
 	&ss_model_sslcluster,
+	&ss_model_sslrelay,
 	NULL,
 };
 

@@ -149,6 +149,9 @@ typedef struct ss_tcp_stats {
 	uint64_t bytes_read;             /* by this end's application */
 	uint64_t ooo_segs;               /* received out of order (queued) */
 	uint64_t zero_window_probes;
+	uint64_t fwd_acks;               /* ACKs beyond snd_nxt received (taken or ignored: ss_tcp_set_fwd_ack) */
+	uint64_t fwd_discarded;          /* bytes of writes discarded for forward ACKs */
+	uint64_t old_acks;               /* ACKs below snd_una received (ignored) */
 	uint64_t xmit_full;              /* sends the host's full device queue refused (Linux: tcp_transmit_skb failures) */
 	uint32_t cwnd, ssthresh;         /* now, bytes */
 	uint32_t srtt_us, rto_us;        /* now */
@@ -157,5 +160,53 @@ typedef struct ss_tcp_stats {
 void ss_tcp_stats_get(const ss_tcp *t, ss_tcp_stats *s);
 /* Zeroes the counters (end of warm-up); the state stays. */
 void ss_tcp_stats_reset(ss_tcp *t);
+
+/* ---- A relay's modifications (Rescorla, Cain and Korver 2001, sec.
+   4.6-4.8): the TCP of a cluster node that must cluster a state before
+   it commits to it. ---- */
+
+/* With on, the ACK this end sends is rcv_appack, which only
+   ss_tcp_appack moves, not rcv_nxt; the ACKs data arrival would send
+   (naked ACKs: delayed, every second segment, duplicate, out of order)
+   are suppressed, so withheld data do not look like loss to the peer
+   (its three duplicate ACKs). Data segments this end sends carry
+   rcv_appack. The receive window is still offered from rcv_appack: the
+   peer may send what the buffer can hold (the window counts the data
+   held in [rcv_appack, rcv_nxt), so the right edge is rcv_nxt + the free
+   buffer's window, at most 65535 scaled), and its right edge never
+   moves left (RFC 793). No window update after a read while on.
+   rcv_appack starts at rcv_nxt when turned on (an ACK owed then goes at
+   once); turned off, data withheld are ACKed at once. */
+void ss_tcp_set_appack(ss_tcp *t, int on);
+/* Moves rcv_appack to seq (at most rcv_nxt; a seq behind it is a no-op)
+   and sends an ACK now (seq at rcv_appack: the same ACK again). A no-op
+   with appack off. */
+void ss_tcp_appack(ss_tcp *t, uint32_t seq);
+
+/* The sequence state an application sees (AlchemyOS's
+   TCP_MOVABLE_STATE, sec. 4.7). */
+typedef struct ss_tcp_seqs {
+	uint32_t snd_una, snd_nxt, write_seq; /* acknowledged, sent (highest), written */
+	uint32_t rcv_nxt, rcv_appack, copied; /* received in order, acknowledged, read */
+} ss_tcp_seqs;
+void ss_tcp_seqs_get(const ss_tcp *t, ss_tcp_seqs *s);
+
+/* Imposes a clustered state on a fresh engine (or one to be reused): as
+   ss_tcp_connect_pair does for one end, the options negotiated with a
+   peer of config `peer`, then everything acknowledged and read: snd_una
+   = snd_nxt = write_seq = snd, rcv_nxt = rcv_appack = copied = rcv; the
+   peer's window peer_wnd bytes; cwnd the config's init_cwnd; the RTO its
+   rto_init; no timers. */
+void ss_tcp_restore(ss_tcp *t, const ss_tcp_config *peer, uint32_t snd, uint32_t rcv, uint32_t peer_wnd);
+
+/* Forward ACKs (sec. 4.6): an ACK beyond snd_nxt, which a restored
+   mirror receives for data the dead relay sent. With on, the engine
+   takes it: data written but not yet sent up to the ACK count as sent
+   and acknowledged, and the application's writes beyond write_seq are
+   discarded (taken, never sent; counted in fwd_discarded and
+   bytes_acked) until write_seq reaches the ACK, even if turned off. With
+   off (RFC 793 3.9, and the default), it is ignored. Counted in
+   ss_tcp_stats.fwd_acks either way. */
+void ss_tcp_set_fwd_ack(ss_tcp *t, int on);
 
 #endif

@@ -103,6 +103,14 @@ struct ss_tcp {
 	int ack_now;           /* ... and must go at once (duplicate, out of order, out of window) */
 	int ack_pushed;        /* a segment shorter than the MSS is among the unacknowledged (Linux TCP_ACK_PUSHED) */
 	uint32_t ts_recent;
+	/* A relay's modifications (ss_tcp.h): the ACK withheld at rcv_appack
+	   while appack_on; forward ACKs taken while fwd_ack_on, the writes up
+	   to fwd_skip discarded while fwd_skipping (then snd_una = snd_nxt =
+	   snd_max = write_seq: nothing is in flight). */
+	int appack_on;
+	uint32_t rcv_appack;
+	int fwd_ack_on, fwd_skipping;
+	uint32_t fwd_skip;
 	ss_tcp_stats st;
 };
 
@@ -284,12 +292,27 @@ static ss_time now_of(const ss_tcp *t) { return ss_sim_now(t->sim); }
 
 static uint64_t rmem(const ss_tcp *t) { return (uint64_t)(t->rcv_nxt - t->copied) + t->ooo_bytes; }
 
+/* What the peer may still send into the window last offered. */
+static uint32_t window_left(const ss_tcp *t)
+{
+	int32_t w = (int32_t)(t->rcv_wup + t->rcv_wnd - t->rcv_nxt);
+	return w > 0 ? (uint32_t)w : 0;
+}
+
+/* The ACK this end sends: rcv_nxt, or rcv_appack while it withholds
+   (ss_tcp_set_appack). */
+static uint32_t ack_of(const ss_tcp *t) { return t->appack_on ? t->rcv_appack : t->rcv_nxt; }
+
 /* __tcp_select_window: 3/4 of the free buffer (win_from_space), rounded
    down to the MSS, 0 below one MSS once the buffer is more than half
    full (receiver SWS avoidance, RFC 1122 4.2.3.3), the current offer
    kept when it is within one MSS of the free space, and never above
    rcv_ssthresh (ssthresh_of: its steady value). Ends quick-ACK mode
-   when the buffer is more than half full, as Linux. */
+   when the buffer is more than half full, as Linux. The window is the
+   room beyond rcv_nxt; "the current offer" it keeps is rcv_wnd (as
+   Linux: offered at rcv_wup), or, with the ACK withheld (rcv_wnd then
+   counts from rcv_appack and includes the data held), the room the
+   standing offer leaves beyond rcv_nxt (window_left). */
 static uint32_t window_raw(ss_tcp *t)
 {
 	int64_t mss = t->pl, full = t->window_clamp;
@@ -307,19 +330,12 @@ static uint32_t window_raw(ss_tcp *t)
 		space = full;
 	if (space > t->rcv_ssthresh)
 		space = t->rcv_ssthresh;
-	int64_t w = t->rcv_wnd;
+	int64_t w = t->appack_on ? window_left(t) : t->rcv_wnd;
 	if (t->c.whole_space)
 		return (uint32_t)space; /* 4.3BSD offers the free space as it is */
 	if (w <= space - mss || w > space)
 		w = space / mss * mss;
 	return (uint32_t)w;
-}
-
-/* What the peer may still send into the window last offered. */
-static uint32_t window_left(const ss_tcp *t)
-{
-	int32_t w = (int32_t)(t->rcv_wup + t->rcv_wnd - t->rcv_nxt);
-	return w > 0 ? (uint32_t)w : 0;
 }
 
 /* The window offered (rcv_wnd), as the peer reads it: at most 65535
@@ -330,11 +346,43 @@ static uint32_t offered(const ss_tcp *t)
 	return (w >> t->rcv_ws) << t->rcv_ws;
 }
 
+/* The window with the ACK withheld at a = rcv_appack. The peer reads
+   the offer from the ACK it gets: its right edge is a + wnd. The choice:
+   the right edge is the one the buffer allows, rcv_nxt + window_raw (the
+   same as without withholding: the data held, [a, rcv_nxt), are in the
+   buffer already and counted by rmem), so wnd = (rcv_nxt - a) +
+   window_raw; and it never moves left of the edge offered before (RFC
+   793 3.7, RFC 1122 4.2.2.16): wnd >= rcv_wup + rcv_wnd - a. The offer
+   is kept exactly as the peer reads it (at most 65535 scaled, a
+   multiple of the scale: a larger wnd is cut to what 16 bits can say,
+   the do-not-shrink bound rounded up to the scale, as Linux's
+   tcp_select_window ALIGNs it), so rcv_wup = a and rcv_wup + rcv_wnd is
+   the peer's right edge, on which on_data's acceptance, window_left and
+   TS.Recent (rcv_wup: the last ACK sent) rely. */
+static uint32_t window_select_appack(ss_tcp *t)
+{
+	uint32_t a = t->rcv_appack;
+	int32_t c = (int32_t)(t->rcv_wup + t->rcv_wnd - a);
+	uint64_t cur = c > 0 ? (uint64_t)c : 0;
+	uint64_t max = (uint64_t)65535 << t->rcv_ws, unit = (uint64_t)1 << t->rcv_ws;
+	uint64_t w = (uint64_t)(t->rcv_nxt - a) + window_raw(t);
+	if (w > max)
+		w = max;
+	w = w >> t->rcv_ws << t->rcv_ws;
+	if (w < cur)
+		w = (cur + unit - 1) / unit * unit; /* <= max: cur is below an earlier offer */
+	t->rcv_wnd = (uint32_t)w;
+	t->rcv_wup = a;
+	return offered(t);
+}
+
 /* tcp_select_window: never shrink the offer (RFC 793 3.7, RFC 1122
    4.2.2.16), remember it, and say it in 16 bits scaled (RFC 1323 2.3):
    the peer sees it rounded down to a multiple of 2^wscale. */
 static uint32_t window_select(ss_tcp *t)
 {
+	if (t->appack_on)
+		return window_select_appack(t);
 	uint32_t cur = window_left(t), w = window_raw(t);
 	if (w < cur)
 		w = cur;
@@ -384,7 +432,7 @@ static ss_packet *seg_new(ss_tcp *t, uint32_t seq, uint32_t payload)
 	if (!p)
 		return NULL;
 	p->seq = seq;
-	p->ack = t->rcv_nxt;
+	p->ack = ack_of(t);
 	p->wnd = wnd;
 	p->flags = SS_TCP_ACK;
 	p->payload = payload;
@@ -718,12 +766,40 @@ static ss_time probe_interval(const ss_tcp *t)
 	return iv < RTO_MAX ? iv : RTO_MAX;
 }
 
+/* A forward ACK taken (ss_tcp_set_fwd_ack): the bytes written but not
+   sent below it count as sent, snd_nxt = snd_max = ack (no records for
+   them: on_new_ack drops the records below the ACK and needs none for
+   the rest). Beyond what is written, the ACK is taken for write_seq and
+   the writes up to it are discarded (ss_tcp_write). Returns the ACK to
+   process. */
+static uint32_t fwd_take(ss_tcp *t, uint32_t ack)
+{
+	if (seq_gt(ack, t->write_seq)) {
+		if (!t->fwd_skipping || seq_gt(ack, t->fwd_skip))
+			t->fwd_skip = ack;
+		t->fwd_skipping = 1;
+		ack = t->write_seq;
+	}
+	t->snd_nxt = t->snd_max = ack;
+	return ack;
+}
+
 /* tcp_ack. Returns 1 when send-buffer space was freed. */
 static int on_ack(ss_tcp *t, const ss_packet *p)
 {
 	uint32_t ack = p->ack;
-	if (seq_gt(ack, t->snd_max) || seq_lt(ack, t->snd_una))
-		return 0; /* acknowledges nothing sent, or old: tcp_ack ignores it */
+	if (seq_lt(ack, t->snd_una)) {
+		t->st.old_acks++;
+		return 0; /* old: tcp_ack ignores it */
+	}
+	if (seq_gt(ack, t->snd_max)) {
+		/* Acknowledges nothing sent: tcp_ack ignores it (RFC 793 3.9),
+		   unless forward ACKs are taken. */
+		t->st.fwd_acks++;
+		if (!t->fwd_ack_on)
+			return 0;
+		ack = fwd_take(t, ack);
+	}
 	uint32_t prior_in_flight = in_flight(t), prior_packets = packets_out(t);
 	int win_update = 0;
 	/* tcp_may_update_window (RFC 793 3.9, SND.WL1/WL2). */
@@ -820,7 +896,7 @@ static void on_probe(ss_tcp *t)
    traffic). */
 static void on_delack(ss_tcp *t)
 {
-	if (!t->ack_sched)
+	if (!t->ack_sched || t->appack_on)
 		return;
 	t->st.delayed_acks++;
 	send_ack(t);
@@ -976,6 +1052,14 @@ static void delack_schedule(ss_tcp *t)
    out of order; else delay. */
 static void ack_check(ss_tcp *t)
 {
+	if (t->appack_on) {
+		/* The ACK is withheld (ss_tcp_set_appack): none for data
+		   arrival, duplicates, out-of-order or out-of-window segments,
+		   probes; the owed one goes with the next data segment or at
+		   ss_tcp_appack. */
+		t->ack_sched = t->ack_now = 0;
+		return;
+	}
 	if (!t->ack_sched && !t->ack_now)
 		return;
 	if (t->ack_now || !t->c.delack || (t->rcv_nxt - t->rcv_wup > t->pl && window_raw(t) >= t->rcv_wnd) ||
@@ -1024,12 +1108,28 @@ uint32_t ss_tcp_send_space(const ss_tcp *t)
 
 uint32_t ss_tcp_write(ss_tcp *t, uint32_t n)
 {
+	uint32_t skip = 0;
+	if (t->fwd_skipping && t->connected) {
+		/* Bytes a forward ACK covered (fwd_take): the peer has them,
+		   from another sender. Taken and never sent: everything moves
+		   together (nothing is in flight while skipping), no send
+		   space is used. bytes_acked counts them, as it counts what a
+		   forward ACK covers of the written bytes. */
+		skip = umin32(n, t->fwd_skip - t->write_seq);
+		t->write_seq += skip;
+		t->snd_una = t->snd_nxt = t->snd_max = t->write_seq;
+		t->st.fwd_discarded += skip;
+		t->st.bytes_acked += skip;
+		if (t->write_seq == t->fwd_skip)
+			t->fwd_skipping = 0;
+		n -= skip;
+	}
 	uint32_t take = umin32(n, ss_tcp_send_space(t));
 	if (!take)
-		return 0;
+		return skip;
 	t->write_seq += take;
 	push(t);
-	return take;
+	return skip + take;
 }
 
 uint32_t ss_tcp_readable(const ss_tcp *t) { return t->connected ? t->rcv_nxt - t->copied : 0; }
@@ -1056,6 +1156,8 @@ uint32_t ss_tcp_read(ss_tcp *t, uint32_t n)
 	t->copied += take;
 	t->st.bytes_read += take;
 	int now = 0;
+	if (t->appack_on)
+		return take; /* no window update while the ACK is withheld */
 	if (t->c.bsd_winupd) {
 		/* 4.3BSD PRU_RCVD -> tcp_output: a window update only when the
 		   offer would grow by two segments or half the buffer. */
@@ -1129,23 +1231,27 @@ void ss_tcp_free(ss_tcp *t)
 	free(t);
 }
 
-static void establish(ss_tcp *t, const ss_tcp *peer)
+/* The established state against a peer of config pc, sending from snd
+   and receiving from rcv (ss_tcp_connect_pair: both 1). The appack and
+   forward-ACK switches keep their values. */
+static void establish_cfg(ss_tcp *t, const ss_tcp_config *pc, uint32_t snd, uint32_t rcv)
 {
 	for (int k = 0; k < NTMR; k++)
 		tmr_clear(t, k);
 	/* RFC 1323 1.3, 2.2 / RFC 2018 2: an option is on only if both
 	   ends offer it. */
-	t->ts = t->c.timestamps && peer->c.timestamps;
-	t->sack = t->c.sack && peer->c.sack;
+	t->ts = t->c.timestamps && pc->timestamps;
+	t->sack = t->c.sack && pc->sack;
 	ss_tcp_config eff = t->c;
 	eff.timestamps = t->ts;
-	eff.wscale = t->c.wscale && peer->c.wscale;
+	eff.wscale = t->c.wscale && pc->wscale;
 	t->rcv_ws = ss_tcp_wscale(&eff);
 	t->pl = ss_tcp_seg_payload(&eff);
 	t->window_clamp = clamp_of(&eff, t->rcv_ws);
 	t->rcv_ssthresh = ssthresh_of(&eff, t->pl, t->window_clamp);
-	/* Initial sequence numbers 1 (after the handshake, RFC 793 3.3). */
-	t->snd_una = t->snd_nxt = t->snd_max = t->write_seq = 1;
+	t->snd_una = t->snd_nxt = t->snd_max = t->write_seq = snd;
+	t->fwd_skipping = 0;
+	t->fwd_skip = 0;
 	t->seg_lo = t->seg_n = 0;
 	t->cwnd = t->c.init_cwnd;
 	t->ssthresh = UINT32_MAX;  /* RFC 2581 3.1: arbitrarily high */
@@ -1157,7 +1263,7 @@ static void establish(ss_tcp *t, const ss_tcp *peer)
 	t->srtt = t->rttvar = 0;
 	t->rto = t->c.rto_init;
 	t->probe_backoff = 0;
-	t->rcv_nxt = t->rcv_wup = t->copied = 1;
+	t->rcv_nxt = t->rcv_wup = t->copied = t->rcv_appack = rcv;
 	t->nooo = t->ooo_last = 0;
 	t->ooo_bytes = 0;
 	t->rcv_wnd = 0;
@@ -1165,20 +1271,81 @@ static void establish(ss_tcp *t, const ss_tcp *peer)
 	t->quick = t->c.quickack;  /* tcp_incr_quickack on the first data */
 	t->ack_sched = t->ack_now = t->ack_pushed = 0;
 	t->ts_recent = 0;
-	t->snd_wl1 = 1;
+	t->snd_wl1 = rcv; /* the window as of the peer's first segment */
 	t->connected = 1;
 }
 
 void ss_tcp_connect_pair(ss_tcp *a, ss_tcp *b)
 {
-	establish(a, b);
-	establish(b, a);
+	/* Initial sequence numbers 1 (after the handshake, RFC 793 3.3). */
+	establish_cfg(a, &b->c, 1, 1);
+	establish_cfg(b, &a->c, 1, 1);
 	/* Each learns the other's window as the last ACK of the handshake
 	   says it, scaled (ASSUMPTION: the SYNs' unscaled 16-bit windows
 	   are not modelled; cwnd limits the first round anyway). */
 	a->snd_wnd = offered(b);
 	b->snd_wnd = offered(a);
 }
+
+/* ---- a relay's modifications ---- */
+
+/* Turning on starts rcv_appack at rcv_nxt; an ACK owed then (the
+   delayed-ACK timer running) goes at once, as it acknowledges no more
+   than that. Turning off with data withheld ACKs them at once (the
+   reason to withhold is gone; waiting would leave the peer to its
+   RTO). */
+void ss_tcp_set_appack(ss_tcp *t, int on)
+{
+	on = on != 0;
+	if (on == t->appack_on)
+		return;
+	if (on) {
+		t->rcv_appack = t->rcv_nxt;
+		t->appack_on = 1;
+		if (t->connected && t->ack_sched)
+			send_ack(t);
+		return;
+	}
+	t->appack_on = 0;
+	if (t->connected && t->rcv_appack != t->rcv_nxt)
+		send_ack(t);
+}
+
+/* A seq behind rcv_appack does nothing (no ACK); one at it sends the
+   same ACK again (a window update, or a duplicate ACK to the peer if
+   its window is unchanged and data are outstanding). With appack off
+   the ACKs follow the usual rules: nothing to do. */
+void ss_tcp_appack(ss_tcp *t, uint32_t seq)
+{
+	if (!t->connected || !t->appack_on || seq_lt(seq, t->rcv_appack))
+		return;
+	t->rcv_appack = seq_lt(seq, t->rcv_nxt) ? seq : t->rcv_nxt;
+	send_ack(t);
+}
+
+void ss_tcp_seqs_get(const ss_tcp *t, ss_tcp_seqs *s)
+{
+	s->snd_una = t->snd_una;
+	s->snd_nxt = t->snd_max; /* the highest sent (snd_nxt is back at snd_una after a timeout) */
+	s->write_seq = t->write_seq;
+	s->rcv_nxt = t->rcv_nxt;
+	s->rcv_appack = ack_of(t);
+	s->copied = t->copied;
+}
+
+void ss_tcp_restore(ss_tcp *t, const ss_tcp_config *peer, uint32_t snd, uint32_t rcv, uint32_t peer_wnd)
+{
+	establish_cfg(t, peer, snd, rcv);
+	/* establish_cfg left cwnd = init_cwnd, rto = rto_init, no timers,
+	   no records, nothing out of order, the counters as they were. */
+	t->recover = snd;
+	t->snd_wnd = peer_wnd;
+}
+
+/* Turning off stops taking forward ACKs; writes a taken one covers are
+   still discarded (the peer has those bytes: sent again, they would
+   bring forward ACKs only). */
+void ss_tcp_set_fwd_ack(ss_tcp *t, int on) { t->fwd_ack_on = on != 0; }
 
 /* ---- statistics ---- */
 

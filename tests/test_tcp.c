@@ -3,8 +3,9 @@
    second segment, the delayed-ACK timer, Nagle, the advertised window
    with and without scaling, slow start, fast retransmit, NewReno
    partial ACKs, the RTO, random loss, the zero window and its probes,
-   header sizes, no packet leaks, determinism. Each expected value is
-   derived where it is checked. */
+   header sizes, no packet leaks, determinism; a relay's modifications:
+   the withheld ACK (appack) and its window, a restored state, forward
+   ACKs. Each expected value is derived where it is checked. */
 #include <stdint.h>
 #include <string.h>
 
@@ -149,6 +150,18 @@ static void on_deliver(void *ctx, ss_packet *p)
 	ss_tcp_input(e->tcp, p);
 }
 
+/* Side i's engine under c, with the harness's hooks (not connected). */
+static void h_engine(harness *h, int i, const ss_tcp_config *c)
+{
+	char err[256];
+	end *e = &h->e[i];
+	ss_tcp_hooks hk = {.ctx = e, .output = on_output, .xmit_full = on_xmit_full, .readable = on_readable, .writable = on_writable};
+	if (ss_tcp_alloc(&e->tcp, h->sim, i ? "b" : "a", c, h->pool, &hk, err, sizeof err) != SS_OK) {
+		printf("Bail out! %s\n", err);
+		exit(1);
+	}
+}
+
 static void h_init(harness *h, double rate, ss_time prop, double loss, const ss_tcp_config *c0,
 		   const ss_tcp_config *c1, uint64_t seed)
 {
@@ -173,11 +186,7 @@ static void h_init(harness *h, double rate, ss_time prop, double loss, const ss_
 		e->reading = 1;
 		e->hi_end = 1;
 		ss_pktq_init(&e->txq);
-		ss_tcp_hooks hk = {.ctx = e, .output = on_output, .xmit_full = on_xmit_full, .readable = on_readable, .writable = on_writable};
-		if (ss_tcp_alloc(&e->tcp, h->sim, i ? "b" : "a", c[i], h->pool, &hk, err, sizeof err) != SS_OK) {
-			printf("Bail out! %s\n", err);
-			exit(1);
-		}
+		h_engine(h, i, c[i]);
 		ss_link_attach(h->link, i, on_deliver, e);
 	}
 	ss_tcp_connect_pair(h->e[0].tcp, h->e[1].tcp);
@@ -830,9 +839,321 @@ static void test_bsd43(void)
 		 (double)(d.ack_at - d.data_at) / (double)MS);
 }
 
+/* ---- a relay's modifications (ss_tcp_set_appack, ss_tcp_restore,
+   ss_tcp_set_fwd_ack) ---- */
+
+static ss_tcp_seqs seqs(const harness *h, int side)
+{
+	ss_tcp_seqs q;
+	ss_tcp_seqs_get(h->e[side].tcp, &q);
+	return q;
+}
+
+/* The segments an end sends: pure ACKs and data, the last of each kind. */
+typedef struct relaywatch {
+	uint64_t acks[2], data[2];
+	uint32_t ack_ack[2], ack_wnd[2], data_ack[2];
+} relaywatch;
+
+static void watch_relay(harness *h, int side, const ss_packet *p)
+{
+	relaywatch *w = h->ctx;
+	if (p->payload) {
+		w->data[side]++;
+		w->data_ack[side] = p->ack;
+	} else {
+		w->acks[side]++;
+		w->ack_ack[side] = p->ack;
+		w->ack_wnd[side] = p->wnd;
+	}
+}
+
+static void test_appack(void)
+{
+	const uint32_t pl = 1460;
+	ss_tcp_config s = stock(), r = stock();
+	s.init_cwnd = 10; /* six segments leave at once */
+	harness h;
+	h_init(&h, 100e6, 50 * US, 0, &s, &r, 1);
+	relaywatch w = {0};
+	h.watch = watch_relay;
+	h.ctx = &w;
+	ss_tcp_set_appack(h.e[0].tcp, 1);
+	ss_tcp_set_appack(h.e[1].tcp, 1);
+	/* Six segments, the second lost: b gets the first in order and four
+	   out of order, which would bring an ACK and four duplicates (a fast
+	   retransmit at the third) without appack. */
+	h.drop_seq[h.ndrop++] = 1 + pl;
+	h_send(&h, 6 * pl);
+	ss_sim_run_until(h.sim, 1000 * MS);
+	ss_tcp_seqs qa = seqs(&h, 0), qb = seqs(&h, 1);
+	ss_tcp_stats a = stats(&h, 0), b = stats(&h, 1);
+	SS_CHECK(qb.rcv_nxt == 1 + pl && qb.rcv_appack == 1 && b.bytes_read == pl && b.ooo_segs == 4,
+		 "appack: the data arrive (rcv_nxt 1 + 1460, 1460 bytes read, 4 out of order), rcv_appack stays at 1");
+	SS_CHECK(w.acks[1] == 0 && w.data[1] == 0 && b.segs_out == 0,
+		 "appack: the receiver sends no ACK (in order, out of order, after the read)");
+	SS_CHECK(qa.snd_una == 1 && qa.snd_nxt == 1 + 6 * pl && a.segs_in == 0 && a.dupacks_in == 0 &&
+			 a.fast_retrans == 0 && a.timeouts == 0 && a.retrans == 0,
+		 "appack: the sender sees no ACK: snd_una 1, no duplicate ACKs, no fast retransmit, no timeout in 1 s");
+	/* b's data carry rcv_appack (1), not rcv_nxt; a, withholding too,
+	   does not ACK them; a data segment is no duplicate ACK. */
+	SS_CHECK_INT(ss_tcp_write(h.e[1].tcp, 500), 500, "the receiver writes 500 bytes");
+	ss_sim_run_until(h.sim, 1010 * MS);
+	qa = seqs(&h, 0);
+	a = stats(&h, 0);
+	SS_CHECK(w.data[1] == 1 && w.data_ack[1] == 1 && qa.snd_una == 1 && a.dupacks_in == 0,
+		 "appack: a data segment carries rcv_appack (%u), which moves nothing at the sender", w.data_ack[1]);
+	SS_CHECK(qa.rcv_nxt == 501 && qa.rcv_appack == 1 && w.acks[0] == 0 && stats(&h, 0).bytes_read == 500,
+		 "appack: the sender reads the 500 bytes without ACKing them");
+	/* A seq beyond rcv_nxt is taken as rcv_nxt: one pure ACK of 1 + 1460. */
+	ss_tcp_appack(h.e[1].tcp, 1 + 20 * pl);
+	qb = seqs(&h, 1);
+	SS_CHECK(qb.rcv_appack == 1 + pl && w.acks[1] == 1 && w.ack_ack[1] == 1 + pl,
+		 "ss_tcp_appack beyond rcv_nxt stops at it: one ACK of %u", w.ack_ack[1]);
+	ss_sim_run_until(h.sim, 1020 * MS);
+	a = stats(&h, 0);
+	SS_CHECK(seqs(&h, 0).snd_una == 1 + pl && a.dupacks_in == 0 && a.bytes_acked == pl,
+		 "after ss_tcp_appack the sender's snd_una moves to it (1 + 1460)");
+	ss_tcp_appack(h.e[1].tcp, 1);
+	SS_CHECK(seqs(&h, 1).rcv_appack == 1 + pl && w.acks[1] == 1, "ss_tcp_appack behind rcv_appack does nothing");
+	/* Turned off, a ACKs the 500 bytes it withheld at once; b withholds
+	   nothing (rcv_appack = rcv_nxt), so it sends nothing. The lost
+	   segment then goes again at the RTO (no duplicate ACKs came for
+	   it), and the rest is ACKed as usual. */
+	ss_tcp_set_appack(h.e[0].tcp, 0);
+	ss_tcp_set_appack(h.e[1].tcp, 0);
+	SS_CHECK(w.acks[0] == 1 && w.ack_ack[0] == 501 && w.acks[1] == 1 && seqs(&h, 1).rcv_appack == seqs(&h, 1).rcv_nxt,
+		 "appack off: the withheld ACK goes at once (501), none when nothing is withheld");
+	ss_tcp_stats st[2];
+	size_t live = h_finish(&h, st);
+	SS_CHECK(st[1].bytes_read == 6 * pl && st[0].bytes_acked == 6 * pl && st[1].bytes_acked == 500 &&
+			 st[0].timeouts == 1 && st[0].fast_retrans == 0 && live == 0,
+		 "appack off: the lost segment is repaired by one timeout, all read and ACKed, no leaks");
+}
+
+/* The window offered with the ACK withheld: from rcv_appack, it counts
+   the data held, so the right edge is rcv_nxt + what the free buffer
+   offers, and it never moves left. A receive buffer of 16384 bytes
+   offers 3/4 of it, 12288, down to the MSS: 11680 = 8 segments. */
+static void test_appack_window(void)
+{
+	const uint32_t pl = 1460;
+	ss_tcp_config s = stock(), r = stock();
+	s.init_cwnd = 10;
+	r.rcvbuf = 16384;
+	harness h;
+	h_init(&h, 100e6, 50 * US, 0, &s, &r, 1);
+	relaywatch w = {0};
+	h.watch = watch_relay;
+	h.ctx = &w;
+	ss_tcp_set_appack(h.e[1].tcp, 1);
+	h.e[1].reading = 0;
+	h.drop_seq[h.ndrop++] = 1 + 8 * pl; /* the ninth segment */
+	h_send(&h, 10 * pl);
+	ss_sim_run_until(h.sim, 20 * MS);
+	SS_CHECK(seqs(&h, 1).rcv_nxt == 1 + 8 * pl && seqs(&h, 0).snd_nxt == 1 + 8 * pl && w.acks[1] == 0,
+		 "appack window: the sender fills the 11680-byte window, unacknowledged");
+	/* ACK 1 + 2 * 1460: 6 segments held (8760 bytes) + what the free
+	   16384 - 11680 = 4704 bytes offer (3/4: 3528, down to the MSS: 2920)
+	   = 11680: the right edge 1 + 10 * 1460. */
+	ss_tcp_appack(h.e[1].tcp, 1 + 2 * pl);
+	SS_CHECK(w.ack_ack[1] == 1 + 2 * pl && w.ack_wnd[1] == 11680,
+		 "appack window: the window counts from rcv_appack, the held data included (%u)", w.ack_wnd[1]);
+	/* The sender may send two more segments; the first is lost, the
+	   second is queued out of order. */
+	ss_sim_run_until(h.sim, 40 * MS);
+	SS_CHECK(seqs(&h, 0).snd_nxt == 1 + 10 * pl && stats(&h, 1).ooo_segs == 1,
+		 "appack window: the sender sends up to the right edge (1 + 10 * 1460)");
+	/* ACK 1 + 4 * 1460: 4 held + the free 16384 - 9 * 1460 = 3244 bytes
+	   (3/4: 2433, down to the MSS: 1460) = 7300 would pull the right edge
+	   back to 1 + 9 * 1460, below the 1 + 10 * 1460 offered (whose last
+	   segment b holds out of order): RFC 793's do-not-shrink keeps it,
+	   6 * 1460 = 8760. */
+	ss_tcp_appack(h.e[1].tcp, 1 + 4 * pl);
+	SS_CHECK(w.ack_ack[1] == 1 + 4 * pl && w.ack_wnd[1] == 8760 && w.acks[1] == 2,
+		 "appack window: the right edge never moves left (window %u)", w.ack_wnd[1]);
+	/* The reader empties the buffer: no window update while withholding. */
+	SS_CHECK_INT(ss_tcp_read(h.e[1].tcp, UINT32_MAX), 8 * pl, "appack window: the reader takes the 8 segments in order");
+	ss_sim_run_until(h.sim, 60 * MS);
+	SS_CHECK(w.acks[1] == 2 && w.data[1] == 0, "appack window: no window update after the read");
+	/* ACK 1 + 8 * 1460: nothing held; the free 16384 - 1460 (the
+	   out-of-order segment) = 14924 bytes offer 3/4: 11193, down to the
+	   MSS: 10220. */
+	ss_tcp_appack(h.e[1].tcp, UINT32_MAX / 2);
+	SS_CHECK(w.ack_ack[1] == 1 + 8 * pl && w.ack_wnd[1] == 10220,
+		 "appack window: ACK at rcv_nxt, the free buffer's window (%u)", w.ack_wnd[1]);
+	ss_tcp_set_appack(h.e[1].tcp, 0);
+	h.e[1].reading = 1;
+	ss_tcp_stats st[2];
+	size_t live = h_finish(&h, st);
+	SS_CHECK(st[1].bytes_read == 10 * pl && st[0].bytes_acked == 10 * pl && live == 0,
+		 "appack window: after appack off all is read and ACKed, no leaks");
+}
+
+/* Both ends restored at mirror-image numbers: a bulk transfer runs with
+   the sequence numbers imposed. On reused engines (after a transfer
+   from connect_pair): the counters stay. */
+static void test_restore(void)
+{
+	ss_tcp_config c = stock();
+	harness h;
+	h_init(&h, 100e6, 50 * US, 0, &c, &c, 1);
+	h_send(&h, 100000);
+	ss_sim_run(h.sim);
+	/* The window b offers, as connect_pair gives it: 64240 (the empty
+	   stock buffer's). */
+	const uint32_t wnd = 64240;
+	ss_tcp_restore(h.e[0].tcp, &c, 1000001, 5001, wnd);
+	ss_tcp_restore(h.e[1].tcp, &c, 5001, 1000001, wnd);
+	ss_tcp_seqs qa = seqs(&h, 0), qb = seqs(&h, 1);
+	SS_CHECK(qa.snd_una == 1000001 && qa.snd_nxt == 1000001 && qa.write_seq == 1000001 && qa.rcv_nxt == 5001 &&
+			 qa.rcv_appack == 5001 && qa.copied == 5001,
+		 "restore: snd_una = snd_nxt = write_seq = 1000001, rcv_nxt = rcv_appack = copied = 5001");
+	SS_CHECK(qb.snd_una == 5001 && qb.write_seq == 5001 && qb.rcv_nxt == 1000001 && qb.copied == 1000001,
+		 "restore: the peer at the mirror image");
+	ss_tcp_stats a = stats(&h, 0);
+	SS_CHECK(a.cwnd == 3 * 1460 && a.rto_us == 3000000 && a.peer_wnd == wnd && a.bytes_acked == 100000,
+		 "restore: cwnd init_cwnd, RTO rto_init, the peer's window; the counters kept");
+	h.e[0].written = 0;
+	h_send(&h, 500000);
+	ss_sim_run(h.sim);
+	qa = seqs(&h, 0);
+	qb = seqs(&h, 1);
+	SS_CHECK(qa.snd_una == 1000001 + 500000 && qa.snd_nxt == qa.snd_una && qb.rcv_nxt == 1000001 + 500000 &&
+			 qb.copied == qb.rcv_nxt,
+		 "restore: 500000 bytes later snd_una = rcv_nxt = 1500001");
+	ss_tcp_stats st[2];
+	size_t live = h_finish(&h, st);
+	SS_CHECK(st[0].bytes_acked == 600000 && st[1].bytes_read == 600000 && st[0].retrans == 0 && live == 0,
+		 "restore: 100000 + 500000 bytes ACKed and read, no retransmission, no leaks");
+
+	/* Sequence numbers that wrap: from 2^32 - 67295, 1000000 bytes end
+	   at 1000000 - 67295 = 932705. */
+	const uint32_t isn = UINT32_C(4294900001);
+	h_init(&h, 100e6, 50 * US, 0, &c, &c, 1);
+	ss_tcp_restore(h.e[0].tcp, &c, isn, 1, wnd);
+	ss_tcp_restore(h.e[1].tcp, &c, 1, isn, wnd);
+	h_send(&h, 1000000);
+	ss_sim_run(h.sim);
+	qa = seqs(&h, 0);
+	qb = seqs(&h, 1);
+	live = h_finish(&h, st);
+	SS_CHECK(qa.snd_una == 932705 && qb.rcv_nxt == 932705 && st[1].bytes_read == 1000000 && st[0].retrans == 0 &&
+			 live == 0,
+		 "restore: across the sequence wrap, snd_una = rcv_nxt = 932705, all read");
+}
+
+/* The dead relay's sender a sends two segments, which b receives (b's
+   rcv_nxt 1 + 2 * 1460). A mirror m, with an initial window of one
+   segment, is restored at a's state before it sent (snd 1, rcv 1, b
+   has sent nothing) and the application writes `first` bytes again:
+   its first segment reaches b as a duplicate, and b answers with its
+   rcv_nxt, beyond m's snd_nxt (1 + 1460). */
+static void fwd_setup(harness *h, int fwd, uint32_t first)
+{
+	const uint32_t pl = 1460;
+	ss_tcp_config c = stock(), m = stock();
+	m.init_cwnd = 1;
+	h_init(h, 100e6, 50 * US, 0, &c, &c, 1);
+	h_send(h, 2 * pl);
+	ss_sim_run(h->sim);
+	uint32_t wnd = stats(h, 0).peer_wnd;
+	ss_tcp_free(h->e[0].tcp);
+	h_engine(h, 0, &m);
+	ss_tcp_set_fwd_ack(h->e[0].tcp, fwd); /* before the restore: it keeps the switch */
+	ss_tcp_restore(h->e[0].tcp, &c, 1, 1, wnd);
+	h->e[0].written = 0;
+	h_send(h, first);
+}
+
+static void test_fwd_ack(void)
+{
+	const uint32_t pl = 1460;
+	harness h;
+	ss_tcp_stats st[2];
+
+	/* Off (RFC 793): the forward ACK is ignored. m's segment goes again
+	   at each RTO, 3 s (rto_init) and 3 + 6 s after it was sent, each
+	   answered with the same forward ACK: in 10 s 3 forward ACKs, 2
+	   timeouts, snd_una still 1: deadlock. */
+	fwd_setup(&h, 0, 2 * pl);
+	ss_time t0 = ss_sim_now(h.sim);
+	SS_CHECK_INT(seqs(&h, 1).rcv_nxt, 1 + 2 * pl, "forward ACK: b holds the dead sender's two segments");
+	ss_sim_run_until(h.sim, t0 + 10 * SS_PS_PER_S);
+	ss_tcp_stats m = stats(&h, 0);
+	SS_CHECK(seqs(&h, 0).snd_una == 1 && m.fwd_acks == 3 && m.timeouts == 2 && m.retrans == 2 && m.bytes_acked == 0,
+		 "forward ACKs ignored: in 10 s snd_una stays 1 (fwd_acks %llu, timeouts %llu, retrans %llu)",
+		 (unsigned long long)m.fwd_acks, (unsigned long long)m.timeouts, (unsigned long long)m.retrans);
+	/* Turned on, the next retransmission's answer (at 3 + 6 + 12 s) ends
+	   it: Loss is left (the ACK is beyond recover). */
+	ss_tcp_set_fwd_ack(h.e[0].tcp, 1);
+	ss_sim_run(h.sim);
+	m = stats(&h, 0);
+	SS_CHECK(seqs(&h, 0).snd_una == 1 + 2 * pl && m.fwd_acks == 4 && m.timeouts == 3 && m.bytes_acked == 2 * pl,
+		 "forward ACKs taken after the deadlock: the 4th ends it at the 3rd timeout");
+	size_t live = h_finish(&h, st);
+	SS_CHECK(st[1].bytes_read == 2 * pl && live == 0, "b reads the two segments once; no leaks");
+
+	/* On: the first forward ACK takes the unsent second segment as sent
+	   and acknowledged: snd_una 1 + 2 * 1460 one RTT after the start,
+	   one data segment sent, no timeout. */
+	fwd_setup(&h, 1, 2 * pl);
+	t0 = ss_sim_now(h.sim);
+	ss_sim_run_until(h.sim, t0 + 10 * MS);
+	ss_tcp_seqs q = seqs(&h, 0);
+	m = stats(&h, 0);
+	SS_CHECK(q.snd_una == 1 + 2 * pl && q.snd_nxt == 1 + 2 * pl && m.fwd_acks == 1 && m.data_segs_out == 1 &&
+			 m.timeouts == 0 && m.retrans == 0 && m.bytes_acked == 2 * pl && m.fwd_discarded == 0,
+		 "forward ACK taken: snd_una 1 + 2 * 1460 within 10 ms, one segment sent");
+	/* The stream goes on: 3 segments more reach b. An ACK below snd_una
+	   (hand-made) is counted and ignored. */
+	h.e[0].total += 3 * pl;
+	app_write(&h.e[0]);
+	ss_sim_run_until(h.sim, t0 + 20 * MS);
+	ss_packet *p = ss_pktpool_get(h.pool);
+	SS_MUST(p ? SS_OK : SS_ENOMEM);
+	p->seq = 1;
+	p->ack = 1 + pl;
+	p->wnd = stats(&h, 0).peer_wnd;
+	p->flags = SS_TCP_ACK;
+	ss_tcp_input(h.e[0].tcp, p);
+	m = stats(&h, 0);
+	SS_CHECK(seqs(&h, 0).snd_una == 1 + 5 * pl && seqs(&h, 1).rcv_nxt == 1 + 5 * pl && m.old_acks == 1 &&
+			 m.dupacks_in == 0,
+		 "after it the stream goes on (snd_una 1 + 5 * 1460); an old ACK is counted (old_acks 1) and ignored");
+	live = h_finish(&h, st);
+	SS_CHECK(st[1].bytes_read == 5 * pl && live == 0, "b reads 5 segments once; no leaks");
+
+	/* m wrote one segment when the forward ACK of two comes: it is
+	   taken for write_seq (1 + 1460) and the next 1460 bytes written are
+	   discarded: of a write of two segments the first is taken unsent,
+	   the second is sent (1 + 2 * 1460 on) and acknowledged. */
+	fwd_setup(&h, 1, pl);
+	t0 = ss_sim_now(h.sim);
+	ss_sim_run_until(h.sim, t0 + 10 * MS);
+	q = seqs(&h, 0);
+	SS_CHECK(q.snd_una == 1 + pl && q.write_seq == 1 + pl && stats(&h, 0).fwd_acks == 1,
+		 "a forward ACK beyond write_seq is taken for write_seq (1 + 1460)");
+	uint32_t took = ss_tcp_write(h.e[0].tcp, 2 * pl);
+	q = seqs(&h, 0);
+	m = stats(&h, 0);
+	SS_CHECK(took == 2 * pl && m.fwd_discarded == pl && q.snd_una == 1 + 2 * pl && q.snd_nxt == 1 + 3 * pl &&
+			 q.write_seq == 1 + 3 * pl,
+		 "a write of two segments: both taken, the first discarded (fwd_discarded %llu), the second sent",
+		 (unsigned long long)m.fwd_discarded);
+	ss_sim_run_until(h.sim, t0 + 20 * MS);
+	q = seqs(&h, 0);
+	m = stats(&h, 0);
+	SS_CHECK(q.snd_una == 1 + 3 * pl && seqs(&h, 1).rcv_nxt == 1 + 3 * pl && m.data_segs_out == 2 &&
+			 m.bytes_acked == 3 * pl && m.retrans == 0,
+		 "the rest is acknowledged: snd_una 1 + 3 * 1460, two data segments sent in all");
+	live = h_finish(&h, st);
+	SS_CHECK(st[1].bytes_read == 3 * pl && live == 0, "b reads 3 segments once; no leaks");
+}
+
 int main(void)
 {
-	ss_test_plan(68);
+	ss_test_plan(104);
 	test_config();
 	test_link_limited();
 	test_rcv_ssthresh();
@@ -845,5 +1166,9 @@ int main(void)
 	test_loss();
 	test_zero_window();
 	test_bsd43();
+	test_appack();
+	test_appack_window();
+	test_restore();
+	test_fwd_ack();
 	return ss_test_done();
 }
