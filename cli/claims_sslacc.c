@@ -415,14 +415,14 @@ static void relay(ctx *c)
 	int abs_ok = 0, rel_ok = 0, n = 0;
 	double abs_lag = 0, rel_lag = 0;
 	for (int x = 8; x <= 56; x += 8) {
-		double a = pt(c, "race", "SSLACC: absolute sequence numbers", "completed", x),
+		double a = pt(c, "race", "SSLACC: absolute updates", "completed", x),
 		       r = pt(c, "race", "relative updates", "completed", x);
 		if (!isfinite(a) || !isfinite(r))
 			continue;
 		n++;
 		abs_ok += a > 0;
 		rel_ok += r > 0;
-		abs_lag = fmax(abs_lag, pt(c, "race", "SSLACC: absolute sequence numbers", "mirror_lag", x));
+		abs_lag = fmax(abs_lag, pt(c, "race", "SSLACC: absolute updates", "mirror_lag", x));
 		rel_lag = fmax(rel_lag, pt(c, "race", "relative updates", "mirror_lag", x));
 	}
 	ss_claims_output(c->k, "S01-C18", n == 7 && abs_ok == n && abs_lag == 0 && rel_lag > 0 && rel_ok < n,
