@@ -68,7 +68,7 @@
 #define U_HDR 28        /* UDP/IP around a cluster message */
 #define U_UPD 160       /* an update: as sslcluster's (the 4-tuple, cipher state, next state) */
 #define U_ACK 16
-#define U_DATA 1400     /* data an update frame carries (a partial record's) */
+#define U_DATA 1300     /* data an update frame carries (a partial record's): with U_HDR and U_UPD within the MTU */
 #define MAXREC 32768    /* the largest record the relay accepts (sec. 5.5: some implementations send 32K) */
 
 enum { DIR_UP, DIR_DOWN };
@@ -182,7 +182,6 @@ struct model {
 	int done, reset, crashed, restored;
 	ss_time t_done, t_crash, t_restore;
 	uint64_t updates, upd_bytes, partials, mac_errors, corrupt, rsts, lag_max;
-	uint64_t zsame, zdiff;
 	uint64_t relay_dup, relay_old, fwd_acks, fwd_disc;
 	upd *all;  /* every update made (freed at the end) */
 	int frag;  /* the object of a partial record's leading data frames */
@@ -214,6 +213,8 @@ static void frame(ss_segment *g, int from, int to, void *obj, uint32_t len)
 		ss_fatal(SS_LOC, "sslrelay: a frame of %u bytes refused", len);
 }
 
+/* Frames carry the engines' segments: IP bytes are the TCP segment's
+   (len) and a 20-byte IP header. */
 static void client_out(void *ctx, ss_packet *p)
 {
 	model *m = ctx;
@@ -480,7 +481,7 @@ static void send_update(node *n, upd *u, uint32_t data)
 	upd_keep(m, u);
 	n->nupd++;
 	m->updates++;
-	m->upd_bytes += U_HDR + U_UPD + data;
+	m->upd_bytes += (uint64_t)U_HDR * (data > U_DATA ? (data + U_DATA - 1) / U_DATA : 1) + U_UPD + data;
 	u->size = u->kind == U_PART ? data : u->size;
 	job(n, m->t_upd, upd_sent, (uint64_t)(uintptr_t)u);
 }
