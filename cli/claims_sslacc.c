@@ -61,10 +61,10 @@ static const ss_claims_known known[] = {
 		"paths is 60-100 us: the paper's 'much faster' needs a cheaper relay or a costlier cluster path, the gap "
 		"of S01-C3"},
 	{.id = "S01-C25/infrequent",
-	 .why = "at 12 KB records the relay takes more partial ACKs than records: the client's 500 ms timer fires "
-		"three times (a record waits for the server's 200 ms delayed ACK, then its update, before the client is "
+	 .why = "at 12 KB records the relay takes more partial ACKs than records: the client retransmits "
+		"three times, its 500 ms timer running out (a record waits for the server's 200 ms delayed ACK, then its update, before the client is "
 		"ACKed) and each time its window restarts at one segment (4.3BSD slow start), below a record, until "
-		"partial ACKs have opened it again; at 1-8 KB and 16 KB records the timer fires at most twice and "
+		"partial ACKs have opened it again; at 1-8 KB and 16 KB records it retransmits at most twice and "
 		"partial ACKs are fewer than records"},
 	{.id = "S01-C9/one-unit",
 	 .why = "the paper names no cipher; the model's records use 3DES-EDE-CBC with SHA-1 (as its handshakes), "
