@@ -110,6 +110,39 @@ static double peak_at(ctx *c, const char *fig, double *peak)
 	return at;
 }
 
+/* A node joins a loaded cluster of N - 1 (figure join, beyond the
+   paper's measurements): the master moves it an even share of the
+   buckets, no connection is lost, and the cluster then runs as one of
+   N nodes from the start (within CAPACITY: rate_after counts from 1 s
+   after the last move, a shorter window, one connection more or less
+   at each node's edges). */
+static void join(ctx *c)
+{
+	const char *j = "a node joins at 2 s", *f = "all from the start";
+	int ok = 1, seen = 0;
+	double worst = 0, lo = INFINITY, hi = -INFINITY, slow = 0;
+	for (int n = 2; n <= 7; n++) {
+		double l = pt(c, "join", j, "lost", n), u = pt(c, "join", j, "unfinished", n), mv = pt(c, "join", j, "moved", n),
+		       r = pt(c, "join", j, "rate_after", n), r0 = pt(c, "join", f, "rate_after", n),
+		       ms = pt(c, "join", j, "rebalance_ms", n);
+		if (!isfinite(l) || !isfinite(u) || !isfinite(mv) || !isfinite(r) || !isfinite(r0) || !isfinite(ms) || !(r0 > 0)) {
+			ok = 0;
+			continue;
+		}
+		seen++;
+		double d = r / r0 - 1;
+		ok &= l + u == 0 && mv == floor(1024.0 / n) && fabs(d) <= CAPACITY;
+		worst = fmax(worst, l + u);
+		lo = fmin(lo, d);
+		hi = fmax(hi, d);
+		slow = fmax(slow, ms);
+	}
+	ss_claims_output(c->k, "S01-RB/join", ok && seen == 6,
+			 "a node joining a loaded cluster of 1 to 6: it gets 1024 / N buckets within %.0f ms, %g connections "
+			 "lost, and the cluster then runs %+.1f%% to %+.1f%% of one of N nodes from the start",
+			 slow, worst, lo * 100, hi * 100);
+}
+
 /* Active session failover (sec. 1: the remaining nodes "take over all
    connections that terminated on that node with no interruption in
    service"), against the conventional array (sec. 1: "the connections
@@ -568,6 +601,7 @@ static void checks(ctx *c)
 					"node hears every frame and drops the others' (its structure)");
 	bulk(c);
 	failover(c);
+	join(c);
 	protocol(c);
 	relay(c);
 }

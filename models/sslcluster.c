@@ -43,7 +43,9 @@
    state in every checkpoint (proto/ss_sslrec.h; S01-C12, C24).
 
    Faults: nodes crash (at a time, at random times, or right after a
-   connection's step) or go mute (up, ACKing nothing: S01-C19). The
+   connection's step) or go mute (up, ACKing nothing: S01-C19); nodes
+   join a loaded cluster, and the master moves them an even share of
+   the buckets, each when it is quiet. The
    others detect a crash by missed keepalives; the master deals the dead
    node's buckets to the live ones; a mirror restores each of its
    connections from the last update it applied and does the step after
@@ -299,7 +301,12 @@ struct model {
 	const char *cipher;
 	ss_time fail_at, fail_spread, keepalive, rto, restore;
 	int miss;
-	ss_time taken_at; /* when the takeover ran (0: none) */
+	ss_time taken_at; /* when the takeover ran, or the rebalancing ended (0: none) */
+	/* joining nodes and the master's rebalancing */
+	int join_k, nmove;
+	ss_time join_at, rebal_end;
+	int move_b[NBUCKETS], move_to[NBUCKETS];
+	uint64_t moved;
 	uint64_t tgen;
 	/* window */
 	ss_time win;
@@ -1368,6 +1375,77 @@ static void takeover(ss_sim *sim, void *ctx, uint64_t arg)
 	}
 }
 
+/* ---- joining and rebalancing ---- */
+
+/* The master moves the buckets it chose when they are quiet: no
+   connection in progress hashes into them, so none changes relay
+   (ASSUMPTION: the paper says the master moves buckets "to rebalance
+   cluster load" and no more; a quiet bucket needs no state handed
+   over). It looks again at every keepalive until all have moved. */
+static void rebalance(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)arg;
+	model *m = ctx;
+	static const uint8_t none = 0;
+	uint8_t busy[NBUCKETS];
+	memset(busy, none, sizeof busy);
+	for (size_t i = 0; i < m->npool; i++)
+		if (m->pool[i]->active)
+			busy[m->pool[i]->bucket] = 1;
+	int left = 0;
+	for (int k = 0; k < m->nmove; k++) {
+		int b = m->move_b[k];
+		if (b < 0)
+			continue;
+		if (busy[b] || !m->nodes[m->move_to[k]].member) {
+			left += m->nodes[m->move_to[k]].member;
+			continue;
+		}
+		m->owner[b] = m->move_to[k];
+		m->move_b[k] = -1;
+		m->moved++;
+	}
+	if (left) {
+		ss_sim_after(sim, m->keepalive, rebalance, m, 0);
+		return;
+	}
+	m->rebal_end = ss_sim_now(sim);
+	m->taken_at = m->rebal_end; /* rate_after counts the cluster as rebalanced */
+	m->after_done = 0;
+}
+
+/* The joining nodes are members from now: they mirror every checkpoint
+   made from here on, and the master chooses the buckets to give them,
+   the surplus of each member over an even share (1024 / N, the first
+   1024 mod N members one more) in bucket order, dealt in turn. */
+static void join(ss_sim *sim, void *ctx, uint64_t arg)
+{
+	(void)arg;
+	model *m = ctx;
+	int have[MAX_NODES] = {0}, want[MAX_NODES];
+	for (int i = m->n - m->join_k; i < m->n; i++)
+		m->nodes[i].alive = m->nodes[i].member = 1;
+	for (int b = 0; b < NBUCKETS; b++)
+		have[m->owner[b]]++;
+	for (int i = 0; i < m->n; i++)
+		want[i] = NBUCKETS / m->n + (i < NBUCKETS % m->n);
+	m->nmove = 0;
+	for (int b = 0, j = 0; b < NBUCKETS; b++) {
+		int o = m->owner[b];
+		if (have[o] <= want[o])
+			continue;
+		while (have[m->n - m->join_k + j] >= want[m->n - m->join_k + j])
+			j = (j + 1) % m->join_k;
+		int to = m->n - m->join_k + j;
+		have[o]--;
+		have[to]++;
+		m->move_b[m->nmove] = b;
+		m->move_to[m->nmove++] = to;
+		j = (j + 1) % m->join_k;
+	}
+	rebalance(sim, m, 0);
+}
+
 /* ---- the relay's steps ---- */
 
 static void step_do(node *n, job *j);
@@ -1677,6 +1755,10 @@ static const ss_param_def sc_params[] = {
 	 .help = "a crash at an exact moment instead of fail_nodes at fail_at: the owner of connection fail_conn crashes right after that connection's step: synack (the relay's SYN-ACK), flight (ServerHello to ServerHelloDone), server-ack (the ACK of the server's SYN-ACK), finished (the relay's Finished), request (the request written to the server), response (the response's record), close"},
 	{.name = "fail_conn", .type = SS_PARAM_INT, .def = "100", .min = 0, .max = 1000000000, .unit = "",
 	 .help = "the connection (numbered from 0 in the order the clients open them) whose step fail_step triggers the crash"},
+	{.name = "join_nodes", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = MAX_NODES - 1, .unit = "nodes",
+	 .help = "the last join_nodes nodes are outside the cluster at the start (a new or a repaired node) and join at join_at; the master then moves buckets to them (S01-001: it moves buckets to rebalance the load)"},
+	{.name = "join_at", .type = SS_PARAM_REAL, .def = "2", .min = 0, .max = 1e6, .unit = "s",
+	 .help = "when they join, in simulated seconds from the start"},
 	{.name = "fail_mode", .type = SS_PARAM_STRING, .def = "crash", .unit = "",
 	 .help = "crash: the nodes stop; mute: they stay up and keep their keepalives but ACK no update (S01-C19)"},
 	{.name = "fingered_ack", .type = SS_PARAM_BOOL, .def = "true", .unit = "",
@@ -1726,6 +1808,8 @@ static const ss_metric_def sc_metrics[] = {
 	{.name = "failover_max_ms", .unit = "ms", .help = "the longest affected connection"},
 	{.name = "rate_after", .unit = "1/s", .help = "connections completed per second from 1 s after the last takeover to the end (without a failure: over the window; 0 if the window ends first)"},
 	{.name = "retransmits", .unit = "frames", .help = "the peers' TCP retransmissions"},
+	{.name = "moved", .unit = "buckets", .help = "buckets the master moved to joining nodes"},
+	{.name = "rebalance_ms", .unit = "ms", .help = "from the join to the last bucket moved (0: no join)"},
 };
 
 static void sc_destroy(void *st)
@@ -1819,6 +1903,8 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	m->aggregate = ss_params_bool(p, "aggregate");
 	m->clients = (int)ss_params_int(p, "clients");
 	m->fail_k = (int)ss_params_int(p, "fail_nodes");
+	m->join_k = (int)ss_params_int(p, "join_nodes");
+	m->join_at = ss_time_from_s(ss_params_real(p, "join_at"));
 	m->fail_at = ss_time_from_s(ss_params_real(p, "fail_at")) + ss_time_from_us((double)ss_params_int(p, "fail_offset_us"));
 	m->fingered = ss_params_bool(p, "fingered_ack");
 	m->first_law = ss_params_bool(p, "first_law");
@@ -1892,6 +1978,14 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 			ss_errbuf(err, errlen, "cipher: %s", e);
 			goto fail;
 		}
+	}
+	if (m->join_k && (m->join_k >= m->n || m->fail_k || *fs || m->mute)) {
+		ss_errbuf(err, errlen,
+			  m->join_k >= m->n ? "join_nodes %d of %d nodes: at least one must be in the cluster from the start"
+					    : "join_nodes %d: joining with failures is not modelled",
+			  m->join_k, m->n);
+		rc = SS_EINVAL;
+		goto fail;
 	}
 	if (m->nrec && m->fail_k) {
 		ss_errbuf(err, errlen, "fail_nodes %d with fetch_kb %g: failover during bulk transfers is not modelled", m->fail_k,
@@ -1980,12 +2074,12 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 			goto fail;
 	}
 	for (int b = 0; b < NBUCKETS; b++)
-		m->owner[b] = b % m->n; /* the master deals the buckets in turn */
+		m->owner[b] = b % (m->n - m->join_k); /* the master deals the buckets in turn */
 	for (int i = 0; i < m->n; i++) {
 		node *n = &m->nodes[i];
 		n->m = m;
 		n->idx = i;
-		n->alive = n->member = 1;
+		n->alive = n->member = i < m->n - m->join_k; /* joining nodes come later */
 		char nm[48];
 		snprintf(nm, sizeof nm, "node%d.cpu", i);
 		if ((rc = ss_cpu_pool_alloc(&n->cpu, sim, nm, 1, 0)) != SS_OK)
@@ -2035,6 +2129,8 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	ss_sim_set_workload_limit(sim, lim);
 	for (int k = 0; k < m->clients; k++)
 		client_start(m, k);
+	if (m->join_k)
+		ss_sim_after(sim, m->join_at, join, m, 0);
 	/* The failures: the last fail_nodes nodes at fail_at or, with a
 	   spread, that many chosen at random, each at its own time. */
 	if (m->fail_k && !(m->fail_spread > 0)) {
@@ -2138,6 +2234,8 @@ static void sc_collect(void *st, ss_metrics *out)
 	}
 	ss_metrics_set(out, "rate_after", "1/s", rate);
 	ss_metrics_set(out, "retransmits", "frames", (double)m->rexmits);
+	ss_metrics_set(out, "moved", "buckets", (double)m->moved);
+	ss_metrics_set(out, "rebalance_ms", "ms", m->rebal_end ? ss_time_to_s(m->rebal_end - m->join_at) * 1e3 : 0);
 }
 
 static double sc_progress(void *st) { return (double)((model *)st)->total_done; }
