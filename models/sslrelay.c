@@ -80,6 +80,16 @@ enum { U_REC, U_PART, U_PREWRITE, U_RECACK };
 typedef struct model model;
 typedef struct node node;
 
+/* A piece of work on a node's thread. */
+typedef void (*job_fn)(node *n, uint64_t arg);
+typedef struct jobev {
+	node *n;
+	uint32_t epoch;
+	job_fn fn;
+	uint64_t arg;
+	struct jobev *next, *all; /* the free list; every one made (freed at the end) */
+} jobev;
+
 /* A cluster update in flight, or its ACK (the same object returns). */
 typedef struct upd {
 	int kind, from, ack, rec;
@@ -184,6 +194,7 @@ struct model {
 	uint64_t updates, upd_bytes, partials, mac_errors, corrupt, rsts, lag_max;
 	uint64_t relay_dup, relay_old, fwd_acks, fwd_disc;
 	upd *all;  /* every update made (freed at the end) */
+	jobev *jfree, *jall;
 	int frag;  /* the object of a partial record's leading data frames */
 };
 
@@ -398,34 +409,38 @@ static void server_rx(void *ctx, int to, int from, void *obj, uint32_t len)
 
 /* ---- the nodes' threads ---- */
 
-typedef void (*job_fn)(node *n, uint64_t arg);
-typedef struct jobev {
-	node *n;
-	uint32_t epoch;
-	job_fn fn;
-	uint64_t arg;
-} jobev;
-
 static void job_run(ss_sim *sim, void *ctx, uint64_t arg)
 {
 	(void)sim, (void)arg;
 	jobev *j = ctx;
+	model *m = j->n->m;
 	if (j->n->alive && j->epoch == j->n->epoch)
 		j->fn(j->n, j->arg);
-	free(j);
+	j->next = m->jfree;
+	m->jfree = j;
 }
 
 /* Work of `cost` on n's thread, after what it has queued. */
 static void job(node *n, ss_time cost, job_fn fn, uint64_t arg)
 {
-	jobev *j = malloc(sizeof *j);
-	if (!j)
-		ss_fatal(SS_LOC, "sslrelay: out of memory");
+	model *m = n->m;
+	jobev *j = m->jfree;
+	if (j) {
+		m->jfree = j->next;
+	} else {
+		if (!(j = malloc(sizeof *j)))
+			ss_fatal(SS_LOC, "sslrelay: out of memory");
+		j->all = m->jall;
+		m->jall = j;
+	}
 	ss_time now = ss_sim_now(n->m->sim);
 	if (n->busy < now)
 		n->busy = now;
 	n->busy += cost;
-	*j = (jobev){.n = n, .epoch = n->epoch, .fn = fn, .arg = arg};
+	j->n = n;
+	j->epoch = n->epoch;
+	j->fn = fn;
+	j->arg = arg;
 	ss_sim_at(n->m->sim, n->busy, job_run, j, 0);
 }
 
@@ -1242,6 +1257,11 @@ static void sr_destroy(void *st)
 		upd *u = m->all;
 		m->all = u->next;
 		free(u);
+	}
+	while (m->jall) {
+		jobev *j = m->jall;
+		m->jall = j->all;
+		free(j);
 	}
 	free(m->plain);
 	free(m->cw);
