@@ -113,6 +113,7 @@ enum {
 enum {
 	J_CH, J_SH, J_SRV_SYNACK, J_SRV_ACK, J_CKE, J_CP2, J_RSA, J_CP3, J_FIN, J_SFIN, J_REQ, J_FWD0, J_FWD, J_RESP,
 	J_ACKC, J_SENDRESP, J_CLOSE, J_CLOSE2, J_SHUT, J_RESUME, J_RREC, J_SENDREC, J_RACK, J_SACK, J_SHR, J_CFIN, J_CFIN2,
+	J_SHGEN, J_SIGNED, J_SHSEND,
 	J_UPD, J_UACK, J_XMIT, J_IRQ_RSA, J_IRQ_FRAME
 };
 #define MAX_CP 16 /* checkpoints a chain holds (ten in all) */
@@ -189,6 +190,8 @@ struct conn {
 	chain ch[2];
 	uint16_t applied[MAX_NODES][2]; /* per node: (epoch << 8 | number) of the last update it applied */
 	int srv_ready, req_waiting, rsa_done, cp2_done, closes, relay_done;
+	int gen_started, gen_done, sh_acked; /* the flight generated beside the pre-ServerHello update (S01-C21) */
+	ss_time gen_from;
 	/* a bulk fetch: records the server has sent and had ACKed, the
 	   relay's records received (and the segments of the next), sent,
 	   the client's records received (and segments) */
@@ -234,7 +237,7 @@ typedef struct cvec {
 typedef struct rsareq {
 	ss_coproc_req r;
 	conn *c;
-	int node;
+	int node, sign; /* sign: the ServerKeyExchange's signature (ephemeral RSA), else the PreMaster secret */
 	uint16_t epoch;
 	struct rsareq *next, *all;
 } rsareq;
@@ -307,6 +310,9 @@ struct model {
 	ss_time join_at, rebal_end;
 	int move_b[NBUCKETS], move_to[NBUCKETS];
 	uint64_t moved;
+	int ephemeral;
+	ss_time gen_sum;
+	uint64_t gen_n;
 	uint64_t tgen;
 	/* window */
 	ss_time win;
@@ -880,8 +886,10 @@ static ss_time step_cost(const model *m, const conn *c, int op)
 		return m->a_msg + m->k_sys + (ss_time)segs(rec_wire(rec_bytes(m, c->tx_rec))) * m->k_tx;
 	case J_SACK:
 		return m->k_tx;
-	case J_SH:
-		return 3 * m->a_msg + m->h_flight + 2 * m->k_sys + 2 * m->k_tx;
+	case J_SHGEN: /* ServerHello to ServerHelloDone built (and, with ephemeral RSA, the ServerKeyExchange to sign) */
+		return 3 * m->a_msg + m->h_flight;
+	case J_SHSEND:
+		return 2 * m->k_sys + 2 * m->k_tx;
 	case J_SHR:
 		return 3 * m->a_msg + m->c_sfin + 2 * m->k_sys + 2 * m->k_tx;
 	case J_SRV_ACK:
@@ -1101,13 +1109,16 @@ static void rsa_done(ss_sim *sim, void *ctx, uint64_t arg)
 	conn *c = q->c;
 	model *m = c->m;
 	node *n = &m->nodes[q->node];
-	if (n->alive && q->epoch == c->epoch && c->owner == q->node)
-		w_push(&n->irq, job_new(m, J_IRQ_RSA, c, m->k_irq, TAG_KERNEL));
+	if (n->alive && q->epoch == c->epoch && c->owner == q->node) {
+		job *j = job_new(m, J_IRQ_RSA, c, m->k_irq, TAG_KERNEL);
+		j->kind = q->sign;
+		w_push(&n->irq, j);
+	}
 	q->next = m->free_rq;
 	m->free_rq = q;
 }
 
-static void rsa_submit(node *n, conn *c)
+static void rsa_submit_op(node *n, conn *c, int sign)
 {
 	model *m = n->m;
 	rsareq *q = m->free_rq;
@@ -1121,11 +1132,14 @@ static void rsa_submit(node *n, conn *c)
 	}
 	q->c = c;
 	q->node = n->idx;
+	q->sign = sign;
 	q->epoch = c->epoch;
 	q->r = (ss_coproc_req){.alg = SS_COPROC_RSA1024, .in_bytes = 128, .out_bytes = 48, .k = rsa_done, .ctx = q};
 	if (ss_coproc_submit(n->card, &q->r) != SS_OK)
 		ss_fatal(SS_LOC, "sslcluster: the card refused an RSA request (queue depth %u)", m->card.queue_depth);
 }
+
+static void rsa_submit(node *n, conn *c) { rsa_submit_op(n, c, 0); }
 
 /* A frame from a client or the server, heard by node n. */
 static void node_rx_data(void *ctx, int to, int from, void *obj, uint32_t len)
@@ -1252,6 +1266,7 @@ static int restore(node *n, conn *c)
 			memcpy(c->x->w.residue, c->x->iv0.residue, sizeof c->x->w.residue);
 	}
 	c->srv_ready = c->req_waiting = c->rsa_done = c->cp2_done = 0;
+	c->gen_started = c->gen_done = c->sh_acked = 0;
 	return broken;
 }
 
@@ -1375,6 +1390,18 @@ static void takeover(ss_sim *sim, void *ctx, uint64_t arg)
 	}
 }
 
+/* The server's flight is generated while the pre-ServerHello update is
+   out; it goes when both are done (S01-C21: "generating the messages
+   is much faster than the cluster update round trip", unless the
+   ServerKeyExchange of ephemeral RSA is signed). */
+static void flight_start(node *n, conn *c)
+{
+	c->gen_started = 1;
+	c->gen_done = 0;
+	c->gen_from = ss_sim_now(n->m->sim);
+	app(n, J_SHGEN, c, step_cost(n->m, c, J_SHGEN));
+}
+
 /* ---- joining and rebalancing ---- */
 
 /* The master moves the buckets it chose when they are quiet: no
@@ -1472,7 +1499,10 @@ static void step_do(node *n, job *j)
 	conn *c = j->c;
 	switch (j->op) {
 	case J_IRQ_RSA:
-		app(n, J_RSA, c, m->c_prf);
+		if (j->kind)
+			app(n, J_SIGNED, c, 0);
+		else
+			app(n, J_RSA, c, m->c_prf);
 		return;
 	case J_IRQ_FRAME:
 		if (c && (c->owner != n->idx || (c->orphan && !accept_orphan(n, c, j->kind)) || !accept(c, j->kind)))
@@ -1583,6 +1613,8 @@ static void step_do(node *n, job *j)
 				m->res_miss++;
 		}
 		checkpoint(n, c, c->resumed ? J_SHR : J_SH);
+		if (!c->resumed)
+			flight_start(n, c);
 		return;
 	case J_SHR: /* resumed (Fig 21): ServerHello, ChangeCipherSpec and the relay's Finished first */
 		if (c->x)
@@ -1596,7 +1628,27 @@ static void step_do(node *n, job *j)
 	case J_CFIN2: /* its request: the data state */
 		app(n, J_REQ, c, m->c_req);
 		return;
-	case J_SH: /* the flight; the connect to the server after the first checkpoint (S01-C23) */
+	case J_SH: /* the update ACKed: the flight may go once generated (S01-C21) */
+		c->sh_acked = 1;
+		if (c->gen_done)
+			app(n, J_SHSEND, c, step_cost(m, c, J_SHSEND));
+		else if (!c->gen_started) /* a mirror that took over generates it again */
+			flight_start(n, c);
+		return;
+	case J_SHGEN:
+		if (m->ephemeral) {
+			rsa_submit_op(n, c, 1);
+			return;
+		}
+		/* fall through */
+	case J_SIGNED:
+		c->gen_done = 1;
+		m->gen_sum += ss_sim_now(m->sim) - c->gen_from;
+		m->gen_n++;
+		if (c->sh_acked)
+			app(n, J_SHSEND, c, step_cost(m, c, J_SHSEND));
+		return;
+	case J_SHSEND: /* the flight; the connect to the server after the first checkpoint (S01-C23) */
 		to_client(n, c, TC_FLIGHT, F_FLIGHT);
 		to_server(n, c, TS_SYN, F_SYN);
 		return;
@@ -1755,6 +1807,8 @@ static const ss_param_def sc_params[] = {
 	 .help = "a crash at an exact moment instead of fail_nodes at fail_at: the owner of connection fail_conn crashes right after that connection's step: synack (the relay's SYN-ACK), flight (ServerHello to ServerHelloDone), server-ack (the ACK of the server's SYN-ACK), finished (the relay's Finished), request (the request written to the server), response (the response's record), close"},
 	{.name = "fail_conn", .type = SS_PARAM_INT, .def = "100", .min = 0, .max = 1000000000, .unit = "",
 	 .help = "the connection (numbered from 0 in the order the clients open them) whose step fail_step triggers the crash"},
+	{.name = "ephemeral_rsa", .type = SS_PARAM_BOOL, .def = "false", .unit = "",
+	 .help = "the flight carries a ServerKeyExchange signed with the server's 1024-bit key: one more private-key operation on the card per full handshake (sec. 5.1, S01-C21; ASSUMPTION: the temporary 512-bit key is made rarely and its making is not counted); false: static RSA, the paper's benchmark"},
 	{.name = "join_nodes", .type = SS_PARAM_INT, .def = "0", .min = 0, .max = MAX_NODES - 1, .unit = "nodes",
 	 .help = "the last join_nodes nodes are outside the cluster at the start (a new or a repaired node) and join at join_at; the master then moves buckets to them (S01-001: it moves buckets to rebalance the load)"},
 	{.name = "join_at", .type = SS_PARAM_REAL, .def = "2", .min = 0, .max = 1e6, .unit = "s",
@@ -1793,7 +1847,7 @@ static const ss_metric_def sc_metrics[] = {
 	{.name = "throughput", .unit = "Mbit/s", .help = "the bulk fetches' bytes delivered to the clients per second (0 without a bulk fetch)"},
 	{.name = "cluster_wire", .unit = "fraction", .help = "the share of the cluster wire's time its cluster messages take"},
 	{.name = "cp_rtt_us", .unit = "us", .help = "a checkpoint's round trip: from the update's issue to the last mirror's ACK taken (the time output waits)"},
-	{.name = "flight_us", .unit = "us", .help = "the processor time to generate the server's flight after the first checkpoint (ServerHello to ServerHelloDone, static RSA: an input, from the costs)"},
+	{.name = "flight_us", .unit = "us", .help = "the mean time to generate the server's flight (ServerHello to ServerHelloDone, beside the pre-ServerHello update), from its start to the last message built or, with ephemeral RSA, signed by the card"},
 	{.name = "records_ok", .unit = "records", .help = "execute mode: records the clients opened, MAC and bytes right"},
 	{.name = "record_errors", .unit = "records", .help = "execute mode: records a client could not open (each ends its connection)"},
 	{.name = "zeroth_same", .unit = "records", .help = "execute mode: records a mirror sent again, byte-identical to the first copy"},
@@ -1904,6 +1958,7 @@ static int sc_create(ss_sim *sim, const ss_params *p, void **state, char *err, s
 	m->clients = (int)ss_params_int(p, "clients");
 	m->fail_k = (int)ss_params_int(p, "fail_nodes");
 	m->join_k = (int)ss_params_int(p, "join_nodes");
+	m->ephemeral = ss_params_bool(p, "ephemeral_rsa");
 	m->join_at = ss_time_from_s(ss_params_real(p, "join_at"));
 	m->fail_at = ss_time_from_s(ss_params_real(p, "fail_at")) + ss_time_from_us((double)ss_params_int(p, "fail_offset_us"));
 	m->fingered = ss_params_bool(p, "fingered_ack");
@@ -2166,6 +2221,8 @@ static void sc_reset(void *st)
 	m->bytes = m->cl_wire_bytes = 0;
 	m->rec_ok = m->rec_bad = m->z_same = m->z_diff = 0;
 	m->cp_rtt = 0;
+	m->gen_sum = 0;
+	m->gen_n = 0;
 	m->cp_done = 0;
 	m->res_ok = m->res_miss = 0;
 	m->lat_sum = m->aff_lat_sum = m->aff_lat_max = 0;
@@ -2202,7 +2259,7 @@ static void sc_collect(void *st, ss_metrics *out)
 	ss_metrics_set(out, "cluster_wire", "fraction",
 		       span > 0 ? (double)m->cl_wire_bytes * 8 / ss_segment_spec(cw)->rate_bps / span : 0);
 	ss_metrics_set(out, "cp_rtt_us", "us", m->cp_done ? ss_time_to_s(m->cp_rtt) / (double)m->cp_done * 1e6 : 0);
-	ss_metrics_set(out, "flight_us", "us", ss_time_to_s(step_cost(m, NULL, J_SH)) * 1e6);
+	ss_metrics_set(out, "flight_us", "us", m->gen_n ? ss_time_to_s(m->gen_sum) / (double)m->gen_n * 1e6 : 0);
 	ss_metrics_set(out, "records_ok", "records", (double)m->rec_ok);
 	ss_metrics_set(out, "record_errors", "records", (double)m->rec_bad);
 	ss_metrics_set(out, "zeroth_same", "records", (double)m->z_same);
