@@ -20,7 +20,7 @@ rc=$?
 # C26, in model sslrelay: one connection byte for byte).
 later=""
 ids=$(study_claim_ids S01)
-figs="fig28 fig29 join fig28-bottleneck fig28-cpu bulk bulk-wire whatif_wires-200 whatif_wires-600 protocol zeroth handshake session session-share mute failover failover-delay failover_random failover_random-delay failover_random-capacity relay race partial"
+figs="fig28 fig29 join fig28-bottleneck fig28-cpu bulk bulk-wire whatif_wires-200 whatif_wires-600 protocol zeroth handshake session session-share handshake-latency mute failover failover-delay failover_random failover_random-delay failover_random-capacity relay race partial"
 fo="S01-FO/active S01-FO/array S01-FO/capacity S01-RB/join"
 echo "1..$(( $(echo "$ids" | grep -c .) + $(echo $fo | wc -w) + 2 + 1 + $(echo $figs | wc -w) + 1 + 4 + 2 + 1 + 3 ))"
 n=0
