@@ -199,21 +199,11 @@ struct model {
 };
 
 
-/* ---- byte buffers ---- */
-
+/* Room for n bytes in a node's stream buffer. */
 static void need(unsigned char **b, size_t *cap, size_t n)
 {
-	if (n > *cap) {
-		size_t c = *cap ? *cap : 65536;
-		while (c < n)
-			c *= 2;
-		unsigned char *nb = realloc(*b, c);
-		if (!nb)
-			ss_fatal(SS_LOC, "sslrelay: out of memory");
-		memset(nb + *cap, 0, c - *cap);
-		*b = nb;
-		*cap = c;
-	}
+	if (ss_grow(b, cap, n, 1, 65536) != SS_OK)
+		ss_fatal(SS_LOC, "sslrelay: out of memory");
 }
 
 /* ---- frames ---- */
@@ -1053,6 +1043,7 @@ static void restore_ev(ss_sim *sim, void *ctx, uint64_t arg)
 	n->wr = s->wr;
 	n->out_len = n->out_eng = m->dir == DIR_UP ? s->sout : s->cout;
 	need(&n->out, &n->outcap, n->out_len);
+	memset(n->out, 0, n->out_len); /* bytes the mirror never writes (the relay's) */
 	n->mstart = n->out_len;
 	if (m->dir == DIR_UP) {
 		n->rbase = n->rbase_sched = s->base;
