@@ -1413,9 +1413,7 @@ static void rebalance(ss_sim *sim, void *ctx, uint64_t arg)
 {
 	(void)arg;
 	model *m = ctx;
-	static const uint8_t none = 0;
-	uint8_t busy[NBUCKETS];
-	memset(busy, none, sizeof busy);
+	uint8_t busy[NBUCKETS] = {0};
 	for (size_t i = 0; i < m->npool; i++)
 		if (m->pool[i]->active)
 			busy[m->pool[i]->bucket] = 1;
@@ -1456,6 +1454,9 @@ static void join(ss_sim *sim, void *ctx, uint64_t arg)
 		have[m->owner[b]]++;
 	for (int i = 0; i < m->n; i++)
 		want[i] = NBUCKETS / m->n + (i < NBUCKETS % m->n);
+	/* The members from the start hold about 1024 / (N - k) each, more
+	   than their share: the joiners' shortfall is their surplus, so a
+	   joiner with room is always found. */
 	m->nmove = 0;
 	for (int b = 0, j = 0; b < NBUCKETS; b++) {
 		int o = m->owner[b];
