@@ -99,7 +99,8 @@ typedef struct upd {
 	uint32_t cin, cout, sin, sout; /* client->cluster read and ACKed, cluster->client written and ACKed, and the server's */
 	uint32_t base;                 /* up: the record being read starts here; down: the next record to form */
 	ss_sslrec_state rd, wr;
-	uint32_t size;                 /* U_PREWRITE: the record's plaintext bytes */
+	uint32_t size;                 /* U_PREWRITE: the record's plaintext bytes; U_PART: the data carried;
+					  U_RECACK: the records ACKed; a relative U_REC: the server bytes it adds */
 	uint32_t delta;                /* relative updates: the client bytes this update adds to the ACK pointer */
 	struct upd *next;
 } upd;
@@ -257,28 +258,27 @@ static void node_ts_out(void *ctx, ss_packet *p)
 
 /* ---- the ends' applications ---- */
 
-static void client_write(model *m)
+/* Writes into t what it takes of the bytes [*done, total). */
+static void write_all(ss_tcp *t, uint32_t *done, uint32_t total)
 {
-	if (m->dir != DIR_UP || m->reset)
-		return;
-	while (m->c_written < m->cw_len) {
-		uint32_t k = ss_tcp_write(m->cl, m->cw_len - m->c_written);
+	while (*done < total) {
+		uint32_t k = ss_tcp_write(t, total - *done);
 		if (!k)
 			break;
-		m->c_written += k;
+		*done += k;
 	}
+}
+
+static void client_write(model *m)
+{
+	if (m->dir == DIR_UP && !m->reset)
+		write_all(m->cl, &m->c_written, m->cw_len);
 }
 
 static void server_write(model *m)
 {
-	if (m->dir != DIR_DOWN || m->reset)
-		return;
-	while (m->s_written < m->bytes) {
-		uint32_t k = ss_tcp_write(m->sv, m->bytes - m->s_written);
-		if (!k)
-			break;
-		m->s_written += k;
-	}
+	if (m->dir == DIR_DOWN && !m->reset)
+		write_all(m->sv, &m->s_written, m->bytes);
 }
 
 static void finish(model *m)
@@ -603,12 +603,7 @@ static void out_push(node *n)
 	ss_tcp *t = n->m->dir == DIR_UP ? n->ts : n->tc;
 	ss_tcp_seqs a, b;
 	ss_tcp_seqs_get(t, &a);
-	while (n->out_eng < n->out_len) {
-		uint32_t k = ss_tcp_write(t, n->out_len - n->out_eng);
-		if (!k)
-			break;
-		n->out_eng += k;
-	}
+	write_all(t, &n->out_eng, n->out_len);
 	ss_tcp_seqs_get(t, &b);
 	if (b.snd_una != a.snd_una) {
 		if (n->m->dir == DIR_UP)
